@@ -1,0 +1,151 @@
+/**
+ * The process environment, validated once at boot into a typed, frozen config.
+ *
+ * Every variable is listed in `.env.example` with its default. A missing or malformed variable stops
+ * the process with one line that names it and says what it expects (see `ConfigError`).
+ */
+import { isAbsolute, resolve } from 'node:path';
+
+export type RunMode = 'embedded' | 'server';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface AppConfig {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  /** `null`: embedded PostgreSQL (PGlite) persisted under `dataDir`. */
+  readonly databaseUrl: string | null;
+  /** `null`: jobs run in-process through the same handlers. */
+  readonly redisUrl: string | null;
+  readonly dataDir: string;
+  readonly logLevel: LogLevel;
+  /** Jobs a process runs at once (per queue for BullMQ workers, in total in-process). */
+  readonly jobConcurrency: number;
+  /** How long a BullMQ worker holds a job before another worker may take it over (ms). */
+  readonly jobLockMs: number;
+  /** Prefix of every BullMQ key in Redis, so that several installations can share one Redis. */
+  readonly queuePrefix: string;
+  /** Load the demo verbatims on the first start (default: on in embedded mode). */
+  readonly demoData: boolean;
+  /** Secret mixed into the hash of author identities, so that the hashes cannot be reversed by lookup. */
+  readonly authorKeySecret: string | null;
+  readonly databasePoolSize: number;
+  /** Seconds a verbatim or import chunk may wait in a stage before the sweeper enqueues it again. */
+  readonly sweepAfterSeconds: number;
+  readonly mode: RunMode;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly expected: string,
+    readonly got: string | undefined,
+  ) {
+    super(`${variable}: expected ${expected}${got === undefined ? ', got nothing' : `, got ${JSON.stringify(got)}`}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^-?\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `an integer from ${min} to ${max}`, raw);
+  }
+  return Number(raw);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `one of ${allowed.join('|')}`, raw);
+  return raw as T;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, 'true or false', raw);
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | null {
+  const raw = read(env, name);
+  if (raw === undefined) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `a URL (${protocols.join(' or ')})`, redactUrl(raw));
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `a URL (${protocols.join(' or ')})`, redactUrl(raw));
+  }
+  return raw;
+}
+
+/** Passwords in connection strings must not reach the error line (it is printed and logged). */
+export function redactUrl(raw: string): string {
+  return raw.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const authorKeySecret = read(env, 'AUTHOR_KEY_SECRET') ?? null;
+  if (authorKeySecret !== null && authorKeySecret.length < 16) {
+    throw new ConfigError('AUTHOR_KEY_SECRET', 'at least 16 characters', '(hidden)');
+  }
+  // A shared database outlives any one process: its author hashes must not depend on a secret made
+  // up on the spot, so server mode in production requires one. Embedded mode keeps one in DATA_DIR.
+  if (databaseUrl !== null && nodeEnv === 'production' && authorKeySecret === null) {
+    throw new ConfigError('AUTHOR_KEY_SECRET', 'a secret of at least 16 characters when DATABASE_URL is set', undefined);
+  }
+  const queuePrefix = read(env, 'QUEUE_PREFIX') ?? 'loveboard';
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(queuePrefix)) {
+    throw new ConfigError('QUEUE_PREFIX', 'letters, digits, _ or -, at most 40', queuePrefix);
+  }
+  const dataDirRaw = read(env, 'DATA_DIR') ?? './data';
+  const config: AppConfig = {
+    nodeEnv,
+    host: read(env, 'HOST') ?? '127.0.0.1',
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    databaseUrl,
+    redisUrl,
+    dataDir: isAbsolute(dataDirRaw) ? dataDirRaw : resolve(process.cwd(), dataDirRaw),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    jobConcurrency: integer(env, 'JOB_CONCURRENCY', 4, 1, 256),
+    jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000, 1_000, 3_600_000),
+    queuePrefix,
+    demoData: boolean(env, 'DEMO_DATA', databaseUrl === null),
+    authorKeySecret,
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+    sweepAfterSeconds: integer(env, 'SWEEP_AFTER_SECONDS', 120, 5, 86_400),
+    mode: databaseUrl !== null && redisUrl !== null ? 'server' : 'embedded',
+  };
+  return Object.freeze(config);
+}
+
+/**
+ * For entry points: validate or stop the process with one line on stderr naming the variable.
+ */
+export function loadConfigOrExit(env: Env = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Invalid configuration: ${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,3 @@
+export { loadConfig, loadConfigOrExit, ConfigError, redactUrl } from './env';
+export type { AppConfig, RunMode, LogLevel } from './env';
+export { ConfigModule, APP_CONFIG } from './config.module';

@@ -1,0 +1,17 @@
+export * from './entities';
+export { DatabaseModule } from './database.module';
+export type { DatabaseModuleOptions } from './database.module';
+export { dataSourceOptions, ENTITIES } from './data-source-options';
+export { openEmbeddedPostgres, DataDirInUseError, embeddedLockPath } from './embedded-postgres';
+export type { EmbeddedPostgres } from './embedded-postgres';
+export { runMigrationsOnce } from './migrate';
+export { VerbatimRepository } from './repositories/verbatim.repository';
+export type { NewVerbatim, StoredVerbatimRef, VerbatimFilter } from './repositories/verbatim.repository';
+export { SourceRepository } from './repositories/source.repository';
+export { DeadLetterRepository } from './repositories/dead-letter.repository';
+export type { NewDeadLetter } from './repositories/dead-letter.repository';
+export { AuditRepository } from './repositories/audit.repository';
+export type { NewAuditEvent } from './repositories/audit.repository';
+export { ApiKeyRepository } from './repositories/api-key.repository';
+export { ImportRepository } from './repositories/import.repository';
+export type { ImportSummary } from './repositories/import.repository';

@@ -1,0 +1,4 @@
+import { Initial1795909980241 } from './1795909980241-Initial';
+
+/** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
+export const MIGRATIONS = [Initial1795909980241];

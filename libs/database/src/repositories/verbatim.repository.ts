@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { Brackets, DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { Channel, Verbatim, VerbatimStage } from '../entities';
+
+export interface NewVerbatim {
+  sourceId: string;
+  externalId: string;
+  authorKey: string;
+  channel: Channel;
+  receivedAt: Date;
+  rawText: string;
+  lang: string | null;
+  metadata: Record<string, unknown>;
+}
+
+export interface StoredVerbatimRef {
+  id: string;
+  sourceId: string;
+  externalId: string;
+  created: boolean;
+}
+
+export interface VerbatimFilter {
+  sourceId?: string;
+  channel?: Channel;
+  from?: Date;
+  to?: Date;
+  query?: string;
+  after?: { receivedAt: Date; id: string };
+  limit: number;
+}
+
+@Injectable()
+export class VerbatimRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Stores the verbatims not seen before and answers, in input order, the id of every one: new or
+   * already there. Safe under concurrent replays: the unique index on (source, externalId) decides.
+   */
+  async insertIfAbsent(rows: NewVerbatim[], manager: EntityManager = this.dataSource.manager): Promise<StoredVerbatimRef[]> {
+    if (rows.length === 0) return [];
+    const key = (sourceId: string, externalId: string) => `${sourceId}\u0000${externalId}`;
+    const unique = new Map<string, NewVerbatim>();
+    for (const row of rows) if (!unique.has(key(row.sourceId, row.externalId))) unique.set(key(row.sourceId, row.externalId), row);
+
+    const inserted: { id: string; source_id: string; external_id: string }[] = (
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Verbatim)
+        .values(
+          [...unique.values()].map((row) => ({ ...row, stage: VerbatimStage.Received }) as QueryDeepPartialEntity<Verbatim>),
+        )
+        .orIgnore()
+        .returning(['id', 'source_id', 'external_id'])
+        .execute()
+    ).raw as { id: string; source_id: string; external_id: string }[];
+
+    const ids = new Map<string, { id: string; created: boolean }>();
+    for (const row of inserted) ids.set(key(row.source_id, row.external_id), { id: row.id, created: true });
+    const missing = [...unique.values()].filter((row) => !ids.has(key(row.sourceId, row.externalId)));
+    if (missing.length > 0) {
+      const existing: { id: string; source_id: string; external_id: string }[] = await manager.query(
+        `SELECT v.id, v.source_id, v.external_id
+           FROM verbatim v
+           JOIN unnest($1::uuid[], $2::varchar[]) AS k(source_id, external_id)
+             ON v.source_id = k.source_id AND v.external_id = k.external_id`,
+        [missing.map((row) => row.sourceId), missing.map((row) => row.externalId)],
+      );
+      for (const row of existing) ids.set(key(row.source_id, row.external_id), { id: row.id, created: false });
+    }
+    const seen = new Set<string>();
+    return rows.map((row) => {
+      const k = key(row.sourceId, row.externalId);
+      const found = ids.get(k);
+      if (!found) throw new Error(`verbatim ${row.externalId} was neither inserted nor found`);
+      // A second copy inside the same batch is a duplicate too.
+      const created = found.created && !seen.has(k);
+      seen.add(k);
+      return { id: found.id, sourceId: row.sourceId, externalId: row.externalId, created };
+    });
+  }
+
+  findById(id: string): Promise<Verbatim | null> {
+    return this.dataSource.getRepository(Verbatim).findOne({ where: { id }, relations: { source: true } });
+  }
+
+  /** Newest first, keyset-paginated on (receivedAt, id) so that pages stay stable while verbatims arrive. */
+  async findPage(filter: VerbatimFilter): Promise<Verbatim[]> {
+    const qb = this.dataSource
+      .getRepository(Verbatim)
+      .createQueryBuilder('v')
+      .leftJoinAndSelect('v.source', 's')
+      .orderBy('v.received_at', 'DESC')
+      .addOrderBy('v.id', 'DESC')
+      .take(filter.limit);
+    if (filter.sourceId) qb.andWhere('v.source_id = :sourceId', { sourceId: filter.sourceId });
+    if (filter.channel) qb.andWhere('v.channel = :channel', { channel: filter.channel });
+    if (filter.from) qb.andWhere('v.received_at >= :from', { from: filter.from });
+    if (filter.to) qb.andWhere('v.received_at < :to', { to: filter.to });
+    if (filter.query) {
+      qb.andWhere(
+        "v.search_vector @@ (websearch_to_tsquery('english', :query) || websearch_to_tsquery('french', :query))",
+        { query: filter.query },
+      );
+    }
+    const after = filter.after;
+    if (after) {
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where('v.received_at < :afterAt', { afterAt: after.receivedAt })
+            .orWhere('(v.received_at = :afterAt AND v.id < :afterId)', { afterId: after.id }),
+        ),
+      );
+    }
+    return qb.getMany();
+  }
+
+  findByIds(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<Verbatim[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return manager.getRepository(Verbatim).createQueryBuilder('v').where('v.id IN (:...ids)', { ids }).getMany();
+  }
+
+  /**
+   * Moves verbatims from `received` to `ingested` with their redacted text. Rows already past
+   * `received` are left as they are, which is what makes a replayed ingest job harmless.
+   * @returns how many rows moved.
+   */
+  async markIngested(
+    rows: { id: string; redactedText: string }[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<number> {
+    if (rows.length === 0) return 0;
+    const result: [unknown[], number] = await manager.query(
+      `UPDATE verbatim v
+          SET redacted_text = r.redacted_text, stage = $3, ingested_at = now()
+         FROM unnest($1::uuid[], $2::text[]) AS r(id, redacted_text)
+        WHERE v.id = r.id AND v.stage = $4`,
+      [rows.map((row) => row.id), rows.map((row) => row.redactedText), VerbatimStage.Ingested, VerbatimStage.Received],
+    );
+    return result[1];
+  }
+
+  /** Verbatims that have waited in a stage for longer than they should: their job was lost. */
+  async findWaiting(stage: VerbatimStage, olderThan: Date, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM verbatim WHERE stage = $1 AND created_at < $2 ORDER BY created_at LIMIT $3`,
+      [stage, olderThan, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async countByStage(): Promise<Record<string, number>> {
+    const rows: { stage: string; count: string }[] = await this.dataSource.query(
+      'SELECT stage, count(*)::text AS count FROM verbatim GROUP BY stage',
+    );
+    return Object.fromEntries(rows.map((row) => [row.stage, Number(row.count)]));
+  }
+}
