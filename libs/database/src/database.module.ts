@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { dataSourceOptions } from './data-source-options';
 import { EmbeddedPostgres, openEmbeddedPostgres } from './embedded-postgres';
 import { runMigrationsOnce } from './migrate';
+import { Transactions } from './transactions';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { DeadLetterRepository } from './repositories/dead-letter.repository';
@@ -35,6 +36,7 @@ class DatabaseLifecycle implements OnApplicationShutdown {
 }
 
 const REPOSITORIES = [
+  Transactions,
   VerbatimRepository,
   SourceRepository,
   DeadLetterRepository,

@@ -14,4 +14,6 @@ export { AuditRepository } from './repositories/audit.repository';
 export type { NewAuditEvent } from './repositories/audit.repository';
 export { ApiKeyRepository } from './repositories/api-key.repository';
 export { ImportRepository } from './repositories/import.repository';
-export type { ImportSummary } from './repositories/import.repository';
+export type { ImportSummary, ImportRow } from './repositories/import.repository';
+export { Transactions } from './transactions';
+export type { Tx } from './transactions';

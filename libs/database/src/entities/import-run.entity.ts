@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 
 export enum ImportStatus {
+  /** Its file is still being read and cut into chunks. */
+  Loading = 'loading',
   Running = 'running',
   Done = 'done',
 }
@@ -17,13 +19,13 @@ export class ImportRun {
   @Column({ name: 'file_name', type: 'varchar', length: 512 })
   fileName: string;
 
-  @Column({ name: 'chunk_count', type: 'integer' })
+  @Column({ name: 'chunk_count', type: 'integer', default: 0 })
   chunkCount: number;
 
-  @Column({ name: 'row_count', type: 'integer' })
+  @Column({ name: 'row_count', type: 'integer', default: 0 })
   rowCount: number;
 
-  @Column({ type: 'varchar', length: 16, default: ImportStatus.Running })
+  @Column({ type: 'varchar', length: 16, default: ImportStatus.Loading })
   status: ImportStatus;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

@@ -14,33 +14,33 @@ export interface ImportSummary {
   rejected: RejectedRow[];
 }
 
+export type ImportRow = ImportChunk['rows'][number];
+
 @Injectable()
 export class ImportRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Creates the run and all its chunks in one transaction, so that a run never exists half-written. */
-  async createRun(
-    run: { sourceName: string; fileName: string; rowCount: number },
-    chunks: ImportChunk['rows'][],
-  ): Promise<{ run: ImportRun; chunkIds: string[] }> {
-    return this.dataSource.transaction(async (manager) => {
-      const saved = await manager
-        .getRepository(ImportRun)
-        .save(manager.getRepository(ImportRun).create({ ...run, chunkCount: chunks.length }));
-      const chunkIds: string[] = [];
-      for (const [chunkNo, rows] of chunks.entries()) {
-        const result = await manager.getRepository(ImportChunk).insert({ importId: saved.id, chunkNo, rows } as QueryDeepPartialEntity<ImportChunk>);
-        chunkIds.push((result.identifiers[0] as { id: string }).id);
-      }
-      return { run: saved, chunkIds };
+  startRun(sourceName: string, fileName: string): Promise<ImportRun> {
+    const repository = this.dataSource.getRepository(ImportRun);
+    return repository.save(repository.create({ sourceName, fileName: fileName.slice(-512), status: ImportStatus.Loading }));
+  }
+
+  async addChunk(importId: string, chunkNo: number, rows: ImportRow[]): Promise<string> {
+    const result = await this.dataSource
+      .getRepository(ImportChunk)
+      .insert({ importId, chunkNo, rows } as QueryDeepPartialEntity<ImportChunk>);
+    return (result.identifiers[0] as { id: string }).id;
+  }
+
+  /** Every chunk is written: from now on the last chunk to finish closes the run. */
+  async finishLoading(importId: string, chunkCount: number, rowCount: number): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(ImportRun).update({ id: importId }, { chunkCount, rowCount, status: ImportStatus.Running });
+      await this.closeIfComplete(importId, manager);
     });
   }
 
-  findChunk(id: string, manager: EntityManager = this.dataSource.manager): Promise<ImportChunk | null> {
-    return manager.getRepository(ImportChunk).findOne({ where: { id }, relations: { run: true } });
-  }
-
-  /** Locks the chunk row for the duration of the caller's transaction: two workers never ingest it at once. */
+  /** Locks the chunk row for the caller's transaction: two workers never ingest the same chunk at once. */
   lockChunk(id: string, manager: EntityManager): Promise<ImportChunk | null> {
     return manager
       .getRepository(ImportChunk)
@@ -50,39 +50,54 @@ export class ImportRepository {
       .getOne();
   }
 
+  findRun(id: string, manager: EntityManager = this.dataSource.manager): Promise<ImportRun | null> {
+    return manager.getRepository(ImportRun).findOne({ where: { id } });
+  }
+
   async completeChunk(
-    id: string,
+    chunk: ImportChunk,
     result: { imported: number; duplicates: number; rejected: RejectedRow[] },
     manager: EntityManager,
   ): Promise<void> {
-    await manager.getRepository(ImportChunk).update({ id }, { ...result, doneAt: new Date() });
-    // The last chunk to finish closes the run.
+    await manager
+      .getRepository(ImportChunk)
+      .update({ id: chunk.id }, { ...result, doneAt: new Date() } as QueryDeepPartialEntity<ImportChunk>);
+    await this.closeIfComplete(chunk.importId, manager);
+  }
+
+  private async closeIfComplete(importId: string, manager: EntityManager): Promise<void> {
     await manager.query(
       `UPDATE import_run r SET status = $2
-        WHERE r.id = (SELECT import_id FROM import_chunk WHERE id = $1)
+        WHERE r.id = $1 AND r.status = $3
           AND NOT EXISTS (SELECT 1 FROM import_chunk c WHERE c.import_id = r.id AND c.done_at IS NULL)`,
-      [id, ImportStatus.Done],
+      [importId, ImportStatus.Done, ImportStatus.Running],
     );
   }
 
   async summary(importId: string): Promise<ImportSummary | null> {
-    const run = await this.dataSource.getRepository(ImportRun).findOne({ where: { id: importId } });
+    const run = await this.findRun(importId);
     if (!run) return null;
-    const chunks = await this.dataSource.getRepository(ImportChunk).find({
-      where: { importId },
-      select: { id: true, chunkNo: true, imported: true, duplicates: true, rejected: true, doneAt: true },
-      order: { chunkNo: 'ASC' },
-    });
-    const done = chunks.filter((chunk) => chunk.doneAt !== null);
+    const totals: { done: string; imported: string; duplicates: string }[] = await this.dataSource.query(
+      `SELECT count(done_at)::text AS done, coalesce(sum(imported), 0)::text AS imported,
+              coalesce(sum(duplicates), 0)::text AS duplicates
+         FROM import_chunk WHERE import_id = $1`,
+      [importId],
+    );
+    const rejected: { line: number; reason: string }[] = await this.dataSource.query(
+      `SELECT (r->>'line')::int AS line, r->>'reason' AS reason
+         FROM import_chunk c, jsonb_array_elements(coalesce(c.rejected, '[]'::jsonb)) r
+        WHERE c.import_id = $1 ORDER BY 1`,
+      [importId],
+    );
     return {
       id: run.id,
       status: run.status,
       chunks: run.chunkCount,
-      chunksDone: done.length,
+      chunksDone: Number(totals[0].done),
       rows: run.rowCount,
-      imported: done.reduce((sum, chunk) => sum + (chunk.imported ?? 0), 0),
-      duplicates: done.reduce((sum, chunk) => sum + (chunk.duplicates ?? 0), 0),
-      rejected: done.flatMap((chunk) => chunk.rejected ?? []).sort((a, b) => a.line - b.line),
+      imported: Number(totals[0].imported),
+      duplicates: Number(totals[0].duplicates),
+      rejected,
     };
   }
 

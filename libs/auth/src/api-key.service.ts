@@ -1,0 +1,75 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { ApiKey, ApiKeyRepository, AuditRepository, Role } from '@app/database';
+
+/** Who is calling: what a guard attaches to the request once the key checks out. */
+export interface Principal {
+  kind: 'apikey';
+  id: string;
+  name: string;
+  role: Role;
+}
+
+export interface CreatedApiKey {
+  /** The only time the key exists in clear: print it, hand it over, forget it. */
+  key: string;
+  apiKey: ApiKey;
+}
+
+const KEY_PATTERN = /^lb_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+// lastUsedAt is for humans ("is this key still in use?"): minute precision is plenty and spares a write per call.
+const TOUCH_EVERY_MS = 60_000;
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+@Injectable()
+export class ApiKeyService {
+  private readonly touchedAt = new Map<string, number>();
+
+  constructor(
+    private readonly apiKeys: ApiKeyRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  /**
+   * Keys carry 256 bits of randomness, so a plain SHA-256 is as good as a slow hash here and keeps
+   * every authenticated request cheap.
+   */
+  async create(name: string, role: Role, actor: string): Promise<CreatedApiKey> {
+    const prefix = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+    const secret = randomBytes(32).toString('base64url');
+    const key = `lb_${prefix}_${secret}`;
+    const apiKey = await this.apiKeys.create({ name, prefix, hash: sha256(key), role });
+    await this.audit.record({
+      actor,
+      action: 'apikey.create',
+      subjectType: 'api_key',
+      subjectId: apiKey.id,
+      after: { name, role, prefix },
+    });
+    return { key, apiKey };
+  }
+
+  /** The principal a bearer key stands for, or null when it is malformed, unknown or revoked. */
+  async verify(key: string): Promise<Principal | null> {
+    const match = KEY_PATTERN.exec(key);
+    if (!match) return null;
+    const apiKey = await this.apiKeys.findActiveByPrefix(match[1]);
+    if (!apiKey) return null;
+    const expected = Buffer.from(apiKey.hash, 'hex');
+    const actual = Buffer.from(sha256(key), 'hex');
+    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+    const now = Date.now();
+    if (now - (this.touchedAt.get(apiKey.id) ?? 0) > TOUCH_EVERY_MS) {
+      this.touchedAt.set(apiKey.id, now);
+      await this.apiKeys.touch(apiKey.id);
+    }
+    return { kind: 'apikey', id: apiKey.id, name: apiKey.name, role: apiKey.role };
+  }
+
+  hasAnyKey(): Promise<boolean> {
+    return this.apiKeys.count().then((count) => count > 0);
+  }
+}

@@ -1,0 +1,95 @@
+import { basename } from 'node:path';
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { ImportRepository, ImportRow, ImportSummary, SourceKind, Transactions } from '@app/database';
+import { JobHandler, JobName, JobPayload, JobQueue, PoisonJobError } from '@app/jobs';
+import { ImportFormat, formatOf, readImportRows } from './import-file';
+import { IngestService } from './ingest.service';
+import { SOURCE_NAME_PATTERN, VerbatimInput, checkVerbatim } from './verbatim-input';
+
+/** Rows per chunk: small enough to redo quickly after a crash, big enough for few round trips. */
+export const IMPORT_CHUNK_ROWS = 500;
+
+export interface ImportProgress {
+  rowsRead: number;
+  chunksWritten: number;
+}
+
+/**
+ * File imports (JSONL, CSV). The file is read once into chunks stored in the database; each chunk
+ * is then a job that validates and stores its rows in one transaction, together with its result,
+ * so a worker killed halfway leaves no half-imported chunk and no duplicate.
+ */
+@Injectable()
+export class ImportService {
+  constructor(
+    private readonly imports: ImportRepository,
+    private readonly transactions: Transactions,
+    private readonly ingest: IngestService,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  async start(
+    path: string,
+    sourceName: string,
+    format: ImportFormat | null = formatOf(path),
+    onProgress?: (progress: ImportProgress) => void,
+  ): Promise<string> {
+    if (!SOURCE_NAME_PATTERN.test(sourceName)) {
+      throw new BadRequestException('source must be 1-64 characters of a-z, 0-9, ".", "_" or "-"');
+    }
+    if (format === null) throw new BadRequestException('unknown file format: name it .jsonl, .ndjson or .csv');
+    const run = await this.imports.startRun(sourceName, basename(path));
+    let rows: ImportRow[] = [];
+    let rowCount = 0;
+    let chunkNo = 0;
+    const flush = async () => {
+      const chunkId = await this.imports.addChunk(run.id, chunkNo++, rows);
+      rows = [];
+      await this.jobs.add(JobName.ImportChunk, { chunkId });
+      onProgress?.({ rowsRead: rowCount, chunksWritten: chunkNo });
+    };
+    for await (const row of readImportRows(path, format)) {
+      rows.push(row);
+      rowCount++;
+      if (rows.length === IMPORT_CHUNK_ROWS) await flush();
+    }
+    if (rows.length > 0) await flush();
+    await this.imports.finishLoading(run.id, chunkNo, rowCount);
+    return run.id;
+  }
+
+  summary(importId: string): Promise<ImportSummary | null> {
+    return this.imports.summary(importId);
+  }
+
+  @JobHandler(JobName.ImportChunk)
+  async ingestChunk({ chunkId }: JobPayload<JobName.ImportChunk>): Promise<void> {
+    const refs = await this.transactions.run(async (tx) => {
+      const chunk = await this.imports.lockChunk(chunkId, tx);
+      if (!chunk) throw new PoisonJobError(`import chunk ${chunkId} does not exist`);
+      if (chunk.doneAt !== null) return [];
+      const run = await this.imports.findRun(chunk.importId, tx);
+      if (!run) throw new PoisonJobError(`import ${chunk.importId} does not exist`);
+      const accepted: VerbatimInput[] = [];
+      const rejected: { line: number; reason: string }[] = [];
+      for (const row of chunk.rows) {
+        if (row.error !== undefined) {
+          rejected.push({ line: row.line, reason: row.error });
+          continue;
+        }
+        const item =
+          typeof row.value === 'object' && row.value !== null && !Array.isArray(row.value)
+            ? { ...row.value, source: run.sourceName }
+            : row.value;
+        const check = checkVerbatim(item);
+        if (check.ok) accepted.push(check.value);
+        else rejected.push({ line: row.line, reason: check.reason });
+      }
+      const stored = await this.ingest.store(accepted, SourceKind.Import, tx);
+      const imported = stored.filter((ref) => ref.created).length;
+      await this.imports.completeChunk(chunk, { imported, duplicates: stored.length - imported, rejected }, tx);
+      return stored;
+    });
+    await this.ingest.handOn(refs);
+  }
+}

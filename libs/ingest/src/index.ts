@@ -1,0 +1,16 @@
+export { IngestModule } from './ingest.module';
+export { IngestService, INGEST_BATCH } from './ingest.service';
+export { ImportService, IMPORT_CHUNK_ROWS } from './import.service';
+export type { ImportProgress } from './import.service';
+export { formatOf } from './import-file';
+export type { ImportFormat } from './import-file';
+export { PipelineSweeper } from './pipeline-sweeper';
+export {
+  VerbatimInput,
+  checkVerbatim,
+  MAX_TEXT_LENGTH,
+  MAX_BATCH_SIZE,
+  MAX_METADATA_BYTES,
+  SOURCE_NAME_PATTERN,
+} from './verbatim-input';
+export type { VerbatimCheck } from './verbatim-input';

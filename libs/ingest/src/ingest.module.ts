@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AuthorKeys } from './author-key';
+import { ImportService } from './import.service';
+import { IngestService } from './ingest.service';
+import { IngestStage } from './ingest.stage';
+import { PipelineSweeper } from './pipeline-sweeper';
+
+@Module({
+  providers: [AuthorKeys, IngestService, IngestStage, ImportService, PipelineSweeper],
+  exports: [IngestService, ImportService, PipelineSweeper],
+})
+export class IngestModule {}

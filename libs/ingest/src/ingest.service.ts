@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { SourceKind, SourceRepository, StoredVerbatimRef, VerbatimRepository } from '@app/database';
+import { JobName, JobQueue } from '@app/jobs';
+import { AuthorKeys } from './author-key';
+import type { VerbatimInput } from './verbatim-input';
+
+/** Verbatims handed to the next stage per job: one database round trip each, small payloads. */
+export const INGEST_BATCH = 500;
+
+/**
+ * The one way verbatims enter the product, for the API, file imports and (later) every connector:
+ * stored once per (source, externalId), then handed on to the next stage through the job catalogue.
+ */
+@Injectable()
+export class IngestService {
+  constructor(
+    private readonly sources: SourceRepository,
+    private readonly verbatims: VerbatimRepository,
+    private readonly authorKeys: AuthorKeys,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  /**
+   * Stores the verbatims not seen before. Inside the caller's transaction when a manager is given,
+   * in which case the caller calls `handOn` after its commit.
+   */
+  async store(items: VerbatimInput[], kind: SourceKind, manager?: EntityManager): Promise<StoredVerbatimRef[]> {
+    if (items.length === 0) return [];
+    const sourceIds = await this.sources.ensure(
+      items.map((item) => item.source),
+      kind,
+      manager,
+    );
+    return this.verbatims.insertIfAbsent(
+      items.map((item) => ({
+        sourceId: sourceIds.get(item.source) as string,
+        externalId: item.externalId,
+        authorKey: this.authorKeys.of(item.author),
+        channel: item.channel,
+        receivedAt: new Date(item.receivedAt),
+        rawText: item.text,
+        lang: item.lang ?? null,
+        metadata: item.metadata ?? {},
+      })),
+      manager,
+    );
+  }
+
+  /** Enqueues the next stage for the verbatims this call created (a replay enqueues nothing). */
+  async handOn(refs: StoredVerbatimRef[]): Promise<void> {
+    const created = refs.filter((ref) => ref.created).map((ref) => ref.id);
+    await this.enqueueIngest(created);
+  }
+
+  async enqueueIngest(verbatimIds: string[]): Promise<void> {
+    const payloads: { verbatimIds: string[] }[] = [];
+    for (let i = 0; i < verbatimIds.length; i += INGEST_BATCH) payloads.push({ verbatimIds: verbatimIds.slice(i, i + INGEST_BATCH) });
+    await this.jobs.addMany(JobName.IngestVerbatims, payloads);
+  }
+
+  /** Convenience for callers outside a transaction. */
+  async storeAndHandOn(items: VerbatimInput[], kind: SourceKind): Promise<StoredVerbatimRef[]> {
+    const refs = await this.store(items, kind);
+    await this.handOn(refs);
+    return refs;
+  }
+}

@@ -1,0 +1,45 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { ImportRepository, VerbatimRepository, VerbatimStage } from '@app/database';
+import { JobHandler, JobName, JobQueue } from '@app/jobs';
+import { IngestService } from './ingest.service';
+
+const SWEEP_LIMIT = 50_000;
+
+/**
+ * Jobs are hints; the database is the truth. Whatever has waited in a stage for longer than a job
+ * could take (its job lost in a Redis restart, or its process killed between commit and enqueue)
+ * is enqueued again. Stages are idempotent, so enqueueing too much is harmless.
+ */
+@Injectable()
+export class PipelineSweeper {
+  private readonly logger = new Logger(PipelineSweeper.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly verbatims: VerbatimRepository,
+    private readonly imports: ImportRepository,
+    private readonly ingest: IngestService,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  @JobHandler(JobName.SweepPipeline)
+  async sweepStale(): Promise<void> {
+    await this.sweep(new Date(Date.now() - this.config.sweepAfterSeconds * 1_000));
+  }
+
+  /** @param olderThan work created before this instant is considered lost. */
+  async sweep(olderThan: Date): Promise<{ chunks: number; verbatims: number }> {
+    const chunkIds = await this.imports.findWaitingChunks(olderThan, SWEEP_LIMIT);
+    await this.jobs.addMany(
+      JobName.ImportChunk,
+      chunkIds.map((chunkId) => ({ chunkId })),
+    );
+    const verbatimIds = await this.verbatims.findWaiting(VerbatimStage.Received, olderThan, SWEEP_LIMIT);
+    await this.ingest.enqueueIngest(verbatimIds);
+    if (chunkIds.length + verbatimIds.length > 0) {
+      this.logger.log({ chunks: chunkIds.length, verbatims: verbatimIds.length }, 're-enqueued waiting work');
+    }
+    return { chunks: chunkIds.length, verbatims: verbatimIds.length };
+  }
+}

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import type { JobsOptions, Queue } from 'bullmq';
+import { ALL_QUEUE_NAMES, JOB_CATALOGUE, JobName, JobPayload, QueueName } from './catalogue';
+import { JobQueue, QueueCounts } from './job-queue';
+
+// Completed jobs go (their effect is in the database); failed ones stay a week for inspection.
+const KEEP_COMPLETED = { age: 3_600, count: 10_000 };
+const KEEP_FAILED = { age: 7 * 24 * 3_600 };
+
+export function bullJobOptions<N extends JobName>(name: N, payload: JobPayload<N>): JobsOptions {
+  const { retry, jobId } = JOB_CATALOGUE[name];
+  return {
+    jobId: jobId(payload),
+    attempts: retry.attempts,
+    backoff: retry.backoffMs > 0 ? { type: 'exponential', delay: retry.backoffMs } : undefined,
+    removeOnComplete: KEEP_COMPLETED,
+    removeOnFail: KEEP_FAILED,
+  };
+}
+
+@Injectable()
+export class BullJobQueue extends JobQueue {
+  constructor(private readonly queues: ReadonlyMap<QueueName, Queue>) {
+    super();
+  }
+
+  private queueOf(name: JobName): Queue {
+    const queue = this.queues.get(JOB_CATALOGUE[name].queue);
+    if (!queue) throw new Error(`queue ${JOB_CATALOGUE[name].queue} is not registered`);
+    return queue;
+  }
+
+  async add<N extends JobName>(name: N, payload: JobPayload<N>): Promise<void> {
+    await this.queueOf(name).add(name, payload, bullJobOptions(name, payload));
+  }
+
+  async addMany<N extends JobName>(name: N, payloads: JobPayload<N>[]): Promise<void> {
+    if (payloads.length === 0) return;
+    await this.queueOf(name).addBulk(payloads.map((data) => ({ name, data, opts: bullJobOptions(name, data) })));
+  }
+
+  async schedule(name: JobName, everyMs: number): Promise<void> {
+    const { retry } = JOB_CATALOGUE[name];
+    await this.queueOf(name).upsertJobScheduler(
+      `every-${name}`,
+      { every: everyMs },
+      { name, data: {}, opts: { attempts: retry.attempts, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED } },
+    );
+  }
+
+  async counts(): Promise<Record<QueueName, QueueCounts>> {
+    const entries = await Promise.all(
+      ALL_QUEUE_NAMES.map(async (queueName) => {
+        const queue = this.queues.get(queueName);
+        const counts = queue ? await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized') : {};
+        return [
+          queueName,
+          {
+            waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+            active: counts.active ?? 0,
+            delayed: counts.delayed ?? 0,
+            failed: counts.failed ?? 0,
+          },
+        ] as const;
+      }),
+    );
+    return Object.fromEntries(entries) as Record<QueueName, QueueCounts>;
+  }
+}

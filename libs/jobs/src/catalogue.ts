@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The one catalogue of background work: each job name, the queue it runs on, the shape of its
+ * payload (ids only: the handler reloads what it needs, so Redis never holds customer text), its
+ * deterministic id and its retry policy.
+ */
+export enum JobName {
+  /** Cut from an import file: validate and store its rows as verbatims. */
+  ImportChunk = 'import.chunk',
+  /** Redact and normalise freshly stored verbatims, moving them from `received` to `ingested`. */
+  IngestVerbatims = 'verbatim.ingest',
+  /** Re-enqueue work whose job was lost (a Redis restart, a crash between commit and enqueue). */
+  SweepPipeline = 'pipeline.sweep',
+}
+
+export enum QueueName {
+  Import = 'import',
+  Ingest = 'ingest',
+  Maintenance = 'maintenance',
+}
+
+export interface JobPayloads {
+  [JobName.ImportChunk]: { chunkId: string };
+  [JobName.IngestVerbatims]: { verbatimIds: string[] };
+  [JobName.SweepPipeline]: Record<string, never>;
+}
+
+export type JobPayload<N extends JobName> = JobPayloads[N];
+
+export interface RetryPolicy {
+  readonly attempts: number;
+  /** First delay; each further attempt waits twice as long. */
+  readonly backoffMs: number;
+}
+
+/** Database hiccups and restarts: retried for about a minute and a half before dead-lettering. */
+export const RETRY_TRANSIENT: RetryPolicy = Object.freeze({ attempts: 7, backoffMs: 1_000 });
+/** Periodic work: the next run is the retry. */
+export const RETRY_NEXT_RUN: RetryPolicy = Object.freeze({ attempts: 1, backoffMs: 0 });
+
+interface JobDefinition<N extends JobName> {
+  readonly queue: QueueName;
+  readonly retry: RetryPolicy;
+  /** Same work, same id: BullMQ (and the in-process queue) then keep one copy of it. */
+  readonly jobId: (payload: JobPayload<N>) => string;
+  /** Payloads come back from Redis: checked before a handler sees them. */
+  readonly isValid: (payload: unknown) => payload is JobPayload<N>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A digest of many ids keeps job ids short; `-` because BullMQ refuses `:` in custom ids. */
+function digest(ids: readonly string[]): string {
+  return createHash('sha1').update([...ids].sort().join(',')).digest('hex');
+}
+
+export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
+  [JobName.ImportChunk]: {
+    queue: QueueName.Import,
+    retry: RETRY_TRANSIENT,
+    jobId: (payload) => `import-chunk-${payload.chunkId}`,
+    isValid: (payload): payload is JobPayloads[JobName.ImportChunk] =>
+      isObject(payload) && typeof payload.chunkId === 'string' && UUID.test(payload.chunkId),
+  },
+  [JobName.IngestVerbatims]: {
+    queue: QueueName.Ingest,
+    retry: RETRY_TRANSIENT,
+    jobId: (payload) => `ingest-${digest(payload.verbatimIds)}`,
+    isValid: (payload): payload is JobPayloads[JobName.IngestVerbatims] =>
+      isObject(payload) &&
+      Array.isArray(payload.verbatimIds) &&
+      payload.verbatimIds.length > 0 &&
+      payload.verbatimIds.length <= MAX_IDS_PER_JOB &&
+      payload.verbatimIds.every((id) => typeof id === 'string' && UUID.test(id)),
+  },
+  [JobName.SweepPipeline]: {
+    queue: QueueName.Maintenance,
+    retry: RETRY_NEXT_RUN,
+    jobId: () => 'sweep-pipeline',
+    isValid: (payload): payload is Record<string, never> => isObject(payload),
+  },
+};
+
+/** Keeps a job's payload and its database round trip small enough to stay fast. */
+export const MAX_IDS_PER_JOB = 1_000;
+
+export const ALL_JOB_NAMES: readonly JobName[] = Object.values(JobName);
+export const ALL_QUEUE_NAMES: readonly QueueName[] = Object.values(QueueName);
+
+export function isJobName(name: string): name is JobName {
+  return (ALL_JOB_NAMES as readonly string[]).includes(name);
+}
+
+/** Exponential backoff of a policy for the given attempt (1-based: the wait after attempt n failed). */
+export function backoffDelay(policy: RetryPolicy, attempt: number): number {
+  return policy.backoffMs * 2 ** Math.max(0, attempt - 1);
+}

@@ -1,0 +1,23 @@
+export {
+  JobName,
+  QueueName,
+  JOB_CATALOGUE,
+  ALL_JOB_NAMES,
+  ALL_QUEUE_NAMES,
+  MAX_IDS_PER_JOB,
+  RETRY_TRANSIENT,
+  RETRY_NEXT_RUN,
+  backoffDelay,
+  isJobName,
+} from './catalogue';
+export type { JobPayload, JobPayloads, RetryPolicy } from './catalogue';
+export { PoisonJobError, isUnrecoverable } from './errors';
+export { JobHandler } from './job-handler.decorator';
+export { JobRunner } from './job-runner';
+export type { JobContext } from './job-runner';
+export { JobQueue } from './job-queue';
+export type { QueueCounts } from './job-queue';
+export { InProcessJobQueue } from './in-process-job-queue';
+export { BullJobQueue } from './bull-job-queue';
+export { JobsModule } from './jobs.module';
+export { redisConnection } from './redis-connection';
