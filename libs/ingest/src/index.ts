@@ -2,7 +2,7 @@ export { IngestModule } from './ingest.module';
 export { IngestService, INGEST_BATCH } from './ingest.service';
 export { ImportService, IMPORT_CHUNK_ROWS } from './import.service';
 export type { ImportProgress } from './import.service';
-export { formatOf } from './import-file';
+export { formatOf, readImportRows } from './import-file';
 export type { ImportFormat } from './import-file';
 export { PipelineSweeper } from './pipeline-sweeper';
 export {

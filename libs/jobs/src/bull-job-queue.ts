@@ -39,6 +39,28 @@ export class BullJobQueue extends JobQueue {
     await this.queueOf(name).addBulk(payloads.map((data) => ({ name, data, opts: bullJobOptions(name, data) })));
   }
 
+  async requeue<N extends JobName>(name: N, payload: JobPayload<N>): Promise<void> {
+    const queue = this.queueOf(name);
+    const previous = await queue.getJob(JOB_CATALOGUE[name].jobId(payload));
+    // A failed job keeps its id for a week; it must go before the same work can be added again.
+    if (previous && (await previous.isFailed())) await previous.remove();
+    await queue.add(name, payload, bullJobOptions(name, payload));
+  }
+
+  async ping(): Promise<void> {
+    const [first] = this.queues.values();
+    // Commands wait for Redis to come back rather than fail (maxRetriesPerRequest: null): bound the wait.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('Redis did not answer within 2 s')), 2_000);
+    });
+    try {
+      await Promise.race([first.getJobCounts('waiting'), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async schedule(name: JobName, everyMs: number): Promise<void> {
     const { retry } = JOB_CATALOGUE[name];
     await this.queueOf(name).upsertJobScheduler(

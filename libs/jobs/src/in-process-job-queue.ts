@@ -46,6 +46,14 @@ export class InProcessJobQueue extends JobQueue implements BeforeApplicationShut
     return Promise.resolve();
   }
 
+  requeue<N extends JobName>(name: N, payload: JobPayload<N>): Promise<void> {
+    return this.add(name, payload);
+  }
+
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
   schedule(name: JobName, everyMs: number): Promise<void> {
     const timer = setInterval(() => this.push({ name, payload: {}, jobId: JOB_CATALOGUE[name].jobId({} as never), attempt: 1 }), everyMs);
     timer.unref();

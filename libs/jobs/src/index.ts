@@ -21,3 +21,5 @@ export { InProcessJobQueue } from './in-process-job-queue';
 export { BullJobQueue } from './bull-job-queue';
 export { JobsModule } from './jobs.module';
 export { redisConnection } from './redis-connection';
+export { DeadLetterService } from './dead-letter.service';
+export { bullJobOptions } from './bull-job-queue';

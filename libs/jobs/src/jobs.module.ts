@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import type { AppConfig } from '@app/config';
 import { ALL_QUEUE_NAMES, QueueName } from './catalogue';
 import { BullJobQueue } from './bull-job-queue';
+import { DeadLetterService } from './dead-letter.service';
 import { InProcessJobQueue } from './in-process-job-queue';
 import { JobQueue } from './job-queue';
 import { JobRunner } from './job-runner';
@@ -24,13 +25,14 @@ export class JobsModule {
         imports: [DiscoveryModule],
         providers: [
           JobRunner,
+          DeadLetterService,
           {
             provide: JobQueue,
             inject: [JobRunner],
             useFactory: (runner: JobRunner) => new InProcessJobQueue(runner, config.jobConcurrency),
           },
         ],
-        exports: [JobQueue, JobRunner],
+        exports: [JobQueue, JobRunner, DeadLetterService],
       };
     }
     return {
@@ -42,6 +44,7 @@ export class JobsModule {
       ],
       providers: [
         JobRunner,
+        DeadLetterService,
         {
           provide: JobQueue,
           inject: ALL_QUEUE_NAMES.map((name) => getQueueToken(name)),
@@ -49,7 +52,7 @@ export class JobsModule {
             new BullJobQueue(new Map(ALL_QUEUE_NAMES.map((name, index) => [name, queues[index]] as [QueueName, Queue]))),
         },
       ],
-      exports: [JobQueue, JobRunner, BullModule],
+      exports: [JobQueue, JobRunner, DeadLetterService, BullModule],
     };
   }
 }

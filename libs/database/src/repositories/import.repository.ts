@@ -61,7 +61,7 @@ export class ImportRepository {
   ): Promise<void> {
     await manager
       .getRepository(ImportChunk)
-      .update({ id: chunk.id }, { ...result, doneAt: new Date() } as QueryDeepPartialEntity<ImportChunk>);
+      .update({ id: chunk.id }, { ...result, doneAt: new Date() });
     await this.closeIfComplete(chunk.importId, manager);
   }
 

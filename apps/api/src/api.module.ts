@@ -1,0 +1,58 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from '@app/auth';
+import { AppConfig, ConfigModule, loggerOptions } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { IngestModule } from '@app/ingest';
+import { JobsModule } from '@app/jobs';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { FirstStart } from './embedded/first-start';
+import { HealthController } from './health/health.controller';
+import { HomeController } from './home/home.controller';
+import { ErrorFilter } from './http/error.filter';
+import { VerbatimsController } from './verbatims/verbatims.controller';
+import { VerbatimsService } from './verbatims/verbatims.service';
+
+/**
+ * The HTTP runtime. In embedded mode it also consumes the jobs (in-process queue); in server mode
+ * it only enqueues them and apps/worker consumes.
+ */
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            ...loggerOptions(config, 'api'),
+            // Health probes every few seconds would drown the log.
+            autoLogging: { ignore: (request) => request.url === '/health' },
+            serializers: {
+              req: (request: { id: unknown; method: string; url: string }) => ({
+                id: request.id,
+                method: request.method,
+                url: request.url,
+              }),
+              res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+            },
+          },
+        }),
+        DatabaseModule.forRoot({ migrate: true, joinEmbedded: false }),
+        JobsModule.forRoot(config),
+        AuthModule,
+        IngestModule,
+      ],
+      controllers: [HomeController, HealthController, VerbatimsController, DeadLettersController],
+      providers: [
+        VerbatimsService,
+        FirstStart,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ApiKeyService } from '@app/auth';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { Role, SourceKind } from '@app/database';
+import { IngestService, VerbatimInput, checkVerbatim, readImportRows } from '@app/ingest';
+
+const DEMO_FILE = join('apps', 'api', 'demo', 'verbatims.jsonl');
+
+/** The demo file ships in the repository, found from wherever this code runs (sources or dist). */
+function findDemoFile(): string | null {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, DEMO_FILE))) return join(dir, DEMO_FILE);
+  }
+  return null;
+}
+
+export interface FirstStartResult {
+  /** Set only on the very first start: the one time the admin key is shown. */
+  adminKey: string | null;
+  demoVerbatims: number;
+}
+
+/**
+ * A fresh installation needs a way in and something to look at: an admin key, printed once, and
+ * the demo verbatims, loaded through the same ingest path as everything else.
+ */
+@Injectable()
+export class FirstStart {
+  private readonly logger = new Logger(FirstStart.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly apiKeys: ApiKeyService,
+    private readonly ingest: IngestService,
+  ) {}
+
+  async run(): Promise<FirstStartResult> {
+    if (await this.apiKeys.hasAnyKey()) return { adminKey: null, demoVerbatims: 0 };
+    const { key } = await this.apiKeys.create('first-start admin', Role.Admin, 'system');
+    const demoVerbatims = this.config.demoData ? await this.loadDemo() : 0;
+    return { adminKey: key, demoVerbatims };
+  }
+
+  private async loadDemo(): Promise<number> {
+    const file = findDemoFile();
+    if (!file) {
+      this.logger.warn(`demo data not found (${DEMO_FILE}); starting empty`);
+      return 0;
+    }
+    const batch: VerbatimInput[] = [];
+    let stored = 0;
+    for await (const row of readImportRows(file, 'jsonl')) {
+      const check = checkVerbatim(row.value);
+      if (check.ok) batch.push(check.value);
+      else this.logger.warn(`demo line ${row.line} skipped: ${row.error ?? (check.ok ? '' : check.reason)}`);
+    }
+    for (let i = 0; i < batch.length; i += 500) {
+      const refs = await this.ingest.storeAndHandOn(batch.slice(i, i + 500), SourceKind.Import);
+      stored += refs.filter((ref) => ref.created).length;
+    }
+    return stored;
+  }
+}

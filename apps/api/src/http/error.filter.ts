@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { BASIC_CHALLENGE } from '../auth/credentials';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  /** Per-item reasons of a rejected batch. */
+  details?: unknown;
+  /** Quote it to the operators: the log line with the stack carries the same id. */
+  errorId?: string;
+}
+
+/** One stable error body for every failure; a 500 says nothing of the internals, only an id to look up. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    let body: ErrorBody;
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const raw = exception.getResponse();
+      const fields = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : { message: raw };
+      const message = Array.isArray(fields.message)
+        ? fields.message.join('; ')
+        : typeof fields.message === 'string'
+          ? fields.message
+          : exception.message;
+      body = {
+        statusCode: status,
+        error: typeof fields.error === 'string' ? fields.error : HttpStatus[status] ?? 'Error',
+        message,
+        ...(fields.details !== undefined ? { details: fields.details } : {}),
+      };
+      if (status === 401 && response.req.accepts(['json', 'html']) === 'html') {
+        response.setHeader('WWW-Authenticate', BASIC_CHALLENGE);
+      }
+    } else {
+      const errorId = randomUUID();
+      this.logger.error({ errorId, err: exception }, 'unhandled error');
+      body = { statusCode: 500, error: 'Internal Server Error', message: 'unexpected error', errorId };
+    }
+    if (!response.headersSent) response.status(body.statusCode).json(body);
+  }
+}

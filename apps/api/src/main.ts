@@ -1,0 +1,38 @@
+import { DataDirInUseError } from '@app/database';
+import { loadConfigOrExit } from '@app/config';
+import { createApi } from './app';
+import { FirstStart } from './embedded/first-start';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const app = await createApi(config);
+  const { adminKey, demoVerbatims } = await app.get(FirstStart).run();
+  await app.listen(config.port, config.host);
+  const { port } = app.getHttpServer().address() as { port: number };
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  // Straight to stdout, not through the logger: the logger scrubs keys, and this one must be seen once.
+  const lines = [
+    '',
+    `LoveBoard is running at ${url} (${config.mode} mode)`,
+    `  API docs: ${url}/api/docs   health: ${url}/health`,
+    ...(demoVerbatims > 0 ? [`  demo data: ${demoVerbatims} verbatims loaded`] : []),
+    ...(adminKey
+      ? [
+          '  Admin API key (shown this once; keep it):',
+          `  ${adminKey}`,
+          `  try: curl -H "Authorization: Bearer ${adminKey}" ${url}/api/v1/verbatims`,
+        ]
+      : []),
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof DataDirInUseError) {
+    process.stderr.write(`Cannot start: ${error.message}\n`);
+    process.exit(75);
+  }
+  process.stderr.write(`Cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

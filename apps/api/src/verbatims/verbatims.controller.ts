@@ -1,0 +1,56 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Role } from '@app/database';
+import { VerbatimInput } from '@app/ingest';
+import { READERS, Roles, TRIAGERS } from '../auth/access.decorators';
+import type { AuthenticatedRequest } from '../auth/api-key.guard';
+import { IngestResult, ListVerbatimsQuery, VerbatimPage, VerbatimView } from './verbatims.dto';
+import { VerbatimsService } from './verbatims.service';
+
+const roleOf = (request: AuthenticatedRequest): Role => request.principal?.role ?? Role.Viewer;
+
+@ApiTags('verbatims')
+@ApiBearerAuth()
+@ApiExtraModels(VerbatimInput)
+@Controller('api/v1/verbatims')
+export class VerbatimsController {
+  constructor(private readonly verbatims: VerbatimsService) {}
+
+  @Post()
+  @Roles(...TRIAGERS)
+  @ApiOperation({ summary: 'Ingest one verbatim or a batch of up to 1,000; replays create nothing' })
+  @ApiBody({
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(VerbatimInput) },
+        { type: 'array', maxItems: 1000, items: { $ref: getSchemaPath(VerbatimInput) } },
+      ],
+    },
+  })
+  @ApiResponse({ status: 201, type: IngestResult, description: 'At least one verbatim was new' })
+  @ApiResponse({ status: 200, type: IngestResult, description: 'All were already stored: their ids' })
+  @ApiResponse({ status: 400, description: 'Invalid verbatims, with the reason of each; nothing stored' })
+  @ApiResponse({ status: 413, description: 'Text over 20,000 characters or batch over 1,000; nothing stored' })
+  async ingest(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<IngestResult> {
+    const result = await this.verbatims.ingestBatch(body);
+    response.status(result.created > 0 ? 201 : 200);
+    return result;
+  }
+
+  @Get()
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'Verbatims, newest first, with filters and full-text search (French and English)' })
+  @ApiResponse({ status: 200, type: VerbatimPage })
+  list(@Query() query: ListVerbatimsQuery, @Req() request: AuthenticatedRequest): Promise<VerbatimPage> {
+    return this.verbatims.list(query, roleOf(request));
+  }
+
+  @Get(':id')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'One verbatim; triagers and admins also see the raw text' })
+  @ApiResponse({ status: 200, type: VerbatimView })
+  get(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: AuthenticatedRequest): Promise<VerbatimView> {
+    return this.verbatims.get(id, roleOf(request));
+  }
+}

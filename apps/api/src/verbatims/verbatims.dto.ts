@@ -1,0 +1,82 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsEnum, IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Channel } from '@app/database';
+import { SOURCE_NAME_PATTERN } from '@app/ingest';
+
+export class ListVerbatimsQuery {
+  @ApiPropertyOptional({ description: 'Source name' })
+  @IsOptional()
+  @Matches(SOURCE_NAME_PATTERN, { message: 'source must be a source name' })
+  source?: string;
+
+  @ApiPropertyOptional({ enum: Channel })
+  @IsOptional()
+  @IsEnum(Channel, { message: `channel must be one of ${Object.values(Channel).join(', ')}` })
+  channel?: Channel;
+
+  @ApiPropertyOptional({ description: 'Received at or after (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Received before (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date' })
+  to?: string;
+
+  @ApiPropertyOptional({ description: 'Full-text query, French and English (web-search syntax: "exact phrase", -word, or)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
+
+export class IngestItemResult {
+  @ApiProperty({ description: 'Position in the request' }) index: number;
+  @ApiProperty() id: string;
+  @ApiProperty() source: string;
+  @ApiProperty() externalId: string;
+  @ApiProperty({ enum: ['created', 'duplicate'] }) status: 'created' | 'duplicate';
+}
+
+export class IngestResult {
+  @ApiProperty() created: number;
+  @ApiProperty() duplicates: number;
+  @ApiProperty({ type: [IngestItemResult] }) items: IngestItemResult[];
+}
+
+export class VerbatimView {
+  @ApiProperty() id: string;
+  @ApiProperty() source: string;
+  @ApiProperty() externalId: string;
+  @ApiProperty({ enum: Channel }) channel: Channel;
+  @ApiProperty() receivedAt: string;
+  @ApiProperty({ nullable: true, type: String }) lang: string | null;
+  @ApiProperty({ description: 'The text with personal data replaced by placeholders' }) text: string;
+  @ApiProperty({ description: 'Pipeline stage reached' }) stage: string;
+  @ApiProperty({ description: 'Source-specific facts, redacted' }) metadata: Record<string, unknown>;
+  @ApiProperty({ description: 'Hash of the author: equal for the same customer' }) authorKey: string;
+  @ApiPropertyOptional({ description: 'As written, personal data included (triagers and admins, single verbatim only)' })
+  rawText?: string;
+}
+
+export class VerbatimPage {
+  @ApiProperty({ type: [VerbatimView] }) items: VerbatimView[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last' })
+  nextCursor: string | null;
+}

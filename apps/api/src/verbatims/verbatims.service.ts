@@ -1,0 +1,136 @@
+import { BadRequestException, HttpException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { Role, SourceKind, SourceRepository, Verbatim, VerbatimRepository } from '@app/database';
+import { IngestService, MAX_BATCH_SIZE, VerbatimInput, checkVerbatim } from '@app/ingest';
+import { Redactor } from '@app/nlp';
+import { IngestResult, ListVerbatimsQuery, VerbatimPage, VerbatimView } from './verbatims.dto';
+
+const MAX_REASONS = 50;
+
+function decodeCursor(cursor: string): { receivedAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const receivedAt = new Date(at ?? '');
+  if (Number.isNaN(receivedAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? '')) {
+    throw new BadRequestException('cursor is not one this API gave out');
+  }
+  return { receivedAt, id };
+}
+
+const encodeCursor = (verbatim: Verbatim) =>
+  Buffer.from(`${verbatim.receivedAt.toISOString()}|${verbatim.id}`).toString('base64url');
+
+@Injectable()
+export class VerbatimsService {
+  private readonly redactor = new Redactor();
+
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly verbatims: VerbatimRepository,
+    private readonly sources: SourceRepository,
+  ) {}
+
+  /** All or nothing: one bad item refuses the whole batch, with the reason of each bad item. */
+  async ingestBatch(body: unknown): Promise<IngestResult> {
+    const items = Array.isArray(body) ? body : [body];
+    if (items.length === 0) throw new BadRequestException('the batch is empty');
+    if (items.length > MAX_BATCH_SIZE) {
+      throw new HttpException(
+        { message: `batch of ${items.length} verbatims; the limit is ${MAX_BATCH_SIZE} per request`, error: 'Payload Too Large' },
+        HttpStatus.PAYLOAD_TOO_LARGE,
+      );
+    }
+    const valid: VerbatimInput[] = [];
+    const problems: { index: number; reason: string; tooLarge: boolean }[] = [];
+    items.forEach((item, index) => {
+      const check = checkVerbatim(item);
+      if (check.ok) valid.push(check.value);
+      else problems.push({ index, reason: check.reason, tooLarge: check.tooLarge });
+    });
+    if (problems.length > 0) {
+      const status = problems.some((p) => p.tooLarge) ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.BAD_REQUEST;
+      const details = problems.slice(0, MAX_REASONS).map(({ index, reason }) => ({ index, reason }));
+      const prefix = Array.isArray(body) ? `verbatim [${details[0].index}] ` : '';
+      throw new HttpException(
+        {
+          message: `${problems.length} invalid verbatim(s), nothing stored: ${prefix}${details[0].reason}`,
+          error: status === HttpStatus.PAYLOAD_TOO_LARGE ? 'Payload Too Large' : 'Bad Request',
+          details,
+        },
+        status,
+      );
+    }
+    const refs = await this.ingest.storeAndHandOn(valid, SourceKind.Api);
+    const created = refs.filter((ref) => ref.created).length;
+    return {
+      created,
+      duplicates: refs.length - created,
+      items: refs.map((ref, index) => ({
+        index,
+        id: ref.id,
+        source: valid[index].source,
+        externalId: ref.externalId,
+        status: ref.created ? 'created' : 'duplicate',
+      })),
+    };
+  }
+
+  async list(query: ListVerbatimsQuery, role: Role): Promise<VerbatimPage> {
+    const limit = query.limit ?? 50;
+    let sourceId: string | undefined;
+    if (query.source) {
+      const source = await this.sources.findByName(query.source);
+      if (!source) return { items: [], nextCursor: null };
+      sourceId = source.id;
+    }
+    const from = query.from ? new Date(query.from) : undefined;
+    const to = query.to ? new Date(query.to) : undefined;
+    if (from && to && from > to) throw new BadRequestException('from must not be after to');
+    const rows = await this.verbatims.findPage({
+      sourceId,
+      channel: query.channel,
+      from,
+      to,
+      query: query.q?.trim() || undefined,
+      after: query.cursor ? decodeCursor(query.cursor) : undefined,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((verbatim) => this.view(verbatim, role, false)),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
+    };
+  }
+
+  async get(id: string, role: Role): Promise<VerbatimView> {
+    const verbatim = await this.verbatims.findById(id);
+    if (!verbatim) throw new NotFoundException(`verbatim ${id} does not exist`);
+    return this.view(verbatim, role, true);
+  }
+
+  private view(verbatim: Verbatim, role: Role, single: boolean): VerbatimView {
+    const mayReadRaw = single && (role === Role.Triager || role === Role.Admin);
+    return {
+      id: verbatim.id,
+      source: verbatim.source?.name ?? '',
+      externalId: verbatim.externalId,
+      channel: verbatim.channel,
+      receivedAt: verbatim.receivedAt.toISOString(),
+      lang: verbatim.lang,
+      // Until the ingest stage has run, redact on the way out: unredacted text is never displayed.
+      text: verbatim.redactedText ?? this.redactor.redact(verbatim.rawText),
+      stage: verbatim.stage,
+      metadata: this.redactMetadata(verbatim.metadata),
+      authorKey: verbatim.authorKey,
+      ...(mayReadRaw ? { rawText: verbatim.rawText } : {}),
+    };
+  }
+
+  private redactMetadata(value: unknown): Record<string, unknown> {
+    const walk = (item: unknown): unknown => {
+      if (typeof item === 'string') return this.redactor.redact(item);
+      if (Array.isArray(item)) return item.map(walk);
+      if (item && typeof item === 'object') return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, walk(v)]));
+      return item;
+    };
+    return walk(value) as Record<string, unknown>;
+  }
+}

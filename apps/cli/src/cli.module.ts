@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
+import { AuthModule } from '@app/auth';
+import { AppConfig, ConfigModule, loggerOptions } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { IngestModule } from '@app/ingest';
+import { JobsModule } from '@app/jobs';
+
+/** The command runtime: the same libs as the API, logs on stderr so that stdout stays the command's answer. */
+@Module({})
+export class CliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({ pinoHttp: [{ ...loggerOptions(config, 'cli'), level: 'warn' }, pino.destination(2)] }),
+        DatabaseModule.forRoot({ migrate: true, joinEmbedded: true }),
+        JobsModule.forRoot(config),
+        AuthModule,
+        IngestModule,
+      ],
+    };
+  }
+}

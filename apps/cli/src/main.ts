@@ -1,0 +1,154 @@
+import 'reflect-metadata';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { SingleBar } from 'cli-progress';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { Logger } from 'nestjs-pino';
+import { ApiKeyService } from '@app/auth';
+import { AppConfig, loadConfigOrExit } from '@app/config';
+import { DataDirInUseError, DeadLetterStatus, ImportStatus, Role, Transactions, runMigrationsOnce } from '@app/database';
+import { ImportFormat, ImportService } from '@app/ingest';
+import { DeadLetterService, InProcessJobQueue, JobQueue, JobRunner } from '@app/jobs';
+import { DataSource } from 'typeorm';
+import { CliModule } from './cli.module';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function withApp<T>(config: AppConfig, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  try {
+    const queue = app.get(JobQueue);
+    if (queue instanceof InProcessJobQueue) app.get(JobRunner).assertEveryJobHasAHandler();
+    const result = await work(app);
+    // Without Redis this process runs the jobs its command enqueued: finish them before leaving.
+    if (queue instanceof InProcessJobQueue) await queue.idle();
+    return result;
+  } finally {
+    await app.close();
+  }
+}
+
+async function importFile(config: AppConfig, file: string, source: string, format: ImportFormat | undefined): Promise<void> {
+  await withApp(config, async (app) => {
+    const imports = app.get(ImportService);
+    const bar = new SingleBar({
+      format: 'importing {bar} {value}/{total} chunks | {rows} rows read',
+      stream: process.stderr,
+      hideCursor: true,
+      noTTYOutput: false,
+      notTTYSchedule: 5_000,
+    });
+    bar.start(1, 0, { rows: 0 });
+    const importId = await imports.start(file, source, format, ({ rowsRead, chunksWritten }) => {
+      bar.setTotal(Math.max(chunksWritten, 1));
+      bar.update({ rows: rowsRead });
+    });
+    // In embedded mode this process runs the chunks; in server mode the workers do: wait either way.
+    for (;;) {
+      const summary = await imports.summary(importId);
+      if (!summary) throw new Error(`import ${importId} vanished`);
+      bar.setTotal(Math.max(summary.chunks, 1));
+      bar.update(summary.chunksDone, { rows: summary.rows });
+      if (summary.status === ImportStatus.Done) {
+        bar.stop();
+        for (const { line, reason } of summary.rejected) out(`rejected line ${line}: ${reason}`);
+        out(`imported=${summary.imported} duplicates=${summary.duplicates} rejected=${summary.rejected.length}`);
+        return;
+      }
+      await sleep(250);
+    }
+  });
+}
+
+function role(value: string): Role {
+  if (!(Object.values(Role) as string[]).includes(value)) {
+    throw new InvalidArgumentError(`expected one of ${Object.values(Role).join(', ')}`);
+  }
+  return value as Role;
+}
+
+export function buildProgram(config: () => AppConfig): Command {
+  const program = new Command('cli').description('LoveBoard command line').showHelpAfterError();
+
+  program
+    .command('import')
+    .description('Import verbatims from a JSONL or CSV file (idempotent: importing twice creates nothing)')
+    .argument('<file>', 'a .jsonl/.ndjson file (one JSON verbatim per line) or a .csv file with a header row')
+    .requiredOption('--source <name>', 'source name for every row')
+    .addOption(new Option('--format <format>', 'file format (default: from the extension)').choices(['jsonl', 'csv']))
+    .action(async (file: string, options: { source: string; format?: ImportFormat }) => {
+      await importFile(config(), file, options.source, options.format);
+    });
+
+  program
+    .command('migrate')
+    .description('Apply pending database migrations')
+    .action(async () => {
+      await withApp(config(), async (app) => {
+        // Booting already applied them (under the migration lock); say where the schema stands.
+        await runMigrationsOnce(app.get(DataSource));
+        await app.get(Transactions).ping();
+        const rows: { name: string }[] = await app.get(DataSource).query('SELECT name FROM typeorm_migration ORDER BY id');
+        out(`migrations applied: ${rows.map((row) => row.name).join(', ')}`);
+      });
+    });
+
+  const apikey = program.command('apikey').description('API keys');
+  apikey
+    .command('create')
+    .description('Create an API key; the key is printed on the last line, once')
+    .requiredOption('--name <name>', 'who or what uses it')
+    .requiredOption('--role <role>', `one of ${Object.values(Role).join(', ')}`, role)
+    .action(async (options: { name: string; role: Role }) => {
+      await withApp(config(), async (app) => {
+        const { key, apiKey } = await app.get(ApiKeyService).create(options.name.slice(0, 80), options.role, 'cli');
+        out(`created API key ${apiKey.id} (${apiKey.role}) for ${apiKey.name}`);
+        out(key);
+      });
+    });
+
+  const deadLetters = program.command('dead-letters').description('Work that failed for good');
+  deadLetters
+    .command('list')
+    .option('--all', 'include entries already retried')
+    .option('--limit <n>', 'at most this many', (value) => Number.parseInt(value, 10), 100)
+    .action(async (options: { all?: boolean; limit: number }) => {
+      await withApp(config(), async (app) => {
+        const entries = await app.get(DeadLetterService).list(options.all ? undefined : DeadLetterStatus.Open, options.limit);
+        for (const entry of entries) {
+          out(`${entry.id}  ${entry.createdAt.toISOString()}  ${entry.status}  ${entry.jobName}  attempts=${entry.attempts}  ${entry.cause}`);
+        }
+        out(`dead_letters=${entries.length}`);
+      });
+    });
+  deadLetters
+    .command('retry')
+    .argument('[ids...]', 'dead-letter ids')
+    .option('--all', 'retry every open entry')
+    .action(async (ids: string[], options: { all?: boolean }) => {
+      await withApp(config(), async (app) => {
+        const service = app.get(DeadLetterService);
+        const targets = options.all ? (await service.list(DeadLetterStatus.Open, 10_000)).map((entry) => entry.id) : ids;
+        if (targets.length === 0) throw new InvalidArgumentError('name dead-letter ids, or --all');
+        for (const id of targets) {
+          await service.retry(id, 'cli');
+          out(`retried ${id}`);
+        }
+        out(`retried=${targets.length}`);
+      });
+    });
+  return program;
+}
+
+if (require.main === module) {
+  buildProgram(() => loadConfigOrExit())
+    .parseAsync(process.argv)
+    .then(() => process.exit(0))
+    .catch((error: unknown) => {
+      const message = error instanceof DataDirInUseError || error instanceof Error ? error.message : String(error);
+      process.stderr.write(`error: ${message}\n`);
+      process.exit(1);
+    });
+}

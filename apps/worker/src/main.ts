@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { loadConfigOrExit } from '@app/config';
+import { JobRunner } from '@app/jobs';
+import { WorkerModule } from './worker.module';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  if (config.redisUrl === null) {
+    process.stderr.write('Invalid configuration: REDIS_URL: expected a redis:// URL (without it the API runs the jobs itself)\n');
+    process.exit(78);
+  }
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.get(JobRunner).assertEveryJobHasAHandler();
+  app.get(Logger).log(`worker ${process.pid} consuming, concurrency ${config.jobConcurrency} per queue`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Worker cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,25 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig, ConfigModule, loggerOptions } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { IngestModule } from '@app/ingest';
+import { ALL_QUEUE_NAMES, JobsModule } from '@app/jobs';
+import { processorFor } from './queue-processor';
+
+/** The queue-consuming runtime: the domain libs and one processor per queue, no controllers. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({ pinoHttp: loggerOptions(config, 'worker') }),
+        DatabaseModule.forRoot({ migrate: true, joinEmbedded: true }),
+        JobsModule.forRoot(config),
+        IngestModule,
+      ],
+      providers: ALL_QUEUE_NAMES.map((queue) => processorFor(queue, config)),
+    };
+  }
+}

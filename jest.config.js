@@ -1,0 +1,26 @@
+// Jest on Node 20 with NestJS 12's ESM-only packages: @swc/jest transforms TypeScript and those
+// packages alike (ts-jest cannot), and jest runs with --experimental-vm-modules for PGlite's
+// dynamic import. See docs/ARCHITECTURE.md, "Tests".
+const swc = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2023',
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@standard-schema|file-type)/)'],
+  moduleNameMapper: { '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  testTimeout: 180_000,
+  // Server processes, pools and Redis connections are closed by each suite; this is the net under it.
+  forceExit: true,
+};

@@ -1,0 +1,72 @@
+import type { LoggerOptions } from 'pino';
+import type { AppConfig } from './env';
+
+/**
+ * What must never reach a log line: verbatim text and authors (customer data), credentials. Fields
+ * with these names are censored wherever they sit; other strings are scrubbed of e-mail addresses,
+ * API keys and bearer tokens, since a cause or a URL can quote them.
+ */
+const SECRET_FIELDS = new Set([
+  'text',
+  'rawtext',
+  'redactedtext',
+  'author',
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'password',
+  'secret',
+  'token',
+  'apikey',
+  'key',
+  'x-signature',
+]);
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
+const API_KEY = /\blb_[a-z0-9]{12}_[A-Za-z0-9_-]{20,}/g;
+const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+const URL_PASSWORD = /\/\/([^:/@\s]+):([^@\s]+)@/g;
+
+export function scrubString(value: string): string {
+  return value
+    .replace(API_KEY, '[API_KEY]')
+    .replace(BEARER, '$1 [TOKEN]')
+    .replace(URL_PASSWORD, '//$1:***@')
+    .replace(EMAIL, '[EMAIL]');
+}
+
+/** A copy of a log record with secret fields censored and every string scrubbed (depth-limited). */
+export function scrubForLog(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrubString(value);
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) {
+    return { type: value.name, message: scrubString(value.message), stack: value.stack && scrubString(value.stack) };
+  }
+  if (Array.isArray(value)) return value.map((item) => scrubForLog(item, depth + 1));
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    copy[key] = SECRET_FIELDS.has(key.toLowerCase()) ? '[redacted]' : scrubForLog(item, depth + 1);
+  }
+  return copy;
+}
+
+/** Structured JSON logs, one line per event, customer data and credentials removed. */
+export function loggerOptions(config: AppConfig, name: string): LoggerOptions {
+  return {
+    name,
+    level: config.logLevel,
+    base: { pid: process.pid, app: name },
+    timestamp: () => `,"time":"${new Date().toISOString()}"`,
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (record) => scrubForLog(record) as Record<string, unknown>,
+    },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(
+          this,
+          args.map((arg) => (typeof arg === 'string' ? scrubString(arg) : arg)) as Parameters<typeof method>,
+        );
+      },
+    },
+  };
+}

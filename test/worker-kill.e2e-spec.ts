@@ -1,0 +1,96 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TEST_REDIS_URL, TestDatabase, createTestDatabase, query } from './support/database';
+import { Spawned, spawnApp } from './support/processes';
+
+/**
+ * Server mode for real: PostgreSQL, Redis, BullMQ, separate worker processes. A worker is killed
+ * with SIGKILL in the middle of a 20,000-verbatim import; once another worker is up, every
+ * verbatim must be there exactly once and have passed the ingest stage.
+ */
+describe('a worker killed mid-import', () => {
+  const ROWS = 20_000;
+  let db: TestDatabase;
+  let env: Record<string, string>;
+  const processes: Spawned[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: `lbkill${Date.now()}`,
+      AUTHOR_KEY_SECRET: 'test-author-key-secret-0123456789',
+      // A killed worker's job is taken over once its lock expires: keep the test short.
+      JOB_LOCK_MS: '3000',
+      JOB_CONCURRENCY: '2',
+      LOG_LEVEL: 'warn',
+    };
+  });
+
+  afterAll(async () => {
+    await Promise.all(processes.map((process) => process.stop('SIGKILL')));
+    await db?.drop();
+  });
+
+  it('ingests every verbatim exactly once after a new worker takes over', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lb-kill-'));
+    const file = join(dir, 'verbatims.jsonl');
+    const lines: string[] = [];
+    for (let i = 0; i < ROWS; i++) {
+      lines.push(
+        JSON.stringify({
+          externalId: `kill-${i}`,
+          author: `customer-${i % 3_000}@example.com`,
+          channel: i % 2 ? 'email' : 'chat',
+          receivedAt: new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString(),
+          text: `Verbatim ${i}: mon e-billet n’est jamais arrivé, commande ${100_000 + i}`,
+          lang: 'fr',
+        }),
+      );
+    }
+    writeFileSync(file, lines.join('\n') + '\n');
+
+    const firstWorker = spawnApp('worker', [], env);
+    processes.push(firstWorker);
+    await firstWorker.waitFor(/consuming/);
+    const cli = spawnApp('cli', ['import', file, '--source', 'kill-test'], env);
+    processes.push(cli);
+
+    // Kill the worker once it is well into the import, while it holds jobs.
+    for (;;) {
+      const [{ n }] = await query<{ n: string }>(db.url, 'SELECT count(*) AS n FROM import_chunk WHERE done_at IS NOT NULL');
+      if (Number(n) >= 8) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    firstWorker.child.kill('SIGKILL');
+    await firstWorker.exited;
+    const [{ n: storedAtKill }] = await query<{ n: string }>(db.url, 'SELECT count(*) AS n FROM verbatim');
+    expect(Number(storedAtKill)).toBeLessThan(ROWS);
+
+    const secondWorker = spawnApp('worker', [], env);
+    processes.push(secondWorker);
+    const summary = await cli.waitFor(/imported=(\d+) duplicates=(\d+) rejected=(\d+)/, 150_000);
+    expect(await cli.exited).toBe(0);
+    expect(summary.slice(1).map(Number)).toEqual([ROWS, 0, 0]);
+
+    const [counts] = await query<{ total: string; distinct: string }>(
+      db.url,
+      'SELECT count(*) AS total, count(DISTINCT external_id) AS distinct FROM verbatim',
+    );
+    expect(Number(counts.total)).toBe(ROWS);
+    expect(Number(counts.distinct)).toBe(ROWS);
+
+    // The next stage runs after the import's own transactions: wait for it to drain.
+    for (let i = 0; i < 300; i++) {
+      const [{ n }] = await query<{ n: string }>(db.url, `SELECT count(*) AS n FROM verbatim WHERE stage = 'ingested'`);
+      if (Number(n) === ROWS) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const [{ n: ingested }] = await query<{ n: string }>(db.url, `SELECT count(*) AS n FROM verbatim WHERE stage = 'ingested'`);
+    expect(Number(ingested)).toBe(ROWS);
+    const [{ n: deadLetters }] = await query<{ n: string }>(db.url, 'SELECT count(*) AS n FROM dead_letter');
+    expect(Number(deadLetters)).toBe(0);
+  });
+});
