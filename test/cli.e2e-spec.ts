@@ -42,7 +42,15 @@ describe('cli', () => {
         receivedAt: '2026-11-20T08:00:00Z',
         text: `Remboursement ${i} jamais reçu`,
       });
-    const lines = [good(1), good(2), '{"externalId": "j-3"', good(4), JSON.stringify({ externalId: 'j-5', text: 'no author' }), '', good(6)];
+    const lines = [
+      good(1),
+      good(2),
+      '{"externalId": "j-3"',
+      good(4),
+      JSON.stringify({ externalId: 'j-5', text: 'no author' }),
+      '',
+      good(6),
+    ];
     const file = join(dir, 'verbatims.jsonl');
     writeFileSync(file, lines.join('\n') + '\n');
     const first = await run(['import', file, '--source', 'jsonl-import']);
@@ -52,7 +60,10 @@ describe('cli', () => {
     expect(first.output.trim().split('\n').pop()).toBe('imported=4 duplicates=0 rejected=2');
     const second = await run(['import', file, '--source', 'jsonl-import']);
     expect(second.output.trim().split('\n').pop()).toBe('imported=0 duplicates=4 rejected=2');
-    const [{ n }] = await query<{ n: string }>(db.url, `SELECT count(*) AS n FROM verbatim WHERE stage = 'ingested'`);
+    const [{ n }] = await query<{ n: string }>(
+      db.url,
+      `SELECT count(*) AS n FROM verbatim WHERE stage = 'ingested'`,
+    );
     expect(Number(n)).toBe(4);
   });
 
@@ -73,8 +84,14 @@ describe('cli', () => {
     expect(code).toBe(0);
     expect(output).toMatch(/rejected line 5: channel must be one of/);
     expect(output.trim().split('\n').pop()).toMatch(/^imported=2 duplicates=0 rejected=2$/);
-    const rows = await query<{ raw_text: string }>(db.url, `SELECT raw_text FROM verbatim v JOIN source s ON s.id = v.source_id WHERE s.name = 'csv-import' ORDER BY external_id`);
-    expect(rows.map((row) => row.raw_text)).toEqual(['Le site est lent, très lent', 'Two lines:\nsecond line']);
+    const rows = await query<{ raw_text: string }>(
+      db.url,
+      `SELECT raw_text FROM verbatim v JOIN source s ON s.id = v.source_id WHERE s.name = 'csv-import' ORDER BY external_id`,
+    );
+    expect(rows.map((row) => row.raw_text)).toEqual([
+      'Le site est lent, très lent',
+      'Two lines:\nsecond line',
+    ]);
   });
 
   it('refuses a file of unknown format and a missing file with a clear error', async () => {
@@ -108,6 +125,8 @@ describe('cli', () => {
   it('stops with one line naming a malformed variable', async () => {
     const cli = spawnApp('cli', ['migrate'], { ...env, JOB_CONCURRENCY: 'lots' });
     expect(await cli.exited).toBe(78);
-    expect(cli.output().trim()).toBe('Invalid configuration: JOB_CONCURRENCY: expected an integer from 1 to 256, got "lots"');
+    expect(cli.output().trim()).toBe(
+      'Invalid configuration: JOB_CONCURRENCY: expected an integer from 1 to 256, got "lots"',
+    );
   });
 });

@@ -50,19 +50,25 @@ describe.each([
   it('end in the dead-letter table with their cause, without retries', async () => {
     const missing = randomUUID();
     await api.app.get(JobQueue).add(JobName.ImportChunk, { chunkId: missing });
-    const [entry] = await waitForRows<{ id: string; job_name: string; cause: string; attempts: number; status: string }>(
-      db.url,
-      `SELECT * FROM dead_letter WHERE payload->>'chunkId' = $1`,
-      [missing],
-      1,
-    );
+    const [entry] = await waitForRows<{
+      id: string;
+      job_name: string;
+      cause: string;
+      attempts: number;
+      status: string;
+    }>(db.url, `SELECT * FROM dead_letter WHERE payload->>'chunkId' = $1`, [missing], 1);
     expect(entry).toMatchObject({ job_name: 'import.chunk', status: 'open', attempts: 1 });
     expect(entry.cause).toBe(`import chunk ${missing} does not exist`);
   });
 
   it('refuse a malformed payload as poison', async () => {
     await api.app.get(JobQueue).add(JobName.IngestVerbatims, { verbatimIds: ['not-a-uuid'] });
-    const [entry] = await waitForRows<{ cause: string }>(db.url, `SELECT cause FROM dead_letter WHERE job_name = 'verbatim.ingest'`, [], 1);
+    const [entry] = await waitForRows<{ cause: string }>(
+      db.url,
+      `SELECT cause FROM dead_letter WHERE job_name = 'verbatim.ingest'`,
+      [],
+      1,
+    );
     expect(entry.cause).toBe('malformed payload for job verbatim.ingest');
   });
 

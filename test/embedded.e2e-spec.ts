@@ -27,7 +27,11 @@ describe('embedded mode (PGlite, in-process jobs)', () => {
   });
 
   it('answers /health and serves the demo verbatims', async () => {
-    expect((await http(url, 'GET', '/health')).body).toMatchObject({ status: 'ok', mode: 'embedded', redis: 'not configured' });
+    expect((await http(url, 'GET', '/health')).body).toMatchObject({
+      status: 'ok',
+      mode: 'embedded',
+      redis: 'not configured',
+    });
     const page = await http(url, 'GET', '/api/v1/verbatims?limit=200', { key: adminKey });
     expect(page.status).toBe(200);
     expect(page.body.items.length).toBeGreaterThan(100);
@@ -37,7 +41,8 @@ describe('embedded mode (PGlite, in-process jobs)', () => {
   it('stores a batch posted three times once', async () => {
     const batch = Array.from({ length: 10 }, (_, i) => verbatim({ source: 'smoke', externalId: `s-${i}` }));
     const answers = [];
-    for (let i = 0; i < 3; i++) answers.push(await http(url, 'POST', '/api/v1/verbatims', { key: adminKey, body: batch }));
+    for (let i = 0; i < 3; i++)
+      answers.push(await http(url, 'POST', '/api/v1/verbatims', { key: adminKey, body: batch }));
     expect(answers.map((answer) => answer.status)).toEqual([201, 200, 200]);
     const listed = await http(url, 'GET', '/api/v1/verbatims?source=smoke&limit=100', { key: adminKey });
     expect(listed.body.items).toHaveLength(10);
@@ -46,7 +51,10 @@ describe('embedded mode (PGlite, in-process jobs)', () => {
   it('refuses malformed and oversize payloads with reasons', async () => {
     const malformed = await http(url, 'POST', '/api/v1/verbatims', { key: adminKey, raw: '{"text":' });
     expect(malformed.status).toBe(400);
-    const oversize = await http(url, 'POST', '/api/v1/verbatims', { key: adminKey, body: verbatim({ text: 'x'.repeat(20_001) }) });
+    const oversize = await http(url, 'POST', '/api/v1/verbatims', {
+      key: adminKey,
+      body: verbatim({ text: 'x'.repeat(20_001) }),
+    });
     expect(oversize.status).toBe(413);
     expect(oversize.body.message).toMatch(/20000/);
   });

@@ -23,10 +23,15 @@ describe('POST/GET /api/v1/verbatims', () => {
     await db?.drop();
   });
 
-  const count = async () => Number((await query<{ n: string }>(db.url, 'SELECT count(*) AS n FROM verbatim'))[0].n);
+  const count = async () =>
+    Number((await query<{ n: string }>(db.url, 'SELECT count(*) AS n FROM verbatim'))[0].n);
   const waitIngested = async (ids: string[]) => {
     for (let i = 0; i < 100; i++) {
-      const rows = await query<{ n: string }>(db.url, `SELECT count(*) AS n FROM verbatim WHERE id = ANY($1) AND stage = 'ingested'`, [ids]);
+      const rows = await query<{ n: string }>(
+        db.url,
+        `SELECT count(*) AS n FROM verbatim WHERE id = ANY($1) AND stage = 'ingested'`,
+        [ids],
+      );
       if (Number(rows[0].n) === ids.length) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -44,7 +49,9 @@ describe('POST/GET /api/v1/verbatims', () => {
     for (const replay of [second, third]) {
       expect(replay.status).toBe(200);
       expect(replay.body).toMatchObject({ created: 0, duplicates: 25 });
-      expect(replay.body.items.map((item: { id: string }) => item.id)).toEqual(first.body.items.map((item: { id: string }) => item.id));
+      expect(replay.body.items.map((item: { id: string }) => item.id)).toEqual(
+        first.body.items.map((item: { id: string }) => item.id),
+      );
     }
     expect(await count()).toBe(before + 25);
   });
@@ -53,12 +60,18 @@ describe('POST/GET /api/v1/verbatims', () => {
     const one = verbatim({ source: 'same-batch', externalId: 'twice' });
     const response = await http(api.url, 'POST', '/api/v1/verbatims', { key: triager, body: [one, one] });
     expect(response.status).toBe(201);
-    expect(response.body.items.map((item: { status: string }) => item.status)).toEqual(['created', 'duplicate']);
+    expect(response.body.items.map((item: { status: string }) => item.status)).toEqual([
+      'created',
+      'duplicate',
+    ]);
     expect(response.body.items[0].id).toBe(response.body.items[1].id);
   });
 
   it('accepts a single object as well as an array', async () => {
-    const response = await http(api.url, 'POST', '/api/v1/verbatims', { key: triager, body: verbatim({ source: 'single' }) });
+    const response = await http(api.url, 'POST', '/api/v1/verbatims', {
+      key: triager,
+      body: verbatim({ source: 'single' }),
+    });
     expect(response.status).toBe(201);
     expect(response.body.items).toHaveLength(1);
   });
@@ -66,7 +79,10 @@ describe('POST/GET /api/v1/verbatims', () => {
   it('hands every stored verbatim to the ingest stage, which redacts personal data', async () => {
     const response = await http(api.url, 'POST', '/api/v1/verbatims', {
       key: triager,
-      body: verbatim({ source: 'pii', text: 'Écrivez-moi à jeanne.dupont@example.com ou au 06 12 34 56 78, merci' }),
+      body: verbatim({
+        source: 'pii',
+        text: 'Écrivez-moi à jeanne.dupont@example.com ou au 06 12 34 56 78, merci',
+      }),
     });
     const id = response.body.items[0].id as string;
     await waitIngested([id]);
@@ -85,14 +101,29 @@ describe('POST/GET /api/v1/verbatims', () => {
       ['malformed JSON', '{"source": "x", ', 400, /malformed JSON/],
       ['a missing field', JSON.stringify(verbatim({ externalId: undefined })), 400, /externalId/],
       ['an unknown channel', JSON.stringify(verbatim({ channel: 'pigeon' })), 400, /channel must be one of/],
-      ['a date without a time zone', JSON.stringify(verbatim({ receivedAt: '2026-11-20T10:00:00' })), 400, /time zone/],
-      ['a date far in the future', JSON.stringify(verbatim({ receivedAt: '2099-01-01T00:00:00Z' })), 400, /receivedAt/],
+      [
+        'a date without a time zone',
+        JSON.stringify(verbatim({ receivedAt: '2026-11-20T10:00:00' })),
+        400,
+        /time zone/,
+      ],
+      [
+        'a date far in the future',
+        JSON.stringify(verbatim({ receivedAt: '2099-01-01T00:00:00Z' })),
+        400,
+        /receivedAt/,
+      ],
       ['an unknown field', JSON.stringify({ ...verbatim(), admin: true }), 400, /admin should not exist/],
       ['a NUL character', JSON.stringify(verbatim({ text: 'a\u0000b' })), 400, /NUL/],
       ['a number instead of an object', '42', 400, /JSON object/],
       ['an empty batch', '[]', 400, /empty/],
       ['a text of 20,001 characters', JSON.stringify(verbatim({ text: 'a'.repeat(20_001) })), 413, /20000/],
-      ['a batch of 1,001', JSON.stringify(Array.from({ length: 1_001 }, (_, i) => verbatim({ externalId: `b-${i}` }))), 413, /1000/],
+      [
+        'a batch of 1,001',
+        JSON.stringify(Array.from({ length: 1_001 }, (_, i) => verbatim({ externalId: `b-${i}` }))),
+        413,
+        /1000/,
+      ],
     ])('%s', async (_name, raw, status, reason) => {
       const before = await count();
       const response = await http(api.url, 'POST', '/api/v1/verbatims', { key: triager, raw });
@@ -103,7 +134,11 @@ describe('POST/GET /api/v1/verbatims', () => {
 
     it('refuses the whole batch when one item is bad, naming its index', async () => {
       const before = await count();
-      const batch = [verbatim({ externalId: 'ok-1' }), verbatim({ externalId: 'bad', author: '' }), verbatim({ externalId: 'ok-2' })];
+      const batch = [
+        verbatim({ externalId: 'ok-1' }),
+        verbatim({ externalId: 'bad', author: '' }),
+        verbatim({ externalId: 'ok-2' }),
+      ];
       const response = await http(api.url, 'POST', '/api/v1/verbatims', { key: triager, body: batch });
       expect(response.status).toBe(400);
       expect(response.body.details).toEqual([{ index: 1, reason: expect.stringMatching(/author/) }]);
@@ -129,11 +164,15 @@ describe('POST/GET /api/v1/verbatims', () => {
       await waitIngested(response.body.items.map((item: { id: string }) => item.id));
     });
 
-    const list = (qs: string) => http(api.url, 'GET', `/api/v1/verbatims?source=listing&${qs}`, { key: viewer });
+    const list = (qs: string) =>
+      http(api.url, 'GET', `/api/v1/verbatims?source=listing&${qs}`, { key: viewer });
 
     it('searches French and English with stemming', async () => {
       const french = await list(`q=${encodeURIComponent('remboursement')}`);
-      expect(french.body.items.map((v: { externalId: string }) => v.externalId).sort()).toEqual(['l-0', 'l-4']);
+      expect(french.body.items.map((v: { externalId: string }) => v.externalId).sort()).toEqual([
+        'l-0',
+        'l-4',
+      ]);
       const english = await list('q=refund');
       expect(english.body.items.map((v: { externalId: string }) => v.externalId)).toEqual(['l-1']);
     });
@@ -190,14 +229,21 @@ describe('POST/GET /api/v1/verbatims', () => {
     });
 
     it('refuses unknown keys and keys in the URL', async () => {
-      expect((await http(api.url, 'GET', '/api/v1/verbatims', { key: 'lb_aaaaaaaaaaaa_' + 'b'.repeat(43) })).status).toBe(401);
+      expect(
+        (await http(api.url, 'GET', '/api/v1/verbatims', { key: 'lb_aaaaaaaaaaaa_' + 'b'.repeat(43) }))
+          .status,
+      ).toBe(401);
       expect((await http(api.url, 'GET', `/api/v1/verbatims?apiKey=${viewer}`)).status).toBe(401);
     });
 
     it('answers /health without a key', async () => {
       const response = await http(api.url, 'GET', '/health');
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ status: 'ok', database: { status: 'up' }, redis: 'not configured' });
+      expect(response.body).toMatchObject({
+        status: 'ok',
+        database: { status: 'up' },
+        redis: 'not configured',
+      });
     });
 
     it('protects the API docs but serves them with a key', async () => {

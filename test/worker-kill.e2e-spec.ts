@@ -60,7 +60,10 @@ describe('a worker killed mid-import', () => {
 
     // Kill the worker once it is well into the import, while it holds jobs.
     for (;;) {
-      const [{ n }] = await query<{ n: string }>(db.url, 'SELECT count(*) AS n FROM import_chunk WHERE done_at IS NOT NULL');
+      const [{ n }] = await query<{ n: string }>(
+        db.url,
+        'SELECT count(*) AS n FROM import_chunk WHERE done_at IS NOT NULL',
+      );
       if (Number(n) >= 8) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -84,11 +87,17 @@ describe('a worker killed mid-import', () => {
 
     // The next stage runs after the import's own transactions: wait for it to drain.
     for (let i = 0; i < 300; i++) {
-      const [{ n }] = await query<{ n: string }>(db.url, `SELECT count(*) AS n FROM verbatim WHERE stage = 'ingested'`);
+      const [{ n }] = await query<{ n: string }>(
+        db.url,
+        `SELECT count(*) AS n FROM verbatim WHERE stage = 'ingested'`,
+      );
       if (Number(n) === ROWS) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    const [{ n: ingested }] = await query<{ n: string }>(db.url, `SELECT count(*) AS n FROM verbatim WHERE stage = 'ingested'`);
+    const [{ n: ingested }] = await query<{ n: string }>(
+      db.url,
+      `SELECT count(*) AS n FROM verbatim WHERE stage = 'ingested'`,
+    );
     expect(Number(ingested)).toBe(ROWS);
     const [{ n: deadLetters }] = await query<{ n: string }>(db.url, 'SELECT count(*) AS n FROM dead_letter');
     expect(Number(deadLetters)).toBe(0);

@@ -23,6 +23,7 @@ export function verbatim(overrides: VerbatimBody = {}): VerbatimBody {
     lang: 'fr',
   };
   const merged: Record<string, unknown> = { ...base, ...overrides };
-  for (const key of Object.keys(overrides)) if (overrides[key as keyof VerbatimBody] === undefined) delete merged[key];
+  for (const key of Object.keys(overrides))
+    if (overrides[key as keyof VerbatimBody] === undefined) delete merged[key];
   return merged;
 }

@@ -17,10 +17,19 @@ export interface Spawned {
  * Runs one of the built apps (`npm test` builds first) as a real process, with an environment of
  * the test's choosing only (the developer's own variables must not leak into the run mode).
  */
-export function spawnApp(app: 'api' | 'worker' | 'cli', args: string[], env: Record<string, string>): Spawned {
+export function spawnApp(
+  app: 'api' | 'worker' | 'cli',
+  args: string[],
+  env: Record<string, string>,
+): Spawned {
   const child = spawn(process.execPath, [join(DIST, app, 'src', 'main.js'), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DOTENV_CONFIG_QUIET: 'true', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      DOTENV_CONFIG_QUIET: 'true',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -48,14 +57,19 @@ export function spawnApp(app: 'api' | 'worker' | 'cli', args: string[], env: Rec
         };
         const timer = setTimeout(() => {
           listeners.delete(check);
-          reject(new Error(`timed out waiting for ${String(pattern)}; output so far:\n${output.slice(-3000)}`));
+          reject(
+            new Error(`timed out waiting for ${String(pattern)}; output so far:\n${output.slice(-3000)}`),
+          );
         }, timeoutMs);
         listeners.add(check);
         void exited.then((code) => {
           if (listeners.has(check)) {
             listeners.delete(check);
             clearTimeout(timer);
-            if (!pattern.exec(output)) reject(new Error(`process exited (${code}) before ${String(pattern)}:\n${output.slice(-3000)}`));
+            if (!pattern.exec(output))
+              reject(
+                new Error(`process exited (${code}) before ${String(pattern)}:\n${output.slice(-3000)}`),
+              );
             else check();
           }
         });

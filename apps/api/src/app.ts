@@ -23,9 +23,15 @@ const SWEEP_EVERY_MS = 60_000;
 export function openApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('LoveBoard API')
-    .setDescription('Customer-feedback triage: verbatims, irritants, the weekly board. Every route but /health needs an API key.')
+    .setDescription(
+      'Customer-feedback triage: verbatims, irritants, the weekly board. Every route but /health needs an API key.',
+    )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: `npm run cli -- apikey create`' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'An API key: `npm run cli -- apikey create`',
+    })
     .build();
   return SwaggerModule.createDocument(app, config);
 }
@@ -52,7 +58,12 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
   );
   app.use(...jsonBody());
   app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: false,
+    }),
   );
 
   const apiKeys = app.get(ApiKeyService);

@@ -33,6 +33,8 @@ main().catch((error: unknown) => {
     process.stderr.write(`Cannot start: ${error.message}\n`);
     process.exit(75);
   }
-  process.stderr.write(`Cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `Cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

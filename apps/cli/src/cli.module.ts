@@ -15,7 +15,9 @@ export class CliModule {
       module: CliModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({ pinoHttp: [{ ...loggerOptions(config, 'cli'), level: 'warn' }, pino.destination(2)] }),
+        LoggerModule.forRoot({
+          pinoHttp: [{ ...loggerOptions(config, 'cli'), level: 'warn' }, pino.destination(2)],
+        }),
         DatabaseModule.forRoot({ migrate: true, joinEmbedded: true }),
         JobsModule.forRoot(config),
         AuthModule,

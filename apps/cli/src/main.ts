@@ -6,7 +6,14 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { Logger } from 'nestjs-pino';
 import { ApiKeyService } from '@app/auth';
 import { AppConfig, loadConfigOrExit } from '@app/config';
-import { DataDirInUseError, DeadLetterStatus, ImportStatus, Role, Transactions, runMigrationsOnce } from '@app/database';
+import {
+  DataDirInUseError,
+  DeadLetterStatus,
+  ImportStatus,
+  Role,
+  Transactions,
+  runMigrationsOnce,
+} from '@app/database';
 import { ImportFormat, ImportService } from '@app/ingest';
 import { DeadLetterService, InProcessJobQueue, JobQueue, JobRunner } from '@app/jobs';
 import { DataSource } from 'typeorm';
@@ -30,7 +37,12 @@ async function withApp<T>(config: AppConfig, work: (app: INestApplicationContext
   }
 }
 
-async function importFile(config: AppConfig, file: string, source: string, format: ImportFormat | undefined): Promise<void> {
+async function importFile(
+  config: AppConfig,
+  file: string,
+  source: string,
+  format: ImportFormat | undefined,
+): Promise<void> {
   await withApp(config, async (app) => {
     const imports = app.get(ImportService);
     const bar = new SingleBar({
@@ -54,7 +66,9 @@ async function importFile(config: AppConfig, file: string, source: string, forma
       if (summary.status === ImportStatus.Done) {
         bar.stop();
         for (const { line, reason } of summary.rejected) out(`rejected line ${line}: ${reason}`);
-        out(`imported=${summary.imported} duplicates=${summary.duplicates} rejected=${summary.rejected.length}`);
+        out(
+          `imported=${summary.imported} duplicates=${summary.duplicates} rejected=${summary.rejected.length}`,
+        );
         return;
       }
       await sleep(250);
@@ -77,7 +91,9 @@ export function buildProgram(config: () => AppConfig): Command {
     .description('Import verbatims from a JSONL or CSV file (idempotent: importing twice creates nothing)')
     .argument('<file>', 'a .jsonl/.ndjson file (one JSON verbatim per line) or a .csv file with a header row')
     .requiredOption('--source <name>', 'source name for every row')
-    .addOption(new Option('--format <format>', 'file format (default: from the extension)').choices(['jsonl', 'csv']))
+    .addOption(
+      new Option('--format <format>', 'file format (default: from the extension)').choices(['jsonl', 'csv']),
+    )
     .action(async (file: string, options: { source: string; format?: ImportFormat }) => {
       await importFile(config(), file, options.source, options.format);
     });
@@ -90,7 +106,9 @@ export function buildProgram(config: () => AppConfig): Command {
         // Booting already applied them (under the migration lock); say where the schema stands.
         await runMigrationsOnce(app.get(DataSource));
         await app.get(Transactions).ping();
-        const rows: { name: string }[] = await app.get(DataSource).query('SELECT name FROM typeorm_migration ORDER BY id');
+        const rows: { name: string }[] = await app
+          .get(DataSource)
+          .query('SELECT name FROM typeorm_migration ORDER BY id');
         out(`migrations applied: ${rows.map((row) => row.name).join(', ')}`);
       });
     });
@@ -103,7 +121,9 @@ export function buildProgram(config: () => AppConfig): Command {
     .requiredOption('--role <role>', `one of ${Object.values(Role).join(', ')}`, role)
     .action(async (options: { name: string; role: Role }) => {
       await withApp(config(), async (app) => {
-        const { key, apiKey } = await app.get(ApiKeyService).create(options.name.slice(0, 80), options.role, 'cli');
+        const { key, apiKey } = await app
+          .get(ApiKeyService)
+          .create(options.name.slice(0, 80), options.role, 'cli');
         out(`created API key ${apiKey.id} (${apiKey.role}) for ${apiKey.name}`);
         out(key);
       });
@@ -116,9 +136,13 @@ export function buildProgram(config: () => AppConfig): Command {
     .option('--limit <n>', 'at most this many', (value) => Number.parseInt(value, 10), 100)
     .action(async (options: { all?: boolean; limit: number }) => {
       await withApp(config(), async (app) => {
-        const entries = await app.get(DeadLetterService).list(options.all ? undefined : DeadLetterStatus.Open, options.limit);
+        const entries = await app
+          .get(DeadLetterService)
+          .list(options.all ? undefined : DeadLetterStatus.Open, options.limit);
         for (const entry of entries) {
-          out(`${entry.id}  ${entry.createdAt.toISOString()}  ${entry.status}  ${entry.jobName}  attempts=${entry.attempts}  ${entry.cause}`);
+          out(
+            `${entry.id}  ${entry.createdAt.toISOString()}  ${entry.status}  ${entry.jobName}  attempts=${entry.attempts}  ${entry.cause}`,
+          );
         }
         out(`dead_letters=${entries.length}`);
       });
@@ -130,7 +154,9 @@ export function buildProgram(config: () => AppConfig): Command {
     .action(async (ids: string[], options: { all?: boolean }) => {
       await withApp(config(), async (app) => {
         const service = app.get(DeadLetterService);
-        const targets = options.all ? (await service.list(DeadLetterStatus.Open, 10_000)).map((entry) => entry.id) : ids;
+        const targets = options.all
+          ? (await service.list(DeadLetterStatus.Open, 10_000)).map((entry) => entry.id)
+          : ids;
         if (targets.length === 0) throw new InvalidArgumentError('name dead-letter ids, or --all');
         for (const id of targets) {
           await service.retry(id, 'cli');
@@ -147,7 +173,8 @@ if (require.main === module) {
     .parseAsync(process.argv)
     .then(() => process.exit(0))
     .catch((error: unknown) => {
-      const message = error instanceof DataDirInUseError || error instanceof Error ? error.message : String(error);
+      const message =
+        error instanceof DataDirInUseError || error instanceof Error ? error.message : String(error);
       process.stderr.write(`error: ${message}\n`);
       process.exit(1);
     });

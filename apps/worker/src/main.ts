@@ -8,7 +8,9 @@ import { WorkerModule } from './worker.module';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   if (config.redisUrl === null) {
-    process.stderr.write('Invalid configuration: REDIS_URL: expected a redis:// URL (without it the API runs the jobs itself)\n');
+    process.stderr.write(
+      'Invalid configuration: REDIS_URL: expected a redis:// URL (without it the API runs the jobs itself)\n',
+    );
     process.exit(78);
   }
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
@@ -19,6 +21,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Worker cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `Worker cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -34,7 +34,12 @@ export function processorFor(queue: QueueName, config: AppConfig): Type<WorkerHo
     @OnWorkerEvent('failed')
     async onFailed(job: Job | undefined, error: Error): Promise<void> {
       if (job && /stalled/i.test(error.message)) {
-        await this.runner.deadLetter(job.name, job.data, { jobId: job.id ?? null, attempt: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 }, error);
+        await this.runner.deadLetter(
+          job.name,
+          job.data,
+          { jobId: job.id ?? null, attempt: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 },
+          error,
+        );
       }
     }
 
@@ -43,6 +48,8 @@ export function processorFor(queue: QueueName, config: AppConfig): Type<WorkerHo
       await this.worker.close();
     }
   }
-  Object.defineProperty(QueueProcessor, 'name', { value: `${queue[0].toUpperCase()}${queue.slice(1)}QueueProcessor` });
+  Object.defineProperty(QueueProcessor, 'name', {
+    value: `${queue[0].toUpperCase()}${queue.slice(1)}QueueProcessor`,
+  });
   return QueueProcessor;
 }

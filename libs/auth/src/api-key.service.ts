@@ -38,7 +38,11 @@ export class ApiKeyService {
    * every authenticated request cheap.
    */
   async create(name: string, role: Role, actor: string): Promise<CreatedApiKey> {
-    const prefix = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+    const prefix = randomBytes(9)
+      .toString('base64url')
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '0')
+      .slice(0, 12);
     const secret = randomBytes(32).toString('base64url');
     const key = `lb_${prefix}_${secret}`;
     const apiKey = await this.apiKeys.create({ name, prefix, hash: sha256(key), role });

@@ -4,7 +4,13 @@ import { scrubForLog, scrubString } from './logging';
 describe('loadConfig', () => {
   it('defaults to embedded mode with nothing set', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ mode: 'embedded', databaseUrl: null, redisUrl: null, port: 3000, demoData: true });
+    expect(config).toMatchObject({
+      mode: 'embedded',
+      databaseUrl: null,
+      redisUrl: null,
+      port: 3000,
+      demoData: true,
+    });
   });
 
   it('is in server mode with both a database and Redis', () => {
@@ -15,9 +21,15 @@ describe('loadConfig', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT: expected an integer from 0 to 65535, got "eighty"'],
     [{ PORT: '70000' }, 'PORT: expected an integer from 0 to 65535, got "70000"'],
-    [{ DATABASE_URL: 'mysql://x@y/z' }, 'DATABASE_URL: expected a URL (postgres: or postgresql:), got "mysql://x@y/z"'],
+    [
+      { DATABASE_URL: 'mysql://x@y/z' },
+      'DATABASE_URL: expected a URL (postgres: or postgresql:), got "mysql://x@y/z"',
+    ],
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL: expected a URL (redis: or rediss:), got "not a url"'],
-    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of fatal|error|warn|info|debug|trace|silent, got "loud"'],
+    [
+      { LOG_LEVEL: 'loud' },
+      'LOG_LEVEL: expected one of fatal|error|warn|info|debug|trace|silent, got "loud"',
+    ],
     [{ DEMO_DATA: 'maybe' }, 'DEMO_DATA: expected true or false, got "maybe"'],
     [{ QUEUE_PREFIX: 'a:b' }, 'QUEUE_PREFIX: expected letters, digits, _ or -, at most 40, got "a:b"'],
   ])('names the variable and what it expects: %j', (env, message) => {
@@ -30,7 +42,9 @@ describe('loadConfig', () => {
   });
 
   it('requires the author-key secret for a shared database in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/lb' })).toThrow(/AUTHOR_KEY_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/lb' })).toThrow(
+      /AUTHOR_KEY_SECRET/,
+    );
     expect(() => loadConfig({ AUTHOR_KEY_SECRET: 'short' })).toThrow(/at least 16 characters/);
   });
 });
@@ -38,13 +52,21 @@ describe('loadConfig', () => {
 describe('log scrubbing', () => {
   it('removes e-mail addresses, API keys, bearer tokens and URL passwords from strings', () => {
     const line = scrubString(
-      'from jeanne@example.com with lb_abcdefghij12_' + 'x'.repeat(43) + ' Bearer abcdefghijklmnop to postgres://u:pw@db/x',
+      'from jeanne@example.com with lb_abcdefghij12_' +
+        'x'.repeat(43) +
+        ' Bearer abcdefghijklmnop to postgres://u:pw@db/x',
     );
     expect(line).toBe('from [EMAIL] with [API_KEY] Bearer [TOKEN] to postgres://u:***@db/x');
   });
 
   it('censors customer text and credentials by field name, at any depth', () => {
-    const record = scrubForLog({ job: { text: 'secret words', author: 'a@b.co', headers: { authorization: 'x' } }, n: 1 });
-    expect(record).toEqual({ job: { text: '[redacted]', author: '[redacted]', headers: { authorization: '[redacted]' } }, n: 1 });
+    const record = scrubForLog({
+      job: { text: 'secret words', author: 'a@b.co', headers: { authorization: 'x' } },
+      n: 1,
+    });
+    expect(record).toEqual({
+      job: { text: '[redacted]', author: '[redacted]', headers: { authorization: '[redacted]' } },
+      n: 1,
+    });
   });
 });

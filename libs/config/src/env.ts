@@ -41,7 +41,9 @@ export class ConfigError extends Error {
     readonly expected: string,
     readonly got: string | undefined,
   ) {
-    super(`${variable}: expected ${expected}${got === undefined ? ', got nothing' : `, got ${JSON.stringify(got)}`}`);
+    super(
+      `${variable}: expected ${expected}${got === undefined ? ', got nothing' : `, got ${JSON.stringify(got)}`}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -65,7 +67,8 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const raw = read(env, name);
   if (raw === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `one of ${allowed.join('|')}`, raw);
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new ConfigError(name, `one of ${allowed.join('|')}`, raw);
   return raw as T;
 }
 
@@ -108,7 +111,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   // A shared database outlives any one process: its author hashes must not depend on a secret made
   // up on the spot, so server mode in production requires one. Embedded mode keeps one in DATA_DIR.
   if (databaseUrl !== null && nodeEnv === 'production' && authorKeySecret === null) {
-    throw new ConfigError('AUTHOR_KEY_SECRET', 'a secret of at least 16 characters when DATABASE_URL is set', undefined);
+    throw new ConfigError(
+      'AUTHOR_KEY_SECRET',
+      'a secret of at least 16 characters when DATABASE_URL is set',
+      undefined,
+    );
   }
   const queuePrefix = read(env, 'QUEUE_PREFIX') ?? 'loveboard';
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(queuePrefix)) {
@@ -122,7 +129,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl,
     redisUrl,
     dataDir: isAbsolute(dataDirRaw) ? dataDirRaw : resolve(process.cwd(), dataDirRaw),
-    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    logLevel: oneOf(
+      env,
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      'info',
+    ),
     jobConcurrency: integer(env, 'JOB_CONCURRENCY', 4, 1, 256),
     jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000, 1_000, 3_600_000),
     queuePrefix,

@@ -39,7 +39,11 @@ export function scrubForLog(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubString(value);
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) {
-    return { type: value.name, message: scrubString(value.message), stack: value.stack && scrubString(value.stack) };
+    return {
+      type: value.name,
+      message: scrubString(value.message),
+      stack: value.stack && scrubString(value.stack),
+    };
   }
   if (Array.isArray(value)) return value.map((item) => scrubForLog(item, depth + 1));
   const copy: Record<string, unknown> = {};

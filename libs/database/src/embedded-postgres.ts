@@ -24,7 +24,9 @@ interface LockFile {
 
 export class DataDirInUseError extends Error {
   constructor(dataDir: string, pid: number) {
-    super(`${dataDir} is in use by process ${pid} (embedded database); stop it, or run this command through it`);
+    super(
+      `${dataDir} is in use by process ${pid} (embedded database); stop it, or run this command through it`,
+    );
     this.name = 'DataDirInUseError';
   }
 }
@@ -73,9 +75,13 @@ export async function openEmbeddedPostgres(
   // Claim the directory before opening it: a second process started at the same instant finds the
   // lock held (O_EXCL), rather than both opening the files.
   rmSync(lockPath, { force: true });
-  writeFileSync(lockPath, JSON.stringify({ pid: process.pid, port: 0, startedAt: new Date().toISOString() }), {
-    flag: 'wx',
-  });
+  writeFileSync(
+    lockPath,
+    JSON.stringify({ pid: process.pid, port: 0, startedAt: new Date().toISOString() }),
+    {
+      flag: 'wx',
+    },
+  );
 
   // Both packages ship ESM and CJS builds; loaded lazily so that server mode never pays for the WASM.
   const { PGlite: PGliteClass } = await import('@electric-sql/pglite');
@@ -87,7 +93,8 @@ export async function openEmbeddedPostgres(
     server = new SocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: options.maxConnections });
     await server.start();
     const port = Number(/:(\d+)$/.exec(server.getServerConn())?.[1]);
-    if (!Number.isInteger(port) || port <= 0) throw new Error(`embedded database gave no port (${server.getServerConn()})`);
+    if (!Number.isInteger(port) || port <= 0)
+      throw new Error(`embedded database gave no port (${server.getServerConn()})`);
     const lock: LockFile = { pid: process.pid, port, startedAt: new Date().toISOString() };
     writeFileSync(lockPath, JSON.stringify(lock));
     const opened = { db, server };

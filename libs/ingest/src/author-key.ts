@@ -35,6 +35,8 @@ export class AuthorKeys {
   }
 
   of(author: string): string {
-    return createHmac('sha256', this.secret).update(author.normalize('NFKC').trim().toLowerCase()).digest('hex');
+    return createHmac('sha256', this.secret)
+      .update(author.normalize('NFKC').trim().toLowerCase())
+      .digest('hex');
   }
 }

@@ -57,11 +57,19 @@ async function* csvRows(path: string): AsyncGenerator<ImportRow> {
       },
     }),
   );
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: Record<string, string>;
+    info: { lines: number };
+  }>) {
     yield* skipped.splice(0);
-    const unknown = Object.keys(record).filter((column) => !CSV_COLUMNS.includes(column) && column !== 'source');
+    const unknown = Object.keys(record).filter(
+      (column) => !CSV_COLUMNS.includes(column) && column !== 'source',
+    );
     if (unknown.length > 0) {
-      yield { line: info.lines, error: `unknown column ${unknown.join(', ')}; expected ${CSV_COLUMNS.join(', ')}` };
+      yield {
+        line: info.lines,
+        error: `unknown column ${unknown.join(', ')}; expected ${CSV_COLUMNS.join(', ')}`,
+      };
       continue;
     }
     const value: Record<string, unknown> = {};

@@ -37,7 +37,8 @@ export class ImportService {
     if (!SOURCE_NAME_PATTERN.test(sourceName)) {
       throw new BadRequestException('source must be 1-64 characters of a-z, 0-9, ".", "_" or "-"');
     }
-    if (format === null) throw new BadRequestException('unknown file format: name it .jsonl, .ndjson or .csv');
+    if (format === null)
+      throw new BadRequestException('unknown file format: name it .jsonl, .ndjson or .csv');
     const run = await this.imports.startRun(sourceName, basename(path));
     let rows: ImportRow[] = [];
     let rowCount = 0;
@@ -87,7 +88,11 @@ export class ImportService {
       }
       const stored = await this.ingest.store(accepted, SourceKind.Import, tx);
       const imported = stored.filter((ref) => ref.created).length;
-      await this.imports.completeChunk(chunk, { imported, duplicates: stored.length - imported, rejected }, tx);
+      await this.imports.completeChunk(
+        chunk,
+        { imported, duplicates: stored.length - imported, rejected },
+        tx,
+      );
       return stored;
     });
     await this.ingest.handOn(refs);

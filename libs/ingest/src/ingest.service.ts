@@ -25,7 +25,11 @@ export class IngestService {
    * Stores the verbatims not seen before. Inside the caller's transaction when a manager is given,
    * in which case the caller calls `handOn` after its commit.
    */
-  async store(items: VerbatimInput[], kind: SourceKind, manager?: EntityManager): Promise<StoredVerbatimRef[]> {
+  async store(
+    items: VerbatimInput[],
+    kind: SourceKind,
+    manager?: EntityManager,
+  ): Promise<StoredVerbatimRef[]> {
     if (items.length === 0) return [];
     const sourceIds = await this.sources.ensure(
       items.map((item) => item.source),
@@ -55,7 +59,8 @@ export class IngestService {
 
   async enqueueIngest(verbatimIds: string[]): Promise<void> {
     const payloads: { verbatimIds: string[] }[] = [];
-    for (let i = 0; i < verbatimIds.length; i += INGEST_BATCH) payloads.push({ verbatimIds: verbatimIds.slice(i, i + INGEST_BATCH) });
+    for (let i = 0; i < verbatimIds.length; i += INGEST_BATCH)
+      payloads.push({ verbatimIds: verbatimIds.slice(i, i + INGEST_BATCH) });
     await this.jobs.addMany(JobName.IngestVerbatims, payloads);
   }
 

@@ -15,7 +15,9 @@ export class IngestStage {
 
   @JobHandler(JobName.IngestVerbatims)
   async ingest({ verbatimIds }: JobPayload<JobName.IngestVerbatims>): Promise<number> {
-    const pending = (await this.verbatims.findByIds(verbatimIds)).filter((v) => v.stage === VerbatimStage.Received);
+    const pending = (await this.verbatims.findByIds(verbatimIds)).filter(
+      (v) => v.stage === VerbatimStage.Received,
+    );
     return this.verbatims.markIngested(
       pending.map((verbatim) => ({ id: verbatim.id, redactedText: this.redactor.redact(verbatim.rawText) })),
     );

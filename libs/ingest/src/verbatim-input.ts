@@ -23,17 +23,28 @@ export const SOURCE_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 /** One verbatim as a source hands it over. */
 export class VerbatimInput {
-  @ApiProperty({ description: 'Name of the source (lower case, digits, `.`, `_`, `-`; created on first use)', example: 'email-support' })
+  @ApiProperty({
+    description: 'Name of the source (lower case, digits, `.`, `_`, `-`; created on first use)',
+    example: 'email-support',
+  })
   @IsString()
-  @Matches(SOURCE_NAME_PATTERN, { message: 'source must be 1-64 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit' })
+  @Matches(SOURCE_NAME_PATTERN, {
+    message: 'source must be 1-64 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit',
+  })
   source: string;
 
-  @ApiProperty({ description: "The source's own id of this verbatim: posting it again changes nothing", example: '<CA+1f3@mail.example.com>' })
+  @ApiProperty({
+    description: "The source's own id of this verbatim: posting it again changes nothing",
+    example: '<CA+1f3@mail.example.com>',
+  })
   @IsString()
   @Length(1, 512)
   externalId: string;
 
-  @ApiProperty({ description: 'Who wrote it (e-mail, handle, customer id); stored only as a keyed hash', example: 'jeanne@example.com' })
+  @ApiProperty({
+    description: 'Who wrote it (e-mail, handle, customer id); stored only as a keyed hash',
+    example: 'jeanne@example.com',
+  })
   @IsString()
   @Length(1, 320)
   author: string;
@@ -42,11 +53,17 @@ export class VerbatimInput {
   @IsEnum(Channel, { message: `channel must be one of ${Object.values(Channel).join(', ')}` })
   channel: Channel;
 
-  @ApiProperty({ description: 'When the customer spoke (ISO 8601 with a time zone)', example: '2026-11-23T09:14:00Z' })
+  @ApiProperty({
+    description: 'When the customer spoke (ISO 8601 with a time zone)',
+    example: '2026-11-23T09:14:00Z',
+  })
   @IsISO8601({ strict: true, strictSeparator: true }, { message: 'receivedAt must be an ISO 8601 date-time' })
   receivedAt: string;
 
-  @ApiProperty({ description: `What the customer said, at most ${MAX_TEXT_LENGTH} characters`, example: 'Paiement refusé à l’étape 3-D Secure sur mobile' })
+  @ApiProperty({
+    description: `What the customer said, at most ${MAX_TEXT_LENGTH} characters`,
+    example: 'Paiement refusé à l’étape 3-D Secure sur mobile',
+  })
   @IsString()
   @Length(1, MAX_TEXT_LENGTH, { message: `text must be 1 to ${MAX_TEXT_LENGTH} characters` })
   text: string;
@@ -56,13 +73,17 @@ export class VerbatimInput {
   @Matches(/^[a-z]{2}$/, { message: 'lang must be a two-letter ISO 639-1 code such as fr or en' })
   lang?: string;
 
-  @ApiPropertyOptional({ description: `Source-specific facts, a JSON object of at most ${MAX_METADATA_BYTES} bytes`, example: { subject: 'Remboursement' } })
+  @ApiPropertyOptional({
+    description: `Source-specific facts, a JSON object of at most ${MAX_METADATA_BYTES} bytes`,
+    example: { subject: 'Remboursement' },
+  })
   @IsOptional()
   @IsObject()
   metadata?: Record<string, unknown>;
 }
 
-export type VerbatimCheck = { ok: true; value: VerbatimInput } | { ok: false; reason: string; tooLarge: boolean };
+export type VerbatimCheck =
+  { ok: true; value: VerbatimInput } | { ok: false; reason: string; tooLarge: boolean };
 
 function describe(errors: ValidationError[], path = ''): string[] {
   return errors.flatMap((error) => {
@@ -79,7 +100,8 @@ const hasNul = (value: string) => value.includes('\u0000');
 function jsonHasNul(value: unknown): boolean {
   if (typeof value === 'string') return hasNul(value);
   if (Array.isArray(value)) return value.some(jsonHasNul);
-  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => hasNul(k) || jsonHasNul(v));
+  if (value && typeof value === 'object')
+    return Object.entries(value).some(([k, v]) => hasNul(k) || jsonHasNul(v));
   return false;
 }
 
@@ -93,7 +115,11 @@ export function checkVerbatim(item: unknown, now: Date = new Date()): VerbatimCh
   }
   const text = (item as { text?: unknown }).text;
   if (typeof text === 'string' && text.length > MAX_TEXT_LENGTH) {
-    return { ok: false, reason: `text is ${text.length} characters; the limit is ${MAX_TEXT_LENGTH}`, tooLarge: true };
+    return {
+      ok: false,
+      reason: `text is ${text.length} characters; the limit is ${MAX_TEXT_LENGTH}`,
+      tooLarge: true,
+    };
   }
   const value = plainToInstance(VerbatimInput, item);
   const errors = validateSync(value, { whitelist: true, forbidNonWhitelisted: true });
@@ -101,19 +127,33 @@ export function checkVerbatim(item: unknown, now: Date = new Date()): VerbatimCh
   if (value.metadata !== undefined) {
     const size = Buffer.byteLength(JSON.stringify(value.metadata));
     if (size > MAX_METADATA_BYTES) {
-      return { ok: false, reason: `metadata is ${size} bytes; the limit is ${MAX_METADATA_BYTES}`, tooLarge: true };
+      return {
+        ok: false,
+        reason: `metadata is ${size} bytes; the limit is ${MAX_METADATA_BYTES}`,
+        tooLarge: true,
+      };
     }
   }
   for (const field of ['externalId', 'author', 'text'] as const) {
-    if (hasNul(value[field])) return { ok: false, reason: `${field} must not contain NUL (U+0000) characters`, tooLarge: false };
+    if (hasNul(value[field]))
+      return { ok: false, reason: `${field} must not contain NUL (U+0000) characters`, tooLarge: false };
   }
-  if (jsonHasNul(value.metadata)) return { ok: false, reason: 'metadata must not contain NUL (U+0000) characters', tooLarge: false };
+  if (jsonHasNul(value.metadata))
+    return { ok: false, reason: 'metadata must not contain NUL (U+0000) characters', tooLarge: false };
   const receivedAt = Date.parse(value.receivedAt);
   if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(value.receivedAt)) {
     return { ok: false, reason: 'receivedAt must carry a time zone (Z or ±hh:mm)', tooLarge: false };
   }
-  if (Number.isNaN(receivedAt) || receivedAt < Date.UTC(2000, 0, 1) || receivedAt > now.getTime() + 86_400_000) {
-    return { ok: false, reason: 'receivedAt must be between 2000-01-01 and one day from now', tooLarge: false };
+  if (
+    Number.isNaN(receivedAt) ||
+    receivedAt < Date.UTC(2000, 0, 1) ||
+    receivedAt > now.getTime() + 86_400_000
+  ) {
+    return {
+      ok: false,
+      reason: 'receivedAt must be between 2000-01-01 and one day from now',
+      tooLarge: false,
+    };
   }
   return { ok: true, value };
 }

@@ -36,7 +36,9 @@ export class BullJobQueue extends JobQueue {
 
   async addMany<N extends JobName>(name: N, payloads: JobPayload<N>[]): Promise<void> {
     if (payloads.length === 0) return;
-    await this.queueOf(name).addBulk(payloads.map((data) => ({ name, data, opts: bullJobOptions(name, data) })));
+    await this.queueOf(name).addBulk(
+      payloads.map((data) => ({ name, data, opts: bullJobOptions(name, data) })),
+    );
   }
 
   async requeue<N extends JobName>(name: N, payload: JobPayload<N>): Promise<void> {
@@ -66,7 +68,11 @@ export class BullJobQueue extends JobQueue {
     await this.queueOf(name).upsertJobScheduler(
       `every-${name}`,
       { every: everyMs },
-      { name, data: {}, opts: { attempts: retry.attempts, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED } },
+      {
+        name,
+        data: {},
+        opts: { attempts: retry.attempts, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED },
+      },
     );
   }
 
@@ -74,7 +80,9 @@ export class BullJobQueue extends JobQueue {
     const entries = await Promise.all(
       ALL_QUEUE_NAMES.map(async (queueName) => {
         const queue = this.queues.get(queueName);
-        const counts = queue ? await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized') : {};
+        const counts = queue
+          ? await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized')
+          : {};
         return [
           queueName,
           {

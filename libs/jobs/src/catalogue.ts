@@ -54,7 +54,9 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 /** A digest of many ids keeps job ids short; `-` because BullMQ refuses `:` in custom ids. */
 function digest(ids: readonly string[]): string {
-  return createHash('sha1').update([...ids].sort().join(',')).digest('hex');
+  return createHash('sha1')
+    .update([...ids].sort().join(','))
+    .digest('hex');
 }
 
 export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {

@@ -23,14 +23,21 @@ export class DeadLetterService {
   async retry(id: string, actor: string): Promise<DeadLetter> {
     const entry = await this.deadLetters.findById(id);
     if (!entry) throw new NotFoundException(`dead letter ${id} does not exist`);
-    if (entry.status !== DeadLetterStatus.Open) throw new ConflictException(`dead letter ${id} was already retried`);
+    if (entry.status !== DeadLetterStatus.Open)
+      throw new ConflictException(`dead letter ${id} was already retried`);
     const name = entry.jobName;
     if (!isJobName(name) || !JOB_CATALOGUE[name].isValid(entry.payload)) {
       throw new ConflictException(`dead letter ${id} holds no valid job (${name}) and cannot be retried`);
     }
-    if (!(await this.deadLetters.markRetried(id))) throw new ConflictException(`dead letter ${id} was already retried`);
+    if (!(await this.deadLetters.markRetried(id)))
+      throw new ConflictException(`dead letter ${id} was already retried`);
     await this.jobs.requeue(name, entry.payload);
-    await this.audit.record({ actor, action: 'dead_letter.retry', subjectType: 'dead_letter', subjectId: id });
+    await this.audit.record({
+      actor,
+      action: 'dead_letter.retry',
+      subjectType: 'dead_letter',
+      subjectId: id,
+    });
     return { ...entry, status: DeadLetterStatus.Retried, retriedAt: new Date() };
   }
 }

@@ -16,5 +16,7 @@ export class PoisonJobError extends UnrecoverableError {
 }
 
 export function isUnrecoverable(error: unknown): boolean {
-  return error instanceof UnrecoverableError || (error instanceof Error && error.name === 'UnrecoverableError');
+  return (
+    error instanceof UnrecoverableError || (error instanceof Error && error.name === 'UnrecoverableError')
+  );
 }

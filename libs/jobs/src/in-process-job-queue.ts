@@ -42,7 +42,8 @@ export class InProcessJobQueue extends JobQueue implements BeforeApplicationShut
   }
 
   addMany<N extends JobName>(name: N, payloads: JobPayload<N>[]): Promise<void> {
-    for (const payload of payloads) this.push({ name, payload, jobId: JOB_CATALOGUE[name].jobId(payload), attempt: 1 });
+    for (const payload of payloads)
+      this.push({ name, payload, jobId: JOB_CATALOGUE[name].jobId(payload), attempt: 1 });
     return Promise.resolve();
   }
 
@@ -55,7 +56,10 @@ export class InProcessJobQueue extends JobQueue implements BeforeApplicationShut
   }
 
   schedule(name: JobName, everyMs: number): Promise<void> {
-    const timer = setInterval(() => this.push({ name, payload: {}, jobId: JOB_CATALOGUE[name].jobId({} as never), attempt: 1 }), everyMs);
+    const timer = setInterval(
+      () => this.push({ name, payload: {}, jobId: JOB_CATALOGUE[name].jobId({} as never), attempt: 1 }),
+      everyMs,
+    );
     timer.unref();
     this.intervals.push(timer);
     return Promise.resolve();
@@ -100,16 +104,23 @@ export class InProcessJobQueue extends JobQueue implements BeforeApplicationShut
   private async execute(job: PendingJob): Promise<void> {
     const { retry } = JOB_CATALOGUE[job.name];
     try {
-      await this.runner.run(job.name, job.payload, { jobId: job.jobId, attempt: job.attempt, maxAttempts: retry.attempts });
+      await this.runner.run(job.name, job.payload, {
+        jobId: job.jobId,
+        attempt: job.attempt,
+        maxAttempts: retry.attempts,
+      });
       this.known.delete(job.jobId);
     } catch (error) {
       if (!isUnrecoverable(error) && job.attempt < retry.attempts && !this.stopping) {
         const next = { ...job, attempt: job.attempt + 1 };
-        const timer = setTimeout(() => {
-          this.retryTimers.delete(job.jobId);
-          this.waiting.push(next);
-          this.pump();
-        }, backoffDelay(retry, job.attempt));
+        const timer = setTimeout(
+          () => {
+            this.retryTimers.delete(job.jobId);
+            this.waiting.push(next);
+            this.pump();
+          },
+          backoffDelay(retry, job.attempt),
+        );
         this.retryTimers.set(job.jobId, { job: next, timer });
       } else {
         this.failedCount++;

@@ -42,7 +42,8 @@ export class JobRunner implements OnModuleInit {
         if (typeof fn !== 'function') continue;
         const name = this.reflector.get<JobName | undefined>(JOB_HANDLER, fn as Handler);
         if (!name) continue;
-        if (this.handlers.has(name)) throw new Error(`job ${name} has two handlers; it must have exactly one`);
+        if (this.handlers.has(name))
+          throw new Error(`job ${name} has two handlers; it must have exactly one`);
         this.handlers.set(name, (payload) => (fn as Handler).call(instance, payload));
       }
     }
@@ -59,12 +60,16 @@ export class JobRunner implements OnModuleInit {
       if (!isJobName(name)) throw new PoisonJobError(`unknown job ${JSON.stringify(name).slice(0, 80)}`);
       const handler = this.handlers.get(name);
       if (!handler) throw new Error(`no handler for job ${name} in this process`);
-      if (!JOB_CATALOGUE[name].isValid(payload)) throw new PoisonJobError(`malformed payload for job ${name}`);
+      if (!JOB_CATALOGUE[name].isValid(payload))
+        throw new PoisonJobError(`malformed payload for job ${name}`);
       await handler(payload);
     } catch (error) {
       const final = isUnrecoverable(error) || context.attempt >= context.maxAttempts;
       const cause = error instanceof Error ? error.message : String(error);
-      this.logger.warn({ job: name, jobId: context.jobId, attempt: context.attempt, final, cause }, 'job failed');
+      this.logger.warn(
+        { job: name, jobId: context.jobId, attempt: context.attempt, final, cause },
+        'job failed',
+      );
       if (final) await this.deadLetter(name, payload, context, error);
       throw error;
     }
@@ -75,7 +80,10 @@ export class JobRunner implements OnModuleInit {
     await this.deadLetters.record({
       jobName: name.slice(0, 64),
       jobId: context.jobId,
-      payload: typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : { value: payload },
+      payload:
+        typeof payload === 'object' && payload !== null
+          ? (payload as Record<string, unknown>)
+          : { value: payload },
       input: error instanceof PoisonJobError ? error.input : undefined,
       cause: error instanceof Error ? error.message : String(error),
       attempts: context.attempt,

@@ -49,7 +49,9 @@ export class JobsModule {
           provide: JobQueue,
           inject: ALL_QUEUE_NAMES.map((name) => getQueueToken(name)),
           useFactory: (...queues: Queue[]) =>
-            new BullJobQueue(new Map(ALL_QUEUE_NAMES.map((name, index) => [name, queues[index]] as [QueueName, Queue]))),
+            new BullJobQueue(
+              new Map(ALL_QUEUE_NAMES.map((name, index) => [name, queues[index]] as [QueueName, Queue])),
+            ),
         },
       ],
       exports: [JobQueue, JobRunner, DeadLetterService, BullModule],

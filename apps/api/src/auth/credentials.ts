@@ -16,4 +16,5 @@ export function keyFromAuthorization(header: string | undefined): string | null 
   return null;
 }
 
-export const BASIC_CHALLENGE = 'Basic realm="loveboard: user name anything, password your API key", charset="UTF-8"';
+export const BASIC_CHALLENGE =
+  'Basic realm="loveboard: user name anything, password your API key", charset="UTF-8"';

@@ -12,13 +12,16 @@ export function requireKey(apiKeys: ApiKeyService, roles: readonly Role[]): Requ
     const key = keyFromAuthorization(request.headers.authorization);
     const deny = (status: number, message: string) => {
       if (status === 401) response.setHeader('WWW-Authenticate', BASIC_CHALLENGE);
-      response.status(status).json({ statusCode: status, error: status === 401 ? 'Unauthorized' : 'Forbidden', message });
+      response
+        .status(status)
+        .json({ statusCode: status, error: status === 401 ? 'Unauthorized' : 'Forbidden', message });
     };
     if (key === null) return deny(401, 'an API key is required');
     apiKeys.verify(key).then(
       (principal) => {
         if (!principal) return deny(401, 'unknown or revoked API key');
-        if (!roles.includes(principal.role)) return deny(403, `role ${principal.role} may not open ${request.baseUrl}`);
+        if (!roles.includes(principal.role))
+          return deny(403, `role ${principal.role} may not open ${request.baseUrl}`);
         next();
       },
       (error: unknown) => next(error),

@@ -38,7 +38,10 @@ export class DeadLettersController {
   @Post(':id/retry')
   @Roles(...ADMINS)
   @ApiOperation({ summary: 'Run the job of a dead letter again' })
-  retry(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: AuthenticatedRequest): Promise<DeadLetter> {
+  retry(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<DeadLetter> {
     return this.deadLetters.retry(id, `apikey:${request.principal?.id ?? 'unknown'}`);
   }
 }

@@ -30,13 +30,17 @@ export class HealthController {
       }
     };
     const database = await check(() => this.transactions.ping());
-    const redis: Check = this.config.redisUrl === null ? 'not configured' : await check(() => this.jobs.ping());
+    const redis: Check =
+      this.config.redisUrl === null ? 'not configured' : await check(() => this.jobs.ping());
     const ok = database === 'up' && redis !== 'down';
     response.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return {
       status: ok ? 'ok' : 'degraded',
       mode: this.config.mode,
-      database: { status: database, kind: this.config.databaseUrl === null ? 'embedded (PGlite)' : 'postgresql' },
+      database: {
+        status: database,
+        kind: this.config.databaseUrl === null ? 'embedded (PGlite)' : 'postgresql',
+      },
       redis,
     };
   }

@@ -5,7 +5,10 @@ import { VerbatimRepository } from '@app/database';
 import { READERS, Roles } from '../auth/access.decorators';
 
 const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 
 /** Until the triage UI lands (apps/web), a plain page that says what runs here and where to go. */
 @ApiExcludeController()
@@ -24,8 +27,14 @@ export class HomeController {
     const rows = Object.entries(stages)
       .map(([stage, count]) => `<tr><td>${escapeHtml(stage)}</td><td>${count}</td></tr>`)
       .join('');
-    const database = this.config.databaseUrl === null ? `embedded PostgreSQL (PGlite) in ${this.config.dataDir}` : 'PostgreSQL';
-    const jobs = this.config.redisUrl === null ? 'in-process jobs' : 'BullMQ on Redis (<a href="/admin/queues">queues</a>)';
+    const database =
+      this.config.databaseUrl === null
+        ? `embedded PostgreSQL (PGlite) in ${this.config.dataDir}`
+        : 'PostgreSQL';
+    const jobs =
+      this.config.redisUrl === null
+        ? 'in-process jobs'
+        : 'BullMQ on Redis (<a href="/admin/queues">queues</a>)';
     return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LoveBoard</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:3rem auto;padding:0 1rem}td{padding:.2rem 1rem .2rem 0}</style></head>
 <body><h1>LoveBoard</h1><p>Customer-feedback triage: verbatims in, irritants scored on four axes, a weekly board out.</p>

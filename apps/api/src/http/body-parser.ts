@@ -9,7 +9,12 @@ export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 /** JSON bodies, with parse and size failures answered as 400/413 with a reason instead of an HTML page. */
 export function jsonBody(): [RequestHandler, ErrorRequestHandler] {
   const parser = express.json({ limit: MAX_BODY_BYTES, strict: false });
-  const onError: ErrorRequestHandler = (error: { type?: string; status?: number; message?: string }, _req, res, next) => {
+  const onError: ErrorRequestHandler = (
+    error: { type?: string; status?: number; message?: string },
+    _req,
+    res,
+    next,
+  ) => {
     if (error.type === 'entity.too.large') {
       res.status(413).json({
         statusCode: 413,
@@ -17,9 +22,15 @@ export function jsonBody(): [RequestHandler, ErrorRequestHandler] {
         message: `request body exceeds ${MAX_BODY_BYTES / 1024 / 1024} MB`,
       });
     } else if (error.type === 'entity.parse.failed') {
-      res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `malformed JSON: ${error.message ?? ''}` });
+      res
+        .status(400)
+        .json({ statusCode: 400, error: 'Bad Request', message: `malformed JSON: ${error.message ?? ''}` });
     } else if (error.status && error.status >= 400 && error.status < 500) {
-      res.status(error.status).json({ statusCode: error.status, error: 'Bad Request', message: error.message ?? 'bad request body' });
+      res.status(error.status).json({
+        statusCode: error.status,
+        error: 'Bad Request',
+        message: error.message ?? 'bad request body',
+      });
     } else {
       next(error);
     }

@@ -24,7 +24,8 @@ export class ErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const raw = exception.getResponse();
-      const fields = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : { message: raw };
+      const fields =
+        typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : { message: raw };
       const message = Array.isArray(fields.message)
         ? fields.message.join('; ')
         : typeof fields.message === 'string'
@@ -32,7 +33,7 @@ export class ErrorFilter implements ExceptionFilter {
           : exception.message;
       body = {
         statusCode: status,
-        error: typeof fields.error === 'string' ? fields.error : HttpStatus[status] ?? 'Error',
+        error: typeof fields.error === 'string' ? fields.error : (HttpStatus[status] ?? 'Error'),
         message,
         ...(fields.details !== undefined ? { details: fields.details } : {}),
       };

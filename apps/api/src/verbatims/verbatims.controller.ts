@@ -1,5 +1,13 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiExtraModels,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Role } from '@app/database';
 import { VerbatimInput } from '@app/ingest';
@@ -31,7 +39,10 @@ export class VerbatimsController {
   @ApiResponse({ status: 201, type: IngestResult, description: 'At least one verbatim was new' })
   @ApiResponse({ status: 200, type: IngestResult, description: 'All were already stored: their ids' })
   @ApiResponse({ status: 400, description: 'Invalid verbatims, with the reason of each; nothing stored' })
-  @ApiResponse({ status: 413, description: 'Text over 20,000 characters or batch over 1,000; nothing stored' })
+  @ApiResponse({
+    status: 413,
+    description: 'Text over 20,000 characters or batch over 1,000; nothing stored',
+  })
   async ingest(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<IngestResult> {
     const result = await this.verbatims.ingestBatch(body);
     response.status(result.created > 0 ? 201 : 200);
@@ -40,7 +51,9 @@ export class VerbatimsController {
 
   @Get()
   @Roles(...READERS)
-  @ApiOperation({ summary: 'Verbatims, newest first, with filters and full-text search (French and English)' })
+  @ApiOperation({
+    summary: 'Verbatims, newest first, with filters and full-text search (French and English)',
+  })
   @ApiResponse({ status: 200, type: VerbatimPage })
   list(@Query() query: ListVerbatimsQuery, @Req() request: AuthenticatedRequest): Promise<VerbatimPage> {
     return this.verbatims.list(query, roleOf(request));
@@ -50,7 +63,10 @@ export class VerbatimsController {
   @Roles(...READERS)
   @ApiOperation({ summary: 'One verbatim; triagers and admins also see the raw text' })
   @ApiResponse({ status: 200, type: VerbatimView })
-  get(@Param('id', new ParseUUIDPipe()) id: string, @Req() request: AuthenticatedRequest): Promise<VerbatimView> {
+  get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<VerbatimView> {
     return this.verbatims.get(id, roleOf(request));
   }
 }

@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEnum, IsISO8601, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsEnum,
+  IsISO8601,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { Channel } from '@app/database';
 import { SOURCE_NAME_PATTERN } from '@app/ingest';
 
@@ -25,7 +35,9 @@ export class ListVerbatimsQuery {
   @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date' })
   to?: string;
 
-  @ApiPropertyOptional({ description: 'Full-text query, French and English (web-search syntax: "exact phrase", -word, or)' })
+  @ApiPropertyOptional({
+    description: 'Full-text query, French and English (web-search syntax: "exact phrase", -word, or)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -71,12 +83,18 @@ export class VerbatimView {
   @ApiProperty({ description: 'Pipeline stage reached' }) stage: string;
   @ApiProperty({ description: 'Source-specific facts, redacted' }) metadata: Record<string, unknown>;
   @ApiProperty({ description: 'Hash of the author: equal for the same customer' }) authorKey: string;
-  @ApiPropertyOptional({ description: 'As written, personal data included (triagers and admins, single verbatim only)' })
+  @ApiPropertyOptional({
+    description: 'As written, personal data included (triagers and admins, single verbatim only)',
+  })
   rawText?: string;
 }
 
 export class VerbatimPage {
   @ApiProperty({ type: [VerbatimView] }) items: VerbatimView[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as `cursor` for the next page; null on the last',
+  })
   nextCursor: string | null;
 }

@@ -1,4 +1,10 @@
-import { BadRequestException, HttpException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { Role, SourceKind, SourceRepository, Verbatim, VerbatimRepository } from '@app/database';
 import { IngestService, MAX_BATCH_SIZE, VerbatimInput, checkVerbatim } from '@app/ingest';
 import { Redactor } from '@app/nlp';
@@ -34,7 +40,10 @@ export class VerbatimsService {
     if (items.length === 0) throw new BadRequestException('the batch is empty');
     if (items.length > MAX_BATCH_SIZE) {
       throw new HttpException(
-        { message: `batch of ${items.length} verbatims; the limit is ${MAX_BATCH_SIZE} per request`, error: 'Payload Too Large' },
+        {
+          message: `batch of ${items.length} verbatims; the limit is ${MAX_BATCH_SIZE} per request`,
+          error: 'Payload Too Large',
+        },
         HttpStatus.PAYLOAD_TOO_LARGE,
       );
     }
@@ -128,7 +137,8 @@ export class VerbatimsService {
     const walk = (item: unknown): unknown => {
       if (typeof item === 'string') return this.redactor.redact(item);
       if (Array.isArray(item)) return item.map(walk);
-      if (item && typeof item === 'object') return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, walk(v)]));
+      if (item && typeof item === 'object')
+        return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, walk(v)]));
       return item;
     };
     return walk(value) as Record<string, unknown>;

@@ -6,7 +6,13 @@ import { ApiKey, Role } from '../entities';
 export class ApiKeyRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  create(key: { name: string; prefix: string; hash: string; role: Role; userId?: string | null }): Promise<ApiKey> {
+  create(key: {
+    name: string;
+    prefix: string;
+    hash: string;
+    role: Role;
+    userId?: string | null;
+  }): Promise<ApiKey> {
     const repository = this.dataSource.getRepository(ApiKey);
     return repository.save(repository.create({ ...key, userId: key.userId ?? null }));
   }

@@ -25,6 +25,8 @@ export class AuditRepository {
   }
 
   forSubject(subjectType: string, subjectId: string): Promise<AuditEvent[]> {
-    return this.dataSource.getRepository(AuditEvent).find({ where: { subjectType, subjectId }, order: { at: 'ASC' } });
+    return this.dataSource
+      .getRepository(AuditEvent)
+      .find({ where: { subjectType, subjectId }, order: { at: 'ASC' } });
   }
 }

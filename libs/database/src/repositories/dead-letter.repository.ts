@@ -27,7 +27,9 @@ export class DeadLetterRepository {
         return repository.save(open);
       }
     }
-    return repository.save(repository.create({ ...entry, input: entry.input ?? null, status: DeadLetterStatus.Open }));
+    return repository.save(
+      repository.create({ ...entry, input: entry.input ?? null, status: DeadLetterStatus.Open }),
+    );
   }
 
   list(status: DeadLetterStatus | undefined, limit: number): Promise<DeadLetter[]> {
@@ -45,7 +47,10 @@ export class DeadLetterRepository {
   async markRetried(id: string): Promise<boolean> {
     const result = await this.dataSource
       .getRepository(DeadLetter)
-      .update({ id, status: DeadLetterStatus.Open }, { status: DeadLetterStatus.Retried, retriedAt: new Date() });
+      .update(
+        { id, status: DeadLetterStatus.Open },
+        { status: DeadLetterStatus.Retried, retriedAt: new Date() },
+      );
     return (result.affected ?? 0) > 0;
   }
 }

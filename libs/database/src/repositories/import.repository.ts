@@ -22,7 +22,9 @@ export class ImportRepository {
 
   startRun(sourceName: string, fileName: string): Promise<ImportRun> {
     const repository = this.dataSource.getRepository(ImportRun);
-    return repository.save(repository.create({ sourceName, fileName: fileName.slice(-512), status: ImportStatus.Loading }));
+    return repository.save(
+      repository.create({ sourceName, fileName: fileName.slice(-512), status: ImportStatus.Loading }),
+    );
   }
 
   async addChunk(importId: string, chunkNo: number, rows: ImportRow[]): Promise<string> {
@@ -35,7 +37,9 @@ export class ImportRepository {
   /** Every chunk is written: from now on the last chunk to finish closes the run. */
   async finishLoading(importId: string, chunkCount: number, rowCount: number): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(ImportRun).update({ id: importId }, { chunkCount, rowCount, status: ImportStatus.Running });
+      await manager
+        .getRepository(ImportRun)
+        .update({ id: importId }, { chunkCount, rowCount, status: ImportStatus.Running });
       await this.closeIfComplete(importId, manager);
     });
   }
@@ -59,9 +63,7 @@ export class ImportRepository {
     result: { imported: number; duplicates: number; rejected: RejectedRow[] },
     manager: EntityManager,
   ): Promise<void> {
-    await manager
-      .getRepository(ImportChunk)
-      .update({ id: chunk.id }, { ...result, doneAt: new Date() });
+    await manager.getRepository(ImportChunk).update({ id: chunk.id }, { ...result, doneAt: new Date() });
     await this.closeIfComplete(chunk.importId, manager);
   }
 

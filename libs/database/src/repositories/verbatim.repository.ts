@@ -39,11 +39,15 @@ export class VerbatimRepository {
    * Stores the verbatims not seen before and answers, in input order, the id of every one: new or
    * already there. Safe under concurrent replays: the unique index on (source, externalId) decides.
    */
-  async insertIfAbsent(rows: NewVerbatim[], manager: EntityManager = this.dataSource.manager): Promise<StoredVerbatimRef[]> {
+  async insertIfAbsent(
+    rows: NewVerbatim[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<StoredVerbatimRef[]> {
     if (rows.length === 0) return [];
     const key = (sourceId: string, externalId: string) => `${sourceId}\u0000${externalId}`;
     const unique = new Map<string, NewVerbatim>();
-    for (const row of rows) if (!unique.has(key(row.sourceId, row.externalId))) unique.set(key(row.sourceId, row.externalId), row);
+    for (const row of rows)
+      if (!unique.has(key(row.sourceId, row.externalId))) unique.set(key(row.sourceId, row.externalId), row);
 
     const inserted: { id: string; source_id: string; external_id: string }[] = (
       await manager
@@ -51,7 +55,9 @@ export class VerbatimRepository {
         .insert()
         .into(Verbatim)
         .values(
-          [...unique.values()].map((row) => ({ ...row, stage: VerbatimStage.Received }) as QueryDeepPartialEntity<Verbatim>),
+          [...unique.values()].map(
+            (row) => ({ ...row, stage: VerbatimStage.Received }) as QueryDeepPartialEntity<Verbatim>,
+          ),
         )
         .orIgnore()
         .returning(['id', 'source_id', 'external_id'])
@@ -69,7 +75,8 @@ export class VerbatimRepository {
              ON v.source_id = k.source_id AND v.external_id = k.external_id`,
         [missing.map((row) => row.sourceId), missing.map((row) => row.externalId)],
       );
-      for (const row of existing) ids.set(key(row.source_id, row.external_id), { id: row.id, created: false });
+      for (const row of existing)
+        ids.set(key(row.source_id, row.external_id), { id: row.id, created: false });
     }
     const seen = new Set<string>();
     return rows.map((row) => {
@@ -121,7 +128,11 @@ export class VerbatimRepository {
 
   findByIds(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<Verbatim[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return manager.getRepository(Verbatim).createQueryBuilder('v').where('v.id IN (:...ids)', { ids }).getMany();
+    return manager
+      .getRepository(Verbatim)
+      .createQueryBuilder('v')
+      .where('v.id IN (:...ids)', { ids })
+      .getMany();
   }
 
   /**
@@ -139,7 +150,12 @@ export class VerbatimRepository {
           SET redacted_text = r.redacted_text, stage = $3, ingested_at = now()
          FROM unnest($1::uuid[], $2::text[]) AS r(id, redacted_text)
         WHERE v.id = r.id AND v.stage = $4`,
-      [rows.map((row) => row.id), rows.map((row) => row.redactedText), VerbatimStage.Ingested, VerbatimStage.Received],
+      [
+        rows.map((row) => row.id),
+        rows.map((row) => row.redactedText),
+        VerbatimStage.Ingested,
+        VerbatimStage.Received,
+      ],
     );
     return result[1];
   }

@@ -1,0 +1,244 @@
+/**
+ * Ingestion benchmark, server mode: `npm run bench:ingest -- --n 100000 [--workers 2]`.
+ *
+ * Starts the built API and workers on PostgreSQL + Redis (a fresh database on DATABASE_URL's server,
+ * default the local one), posts N synthetic French and English verbatims in batches of 1,000,
+ * waits until every one has passed the last stage, and prints as its last line:
+ *   verbatims=N seconds=S per_s=R peak_rss_mb=M pg_copy_rows_per_s=C bullmq_empty_jobs_per_s=B
+ * The last two are references measured in the same run: raw COPY into PostgreSQL, and BullMQ
+ * moving empty jobs through one worker (concurrency 50).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { Queue, Worker } from 'bullmq';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { redisConnection } from '@app/jobs';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? Number(args[index + 1]) : fallback;
+};
+const N = option('n', 100_000);
+const WORKERS = option('workers', 2);
+const BATCH = 1_000;
+const PARALLEL_REQUESTS = option('parallel', 4);
+const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ROOT = join(__dirname, '..', '..');
+
+const FR = [
+  'Paiement refusé à l’étape 3-D Secure sur mobile, j’ai essayé trois fois',
+  'Je n’ai toujours pas reçu mon e-billet, commande {n}',
+  'Remboursement de mon train annulé toujours pas reçu après 3 semaines',
+  'Le prix a changé entre la recherche et le paiement, inadmissible',
+  'L’appli plante quand je choisis ma place (Android)',
+  'Impossible de réserver une place PMR en ligne',
+  'Site très lent ce matin, erreur 500 au moment de payer',
+];
+const EN = [
+  'Payment declined at the 3-D Secure step on my phone',
+  'My e-ticket never arrived, booking {n}',
+  'Still no refund for my cancelled train after three weeks',
+  'The price changed between search and checkout',
+  'The app crashes when I pick a seat',
+  'Cannot log in, the password reset e-mail never comes',
+];
+const CHANNELS = ['email', 'chat', 'chatbot', 'twitter', 'forum', 'facebook'];
+
+function syntheticVerbatim(i: number) {
+  const french = i % 3 !== 0;
+  const templates = french ? FR : EN;
+  return {
+    source: `bench-${CHANNELS[i % CHANNELS.length]}`,
+    externalId: `bench-${i}`,
+    author: `customer-${i % 40_000}@example.com`,
+    channel: CHANNELS[i % CHANNELS.length],
+    receivedAt: new Date(Date.UTC(2026, 10, 1) + (i % 2_000_000) * 1_000).toISOString(),
+    text: templates[i % templates.length].replace('{n}', String(100_000 + i)) + ` (#${i})`,
+    lang: french ? 'fr' : 'en',
+  };
+}
+
+function start(app: string, env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { child, output: () => output };
+}
+
+/** Peak resident memory of a process so far (VmHWM), in MB. */
+function peakRssMb(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function waitFor<T>(
+  probe: () => Promise<T | null> | T | null,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function withDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
+  const name = `lb_bench_${Date.now()}`;
+  const admin = new Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  try {
+    return await work(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+async function benchPipeline(databaseUrl: string): Promise<{ seconds: number; peakRss: number }> {
+  const env = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: REDIS_URL,
+    QUEUE_PREFIX: `lbbench${Date.now()}`,
+    AUTHOR_KEY_SECRET: 'bench-author-key-secret-0123456789',
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    JOB_CONCURRENCY: '8',
+    DATABASE_POOL_SIZE: '12',
+  };
+  const api = start('api', env);
+  const children = [api.child];
+  try {
+    const url = (await waitFor(() => /running at (http:\/\/\S+)/.exec(api.output()), 60_000, 'the API'))[1];
+    const key = (await waitFor(() => /^\s+(lb_\S+)$/m.exec(api.output()), 10_000, 'the admin key'))[1];
+    for (let w = 0; w < WORKERS; w++) {
+      const worker = start('worker', env);
+      children.push(worker.child);
+      await waitFor(() => (/consuming/.test(worker.output()) ? true : null), 60_000, 'a worker');
+    }
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    const started = Date.now();
+    let next = 0;
+    const post = async () => {
+      for (;;) {
+        const first = next;
+        if (first >= N) return;
+        next += BATCH;
+        const batch = [];
+        for (let i = first; i < Math.min(first + BATCH, N); i++) batch.push(syntheticVerbatim(i));
+        const response = await fetch(`${url}/api/v1/verbatims`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify(batch),
+        });
+        if (response.status !== 201)
+          throw new Error(`POST answered ${response.status}: ${await response.text()}`);
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL_REQUESTS }, post));
+    let done = 0;
+    await waitFor(
+      async () => {
+        const rows = await db.query(`SELECT count(*)::int AS n FROM verbatim WHERE stage = 'ingested'`);
+        done = rows.rows[0].n as number;
+        process.stderr.write(`\ringested ${done}/${N}`);
+        return done >= N ? true : null;
+      },
+      30 * 60_000,
+      'the last stage',
+    );
+    const seconds = (Date.now() - started) / 1000;
+    process.stderr.write('\n');
+    await db.end();
+    const peakRss = children.reduce((sum, child) => sum + peakRssMb(child.pid), 0);
+    return { seconds, peakRss };
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+  }
+}
+
+async function benchCopy(databaseUrl: string): Promise<number> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query(
+    'CREATE TEMP TABLE copy_bench (external_id text, author text, channel text, received_at timestamptz, text text, lang text)',
+  );
+  const escape = (value: string) => value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
+  const started = Date.now();
+  const rows = (function* () {
+    for (let i = 0; i < N; i++) {
+      const v = syntheticVerbatim(i);
+      yield [v.externalId, v.author, v.channel, v.receivedAt, v.text, v.lang].map(escape).join('\t') + '\n';
+    }
+  })();
+  await pipeline(Readable.from(rows), client.query(copyFrom('COPY copy_bench FROM STDIN')));
+  const rate = N / ((Date.now() - started) / 1000);
+  await client.end();
+  return rate;
+}
+
+async function benchBullmq(): Promise<number> {
+  const jobs = Math.min(N, 100_000);
+  const connection = redisConnection(REDIS_URL);
+  const prefix = `lbbenchq${Date.now()}`;
+  const queue = new Queue('empty', { connection, prefix });
+  const started = Date.now();
+  for (let i = 0; i < jobs; i += 5_000) {
+    await queue.addBulk(
+      Array.from({ length: Math.min(5_000, jobs - i) }, (_, k) => ({
+        name: 'empty',
+        data: { i: i + k },
+        opts: { removeOnComplete: true },
+      })),
+    );
+  }
+  let completed = 0;
+  const worker = new Worker('empty', async () => undefined, { connection, prefix, concurrency: 50 });
+  worker.on('completed', () => completed++);
+  await waitFor(() => (completed >= jobs ? true : null), 10 * 60_000, 'empty jobs');
+  const rate = jobs / ((Date.now() - started) / 1000);
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return rate;
+}
+
+async function main(): Promise<void> {
+  const { seconds, peakRss } = await withDatabase(benchPipeline);
+  const copyRate = await withDatabase(benchCopy);
+  const bullRate = await benchBullmq();
+  process.stdout.write(
+    `verbatims=${N} seconds=${seconds.toFixed(1)} per_s=${Math.round(N / seconds)} peak_rss_mb=${Math.round(peakRss)} ` +
+      `pg_copy_rows_per_s=${Math.round(copyRate)} bullmq_empty_jobs_per_s=${Math.round(bullRate)}\n`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
