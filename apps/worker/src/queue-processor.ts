@@ -12,6 +12,8 @@ export function processorFor(queue: QueueName, config: AppConfig): Type<WorkerHo
   @Processor(queue, {
     concurrency: config.jobConcurrency,
     lockDuration: config.jobLockMs,
+    // Look for jobs whose worker died as often as a lock can expire, so recovery takes one lock time.
+    stalledInterval: config.jobLockMs,
     // A job whose worker dies is handed to another after the lock expires; one that keeps killing
     // its workers (out of memory, say) is failed after a few tries and dead-lettered below.
     maxStalledCount: 3,

@@ -66,8 +66,8 @@ export class DatabaseModule {
           useFactory: async (config: AppConfig) =>
             config.databaseUrl === null
               ? openEmbeddedPostgres(config.dataDir, {
-                  // Room for a CLI joining this process, and for the job runner's own transactions.
-                  maxConnections: config.databasePoolSize + 8,
+                  // Room for a CLI (its own pool) joining this process through the socket.
+                  maxConnections: config.databasePoolSize * 2 + 4,
                   join: options.joinEmbedded,
                 })
               : null,
