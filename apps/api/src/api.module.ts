@@ -31,13 +31,13 @@ export class ApiModule {
             ...loggerOptions(config, 'api'),
             // Health probes every few seconds would drown the log.
             autoLogging: { ignore: (request) => request.url === '/health' },
+            // Method and path only: no headers (credentials), no query string (search terms are customer words).
             serializers: {
               req: (request: { id: unknown; method: string; url: string }) => ({
                 id: request.id,
                 method: request.method,
-                url: request.url,
+                path: request.url.split('?')[0],
               }),
-              res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
             },
           },
         }),

@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.get(JobRunner).assertEveryJobHasAHandler();
-  app.get(Logger).log(`worker ${process.pid} consuming, concurrency ${config.jobConcurrency} per queue`);
+  // A start banner on stdout whatever the log level, as the API prints one: operators and tests wait on it.
+  process.stdout.write(`LoveBoard worker ${process.pid} consuming (${config.jobConcurrency} jobs at once per queue)\n`);
 }
 
 main().catch((error: unknown) => {

@@ -60,7 +60,7 @@ export class VerbatimRepository {
           ),
         )
         .orIgnore()
-        .returning(['id', 'source_id', 'external_id'])
+        .returning('id, source_id, external_id')
         .execute()
     ).raw as { id: string; source_id: string; external_id: string }[];
 
