@@ -215,7 +215,7 @@ async function benchBullmq(): Promise<number> {
     );
   }
   let completed = 0;
-  const worker = new Worker('empty', async () => undefined, { connection, prefix, concurrency: 50 });
+  const worker = new Worker('empty', () => Promise.resolve(), { connection, prefix, concurrency: 50 });
   worker.on('completed', () => completed++);
   await waitFor(() => (completed >= jobs ? true : null), 10 * 60_000, 'empty jobs');
   const rate = jobs / ((Date.now() - started) / 1000);

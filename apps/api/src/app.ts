@@ -43,7 +43,6 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
 export async function createApi(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create(ApiModule.forRoot(config), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -1,11 +1,12 @@
 import { DataDirInUseError } from '@app/database';
-import { loadConfigOrExit } from '@app/config';
+import { closeOnSignals, loadConfigOrExit } from '@app/config';
 import { createApi } from './app';
 import { FirstStart } from './embedded/first-start';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const app = await createApi(config);
+  closeOnSignals(app);
   const { adminKey, demoVerbatims } = await app.get(FirstStart).run();
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as { port: number };

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { loadConfigOrExit } from '@app/config';
+import { closeOnSignals, loadConfigOrExit } from '@app/config';
 import { JobRunner } from '@app/jobs';
 import { WorkerModule } from './worker.module';
 
@@ -15,10 +15,12 @@ async function main(): Promise<void> {
   }
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  closeOnSignals(app);
   app.get(JobRunner).assertEveryJobHasAHandler();
   // A start banner on stdout whatever the log level, as the API prints one: operators and tests wait on it.
-  process.stdout.write(`LoveBoard worker ${process.pid} consuming (${config.jobConcurrency} jobs at once per queue)\n`);
+  process.stdout.write(
+    `LoveBoard worker ${process.pid} consuming (${config.jobConcurrency} jobs at once per queue)\n`,
+  );
 }
 
 main().catch((error: unknown) => {

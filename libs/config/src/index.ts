@@ -2,3 +2,4 @@ export { loadConfig, loadConfigOrExit, ConfigError, redactUrl } from './env';
 export type { AppConfig, RunMode, LogLevel } from './env';
 export { ConfigModule, APP_CONFIG } from './config.module';
 export { loggerOptions, scrubForLog, scrubString } from './logging';
+export { closeOnSignals } from './signals';

@@ -16,8 +16,30 @@ export function passesLuhn(digits: string): boolean {
 
 /** IBAN lengths per country (ISO 13616 registry), for the countries a European seller meets most. */
 export const IBAN_LENGTHS: Readonly<Record<string, number>> = {
-  AT: 20, BE: 16, CH: 21, DE: 22, DK: 18, ES: 24, FI: 18, FR: 27, GB: 22, GR: 27, IE: 22, IT: 27,
-  LU: 20, MC: 27, NL: 18, NO: 15, PL: 28, PT: 25, SE: 24, CZ: 24, HU: 28, RO: 24, SK: 24, SI: 19,
+  AT: 20,
+  BE: 16,
+  CH: 21,
+  DE: 22,
+  DK: 18,
+  ES: 24,
+  FI: 18,
+  FR: 27,
+  GB: 22,
+  GR: 27,
+  IE: 22,
+  IT: 27,
+  LU: 20,
+  MC: 27,
+  NL: 18,
+  NO: 15,
+  PL: 28,
+  PT: 25,
+  SE: 24,
+  CZ: 24,
+  HU: 28,
+  RO: 24,
+  SK: 24,
+  SI: 19,
 };
 
 /** ISO 13616 mod-97 check of a compact IBAN (upper case, no spaces). */

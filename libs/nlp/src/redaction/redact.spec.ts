@@ -16,10 +16,33 @@ function iban(country: string, bban: string): string {
   throw new Error('unreachable');
 }
 
-const WORDS = ['bonjour', 'mon', 'billet', 'train', 'paiement', 'refusé', 'the', 'ticket', 'refund', 'merci', 'app', 'crash', 'à', 'é', '€', '🙂', 'TGV', '10h45', '129,90', '28/11/2026'];
+const WORDS = [
+  'bonjour',
+  'mon',
+  'billet',
+  'train',
+  'paiement',
+  'refusé',
+  'the',
+  'ticket',
+  'refund',
+  'merci',
+  'app',
+  'crash',
+  'à',
+  'é',
+  '€',
+  '🙂',
+  'TGV',
+  '10h45',
+  '129,90',
+  '28/11/2026',
+];
 const prose = fc.array(fc.constantFrom(...WORDS), { maxLength: 12 }).map((words) => words.join(' '));
-const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
-const group = (value: string, size: number, sep: string) => value.match(new RegExp(`.{1,${size}}`, 'g'))!.join(sep);
+const digits = (min: number, max: number) =>
+  fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
+const group = (value: string, size: number, sep: string) =>
+  value.match(new RegExp(`.{1,${size}}`, 'g'))!.join(sep);
 
 const validCard = fc
   .tuple(fc.constantFrom('4', '51', '37', '6011'), digits(11, 14), fc.constantFrom('', ' ', '-', '\u00a0'))
@@ -32,19 +55,31 @@ const validIban = fc
   .oneof(
     digits(23, 23).map((bban) => iban('FR', bban)),
     digits(18, 18).map((bban) => iban('DE', bban)),
-    fc.tuple(fc.constantFrom('WEST', 'BARC', 'NWBK'), digits(14, 14)).map(([bank, rest]) => iban('GB', bank + rest)),
+    fc
+      .tuple(fc.constantFrom('WEST', 'BARC', 'NWBK'), digits(14, 14))
+      .map(([bank, rest]) => iban('GB', bank + rest)),
   )
   .chain((value) => fc.constantFrom(value, group(value, 4, ' ')));
 
 const email = fc
-  .tuple(fc.stringMatching(/^[a-z][a-z0-9._+-]{0,15}[a-z0-9]$/), fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z]$/), fc.constantFrom('com', 'fr', 'co.uk', 'org'))
+  .tuple(
+    fc.stringMatching(/^[a-z][a-z0-9._+-]{0,15}[a-z0-9]$/),
+    fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z]$/),
+    fc.constantFrom('com', 'fr', 'co.uk', 'org'),
+  )
   .map(([local, domain, tld]) => `${local}@${domain}.${tld}`)
   .filter((value) => !value.includes('..'));
 
-const phone = fc.tuple(fc.constantFrom('6', '7', '1', '9'), digits(8, 8), fc.constantFrom(' ', '.', '-', '', '\u00a0')).chain(([first, rest, sep]) => {
-  const pairs = group(rest, 2, sep);
-  return fc.constantFrom(`0${first}${sep}${pairs}`, `+33${sep === '' ? '' : ' '}${first}${sep}${pairs}`, `0033 ${first} ${group(rest, 2, ' ')}`);
-});
+const phone = fc
+  .tuple(fc.constantFrom('6', '7', '1', '9'), digits(8, 8), fc.constantFrom(' ', '.', '-', '', '\u00a0'))
+  .chain(([first, rest, sep]) => {
+    const pairs = group(rest, 2, sep);
+    return fc.constantFrom(
+      `0${first}${sep}${pairs}`,
+      `+33${sep === '' ? '' : ' '}${first}${sep}${pairs}`,
+      `0033 ${first} ${group(rest, 2, ' ')}`,
+    );
+  });
 
 describe('redact', () => {
   it.each([
@@ -84,11 +119,15 @@ describe('redact', () => {
 
     it('redacts 100% of embedded cards, IBANs, e-mails and phones', () => {
       fc.assert(
-        fc.property(fc.array(fc.tuple(prose, embedded), { minLength: 1, maxLength: 4 }), prose, (parts, tail) => {
-          const text = parts.map(([before, secret]) => `${before} ${secret} `).join('') + tail;
-          const output = redact(text);
-          for (const [, secret] of parts) expect(output).not.toContain(secret);
-        }),
+        fc.property(
+          fc.array(fc.tuple(prose, embedded), { minLength: 1, maxLength: 4 }),
+          prose,
+          (parts, tail) => {
+            const text = parts.map(([before, secret]) => `${before} ${secret} `).join('') + tail;
+            const output = redact(text);
+            for (const [, secret] of parts) expect(output).not.toContain(secret);
+          },
+        ),
         { numRuns: 1_000 },
       );
     });
@@ -96,20 +135,30 @@ describe('redact', () => {
     it('keeps digit runs that fail the Luhn check', () => {
       fc.assert(
         // A run that starts with 00 is an international phone number (0033…), rightly redacted as one.
-        fc.property(digits(13, 19).filter((value) => !passesLuhn(value) && !value.startsWith('00')), prose, (run, before) => {
-          const text = `${before} ref ${run} merci`;
-          expect(redact(text)).toContain(run);
-        }),
+        fc.property(
+          digits(13, 19).filter((value) => !passesLuhn(value) && !value.startsWith('00')),
+          prose,
+          (run, before) => {
+            const text = `${before} ref ${run} merci`;
+            expect(redact(text)).toContain(run);
+          },
+        ),
         { numRuns: 1_000 },
       );
     });
 
     it('is idempotent', () => {
       fc.assert(
-        fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.tuple(prose, embedded, prose).map((parts) => parts.join(' '))), (text) => {
-          const once = redact(text);
-          expect(redact(once)).toBe(once);
-        }),
+        fc.property(
+          fc.oneof(
+            fc.string({ maxLength: 200 }),
+            fc.tuple(prose, embedded, prose).map((parts) => parts.join(' ')),
+          ),
+          (text) => {
+            const once = redact(text);
+            expect(redact(once)).toBe(once);
+          },
+        ),
         { numRuns: 1_000 },
       );
     });

@@ -17,7 +17,8 @@ export interface PiiMatch {
 // Separators customers put inside numbers: spaces (including the no-break ones French typography
 // uses), dots, dashes. One at a time, so that a sentence of numbers is not one long "number".
 const SEP = '[ \\u00a0\\u202f.\\-]?';
-const EMAIL = /[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b/g;
+const EMAIL =
+  /[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b/g;
 // An IBAN: two letters, two check digits, then 11-30 letters or digits, possibly grouped by four.
 const IBAN = /\b[A-Z]{2}\d{2}(?:[ \u00a0]?[A-Z0-9]){11,30}\b/gi;
 // A run of 13 or more digits, possibly grouped with single spaces or dashes: cards are looked for inside.
@@ -51,7 +52,9 @@ function phoneEnd(candidate: string): number | null {
     const digits = digitCount(candidate.slice(0, end));
     if (digits < 9) return null;
     if (digits <= 15) return end;
-    const lastSeparator = Math.max(...[' ', '\u00a0', '\u202f', '.', '-'].map((sep) => candidate.lastIndexOf(sep, end - 1)));
+    const lastSeparator = Math.max(
+      ...[' ', '\u00a0', '\u202f', '.', '-'].map((sep) => candidate.lastIndexOf(sep, end - 1)),
+    );
     if (lastSeparator <= 0) return null;
     end = lastSeparator;
   }
@@ -71,7 +74,8 @@ function ibanEnd(candidate: string): number | null {
     ends[compact.length] = i + 1;
   }
   const known = IBAN_LENGTHS[compact.slice(0, 2)];
-  const lengths = known !== undefined ? [known] : Array.from({ length: compact.length - 14 }, (_, i) => compact.length - i);
+  const lengths =
+    known !== undefined ? [known] : Array.from({ length: compact.length - 14 }, (_, i) => compact.length - i);
   for (const length of lengths) {
     if (length <= compact.length && passesIbanChecksum(compact.slice(0, length))) return ends[length];
   }
@@ -84,14 +88,22 @@ function ibanEnd(candidate: string): number | null {
  * whole and never through a lucky slice of it.
  */
 function cardSpans(run: string): [number, number][] {
-  const groups = [...run.matchAll(/\d+/g)].map((m) => ({ start: m.index, end: m.index + m[0].length, digits: m[0] }));
+  const groups = [...run.matchAll(/\d+/g)].map((m) => ({
+    start: m.index,
+    end: m.index + m[0].length,
+    digits: m[0],
+  }));
   const spans: [number, number][] = [];
   let from = 0;
   while (from < groups.length) {
     let found: [number, number, number] | null = null; // [first group, last group, digits]
     for (let last = groups.length - 1; last >= from && !found; last--) {
-      const digits = groups.slice(from, last + 1).map((g) => g.digits).join('');
-      if (digits.length >= 13 && digits.length <= 19 && passesLuhn(digits)) found = [from, last, digits.length];
+      const digits = groups
+        .slice(from, last + 1)
+        .map((g) => g.digits)
+        .join('');
+      if (digits.length >= 13 && digits.length <= 19 && passesLuhn(digits))
+        found = [from, last, digits.length];
     }
     if (found) {
       spans.push([groups[found[0]].start, groups[found[1]].end]);
@@ -142,16 +154,19 @@ export class Redactor {
   findPii(text: string): PiiMatch[] {
     const candidates: (PiiMatch & { rank: number })[] = [];
     const protectedSpans: [number, number][] = [];
-    for (const match of text.matchAll(PLACEHOLDER)) protectedSpans.push([match.index, match.index + match[0].length]);
+    for (const match of text.matchAll(PLACEHOLDER))
+      protectedSpans.push([match.index, match.index + match[0].length]);
     const add = (kind: string, rank: number, start: number, end: number) => {
       if (protectedSpans.some(([s, e]) => start < e && end > s)) return;
       candidates.push({ kind, rank, start, end });
     };
     scan(IBAN, text, ibanEnd, (start, end) => add('iban', PRECEDENCE.iban, start, end));
     for (const match of text.matchAll(CARD)) {
-      for (const [start, end] of cardSpans(match[0])) add('card', PRECEDENCE.card, match.index + start, match.index + end);
+      for (const [start, end] of cardSpans(match[0]))
+        add('card', PRECEDENCE.card, match.index + start, match.index + end);
     }
-    for (const match of text.matchAll(EMAIL)) add('email', PRECEDENCE.email, match.index, match.index + match[0].length);
+    for (const match of text.matchAll(EMAIL))
+      add('email', PRECEDENCE.email, match.index, match.index + match[0].length);
     scan(PHONE, text, phoneEnd, (start, end) => add('phone', PRECEDENCE.phone, start, end));
     this.extra.forEach(({ kind, pattern }, index) => {
       pattern.lastIndex = 0;
