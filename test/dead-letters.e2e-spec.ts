@@ -72,6 +72,23 @@ describe.each([
     expect(entry.cause).toBe('malformed payload for job verbatim.ingest');
   });
 
+  if (withRedis) {
+    it('show in Bull Board at /admin/queues, for admins only', async () => {
+      expect((await http(api.url, 'GET', '/admin/queues')).status).toBe(401);
+      expect((await http(api.url, 'GET', '/admin/queues', { key: await api.key(Role.Triager) })).status).toBe(
+        403,
+      );
+      const page = await http(api.url, 'GET', '/admin/queues', { key: admin });
+      expect(page.status).toBe(200);
+      const queues = await http(api.url, 'GET', '/admin/queues/api/queues', { key: admin });
+      expect(queues.body.queues.map((queue: { name: string }) => queue.name).sort()).toEqual([
+        'import',
+        'ingest',
+        'maintenance',
+      ]);
+    });
+  }
+
   it('are listed and retried by an admin; a job that fails again comes back with its cause', async () => {
     const listed = await http(api.url, 'GET', '/api/v1/dead-letters', { key: admin });
     expect(listed.status).toBe(200);

@@ -9,7 +9,7 @@ import { Spawned, spawnApp } from './support/processes';
  * with SIGKILL in the middle of a 20,000-verbatim import; once another worker is up, every
  * verbatim must be there exactly once and have passed the ingest stage.
  */
-describe('a worker killed mid-import', () => {
+describe('workers stopped mid-import', () => {
   const ROWS = 20_000;
   let db: TestDatabase;
   let env: Record<string, string>;
@@ -34,7 +34,7 @@ describe('a worker killed mid-import', () => {
     await db?.drop();
   });
 
-  it('ingests every verbatim exactly once after a new worker takes over', async () => {
+  it('ingest every verbatim exactly once, whether stopped with SIGTERM or killed with SIGKILL', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lb-kill-'));
     const file = join(dir, 'verbatims.jsonl');
     const lines: string[] = [];
@@ -58,22 +58,32 @@ describe('a worker killed mid-import', () => {
     const cli = spawnApp('cli', ['import', file, '--source', 'kill-test'], env);
     processes.push(cli);
 
-    // Kill the worker once it is well into the import, while it holds jobs.
-    for (;;) {
-      const [{ n }] = await query<{ n: string }>(
-        db.url,
-        'SELECT count(*) AS n FROM import_chunk WHERE done_at IS NOT NULL',
-      );
-      if (Number(n) >= 8) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    firstWorker.child.kill('SIGKILL');
-    await firstWorker.exited;
+    const chunksDone = async (atLeast: number) => {
+      for (;;) {
+        const [{ n }] = await query<{ n: string }>(
+          db.url,
+          'SELECT count(*) AS n FROM import_chunk WHERE done_at IS NOT NULL',
+        );
+        if (Number(n) >= atLeast) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+
+    // A graceful stop first: SIGTERM lets the jobs in hand finish, and the worker exits 0.
+    await chunksDone(4);
+    expect(await firstWorker.stop('SIGTERM')).toBe(0);
+
+    // Then the hard way, while the second worker holds jobs.
+    const secondWorker = spawnApp('worker', [], env);
+    processes.push(secondWorker);
+    await chunksDone(12);
+    secondWorker.child.kill('SIGKILL');
+    await secondWorker.exited;
     const [{ n: storedAtKill }] = await query<{ n: string }>(db.url, 'SELECT count(*) AS n FROM verbatim');
     expect(Number(storedAtKill)).toBeLessThan(ROWS);
 
-    const secondWorker = spawnApp('worker', [], env);
-    processes.push(secondWorker);
+    const thirdWorker = spawnApp('worker', [], env);
+    processes.push(thirdWorker);
     const summary = await cli.waitFor(/imported=(\d+) duplicates=(\d+) rejected=(\d+)/, 150_000);
     expect(await cli.exited).toBe(0);
     expect(summary.slice(1).map(Number)).toEqual([ROWS, 0, 0]);

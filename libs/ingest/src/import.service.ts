@@ -1,6 +1,13 @@
 import { basename } from 'node:path';
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { ImportRepository, ImportRow, ImportSummary, SourceKind, Transactions } from '@app/database';
+import {
+  ImportRepository,
+  ImportRow,
+  ImportSummary,
+  SourceKind,
+  Transactions,
+  VerbatimRepository,
+} from '@app/database';
 import { JobHandler, JobName, JobPayload, JobQueue, PoisonJobError } from '@app/jobs';
 import { ImportFormat, formatOf, readImportRows } from './import-file';
 import { IngestService } from './ingest.service';
@@ -26,6 +33,7 @@ export class ImportService {
     private readonly transactions: Transactions,
     private readonly ingest: IngestService,
     private readonly jobs: JobQueue,
+    private readonly verbatims: VerbatimRepository,
   ) {}
 
   async start(
@@ -68,7 +76,8 @@ export class ImportService {
     const refs = await this.transactions.run(async (tx) => {
       const chunk = await this.imports.lockChunk(chunkId, tx);
       if (!chunk) throw new PoisonJobError(`import chunk ${chunkId} does not exist`);
-      if (chunk.doneAt !== null) return [];
+      // Done by a run that may have died between its commit and its hand-on: finish that part below.
+      if (chunk.doneAt !== null) return null;
       const run = await this.imports.findRun(chunk.importId, tx);
       if (!run) throw new PoisonJobError(`import ${chunk.importId} does not exist`);
       const accepted: VerbatimInput[] = [];
@@ -90,11 +99,22 @@ export class ImportService {
       const imported = stored.filter((ref) => ref.created).length;
       await this.imports.completeChunk(
         chunk,
-        { imported, duplicates: stored.length - imported, rejected },
+        {
+          imported,
+          duplicates: stored.length - imported,
+          rejected,
+          verbatimIds: stored.map((ref) => ref.id),
+        },
         tx,
       );
       return stored;
     });
-    await this.ingest.handOn(refs);
+    if (refs !== null) await this.ingest.handOn(refs);
+    else await this.resumeHandOn(chunkId);
+  }
+
+  private async resumeHandOn(chunkId: string): Promise<void> {
+    const chunk = await this.imports.findChunk(chunkId);
+    await this.ingest.enqueueIngest(await this.verbatims.findPendingAmong(chunk?.verbatimIds ?? []));
   }
 }

@@ -51,10 +51,12 @@ export class IngestService {
     );
   }
 
-  /** Enqueues the next stage for the verbatims this call created (a replay enqueues nothing). */
+  /**
+   * Enqueues the next stage for the verbatims still waiting for it: those this call created, and
+   * those an earlier call stored but died before handing on (its client then replays).
+   */
   async handOn(refs: StoredVerbatimRef[]): Promise<void> {
-    const created = refs.filter((ref) => ref.created).map((ref) => ref.id);
-    await this.enqueueIngest(created);
+    await this.enqueueIngest([...new Set(refs.filter((ref) => ref.pending).map((ref) => ref.id))]);
   }
 
   async enqueueIngest(verbatimIds: string[]): Promise<void> {

@@ -79,6 +79,10 @@ export class ImportChunk {
   @Column({ type: 'jsonb', nullable: true })
   rejected: RejectedRow[] | null;
 
+  /** The verbatims the chunk's rows became: a replayed job hands on those its first run could not. */
+  @Column({ name: 'verbatim_ids', type: 'uuid', array: true, nullable: true })
+  verbatimIds: string[] | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -52,7 +52,7 @@ export class Initial1795909980241 implements MigrationInterface {
       `CREATE TABLE "import_run" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "source_name" character varying(64) NOT NULL, "file_name" character varying(512) NOT NULL, "chunk_count" integer NOT NULL DEFAULT '0', "row_count" integer NOT NULL DEFAULT '0', "status" character varying(16) NOT NULL DEFAULT 'loading', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_efe3e6d8cb9f51ca4e9cd1cf5d3" PRIMARY KEY ("id"))`,
     );
     await queryRunner.query(
-      `CREATE TABLE "import_chunk" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "import_id" uuid NOT NULL, "chunk_no" integer NOT NULL, "rows" jsonb NOT NULL, "imported" integer, "duplicates" integer, "rejected" jsonb, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "done_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_4e9492f1b36972de25460d87695" PRIMARY KEY ("id"))`,
+      `CREATE TABLE "import_chunk" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "import_id" uuid NOT NULL, "chunk_no" integer NOT NULL, "rows" jsonb NOT NULL, "imported" integer, "duplicates" integer, "rejected" jsonb, "verbatim_ids" uuid array, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "done_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_4e9492f1b36972de25460d87695" PRIMARY KEY ("id"))`,
     );
     await queryRunner.query(
       `CREATE INDEX "ix_import_chunk_pending" ON "import_chunk"  ("done_at", "created_at") `,

@@ -54,13 +54,17 @@ export class ImportRepository {
       .getOne();
   }
 
+  findChunk(id: string): Promise<ImportChunk | null> {
+    return this.dataSource.getRepository(ImportChunk).findOne({ where: { id } });
+  }
+
   findRun(id: string, manager: EntityManager = this.dataSource.manager): Promise<ImportRun | null> {
     return manager.getRepository(ImportRun).findOne({ where: { id } });
   }
 
   async completeChunk(
     chunk: ImportChunk,
-    result: { imported: number; duplicates: number; rejected: RejectedRow[] },
+    result: { imported: number; duplicates: number; rejected: RejectedRow[]; verbatimIds: string[] },
     manager: EntityManager,
   ): Promise<void> {
     await manager.getRepository(ImportChunk).update({ id: chunk.id }, { ...result, doneAt: new Date() });

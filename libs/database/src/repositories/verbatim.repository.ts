@@ -19,6 +19,11 @@ export interface StoredVerbatimRef {
   sourceId: string;
   externalId: string;
   created: boolean;
+  /**
+   * Still waiting for the ingest stage: new, or stored by an earlier call that died before it
+   * handed the verbatim on. A replay hands these on again, so no crash window loses one.
+   */
+  pending: boolean;
 }
 
 export interface VerbatimFilter {
@@ -64,19 +69,26 @@ export class VerbatimRepository {
         .execute()
     ).raw as { id: string; source_id: string; external_id: string }[];
 
-    const ids = new Map<string, { id: string; created: boolean }>();
-    for (const row of inserted) ids.set(key(row.source_id, row.external_id), { id: row.id, created: true });
+    const ids = new Map<string, { id: string; created: boolean; pending: boolean }>();
+    for (const row of inserted)
+      ids.set(key(row.source_id, row.external_id), { id: row.id, created: true, pending: true });
     const missing = [...unique.values()].filter((row) => !ids.has(key(row.sourceId, row.externalId)));
     if (missing.length > 0) {
-      const existing: { id: string; source_id: string; external_id: string }[] = await manager.query(
-        `SELECT v.id, v.source_id, v.external_id
+      const existing: { id: string; source_id: string; external_id: string; stage: string }[] =
+        await manager.query(
+          `SELECT v.id, v.source_id, v.external_id, v.stage
            FROM verbatim v
            JOIN unnest($1::uuid[], $2::varchar[]) AS k(source_id, external_id)
              ON v.source_id = k.source_id AND v.external_id = k.external_id`,
-        [missing.map((row) => row.sourceId), missing.map((row) => row.externalId)],
-      );
-      for (const row of existing)
-        ids.set(key(row.source_id, row.external_id), { id: row.id, created: false });
+          [missing.map((row) => row.sourceId), missing.map((row) => row.externalId)],
+        );
+      for (const row of existing) {
+        ids.set(key(row.source_id, row.external_id), {
+          id: row.id,
+          created: false,
+          pending: row.stage === (VerbatimStage.Received as string),
+        });
+      }
     }
     const seen = new Set<string>();
     return rows.map((row) => {
@@ -86,7 +98,13 @@ export class VerbatimRepository {
       // A second copy inside the same batch is a duplicate too.
       const created = found.created && !seen.has(k);
       seen.add(k);
-      return { id: found.id, sourceId: row.sourceId, externalId: row.externalId, created };
+      return {
+        id: found.id,
+        sourceId: row.sourceId,
+        externalId: row.externalId,
+        created,
+        pending: found.pending,
+      };
     });
   }
 
@@ -158,6 +176,16 @@ export class VerbatimRepository {
       ],
     );
     return result[1];
+  }
+
+  /** Those of the given verbatims still waiting for the ingest stage. */
+  async findPendingAmong(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows: { id: string }[] = await this.dataSource.query(
+      'SELECT id FROM verbatim WHERE id = ANY($1::uuid[]) AND stage = $2',
+      [ids, VerbatimStage.Received],
+    );
+    return rows.map((row) => row.id);
   }
 
   /** Verbatims that have waited in a stage for longer than they should: their job was lost. */
