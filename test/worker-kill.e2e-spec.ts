@@ -84,7 +84,14 @@ describe('workers stopped mid-import', () => {
 
     const thirdWorker = spawnApp('worker', [], env);
     processes.push(thirdWorker);
-    const summary = await cli.waitFor(/imported=(\d+) duplicates=(\d+) rejected=(\d+)/, 150_000);
+    const summary = await cli
+      .waitFor(/imported=(\d+) duplicates=(\d+) rejected=(\d+)/, 150_000)
+      .catch((error: Error) => {
+        const workers = [firstWorker, secondWorker, thirdWorker].map(
+          (w, i) => `--- worker ${i + 1}\n${w.output().slice(-2000)}`,
+        );
+        throw new Error(`${error.message}\n${workers.join('\n')}`);
+      });
     expect(await cli.exited).toBe(0);
     expect(summary.slice(1).map(Number)).toEqual([ROWS, 0, 0]);
 

@@ -11,14 +11,12 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { ApiKeyService } from '@app/auth';
 import type { AppConfig } from '@app/config';
-import { ALL_QUEUE_NAMES, InProcessJobQueue, JobName, JobQueue, JobRunner } from '@app/jobs';
+import { ALL_QUEUE_NAMES, InProcessJobQueue, JobName, JobQueue, JobRunner, SWEEP_EVERY_MS } from '@app/jobs';
 import { PipelineSweeper } from '@app/ingest';
 import { ApiModule } from './api.module';
 import { ADMINS, READERS } from './auth/access.decorators';
 import { requireKey } from './auth/key-middleware';
 import { jsonBody } from './http/body-parser';
-
-const SWEEP_EVERY_MS = 60_000;
 
 export function openApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()

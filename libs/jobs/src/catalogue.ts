@@ -86,6 +86,9 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
   },
 };
 
+/** How often the pipeline sweeper looks for lost work. */
+export const SWEEP_EVERY_MS = 60_000;
+
 /** Keeps a job's payload and its database round trip small enough to stay fast. */
 export const MAX_IDS_PER_JOB = 1_000;
 

@@ -5,6 +5,7 @@ export {
   ALL_JOB_NAMES,
   ALL_QUEUE_NAMES,
   MAX_IDS_PER_JOB,
+  SWEEP_EVERY_MS,
   RETRY_TRANSIENT,
   RETRY_NEXT_RUN,
   backoffDelay,

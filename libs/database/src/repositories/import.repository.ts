@@ -72,6 +72,9 @@ export class ImportRepository {
   }
 
   private async closeIfComplete(importId: string, manager: EntityManager): Promise<void> {
+    // Lock the run first, unconditionally: otherwise the last chunk and the end of loading can each
+    // decide, before the other commits, that it is not their job to close the run (write skew).
+    await manager.query('SELECT id FROM import_run WHERE id = $1 FOR UPDATE', [importId]);
     await manager.query(
       `UPDATE import_run r SET status = $2
         WHERE r.id = $1 AND r.status = $3
