@@ -26,7 +26,7 @@ export class InProcessJobQueue extends JobQueue implements BeforeApplicationShut
   private readonly retryTimers = new Map<string, { job: PendingJob; timer: NodeJS.Timeout }>();
   private readonly intervals: NodeJS.Timeout[] = [];
   private readonly idleWaiters: (() => void)[] = [];
-  private failedCount = 0;
+  private readonly failed = new Map<QueueName, number>();
   private stopping = false;
 
   constructor(
@@ -72,7 +72,7 @@ export class InProcessJobQueue extends JobQueue implements BeforeApplicationShut
     for (const job of this.waiting) counts[JOB_CATALOGUE[job.name].queue].waiting++;
     for (const { job } of this.running.values()) counts[JOB_CATALOGUE[job.name].queue].active++;
     for (const { job } of this.retryTimers.values()) counts[JOB_CATALOGUE[job.name].queue].delayed++;
-    counts[QueueName.Maintenance].failed = this.failedCount;
+    for (const [queue, failed] of this.failed) counts[queue].failed = failed;
     return Promise.resolve(counts);
   }
 
@@ -123,7 +123,8 @@ export class InProcessJobQueue extends JobQueue implements BeforeApplicationShut
         );
         this.retryTimers.set(job.jobId, { job: next, timer });
       } else {
-        this.failedCount++;
+        const queue = JOB_CATALOGUE[job.name].queue;
+        this.failed.set(queue, (this.failed.get(queue) ?? 0) + 1);
         this.known.delete(job.jobId);
       }
     }
