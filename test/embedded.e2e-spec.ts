@@ -11,7 +11,8 @@ import { Spawned, spawnApp } from './support/processes';
  */
 describe('embedded mode (PGlite, in-process jobs)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lb-embedded-'));
-  const env = { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' };
+  // Debug logs: the log scan below is only worth something if the server logs a lot.
+  const env = { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'debug' };
   let server: Spawned;
   let url: string;
   let adminKey: string;
@@ -69,6 +70,19 @@ describe('embedded mode (PGlite, in-process jobs)', () => {
     expect(cli.output()).toMatch(/rejected line 2: invalid JSON/);
     const listed = await http(url, 'GET', '/api/v1/verbatims?source=cli-import', { key: adminKey });
     expect(listed.body.items).toHaveLength(1);
+  });
+
+  it('keeps customer text, e-mail addresses and keys out of its logs', async () => {
+    const logLines = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'));
+    expect(logLines.length).toBeGreaterThan(10);
+    const logs = logLines.join('\n');
+    expect(logs).not.toMatch(/@example\.(com|org|net)/);
+    expect(logs).not.toContain(adminKey);
+    expect(logs).not.toContain('3-D Secure');
+    expect(logs).not.toContain('4111 1111 1111 1111');
   });
 
   it('keeps its data and does not print a new admin key after a restart', async () => {
