@@ -14,7 +14,8 @@ import {
   Transactions,
   runMigrationsOnce,
 } from '@app/database';
-import { ImportFormat, ImportService } from '@app/ingest';
+import { ImportFormat, ImportService, readImportRows } from '@app/ingest';
+import { LabelledText, LinearTextClassifier, evaluate } from '@app/nlp';
 import { DeadLetterService, InProcessJobQueue, JobQueue, JobRunner } from '@app/jobs';
 import { DataSource } from 'typeorm';
 import { CliModule } from './cli.module';
@@ -76,6 +77,43 @@ async function importFile(
   });
 }
 
+async function evaluateClassifier(file: string, labelField: string): Promise<void> {
+  const train: LabelledText[] = [];
+  const test: LabelledText[] = [];
+  let skipped = 0;
+  for await (const row of readImportRows(file, 'jsonl')) {
+    const value = row.value as Record<string, unknown> | undefined;
+    const text = value?.text;
+    const label = value?.[labelField];
+    const split = value?.split;
+    if (typeof text !== 'string' || typeof label !== 'string' || (split !== 'train' && split !== 'test')) {
+      skipped++;
+      process.stderr.write(
+        `line ${row.line}: ${row.error ?? `needs text, ${labelField} and split (train or test)`}\n`,
+      );
+      continue;
+    }
+    (split === 'train' ? train : test).push({ text, label });
+  }
+  if (train.length === 0 || test.length === 0)
+    throw new Error('the file needs rows with split "train" and rows with split "test"');
+  const started = process.hrtime.bigint();
+  const model = LinearTextClassifier.train(train);
+  const trainSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const result = evaluate(model, test);
+  const width = Math.max(5, ...result.perClass.map((metrics) => metrics.label.length));
+  out(`${'label'.padEnd(width)}  precision  recall  f1      support`);
+  for (const metrics of result.perClass) {
+    out(
+      `${metrics.label.padEnd(width)}  ${metrics.precision.toFixed(4)}     ${metrics.recall.toFixed(4)}  ${metrics.f1.toFixed(4)}  ${metrics.support}`,
+    );
+  }
+  out(`train=${train.length} test=${test.length} skipped=${skipped} features=${model.featureCount}`);
+  out(
+    `accuracy=${result.accuracy.toFixed(4)} macro_f1=${result.macroF1.toFixed(4)} train_s=${trainSeconds.toFixed(1)} classify_docs_per_s=${Math.round(result.docsPerSecond)}`,
+  );
+}
+
 function role(value: string): Role {
   if (!(Object.values(Role) as string[]).includes(value)) {
     throw new InvalidArgumentError(`expected one of ${Object.values(Role).join(', ')}`);
@@ -111,6 +149,18 @@ export function buildProgram(config: () => AppConfig): Command {
           .query('SELECT name FROM typeorm_migration ORDER BY id');
         out(`migrations applied: ${rows.map((row) => row.name).join(', ')}`);
       });
+    });
+
+  program
+    .command('nlp:eval')
+    .description('Train the category classifier on the rows of split "train" and measure it on split "test"')
+    .requiredOption(
+      '--data <file>',
+      'JSONL with fields id, text, label and split (as in the shared datasets)',
+    )
+    .option('--label-field <field>', 'the field holding the label', 'label')
+    .action(async (options: { data: string; labelField: string }) => {
+      await evaluateClassifier(options.data, options.labelField);
     });
 
   const apikey = program.command('apikey').description('API keys');

@@ -18,7 +18,7 @@ export class FeatureTable {
 
   private slot(key: number): number {
     // Multiplicative scrambling: n-gram hashes share low bits more than a table likes.
-    let slot = Math.imul(key, 0x9e3779b1) >>> 0 & this.mask;
+    let slot = (Math.imul(key, 0x9e3779b1) >>> 0) & this.mask;
     while (this.values[slot] !== -1 && this.keys[slot] !== key) slot = (slot + 1) & this.mask;
     return slot;
   }

@@ -125,7 +125,14 @@ export class LinearTextClassifier {
     const n = examples.length;
     const idf = Float32Array.from(frequencies, (df) => Math.log((1 + n) / (1 + df)) + 1);
 
-    const blank = new LinearTextClassifier(labels, settings.features, vocabulary, idf, new Float32Array(0), new Float32Array(0));
+    const blank = new LinearTextClassifier(
+      labels,
+      settings.features,
+      vocabulary,
+      idf,
+      new Float32Array(0),
+      new Float32Array(0),
+    );
     const vectors = hashed.map((hashes) => blank.vectorizeHashes(Array.from(hashes)));
     // The sparse dot products of training run faster over sorted indices (sequential memory).
     for (const vector of vectors) sortSparse(vector);
@@ -247,7 +254,9 @@ export class LinearTextClassifier {
       vocabulary: number;
     };
     if (header.format !== 'loveboard-linear-text-classifier' || header.formatVersion !== 1) {
-      throw new Error(`not a classifier artefact this version reads (${header.format} v${header.formatVersion})`);
+      throw new Error(
+        `not a classifier artefact this version reads (${header.format} v${header.formatVersion})`,
+      );
     }
     // Copy into aligned buffers: typed arrays need offsets that are multiples of 4.
     let offset = 4 + headerLength;
