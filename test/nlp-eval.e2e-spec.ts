@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, spawnApp } from './support/processes';
+
+const BANKING77 = join(ROOT, '..', 'shared', 'datasets', 'banking77_en.jsonl');
+
+/**
+ * The published accuracy of the category classifier, reproduced by the command the README gives:
+ * Banking77's official split (Casanueva et al. 2020, CC BY 4.0, in ../shared/datasets).
+ */
+describe('cli nlp:eval', () => {
+  const run = (args: string[]) => spawnApp('cli', args, { LOG_LEVEL: 'warn' });
+
+  (existsSync(BANKING77) ? it : it.skip)('scores at least 0.91 accuracy on Banking77', async () => {
+    const cli = run(['nlp:eval', '--data', BANKING77]);
+    expect(await cli.exited).toBe(0);
+    const last = cli.output().trim().split('\n').pop() as string;
+    const match = /^accuracy=(0\.\d{4}) macro_f1=(0\.\d{4}) train_s=([\d.]+) classify_docs_per_s=(\d+)$/.exec(
+      last,
+    );
+    expect(match).not.toBeNull();
+    expect(Number(match?.[1])).toBeGreaterThanOrEqual(0.91);
+    expect(Number(match?.[3])).toBeLessThan(60);
+    expect(cli.output()).toMatch(/^card_arrival\s+0\.\d{4}\s+0\.\d{4}\s+0\.\d{4}\s+40$/m);
+  });
+
+  it('refuses a file without a test split, and names bad lines', async () => {
+    const file = join(ROOT, 'test', 'fixtures', 'nlp-train-only.jsonl');
+    const cli = run(['nlp:eval', '--data', file]);
+    expect(await cli.exited).not.toBe(0);
+    expect(cli.output()).toMatch(/line 3: needs text, label and split/);
+    expect(cli.output()).toMatch(/rows with split "test"/);
+  });
+});
