@@ -72,7 +72,7 @@ describe('embedded mode (PGlite, in-process jobs)', () => {
     expect(listed.body.items).toHaveLength(1);
   });
 
-  it('keeps customer text, e-mail addresses and keys out of its logs', async () => {
+  it('keeps customer text, e-mail addresses and keys out of its logs', () => {
     const logLines = server
       .output()
       .split('\n')
