@@ -1,0 +1,57 @@
+import englishStemmer from 'natural/lib/natural/stemmers/porter_stemmer';
+import frenchStemmer from 'natural/lib/natural/stemmers/porter_stemmer_fr';
+import { words as englishStopwords } from 'natural/lib/natural/util/stopwords';
+import { words as frenchStopwords } from 'natural/lib/natural/util/stopwords_fr';
+import { Language, foldAccents } from './language';
+
+/** A verbatim's text made countable: what the clustering, the labels and the rules work on. */
+export interface PreparedText {
+  /** Lower-case words, accents kept, URLs, mentions, emoji and numbers taken out. */
+  tokens: string[];
+  /** Stems of the tokens that are not stop words, accents folded: "remboursée" and "rembourser" meet. */
+  stems: string[];
+  urls: string[];
+  mentions: string[];
+  emoji: string[];
+  numbers: string[];
+}
+
+const URL = /\bhttps?:\/\/[^\s<>"']+|\bwww\.[^\s<>"']+/gi;
+const MENTION = /(?<![\w@])@[A-Za-z0-9_]{1,30}\b/g;
+const EMOJI = /\p{Extended_Pictographic}(?:\uFE0F|\u200D\p{Extended_Pictographic})*/gu;
+const NUMBER = /\b\d+(?:[.,:h]\d+)*\b/g;
+const WORD = /[\p{L}][\p{L}'’-]*/gu;
+
+const STOPWORDS: Record<Exclude<Language, 'other'>, Set<string>> = {
+  fr: new Set(frenchStopwords.map((word) => foldAccents(word))),
+  en: new Set(englishStopwords),
+};
+// Elisions are not words of their own: "l'appli" is "appli".
+const ELISION = /^(?:l|d|j|qu|n|c|s|m|t)['’]/;
+
+/**
+ * Tokenises, stems (natural's Porter stemmers for French and English) and drops stop words.
+ * Text in another language is tokenised and folded, not stemmed.
+ */
+export function prepareText(text: string, lang: Language): PreparedText {
+  const urls = text.match(URL) ?? [];
+  let rest = text.replace(URL, ' ');
+  const mentions = rest.match(MENTION) ?? [];
+  rest = rest.replace(MENTION, ' ');
+  const emoji = rest.match(EMOJI) ?? [];
+  rest = rest.replace(EMOJI, ' ');
+  const numbers = rest.match(NUMBER) ?? [];
+  rest = rest.replace(NUMBER, ' ');
+  const tokens = (rest.toLowerCase().match(WORD) ?? [])
+    .map((token) => token.replace(ELISION, '').replace(/['’-]+$/, ''))
+    .filter((token) => token.length > 0);
+  const stopwords = lang === 'other' ? null : STOPWORDS[lang];
+  const stemmer = lang === 'fr' ? frenchStemmer : lang === 'en' ? englishStemmer : null;
+  const stems: string[] = [];
+  for (const token of tokens) {
+    const folded = foldAccents(token);
+    if (folded.length < 2 || stopwords?.has(folded)) continue;
+    stems.push(foldAccents(stemmer ? stemmer.stem(token) : folded));
+  }
+  return { tokens, stems, urls, mentions, emoji, numbers };
+}
