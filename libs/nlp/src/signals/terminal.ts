@@ -12,7 +12,9 @@ const MOBILE = /\b(?:mobile|telephone|smartphone|portable|phone)\b/;
 function fromMetadata(metadata: Record<string, unknown>): Terminal | null {
   const device = typeof metadata.device === 'string' ? metadata.device.toLowerCase() : '';
   const userAgent = typeof metadata.userAgent === 'string' ? metadata.userAgent : '';
-  const isApp = typeof metadata.appVersion === 'string' || /\bapp\b/i.test(String(metadata.channel ?? ''));
+  const isApp =
+    typeof metadata.appVersion === 'string' ||
+    (typeof metadata.channel === 'string' && /\bapp\b/i.test(metadata.channel));
   if (device === 'android' || /Android/.test(userAgent)) return isApp ? 'android_app' : 'mobile_web';
   if (device === 'ios' || /iPhone|iPad/.test(userAgent)) return isApp ? 'ios_app' : 'mobile_web';
   if (device === 'desktop' || /Windows NT|Macintosh|X11/.test(userAgent)) return 'desktop_web';
