@@ -29,7 +29,7 @@ for (const word of [...FRENCH]) {
 }
 const FRENCH_LETTERS = /[\u00e9\u00e8\u00ea\u00eb\u00e0\u00e2\u00e7\u00f9\u00fb\u00f4\u00ee\u00ef\u0153]/gi; // é è ê ë à â ç ù û ô î ï œ
 const OTHER_SCRIPT =
-  /[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0900-\u0dff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]/g;
+  /[\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Devanagari}\p{Script=Thai}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}\p{Script=Hangul}]/gu;
 
 export interface LanguageGuess {
   lang: Language;
