@@ -29,13 +29,13 @@ describe('POST/GET /api/v1/verbatims', () => {
     for (let i = 0; i < 100; i++) {
       const rows = await query<{ n: string }>(
         db.url,
-        `SELECT count(*) AS n FROM verbatim WHERE id = ANY($1) AND stage = 'ingested'`,
+        `SELECT count(*) AS n FROM verbatim WHERE id = ANY($1) AND stage = 'analyzed'`,
         [ids],
       );
       if (Number(rows[0].n) === ids.length) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error('verbatims never reached the ingested stage');
+    throw new Error('verbatims never reached the last stage (analyzed)');
   };
 
   it('stores a batch posted three times once, and answers the same ids each time', async () => {
@@ -76,7 +76,7 @@ describe('POST/GET /api/v1/verbatims', () => {
     expect(response.body.items).toHaveLength(1);
   });
 
-  it('hands every stored verbatim to the ingest stage, which redacts personal data', async () => {
+  it('hands every stored verbatim through ingest (redaction) and analysis', async () => {
     const response = await http(api.url, 'POST', '/api/v1/verbatims', {
       key: triager,
       body: verbatim({
@@ -88,12 +88,57 @@ describe('POST/GET /api/v1/verbatims', () => {
     await waitIngested([id]);
     const asViewer = await http(api.url, 'GET', `/api/v1/verbatims/${id}`, { key: viewer });
     expect(asViewer.status).toBe(200);
-    expect(asViewer.body.stage).toBe('ingested');
+    expect(asViewer.body).toMatchObject({ stage: 'analyzed', lang: 'fr', intent: expect.any(String) });
+    expect(typeof asViewer.body.category).toBe('string');
+    expect(asViewer.body.modelVersion).toMatch(/^online-travel-seller-[0-9a-f]{12}$/);
     expect(asViewer.body.text).not.toContain('jeanne.dupont@example.com');
     expect(asViewer.body.text).not.toContain('06 12 34 56 78');
     expect(asViewer.body.rawText).toBeUndefined();
     const asTriager = await http(api.url, 'GET', `/api/v1/verbatims/${id}`, { key: triager });
     expect(asTriager.body.rawText).toContain('jeanne.dupont@example.com');
+  });
+
+  it('classifies, reads sentiment, intent and terminal, and filters on them', async () => {
+    const posted = await http(api.url, 'POST', '/api/v1/verbatims', {
+      key: triager,
+      body: [
+        verbatim({
+          source: 'analysis',
+          externalId: 'a-1',
+          text: 'Paiement refusé à l’étape 3-D Secure sur mon iPhone, inadmissible !',
+          lang: undefined,
+        }),
+        verbatim({
+          source: 'analysis',
+          externalId: 'a-2',
+          text: 'I never received my e-ticket, it does not show in the app',
+          lang: undefined,
+        }),
+        verbatim({
+          source: 'analysis',
+          externalId: 'a-3',
+          text: 'Super appli, merci beaucoup 👍',
+          lang: undefined,
+        }),
+      ],
+    });
+    await waitIngested(posted.body.items.map((item: { id: string }) => item.id));
+    const page = await http(api.url, 'GET', '/api/v1/verbatims?source=analysis', { key: viewer });
+    const byId = Object.fromEntries(page.body.items.map((v: { externalId: string }) => [v.externalId, v]));
+    expect(byId['a-1']).toMatchObject({
+      lang: 'fr',
+      category: 'payment',
+      sentimentLabel: 'negative',
+      terminal: 'mobile_web',
+    });
+    expect(byId['a-2']).toMatchObject({ lang: 'en', category: 'eticket_delivery' });
+    expect(byId['a-3']).toMatchObject({ category: 'praise', sentimentLabel: 'positive', intent: 'praise' });
+    const payments = await http(api.url, 'GET', '/api/v1/verbatims?source=analysis&category=payment', {
+      key: viewer,
+    });
+    expect(payments.body.items.map((v: { externalId: string }) => v.externalId)).toEqual(['a-1']);
+    const bad = await http(api.url, 'GET', '/api/v1/verbatims?needsTriage=maybe', { key: viewer });
+    expect(bad.status).toBe(400);
   });
 
   describe('refuses bad input with a reason and stores nothing', () => {

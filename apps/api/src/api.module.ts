@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '@app/auth';
 import { AppConfig, ConfigModule, loggerOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { AnalysisModule } from '@app/analysis';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -45,6 +46,7 @@ export class ApiModule {
         JobsModule.forRoot(config),
         AuthModule,
         IngestModule,
+        AnalysisModule,
       ],
       controllers: [HomeController, HealthController, VerbatimsController, DeadLettersController],
       providers: [

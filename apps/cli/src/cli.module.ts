@@ -4,6 +4,7 @@ import pino from 'pino';
 import { AuthModule } from '@app/auth';
 import { AppConfig, ConfigModule, loggerOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { AnalysisModule } from '@app/analysis';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
 
@@ -22,6 +23,7 @@ export class CliModule {
         JobsModule.forRoot(config),
         AuthModule,
         IngestModule,
+        AnalysisModule,
       ],
     };
   }

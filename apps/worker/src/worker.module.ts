@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, ConfigModule, loggerOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { AnalysisModule } from '@app/analysis';
 import { IngestModule } from '@app/ingest';
 import { ALL_QUEUE_NAMES, JobsModule } from '@app/jobs';
 import { processorFor } from './queue-processor';
@@ -18,6 +19,7 @@ export class WorkerModule {
         DatabaseModule.forRoot({ migrate: true, joinEmbedded: true }),
         JobsModule.forRoot(config),
         IngestModule,
+        AnalysisModule,
       ],
       providers: ALL_QUEUE_NAMES.map((queue) => processorFor(queue, config)),
     };

@@ -1,8 +1,28 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from './migrations';
-import { ApiKey, AuditEvent, DeadLetter, ImportChunk, ImportRun, Source, User, Verbatim } from './entities';
+import {
+  ApiKey,
+  AuditEvent,
+  ClassifierModel,
+  DeadLetter,
+  ImportChunk,
+  ImportRun,
+  Source,
+  User,
+  Verbatim,
+} from './entities';
 
-export const ENTITIES = [Source, Verbatim, DeadLetter, AuditEvent, User, ApiKey, ImportRun, ImportChunk];
+export const ENTITIES = [
+  Source,
+  Verbatim,
+  DeadLetter,
+  AuditEvent,
+  User,
+  ApiKey,
+  ImportRun,
+  ImportChunk,
+  ClassifierModel,
+];
 
 /** The one set of options behind the app's DataSource and the TypeORM CLI's. */
 export function dataSourceOptions(url: string, poolSize: number): DataSourceOptions {

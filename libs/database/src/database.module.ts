@@ -15,6 +15,7 @@ import { runMigrationsOnce } from './migrate';
 import { Transactions } from './transactions';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AuditRepository } from './repositories/audit.repository';
+import { ClassifierModelRepository } from './repositories/classifier-model.repository';
 import { DeadLetterRepository } from './repositories/dead-letter.repository';
 import { ImportRepository } from './repositories/import.repository';
 import { SourceRepository } from './repositories/source.repository';
@@ -45,6 +46,7 @@ class DatabaseLifecycle implements OnApplicationShutdown {
 
 const REPOSITORIES = [
   Transactions,
+  ClassifierModelRepository,
   VerbatimRepository,
   SourceRepository,
   DeadLetterRepository,

@@ -6,7 +6,12 @@ export { openEmbeddedPostgres, DataDirInUseError, embeddedLockPath } from './emb
 export type { EmbeddedPostgres } from './embedded-postgres';
 export { runMigrationsOnce } from './migrate';
 export { VerbatimRepository } from './repositories/verbatim.repository';
-export type { NewVerbatim, StoredVerbatimRef, VerbatimFilter } from './repositories/verbatim.repository';
+export type {
+  AnalyzedVerbatim,
+  NewVerbatim,
+  StoredVerbatimRef,
+  VerbatimFilter,
+} from './repositories/verbatim.repository';
 export { SourceRepository } from './repositories/source.repository';
 export { DeadLetterRepository } from './repositories/dead-letter.repository';
 export type { NewDeadLetter } from './repositories/dead-letter.repository';
@@ -14,6 +19,7 @@ export { AuditRepository } from './repositories/audit.repository';
 export type { NewAuditEvent } from './repositories/audit.repository';
 export { ApiKeyRepository } from './repositories/api-key.repository';
 export { ImportRepository } from './repositories/import.repository';
+export { ClassifierModelRepository } from './repositories/classifier-model.repository';
 export type { ImportSummary, ImportRow } from './repositories/import.repository';
 export { Transactions } from './transactions';
 export type { Tx } from './transactions';

@@ -7,6 +7,7 @@ import {
   SourceKind,
   Transactions,
   VerbatimRepository,
+  VerbatimStage,
 } from '@app/database';
 import { JobHandler, JobName, JobPayload, JobQueue, PoisonJobError } from '@app/jobs';
 import { ImportFormat, formatOf, readImportRows } from './import-file';
@@ -115,6 +116,8 @@ export class ImportService {
 
   private async resumeHandOn(chunkId: string): Promise<void> {
     const chunk = await this.imports.findChunk(chunkId);
-    await this.ingest.enqueueIngest(await this.verbatims.findPendingAmong(chunk?.verbatimIds ?? []));
+    await this.ingest.enqueueIngest(
+      await this.verbatims.findInStage(chunk?.verbatimIds ?? [], VerbatimStage.Received),
+    );
   }
 }

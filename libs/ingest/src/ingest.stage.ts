@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { VerbatimRepository, VerbatimStage } from '@app/database';
-import { JobHandler, JobName, JobPayload } from '@app/jobs';
+import { JobHandler, JobName, JobPayload, JobQueue } from '@app/jobs';
 import { Redactor } from '@app/nlp';
 
 /**
@@ -11,15 +11,22 @@ import { Redactor } from '@app/nlp';
 export class IngestStage {
   private readonly redactor = new Redactor();
 
-  constructor(private readonly verbatims: VerbatimRepository) {}
+  constructor(
+    private readonly verbatims: VerbatimRepository,
+    private readonly jobs: JobQueue,
+  ) {}
 
   @JobHandler(JobName.IngestVerbatims)
-  async ingest({ verbatimIds }: JobPayload<JobName.IngestVerbatims>): Promise<number> {
+  async ingest({ verbatimIds }: JobPayload<JobName.IngestVerbatims>): Promise<void> {
     const pending = (await this.verbatims.findByIds(verbatimIds)).filter(
       (v) => v.stage === VerbatimStage.Received,
     );
-    return this.verbatims.markIngested(
+    await this.verbatims.markIngested(
       pending.map((verbatim) => ({ id: verbatim.id, redactedText: this.redactor.redact(verbatim.rawText) })),
     );
+    // Every verbatim of the payload now waiting for analysis, not only those this run moved: a
+    // replay after a crash between the commit above and this enqueue must finish the hand-on.
+    const ready = await this.verbatims.findInStage(verbatimIds, VerbatimStage.Ingested);
+    if (ready.length > 0) await this.jobs.add(JobName.AnalyzeVerbatims, { verbatimIds: ready });
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ImportRepository, VerbatimRepository, VerbatimStage } from '@app/database';
 import { JobHandler, JobName, JobQueue } from '@app/jobs';
-import { IngestService } from './ingest.service';
+import { INGEST_BATCH, IngestService } from './ingest.service';
 
 const SWEEP_LIMIT = 50_000;
 
@@ -35,11 +35,17 @@ export class PipelineSweeper {
       JobName.ImportChunk,
       chunkIds.map((chunkId) => ({ chunkId })),
     );
-    const verbatimIds = await this.verbatims.findWaiting(VerbatimStage.Received, olderThan, SWEEP_LIMIT);
-    await this.ingest.enqueueIngest(verbatimIds);
-    if (chunkIds.length + verbatimIds.length > 0) {
-      this.logger.log({ chunks: chunkIds.length, verbatims: verbatimIds.length }, 're-enqueued waiting work');
+    const received = await this.verbatims.findWaiting(VerbatimStage.Received, olderThan, SWEEP_LIMIT);
+    await this.ingest.enqueueIngest(received);
+    const ingested = await this.verbatims.findWaiting(VerbatimStage.Ingested, olderThan, SWEEP_LIMIT);
+    const batches: { verbatimIds: string[] }[] = [];
+    for (let i = 0; i < ingested.length; i += INGEST_BATCH)
+      batches.push({ verbatimIds: ingested.slice(i, i + INGEST_BATCH) });
+    await this.jobs.addMany(JobName.AnalyzeVerbatims, batches);
+    const verbatims = received.length + ingested.length;
+    if (chunkIds.length + verbatims > 0) {
+      this.logger.log({ chunks: chunkIds.length, verbatims }, 're-enqueued waiting work');
     }
-    return { chunks: chunkIds.length, verbatims: verbatimIds.length };
+    return { chunks: chunkIds.length, verbatims };
   }
 }

@@ -10,6 +10,8 @@ export enum JobName {
   ImportChunk = 'import.chunk',
   /** Redact and normalise freshly stored verbatims, moving them from `received` to `ingested`. */
   IngestVerbatims = 'verbatim.ingest',
+  /** Language, category, sentiment, intent and terminal of ingested verbatims. */
+  AnalyzeVerbatims = 'verbatim.analyze',
   /** Re-enqueue work whose job was lost (a Redis restart, a crash between commit and enqueue). */
   SweepPipeline = 'pipeline.sweep',
 }
@@ -17,12 +19,14 @@ export enum JobName {
 export enum QueueName {
   Import = 'import',
   Ingest = 'ingest',
+  Analyze = 'analyze',
   Maintenance = 'maintenance',
 }
 
 export interface JobPayloads {
   [JobName.ImportChunk]: { chunkId: string };
   [JobName.IngestVerbatims]: { verbatimIds: string[] };
+  [JobName.AnalyzeVerbatims]: { verbatimIds: string[] };
   [JobName.SweepPipeline]: Record<string, never>;
 }
 
@@ -52,6 +56,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+function isIdList(payload: unknown): payload is { verbatimIds: string[] } {
+  return (
+    isObject(payload) &&
+    Array.isArray(payload.verbatimIds) &&
+    payload.verbatimIds.length > 0 &&
+    payload.verbatimIds.length <= MAX_IDS_PER_JOB &&
+    payload.verbatimIds.every((id) => typeof id === 'string' && UUID.test(id))
+  );
+}
+
 /** A digest of many ids keeps job ids short; `-` because BullMQ refuses `:` in custom ids. */
 function digest(ids: readonly string[]): string {
   return createHash('sha1')
@@ -71,12 +85,13 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
     queue: QueueName.Ingest,
     retry: RETRY_TRANSIENT,
     jobId: (payload) => `ingest-${digest(payload.verbatimIds)}`,
-    isValid: (payload): payload is JobPayloads[JobName.IngestVerbatims] =>
-      isObject(payload) &&
-      Array.isArray(payload.verbatimIds) &&
-      payload.verbatimIds.length > 0 &&
-      payload.verbatimIds.length <= MAX_IDS_PER_JOB &&
-      payload.verbatimIds.every((id) => typeof id === 'string' && UUID.test(id)),
+    isValid: (payload): payload is JobPayloads[JobName.IngestVerbatims] => isIdList(payload),
+  },
+  [JobName.AnalyzeVerbatims]: {
+    queue: QueueName.Analyze,
+    retry: RETRY_TRANSIENT,
+    jobId: (payload) => `analyze-${digest(payload.verbatimIds)}`,
+    isValid: (payload): payload is JobPayloads[JobName.AnalyzeVerbatims] => isIdList(payload),
   },
   [JobName.SweepPipeline]: {
     queue: QueueName.Maintenance,

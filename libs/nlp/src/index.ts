@@ -17,3 +17,7 @@ export { detectIntent } from './signals/intent';
 export type { Intent } from './signals/intent';
 export { detectTerminal } from './signals/terminal';
 export type { Terminal } from './signals/terminal';
+export { DEFAULT_TAXONOMY, categoryKeys } from './taxonomy/taxonomy';
+export type { Category, Taxonomy } from './taxonomy/taxonomy';
+export { analyzeVerbatim, DEFAULT_TRIAGE_THRESHOLD } from './analysis/analyze';
+export type { VerbatimAnalysis, VerbatimToAnalyze } from './analysis/analyze';

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   IsEnum,
   IsISO8601,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -42,6 +43,16 @@ export class ListVerbatimsQuery {
   @IsString()
   @MaxLength(200)
   q?: string;
+
+  @ApiPropertyOptional({ description: 'Category key (see the taxonomy)' })
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'category must be a category key' })
+  category?: string;
+
+  @ApiPropertyOptional({ description: 'Only the verbatims whose category the classifier was unsure of' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'needsTriage must be true or false' })
+  needsTriage?: 'true' | 'false';
 
   @ApiPropertyOptional({ description: 'Opaque cursor from the previous page' })
   @IsOptional()
@@ -83,6 +94,29 @@ export class VerbatimView {
   @ApiProperty({ description: 'Pipeline stage reached' }) stage: string;
   @ApiProperty({ description: 'Source-specific facts, redacted' }) metadata: Record<string, unknown>;
   @ApiProperty({ description: 'Hash of the author: equal for the same customer' }) authorKey: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Category key, once analysed' }) category:
+    string | null;
+  @ApiProperty({ nullable: true, type: Number, description: '0..1' }) categoryConfidence: number | null;
+  @ApiProperty({ description: 'The classifier was unsure: a person should confirm the category' })
+  needsTriage: boolean;
+  @ApiProperty({ nullable: true, type: Number, description: '-1 (furious) .. 1 (delighted)' }) sentiment:
+    number | null;
+  @ApiProperty({ nullable: true, type: String, enum: ['negative', 'neutral', 'positive'] }) sentimentLabel:
+    string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    enum: ['complaint', 'bug_report', 'question', 'idea', 'praise'],
+  })
+  intent: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    enum: ['desktop_web', 'mobile_web', 'ios_app', 'android_app', 'unknown'],
+  })
+  terminal: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Classifier version that chose the category' })
+  modelVersion: string | null;
   @ApiPropertyOptional({
     description: 'As written, personal data included (triagers and admins, single verbatim only)',
   })

@@ -99,6 +99,8 @@ export class VerbatimsService {
       from,
       to,
       query: query.q?.trim() || undefined,
+      category: query.category,
+      needsTriage: query.needsTriage === undefined ? undefined : query.needsTriage === 'true',
       after: query.cursor ? decodeCursor(query.cursor) : undefined,
       limit: limit + 1,
     });
@@ -129,6 +131,14 @@ export class VerbatimsService {
       stage: verbatim.stage,
       metadata: this.redactMetadata(verbatim.metadata),
       authorKey: verbatim.authorKey,
+      category: verbatim.category,
+      categoryConfidence: verbatim.categoryConfidence,
+      needsTriage: verbatim.needsTriage,
+      sentiment: verbatim.sentiment,
+      sentimentLabel: verbatim.sentimentLabel,
+      intent: verbatim.intent,
+      terminal: verbatim.terminal,
+      modelVersion: verbatim.modelVersion,
       ...(mayReadRaw ? { rawText: verbatim.rawText } : {}),
     };
   }

@@ -5,4 +5,5 @@ export { AuditEvent } from './audit-event.entity';
 export { User, Role } from './user.entity';
 export { ApiKey } from './api-key.entity';
 export { ImportRun, ImportChunk, ImportStatus } from './import-run.entity';
+export { ClassifierModel } from './classifier-model.entity';
 export type { RejectedRow } from './import-run.entity';

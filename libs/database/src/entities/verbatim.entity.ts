@@ -30,6 +30,8 @@ export enum VerbatimStage {
   Received = 'received',
   /** Redacted and normalised: safe to show and to analyse. */
   Ingested = 'ingested',
+  /** Language, category, sentiment, intent and terminal known. */
+  Analyzed = 'analyzed',
 }
 
 export const SEARCH_VECTOR_SQL =
@@ -41,6 +43,8 @@ export const SEARCH_VECTOR_SQL =
 @Index('ix_verbatim_received', ['receivedAt', 'id'])
 @Index('ix_verbatim_stage', ['stage', 'createdAt'])
 @Index('ix_verbatim_author', ['authorKey'])
+@Index('ix_verbatim_triage', ['needsTriage', 'receivedAt'])
+@Index('ix_verbatim_category', ['category', 'receivedAt'])
 export class Verbatim {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -99,9 +103,39 @@ export class Verbatim {
   @Column({ type: 'varchar', length: 16, default: VerbatimStage.Received })
   stage: VerbatimStage;
 
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  category: string | null;
+
+  @Column({ name: 'category_confidence', type: 'real', nullable: true })
+  categoryConfidence: number | null;
+
+  /** The classifier was unsure: a person should confirm the category. */
+  @Column({ name: 'needs_triage', type: 'boolean', default: false })
+  needsTriage: boolean;
+
+  /** -1 (furious) .. 1 (delighted). */
+  @Column({ type: 'real', nullable: true })
+  sentiment: number | null;
+
+  @Column({ name: 'sentiment_label', type: 'varchar', length: 8, nullable: true })
+  sentimentLabel: string | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  intent: string | null;
+
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  terminal: string | null;
+
+  /** The classifier version that chose the category, so that a retrain can tell what it changed. */
+  @Column({ name: 'model_version', type: 'varchar', length: 64, nullable: true })
+  modelVersion: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 
   @Column({ name: 'ingested_at', type: 'timestamptz', nullable: true })
   ingestedAt: Date | null;
+
+  @Column({ name: 'analyzed_at', type: 'timestamptz', nullable: true })
+  analyzedAt: Date | null;
 }

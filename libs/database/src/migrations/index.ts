@@ -1,4 +1,5 @@
 import { Initial1795909980241 } from './1795909980241-Initial';
+import { VerbatimAnalysis1795914490482 } from './1795914490482-VerbatimAnalysis';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
-export const MIGRATIONS = [Initial1795909980241];
+export const MIGRATIONS = [Initial1795909980241, VerbatimAnalysis1795914490482];

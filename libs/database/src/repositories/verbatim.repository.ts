@@ -26,12 +26,27 @@ export interface StoredVerbatimRef {
   pending: boolean;
 }
 
+export interface AnalyzedVerbatim {
+  id: string;
+  lang: string;
+  category: string;
+  categoryConfidence: number;
+  needsTriage: boolean;
+  sentiment: number;
+  sentimentLabel: string;
+  intent: string;
+  terminal: string;
+  modelVersion: string;
+}
+
 export interface VerbatimFilter {
   sourceId?: string;
   channel?: Channel;
   from?: Date;
   to?: Date;
   query?: string;
+  category?: string;
+  needsTriage?: boolean;
   after?: { receivedAt: Date; id: string };
   limit: number;
 }
@@ -123,6 +138,9 @@ export class VerbatimRepository {
       .take(filter.limit);
     if (filter.sourceId) qb.andWhere('v.source_id = :sourceId', { sourceId: filter.sourceId });
     if (filter.channel) qb.andWhere('v.channel = :channel', { channel: filter.channel });
+    if (filter.category) qb.andWhere('v.category = :category', { category: filter.category });
+    if (filter.needsTriage !== undefined)
+      qb.andWhere('v.needs_triage = :needsTriage', { needsTriage: filter.needsTriage });
     if (filter.from) qb.andWhere('v.received_at >= :from', { from: filter.from });
     if (filter.to) qb.andWhere('v.received_at < :to', { to: filter.to });
     if (filter.query) {
@@ -161,13 +179,14 @@ export class VerbatimRepository {
   async markIngested(
     rows: { id: string; redactedText: string }[],
     manager: EntityManager = this.dataSource.manager,
-  ): Promise<number> {
-    if (rows.length === 0) return 0;
-    const result: [unknown[], number] = await manager.query(
+  ): Promise<string[]> {
+    if (rows.length === 0) return [];
+    const [moved]: [{ id: string }[], number] = await manager.query(
       `UPDATE verbatim v
           SET redacted_text = r.redacted_text, stage = $3, ingested_at = now()
          FROM unnest($1::uuid[], $2::text[]) AS r(id, redacted_text)
-        WHERE v.id = r.id AND v.stage = $4`,
+        WHERE v.id = r.id AND v.stage = $4
+    RETURNING v.id`,
       [
         rows.map((row) => row.id),
         rows.map((row) => row.redactedText),
@@ -175,15 +194,52 @@ export class VerbatimRepository {
         VerbatimStage.Received,
       ],
     );
-    return result[1];
+    return moved.map((row) => row.id);
   }
 
-  /** Those of the given verbatims still waiting for the ingest stage. */
-  async findPendingAmong(ids: string[]): Promise<string[]> {
+  /**
+   * Records the analysis of ingested verbatims and moves them to `analyzed`; rows already past
+   * `ingested` are left alone (a replayed analyze job changes nothing).
+   * @returns the ids that moved.
+   */
+  async markAnalyzed(rows: AnalyzedVerbatim[]): Promise<string[]> {
+    if (rows.length === 0) return [];
+    const column = <K extends keyof AnalyzedVerbatim>(key: K) => rows.map((row) => row[key]);
+    const [moved]: [{ id: string }[], number] = await this.dataSource.query(
+      `UPDATE verbatim v
+          SET lang = coalesce(v.lang, r.lang), category = r.category, category_confidence = r.confidence,
+              needs_triage = r.needs_triage, sentiment = r.sentiment, sentiment_label = r.sentiment_label,
+              intent = r.intent, terminal = r.terminal, model_version = r.model_version,
+              stage = $11, analyzed_at = now()
+         FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::real[], $5::boolean[], $6::real[],
+                     $7::varchar[], $8::varchar[], $9::varchar[], $10::varchar[])
+              AS r(id, lang, category, confidence, needs_triage, sentiment, sentiment_label, intent, terminal, model_version)
+        WHERE v.id = r.id AND v.stage = $12
+    RETURNING v.id`,
+      [
+        column('id'),
+        column('lang'),
+        column('category'),
+        column('categoryConfidence'),
+        column('needsTriage'),
+        column('sentiment'),
+        column('sentimentLabel'),
+        column('intent'),
+        column('terminal'),
+        column('modelVersion'),
+        VerbatimStage.Analyzed,
+        VerbatimStage.Ingested,
+      ],
+    );
+    return moved.map((row) => row.id);
+  }
+
+  /** Those of the given verbatims that stand in the given stage (waiting for the next one). */
+  async findInStage(ids: string[], stage: VerbatimStage): Promise<string[]> {
     if (ids.length === 0) return [];
     const rows: { id: string }[] = await this.dataSource.query(
       'SELECT id FROM verbatim WHERE id = ANY($1::uuid[]) AND stage = $2',
-      [ids, VerbatimStage.Received],
+      [ids, stage],
     );
     return rows.map((row) => row.id);
   }

@@ -86,8 +86,6 @@ const DOMAIN: Record<'fr' | 'en', Record<string, number>> = {
     thanks: 0.4,
     thank: 0.4,
     great: 0.7,
-    received: 0.3,
-    arrived: 0.2,
     refunded: 0.3,
     works: 0.3,
     working: 0.3,

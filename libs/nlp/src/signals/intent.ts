@@ -6,7 +6,7 @@ export type Intent = 'complaint' | 'bug_report' | 'question' | 'idea' | 'praise'
 const IDEA =
   /\b(?:idee|suggestion|suggere|ce serait (?:bien|pratique|top|genial)|pourriez-vous ajouter|ajoutez|feature request|it would be (?:nice|great|good)|would be (?:nice|great|handy)|could you (?:add|allow)|please add|wish(?:list)?)\b/;
 const BUG =
-  /\b(?:bug|bugue|plante|crash\w*|erreur|error|ne (?:marche|fonctionne) (?:pas|plus)|doesn'?t work|not working|page blanche|blank page|bloque\w*|stuck|en boucle|loop|500|se ferme|closes itself|freez\w*|fige)\b/;
+  /\b(?:bug|bugue|plante|crash\w*|erreur|error|ne (?:marche|fonctionne) (?:pas|plus)|doesn'?t work|not working|page blanche|blank page|bloque\w*|stuck|en boucle|loop|500|se ferme|closes itself|freez\w*|fige|fails?|failed|failing|echoue\w*)\b/;
 const PRAISE = /\b(?:merci|bravo|felicitations|thanks?|thank you|great job|well done|super|genial|parfait)\b/;
 const QUESTION_START =
   /^(?:comment|pourquoi|est-ce que|quand|ou|combien|quel\w*|puis-je|peut-on|how|why|when|where|what|can i|could i|is it|do you|does)\b/;
@@ -22,6 +22,5 @@ export function detectIntent(text: string, sentiment: Sentiment): Intent {
   if (sentiment.label === 'positive' && PRAISE.test(folded)) return 'praise';
   const asks = folded.includes('?') || QUESTION_START.test(folded.trim());
   if (asks && sentiment.score > -0.4) return 'question';
-  if (sentiment.label === 'positive') return 'praise';
   return 'complaint';
 }

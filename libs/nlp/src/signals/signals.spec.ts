@@ -23,6 +23,9 @@ describe('sentiment and intent', () => {
     ['Pourquoi le prix change entre la recherche et le paiement ?', undefined, 'question'],
     ['Idée : pouvoir enregistrer les passagers habituels', undefined, 'idea'],
     ['Feature request: dark mode please add it', undefined, 'idea'],
+    ['I unsubscribed three times and I still receive your marketing emails', undefined, 'complaint'],
+    ['Hi, payment fails every time after I approve it in my banking app', undefined, 'bug_report'],
+    ['je veux parler à un humain', undefined, 'complaint'],
   ])('%s', (text, label, intent) => {
     const result = read(text);
     if (label) expect(result.sentiment.label).toBe(label);

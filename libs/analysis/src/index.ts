@@ -1,0 +1,3 @@
+export { AnalysisModule } from './analysis.module';
+export { ModelStore, findTrainingSet } from './model-store';
+export type { LoadedModel } from './model-store';

@@ -1,0 +1,25 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A trained category classifier, kept as a versioned artefact; the newest one classifies. */
+@Entity('classifier_model')
+@Index('uq_classifier_model_version', ['version'], { unique: true })
+export class ClassifierModel {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** Derived from the artefact's bytes: the same training gives the same version. */
+  @Column({ type: 'varchar', length: 64 })
+  version: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  taxonomy: string;
+
+  @Column({ type: 'bytea' })
+  artefact: Buffer;
+
+  @Column({ name: 'trained_on', type: 'integer' })
+  trainedOn: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
