@@ -29,6 +29,23 @@ const STOPWORDS: Record<Exclude<Language, 'other'>, Set<string>> = {
 // Elisions are not words of their own: "l'appli" is "appli".
 const ELISION = /^(?:l|d|j|qu|n|c|s|m|t)['’]/;
 
+/** The stem of a token, accents folded, or null for a stop word or a one-letter token. */
+function stemOf(token: string, lang: Language): string | null {
+  const folded = foldAccents(token);
+  if (folded.length < 2 || (lang !== 'other' && STOPWORDS[lang].has(folded))) return null;
+  const stemmer = lang === 'fr' ? frenchStemmer : lang === 'en' ? englishStemmer : null;
+  return foldAccents(stemmer ? stemmer.stem(token) : folded);
+}
+
+// natural's Porter stemmers cost tens of microseconds a word; customers use a small vocabulary
+// over and over, so each word is stemmed once. Bounded: cleared when it grows past the limit.
+const STEM_CACHE_LIMIT = 200_000;
+const STEM_CACHE: Record<Language, Map<string, string | null>> = {
+  fr: new Map(),
+  en: new Map(),
+  other: new Map(),
+};
+
 /**
  * Tokenises, stems (natural's Porter stemmers for French and English) and drops stop words.
  * Text in another language is tokenised and folded, not stemmed.
@@ -45,13 +62,16 @@ export function prepareText(text: string, lang: Language): PreparedText {
   const tokens = (rest.toLowerCase().match(WORD) ?? [])
     .map((token) => token.replace(ELISION, '').replace(/['’-]+$/, ''))
     .filter((token) => token.length > 0);
-  const stopwords = lang === 'other' ? null : STOPWORDS[lang];
-  const stemmer = lang === 'fr' ? frenchStemmer : lang === 'en' ? englishStemmer : null;
+  const cache = STEM_CACHE[lang];
   const stems: string[] = [];
   for (const token of tokens) {
-    const folded = foldAccents(token);
-    if (folded.length < 2 || stopwords?.has(folded)) continue;
-    stems.push(foldAccents(stemmer ? stemmer.stem(token) : folded));
+    let stem = cache.get(token);
+    if (stem === undefined) {
+      stem = stemOf(token, lang);
+      if (cache.size >= STEM_CACHE_LIMIT) cache.clear();
+      cache.set(token, stem);
+    }
+    if (stem !== null) stems.push(stem);
   }
   return { tokens, stems, urls, mentions, emoji, numbers };
 }
