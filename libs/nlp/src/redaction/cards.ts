@@ -50,12 +50,11 @@ function hasCardShape(
 }
 
 /**
- * Reports payment card numbers: 13 to 19 digits, in one block or grouped with one separator, that
- * pass Luhn. A run of
+ * Reports payment card numbers: 13 to 19 digits, in one block or grouped, that pass Luhn. A run of
  * groups is tried window by window, because a card is often followed by its expiry or CVV ("… 1111
- * 123") or preceded by another number; when windows overlap, their union is reported, since
- * hiding a neighbouring number is better than leaving four digits of a card. Runs that fail Luhn
- * are kept: an order number is not a card.
+ * 123") or preceded by another number; when windows overlap, their union is reported, since hiding
+ * a neighbouring number is better than leaving four digits of a card. Runs that fail Luhn are
+ * kept: an order number is not a card.
  */
 export function findCards(text: string, found: (start: number, end: number) => void): void {
   DIGIT_RUN.lastIndex = 0;

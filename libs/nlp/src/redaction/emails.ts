@@ -24,7 +24,7 @@ function isDomainChar(code: number): boolean {
 
 function isTopLevelDomain(text: string, start: number, end: number): boolean {
   if (end - start < 2 || end - start > MAX_TLD_LENGTH) return false;
-  if (text.startsWith('xn--', start) || text.startsWith('XN--', start)) return true;
+  if (text.slice(start, start + 4).toLowerCase() === 'xn--') return true; // punycode
   for (let i = start; i < end; i++) {
     const code = text.charCodeAt(i);
     if (!isAsciiLetter(code) && !isNonAsciiLetterOrDigit(code)) return false;

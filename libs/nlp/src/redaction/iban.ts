@@ -105,7 +105,7 @@ function mod97Step(remainder: number, code: number): number {
 /** ISO 13616 check of a compact IBAN (no spaces, either case): registered country, its length, mod-97. */
 export function passesIbanChecksum(iban: string): boolean {
   const expected = IBAN_LENGTHS[iban.slice(0, 2).toUpperCase()];
-  if (expected === undefined || iban.length !== expected) return false;
+  if (expected === undefined || iban.length !== expected || !/^[A-Za-z0-9]+$/.test(iban)) return false;
   return passesMod97Between(iban, 0, iban.length);
 }
 

@@ -50,8 +50,14 @@ function countryCodeLength(digits: string): number {
   return TWO_DIGIT_COUNTRY_CODES.has(digits.slice(0, 2)) ? 2 : 3;
 }
 
+const DOT = 0x2e;
+const DASH = 0x2d;
+const OPENING_PARENTHESIS = 0x28;
+const CLOSING_PARENTHESIS = 0x29;
+const ZERO = 0x30;
+
 function isPhoneSeparator(code: number): boolean {
-  return isGroupingSpace(code) || code === 46 /* . */ || code === 45; /* - */
+  return isGroupingSpace(code) || code === DOT || code === DASH;
 }
 
 function digitsEnd(text: string, from: number): number {
@@ -87,11 +93,11 @@ function internationalEnd(text: string, from: number): number {
     let j = i;
     if (j < text.length && isPhoneSeparator(text.charCodeAt(j))) j++;
     const code = text.charCodeAt(j);
-    if (code === 40 /* ( */ && atNationalStart) {
+    if (code === OPENING_PARENTHESIS && atNationalStart) {
       const closing = digitsEnd(text, j + 1);
       const inside = closing - (j + 1);
-      if (inside < 1 || inside > 4 || text.charCodeAt(closing) !== 41 /* ) */) break;
-      if (inside === 1 && text.charCodeAt(j + 1) === 48) {
+      if (inside < 1 || inside > 4 || text.charCodeAt(closing) !== CLOSING_PARENTHESIS) break;
+      if (inside === 1 && text.charCodeAt(j + 1) === ZERO) {
         // "(0)": the trunk prefix, still followed by the national number proper.
         i = closing + 1;
         continue;
@@ -102,7 +108,7 @@ function internationalEnd(text: string, from: number): number {
     } else if (isDigit(code)) {
       const groupEnd = digitsEnd(text, j);
       national += groupEnd - j;
-      if (atNationalStart && trunkMayFollow && code === 48) national--;
+      if (atNationalStart && trunkMayFollow && code === ZERO) national--;
       atNationalStart = false;
       i = groupEnd;
     } else {
@@ -180,7 +186,7 @@ export function findPhones(text: string, found: (start: number, end: number) => 
     } else if (anchor[0] === '(0)') {
       const next = start + 3;
       const from = next < text.length && isPhoneSeparator(text.charCodeAt(next)) ? next + 1 : next;
-      end = from < text.length && text.charCodeAt(from) !== 48 ? frenchNationalEnd(text, from, 1) : -1;
+      end = from < text.length && text.charCodeAt(from) !== ZERO ? frenchNationalEnd(text, from, 1) : -1;
     } else {
       end = frenchNationalEnd(text, start, 0);
     }

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 // being worked on cannot break these tests.
 import { Redactor, findPii, redact } from './redact';
 import type { PiiMatch, RedactionPattern } from './redact';
+import { passesIbanChecksum, passesLuhn } from './checksums';
 
 // Oracles written independently of the implementation, so that a shared mistake cannot pass.
 function luhnCheckDigit(body: string): string {
@@ -336,6 +337,21 @@ describe('redact', () => {
       const redactor = new Redactor([{ kind: 'after', pattern: /(?<=\] )\w+/ }]);
       const once = redactor.redact('a@b.fr suivi de mots');
       expect(redactor.redact(once)).toBe(once);
+    });
+  });
+
+  describe('checksums', () => {
+    it('validates card numbers with Luhn', () => {
+      expect(passesLuhn('4111111111111111')).toBe(true);
+      expect(passesLuhn('4111111111111112')).toBe(false);
+    });
+
+    it('validates compact IBANs with their country length and mod-97', () => {
+      expect(passesIbanChecksum('FR7630006000011234567890189')).toBe(true);
+      expect(passesIbanChecksum('gb82west12345698765432')).toBe(true);
+      expect(passesIbanChecksum('FR7630006000011234567890188')).toBe(false);
+      expect(passesIbanChecksum('FR76 3000 6000 0112 3456 7890 189')).toBe(false);
+      expect(passesIbanChecksum('FR763000600001123456789018!')).toBe(false);
     });
   });
 

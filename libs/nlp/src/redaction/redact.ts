@@ -37,7 +37,7 @@ const BUILT_IN_DETECTORS: readonly { kind: PiiKind; find: Detector }[] = [
 // configured patterns written to feed on placeholders.
 const MAX_ROUNDS = 16;
 
-export function placeholderFor(kind: string): string {
+function placeholderFor(kind: string): string {
   return `[${kind.toUpperCase()}]`;
 }
 
