@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Logger } from 'nestjs-pino';
+import { ModelStore } from '@app/analysis';
 import { ApiKeyService } from '@app/auth';
 import { AppConfig, loadConfigOrExit } from '@app/config';
 import {
@@ -161,6 +162,20 @@ export function buildProgram(config: () => AppConfig): Command {
     .option('--label-field <field>', 'the field holding the label', 'label')
     .action(async (options: { data: string; labelField: string }) => {
       await evaluateClassifier(options.data, options.labelField);
+    });
+
+  program
+    .command('nlp:train')
+    .description(
+      "Train the category classifier on the shipped training set and the triage team's corrections",
+    )
+    .action(async () => {
+      await withApp(config(), async (app) => {
+        const model = await app.get(ModelStore).train(true);
+        out(
+          `${model.isNew ? 'stored' : 'unchanged'} model ${model.version}: ${model.shipped} shipped examples, ${model.corrections} corrections`,
+        );
+      });
     });
 
   const apikey = program.command('apikey').description('API keys');

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
-import { Injectable, Logger } from '@nestjs/common';
-import { ClassifierModelRepository } from '@app/database';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { ClassifierModelRepository, VerbatimRepository } from '@app/database';
 import { DEFAULT_TAXONOMY, LabelledText, LinearTextClassifier, categoryKeys } from '@app/nlp';
 
 export interface LoadedModel {
@@ -11,7 +12,16 @@ export interface LoadedModel {
   classifier: LinearTextClassifier;
 }
 
+export interface TrainedModel extends LoadedModel {
+  shipped: number;
+  corrections: number;
+  /** False when the same model (same artefact) was stored already. */
+  isNew: boolean;
+}
+
 const TRAINING_SET = join('libs', 'nlp', 'src', 'taxonomy', 'training-set.jsonl');
+/** Corrections beyond this many (the most recent are kept) would only slow training down. */
+const MAX_CORRECTIONS = 50_000;
 
 /** The training set ships in the repository, found from wherever this code runs (sources or dist). */
 export function findTrainingSet(): string {
@@ -23,21 +33,35 @@ export function findTrainingSet(): string {
 
 /**
  * The category classifier in use: the newest artefact stored, or, on a fresh installation, the
- * default one trained from the bilingual training set that ships with the product (a second or
- * so) and stored. Training is seeded, so processes that train at the same time store one version.
+ * default one trained from the bilingual training set that ships with the product (under a
+ * second) and stored. Training is seeded, so processes that train at the same time store one
+ * version. A process looks for a newer model every MODEL_REFRESH_SECONDS (after `nlp:train`).
  */
 @Injectable()
 export class ModelStore {
   private readonly logger = new Logger(ModelStore.name);
   private loading: Promise<LoadedModel> | null = null;
+  private checkedAt = 0;
 
-  constructor(private readonly models: ClassifierModelRepository) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly models: ClassifierModelRepository,
+    private readonly verbatims: VerbatimRepository,
+  ) {}
 
-  current(): Promise<LoadedModel> {
-    this.loading ??= this.load().catch((error: unknown) => {
-      this.loading = null; // let the next job try again
-      throw error;
-    });
+  async current(): Promise<LoadedModel> {
+    if (this.loading && Date.now() - this.checkedAt > this.config.modelRefreshSeconds * 1_000) {
+      this.checkedAt = Date.now();
+      const [loaded, latest] = await Promise.all([this.loading, this.models.latestVersion()]);
+      if (latest !== null && latest !== loaded.version) this.loading = null;
+    }
+    if (!this.loading) {
+      this.checkedAt = Date.now();
+      this.loading = this.load().catch((error: unknown) => {
+        this.loading = null; // let the next job try again
+        throw error;
+      });
+    }
     return this.loading;
   }
 
@@ -45,34 +69,45 @@ export class ModelStore {
     const stored = await this.models.latest();
     if (stored)
       return { version: stored.version, classifier: LinearTextClassifier.deserialize(stored.artefact) };
-    return this.trainDefault();
+    return this.train(false);
   }
 
-  private async trainDefault(): Promise<LoadedModel> {
+  /**
+   * Trains on the shipped training set, plus the triage team's corrections when asked, and stores
+   * the artefact as the newest model.
+   */
+  async train(withCorrections: boolean): Promise<TrainedModel> {
     const keys = new Set(categoryKeys(DEFAULT_TAXONOMY));
-    const examples: LabelledText[] = [];
-    const lines = createInterface({
-      input: createReadStream(findTrainingSet(), 'utf8'),
-      crlfDelay: Infinity,
-    });
-    for await (const line of lines) {
-      if (line.trim() === '') continue;
-      // A file of ours: a malformed line is a bug to fail loudly on, not input to skip.
-      const value = JSON.parse(line) as { text?: unknown; label?: unknown };
-      if (typeof value.text === 'string' && typeof value.label === 'string' && keys.has(value.label)) {
-        examples.push({ text: value.text, label: value.label });
-      }
-    }
-    const classifier = LinearTextClassifier.train(examples);
+    const shipped = await readTrainingSet(keys);
+    const corrections = withCorrections
+      ? (await this.verbatims.findCorrections(MAX_CORRECTIONS)).filter((example) => keys.has(example.label))
+      : [];
+    const classifier = LinearTextClassifier.train([...shipped, ...corrections]);
     const artefact = classifier.serialize();
     const version = `${DEFAULT_TAXONOMY.name}-${createHash('sha256').update(artefact).digest('hex').slice(0, 12)}`;
-    await this.models.saveOnce({
+    const isNew = await this.models.saveOnce({
       version,
       taxonomy: DEFAULT_TAXONOMY.name,
       artefact,
-      trainedOn: examples.length,
+      trainedOn: shipped.length + corrections.length,
     });
-    this.logger.log(`trained the default classifier ${version} on ${examples.length} examples`);
-    return { version, classifier };
+    this.logger.log(
+      `classifier ${version}: ${shipped.length} shipped examples, ${corrections.length} corrections`,
+    );
+    return { version, classifier, shipped: shipped.length, corrections: corrections.length, isNew };
   }
+}
+
+async function readTrainingSet(keys: ReadonlySet<string>): Promise<LabelledText[]> {
+  const examples: LabelledText[] = [];
+  const lines = createInterface({ input: createReadStream(findTrainingSet(), 'utf8'), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    // A file of ours: a malformed line is a bug to fail loudly on, not input to skip.
+    const value = JSON.parse(line) as { text?: unknown; label?: unknown };
+    if (typeof value.text === 'string' && typeof value.label === 'string' && keys.has(value.label)) {
+      examples.push({ text: value.text, label: value.label });
+    }
+  }
+  return examples;
 }

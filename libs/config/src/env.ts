@@ -32,6 +32,8 @@ export interface AppConfig {
   readonly databasePoolSize: number;
   /** Seconds a verbatim or import chunk may wait in a stage before the sweeper enqueues it again. */
   readonly sweepAfterSeconds: number;
+  /** How often a process looks for a newer classifier model (seconds). */
+  readonly modelRefreshSeconds: number;
   readonly mode: RunMode;
 }
 
@@ -142,6 +144,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     authorKeySecret,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     sweepAfterSeconds: integer(env, 'SWEEP_AFTER_SECONDS', 120, 5, 86_400),
+    modelRefreshSeconds: integer(env, 'MODEL_REFRESH_SECONDS', 60, 1, 86_400),
     mode: databaseUrl !== null && redisUrl !== null ? 'server' : 'embedded',
   };
   return Object.freeze(config);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -13,7 +13,13 @@ import { Role } from '@app/database';
 import { VerbatimInput } from '@app/ingest';
 import { READERS, Roles, TRIAGERS } from '../auth/access.decorators';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
-import { IngestResult, ListVerbatimsQuery, VerbatimPage, VerbatimView } from './verbatims.dto';
+import {
+  CorrectCategoryBody,
+  IngestResult,
+  ListVerbatimsQuery,
+  VerbatimPage,
+  VerbatimView,
+} from './verbatims.dto';
 import { VerbatimsService } from './verbatims.service';
 
 const roleOf = (request: AuthenticatedRequest): Role => request.principal?.role ?? Role.Viewer;
@@ -57,6 +63,23 @@ export class VerbatimsController {
   @ApiResponse({ status: 200, type: VerbatimPage })
   list(@Query() query: ListVerbatimsQuery, @Req() request: AuthenticatedRequest): Promise<VerbatimPage> {
     return this.verbatims.list(query, roleOf(request));
+  }
+
+  @Patch(':id/category')
+  @Roles(...TRIAGERS)
+  @ApiOperation({ summary: 'Correct the category of a verbatim (audited; trains the next model)' })
+  @ApiResponse({ status: 200, type: VerbatimView })
+  correctCategory(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: CorrectCategoryBody,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<VerbatimView> {
+    return this.verbatims.correctCategory(
+      id,
+      body.category,
+      `apikey:${request.principal?.id ?? 'unknown'}`,
+      roleOf(request),
+    );
   }
 
   @Get(':id')

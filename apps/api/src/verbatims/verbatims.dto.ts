@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { Channel } from '@app/database';
 import { SOURCE_NAME_PATTERN } from '@app/ingest';
+import { DEFAULT_TAXONOMY, categoryKeys } from '@app/nlp';
 
 export class ListVerbatimsQuery {
   @ApiPropertyOptional({ description: 'Source name' })
@@ -131,4 +132,15 @@ export class VerbatimPage {
     description: 'Pass as `cursor` for the next page; null on the last',
   })
   nextCursor: string | null;
+}
+
+export class CorrectCategoryBody {
+  @ApiProperty({
+    enum: categoryKeys(DEFAULT_TAXONOMY),
+    description: 'The right category; it trains the next model',
+  })
+  @IsIn(categoryKeys(DEFAULT_TAXONOMY), {
+    message: `category must be one of ${categoryKeys(DEFAULT_TAXONOMY).join(', ')}`,
+  })
+  category: string;
 }

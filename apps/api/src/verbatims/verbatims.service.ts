@@ -5,7 +5,14 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
-import { Role, SourceKind, SourceRepository, Verbatim, VerbatimRepository } from '@app/database';
+import {
+  AuditRepository,
+  Role,
+  SourceKind,
+  SourceRepository,
+  Verbatim,
+  VerbatimRepository,
+} from '@app/database';
 import { IngestService, MAX_BATCH_SIZE, VerbatimInput, checkVerbatim } from '@app/ingest';
 import { Redactor } from '@app/nlp';
 import { IngestResult, ListVerbatimsQuery, VerbatimPage, VerbatimView } from './verbatims.dto';
@@ -32,6 +39,7 @@ export class VerbatimsService {
     private readonly ingest: IngestService,
     private readonly verbatims: VerbatimRepository,
     private readonly sources: SourceRepository,
+    private readonly audit: AuditRepository,
   ) {}
 
   /** All or nothing: one bad item refuses the whole batch, with the reason of each bad item. */
@@ -115,6 +123,20 @@ export class VerbatimsService {
     const verbatim = await this.verbatims.findById(id);
     if (!verbatim) throw new NotFoundException(`verbatim ${id} does not exist`);
     return this.view(verbatim, role, true);
+  }
+
+  async correctCategory(id: string, category: string, actor: string, role: Role): Promise<VerbatimView> {
+    const result = await this.verbatims.correctCategory(id, category, actor);
+    if (!result) throw new NotFoundException(`verbatim ${id} does not exist`);
+    await this.audit.record({
+      actor,
+      action: 'verbatim.category.correct',
+      subjectType: 'verbatim',
+      subjectId: id,
+      before: { category: result.before },
+      after: { category },
+    });
+    return this.get(id, role);
   }
 
   private view(verbatim: Verbatim, role: Role, single: boolean): VerbatimView {

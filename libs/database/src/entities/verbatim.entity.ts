@@ -126,6 +126,13 @@ export class Verbatim {
   @Column({ type: 'varchar', length: 16, nullable: true })
   terminal: string | null;
 
+  /** Who corrected the category (`apikey:<id>`, `user:<id>`): corrections train the next model. */
+  @Column({ name: 'category_corrected_by', type: 'varchar', length: 80, nullable: true })
+  categoryCorrectedBy: string | null;
+
+  @Column({ name: 'category_corrected_at', type: 'timestamptz', nullable: true })
+  categoryCorrectedAt: Date | null;
+
   /** The classifier version that chose the category, so that a retrain can tell what it changed. */
   @Column({ name: 'model_version', type: 'varchar', length: 64, nullable: true })
   modelVersion: string | null;

@@ -1,5 +1,10 @@
 import { Initial1795909980241 } from './1795909980241-Initial';
 import { VerbatimAnalysis1795914490482 } from './1795914490482-VerbatimAnalysis';
+import { CategoryCorrections1795915634933 } from './1795915634933-CategoryCorrections';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
-export const MIGRATIONS = [Initial1795909980241, VerbatimAnalysis1795914490482];
+export const MIGRATIONS = [
+  Initial1795909980241,
+  VerbatimAnalysis1795914490482,
+  CategoryCorrections1795915634933,
+];

@@ -13,19 +13,32 @@ export class ClassifierModelRepository {
       .findOne({ where: {}, order: { createdAt: 'DESC' } });
   }
 
-  /** Stores an artefact once per version: workers that trained the same model at once keep one row. */
+  /** The newest version's name only: a cheap way to see whether a process's model is stale. */
+  async latestVersion(): Promise<string | null> {
+    const row = await this.dataSource
+      .getRepository(ClassifierModel)
+      .findOne({ where: {}, select: { version: true, createdAt: true }, order: { createdAt: 'DESC' } });
+    return row?.version ?? null;
+  }
+
+  /**
+   * Stores an artefact once per version: workers that trained the same model at once keep one row.
+   * @returns whether this call stored it.
+   */
   async saveOnce(model: {
     version: string;
     taxonomy: string;
     artefact: Buffer;
     trainedOn: number;
-  }): Promise<void> {
-    await this.dataSource
+  }): Promise<boolean> {
+    const result = await this.dataSource
       .createQueryBuilder()
       .insert()
       .into(ClassifierModel)
       .values(model)
       .orIgnore()
+      .returning('id')
       .execute();
+    return (result.raw as unknown[]).length > 0;
   }
 }

@@ -234,6 +234,42 @@ export class VerbatimRepository {
     return moved.map((row) => row.id);
   }
 
+  /**
+   * A person's category for a verbatim: it replaces the classifier's, clears the "needs triage"
+   * flag, and is kept as a training example for the next model.
+   * @returns the category before, or undefined when the verbatim does not exist.
+   */
+  async correctCategory(
+    id: string,
+    category: string,
+    actor: string,
+  ): Promise<{ before: string | null } | undefined> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: { category: string | null }[] = await manager.query(
+        'SELECT category FROM verbatim WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      if (rows.length === 0) return undefined;
+      await manager.query(
+        `UPDATE verbatim SET category = $2, needs_triage = false, category_corrected_by = $3,
+                category_corrected_at = now() WHERE id = $1`,
+        [id, category, actor],
+      );
+      return { before: rows[0].category };
+    });
+  }
+
+  /** Corrected verbatims as training examples (redacted text: models never learn personal data). */
+  async findCorrections(limit: number): Promise<{ text: string; label: string }[]> {
+    const rows: { text: string; label: string }[] = await this.dataSource.query(
+      `SELECT redacted_text AS text, category AS label FROM verbatim
+        WHERE category_corrected_at IS NOT NULL AND redacted_text IS NOT NULL AND category IS NOT NULL
+        ORDER BY category_corrected_at DESC LIMIT $1`,
+      [limit],
+    );
+    return rows;
+  }
+
   /** Those of the given verbatims that stand in the given stage (waiting for the next one). */
   async findInStage(ids: string[], stage: VerbatimStage): Promise<string[]> {
     if (ids.length === 0) return [];
