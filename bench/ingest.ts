@@ -161,9 +161,9 @@ async function benchPipeline(databaseUrl: string): Promise<{ seconds: number; pe
     let done = 0;
     await waitFor(
       async () => {
-        const rows = await db.query(`SELECT count(*)::int AS n FROM verbatim WHERE stage = 'analyzed'`);
+        const rows = await db.query(`SELECT count(*)::int AS n FROM verbatim WHERE stage = 'clustered'`);
         done = rows.rows[0].n as number;
-        process.stderr.write(`\ranalyzed ${done}/${N}`);
+        process.stderr.write(`\rclustered ${done}/${N}`);
         return done >= N ? true : null;
       },
       30 * 60_000,

@@ -62,7 +62,7 @@ describe('cli', () => {
     expect(second.output.trim().split('\n').pop()).toBe('imported=0 duplicates=4 rejected=2');
     const [{ n }] = await query<{ n: string }>(
       db.url,
-      `SELECT count(*) AS n FROM verbatim WHERE stage = 'analyzed'`,
+      `SELECT count(*) AS n FROM verbatim WHERE stage = 'clustered'`,
     );
     expect(Number(n)).toBe(4);
   });

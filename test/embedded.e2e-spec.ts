@@ -60,14 +60,27 @@ describe('embedded mode (PGlite, in-process jobs)', () => {
     expect(oversize.body.message).toMatch(/20000/);
   });
 
-  it('lets the CLI work while the server holds the data directory, through the server', async () => {
+  it('refuses a CLI command while the server holds the data directory, saying what to do', async () => {
     const file = join(dataDir, 'extra.jsonl');
-    writeFileSync(file, JSON.stringify(verbatim({ source: 'ignored', externalId: 'cli-1' })) + '\n{broken\n');
+    writeFileSync(file, JSON.stringify(verbatim({ externalId: 'cli-1' })) + '\n');
+    const cli = spawnApp('cli', ['import', file, '--source', 'cli-import'], env);
+    expect(await cli.exited).not.toBe(0);
+    expect(cli.output()).toMatch(/in use by process \d+ .*stop it first, or send verbatims through its API/);
+    const listed = await http(url, 'GET', '/api/v1/verbatims?source=cli-import', { key: adminKey });
+    expect(listed.body.items).toHaveLength(0);
+  });
+
+  it('runs the CLI on its data directory once the server is stopped', async () => {
+    expect(await server.stop('SIGTERM')).toBe(0);
+    const file = join(dataDir, 'extra.jsonl');
+    writeFileSync(file, JSON.stringify(verbatim({ externalId: 'cli-1' })) + '\n{broken\n');
     const cli = spawnApp('cli', ['import', file, '--source', 'cli-import'], env);
     const summary = await cli.waitFor(/imported=(\d+) duplicates=(\d+) rejected=(\d+)/, 90_000);
     expect(await cli.exited).toBe(0);
     expect(summary.slice(1).map(Number)).toEqual([1, 0, 1]);
     expect(cli.output()).toMatch(/rejected line 2: invalid JSON/);
+    server = spawnApp('api', [], env);
+    url = (await server.waitFor(/running at (http:\/\/\S+)/, 90_000))[1];
     const listed = await http(url, 'GET', '/api/v1/verbatims?source=cli-import', { key: adminKey });
     expect(listed.body.items).toHaveLength(1);
   });

@@ -29,13 +29,13 @@ describe('POST/GET /api/v1/verbatims', () => {
     for (let i = 0; i < 100; i++) {
       const rows = await query<{ n: string }>(
         db.url,
-        `SELECT count(*) AS n FROM verbatim WHERE id = ANY($1) AND stage = 'analyzed'`,
+        `SELECT count(*) AS n FROM verbatim WHERE id = ANY($1) AND stage = 'clustered'`,
         [ids],
       );
       if (Number(rows[0].n) === ids.length) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error('verbatims never reached the last stage (analyzed)');
+    throw new Error('verbatims never reached the last stage (clustered)');
   };
 
   it('stores a batch posted three times once, and answers the same ids each time', async () => {
@@ -88,7 +88,7 @@ describe('POST/GET /api/v1/verbatims', () => {
     await waitIngested([id]);
     const asViewer = await http(api.url, 'GET', `/api/v1/verbatims/${id}`, { key: viewer });
     expect(asViewer.status).toBe(200);
-    expect(asViewer.body).toMatchObject({ stage: 'analyzed', lang: 'fr', intent: expect.any(String) });
+    expect(asViewer.body).toMatchObject({ stage: 'clustered', lang: 'fr', intent: expect.any(String) });
     expect(typeof asViewer.body.category).toBe('string');
     expect(asViewer.body.modelVersion).toMatch(/^online-travel-seller-[0-9a-f]{12}$/);
     expect(asViewer.body.text).not.toContain('jeanne.dupont@example.com');

@@ -27,7 +27,7 @@ describe('learning from triage', () => {
   const analyzed = async (id: string) => {
     for (let i = 0; i < 100; i++) {
       const response = await http(api.url, 'GET', `/api/v1/verbatims/${id}`, { key: viewer });
-      if (response.body.stage === 'analyzed') return response.body;
+      if (response.body.stage === 'clustered') return response.body;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`verbatim ${id} was never analysed`);

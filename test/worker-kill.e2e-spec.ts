@@ -106,14 +106,14 @@ describe('workers stopped mid-import', () => {
     for (let i = 0; i < 300; i++) {
       const [{ n }] = await query<{ n: string }>(
         db.url,
-        `SELECT count(*) AS n FROM verbatim WHERE stage = 'analyzed'`,
+        `SELECT count(*) AS n FROM verbatim WHERE stage = 'clustered'`,
       );
       if (Number(n) === ROWS) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const [{ n: ingested }] = await query<{ n: string }>(
       db.url,
-      `SELECT count(*) AS n FROM verbatim WHERE stage = 'analyzed'`,
+      `SELECT count(*) AS n FROM verbatim WHERE stage = 'clustered'`,
     );
     expect(Number(ingested)).toBe(ROWS);
     const [{ n: deadLetters }] = await query<{ n: string }>(db.url, 'SELECT count(*) AS n FROM dead_letter');

@@ -12,6 +12,7 @@ import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { FirstStart } from './embedded/first-start';
 import { HealthController } from './health/health.controller';
 import { HomeController } from './home/home.controller';
+import { IrritantsController } from './irritants/irritants.controller';
 import { ErrorFilter } from './http/error.filter';
 import { VerbatimsController } from './verbatims/verbatims.controller';
 import { VerbatimsService } from './verbatims/verbatims.service';
@@ -42,13 +43,19 @@ export class ApiModule {
             },
           },
         }),
-        DatabaseModule.forRoot({ migrate: true, joinEmbedded: false }),
+        DatabaseModule.forRoot({ migrate: true }),
         JobsModule.forRoot(config),
         AuthModule,
         IngestModule,
         AnalysisModule,
       ],
-      controllers: [HomeController, HealthController, VerbatimsController, DeadLettersController],
+      controllers: [
+        HomeController,
+        HealthController,
+        VerbatimsController,
+        IrritantsController,
+        DeadLettersController,
+      ],
       providers: [
         VerbatimsService,
         FirstStart,

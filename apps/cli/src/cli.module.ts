@@ -19,7 +19,7 @@ export class CliModule {
         LoggerModule.forRoot({
           pinoHttp: [{ ...loggerOptions(config, 'cli'), level: 'warn' }, pino.destination(2)],
         }),
-        DatabaseModule.forRoot({ migrate: true, joinEmbedded: true }),
+        DatabaseModule.forRoot({ migrate: true }),
         JobsModule.forRoot(config),
         AuthModule,
         IngestModule,

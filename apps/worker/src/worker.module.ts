@@ -16,7 +16,7 @@ export class WorkerModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({ pinoHttp: loggerOptions(config, 'worker') }),
-        DatabaseModule.forRoot({ migrate: true, joinEmbedded: true }),
+        DatabaseModule.forRoot({ migrate: true }),
         JobsModule.forRoot(config),
         IngestModule,
         AnalysisModule,

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { VerbatimRepository, VerbatimStage } from '@app/database';
-import { JobHandler, JobName, JobPayload } from '@app/jobs';
+import { Verbatim, VerbatimRepository, VerbatimStage } from '@app/database';
+import { JobHandler, JobName, JobPayload, JobQueue } from '@app/jobs';
 import { analyzeVerbatim } from '@app/nlp';
-import { ModelStore } from './model-store';
+import { LoadedModel, ModelStore } from './model-store';
 
 /**
  * The analyze stage: language, category (with the model version that chose it), sentiment, intent
@@ -13,6 +13,7 @@ export class AnalyzeStage {
   constructor(
     private readonly verbatims: VerbatimRepository,
     private readonly models: ModelStore,
+    private readonly jobs: JobQueue,
   ) {}
 
   @JobHandler(JobName.AnalyzeVerbatims)
@@ -20,8 +21,14 @@ export class AnalyzeStage {
     const pending = (await this.verbatims.findByIds(verbatimIds)).filter(
       (v) => v.stage === VerbatimStage.Ingested,
     );
-    if (pending.length === 0) return;
-    const model = await this.models.current();
+    if (pending.length > 0) await this.analyzeAll(pending, await this.models.current());
+    // Every verbatim of the payload now analysed, not only those this run moved: a replay after a
+    // crash between the commit and this enqueue must finish the hand-on.
+    const ready = await this.verbatims.findInStage(verbatimIds, VerbatimStage.Analyzed);
+    if (ready.length > 0) await this.jobs.add(JobName.ClusterVerbatims, { verbatimIds: ready });
+  }
+
+  private async analyzeAll(pending: Verbatim[], model: LoadedModel): Promise<void> {
     await this.verbatims.markAnalyzed(
       pending.map((verbatim) => {
         const analysis = analyzeVerbatim(

@@ -5,7 +5,15 @@ import { dirname, join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ClassifierModelRepository, VerbatimRepository } from '@app/database';
-import { DEFAULT_TAXONOMY, LabelledText, LinearTextClassifier, categoryKeys } from '@app/nlp';
+import {
+  DEFAULT_TAXONOMY,
+  IdfTable,
+  LabelledText,
+  LinearTextClassifier,
+  categoryKeys,
+  detectLanguage,
+  prepareText,
+} from '@app/nlp';
 
 export interface LoadedModel {
   version: string;
@@ -41,6 +49,7 @@ export function findTrainingSet(): string {
 export class ModelStore {
   private readonly logger = new Logger(ModelStore.name);
   private loading: Promise<LoadedModel> | null = null;
+  private idf: Promise<IdfTable> | null = null;
   private checkedAt = 0;
 
   constructor(
@@ -63,6 +72,17 @@ export class ModelStore {
       });
     }
     return this.loading;
+  }
+
+  /**
+   * How distinctive each stem is, learnt from the shipped training set: the background against
+   * which irritant clustering weighs words ("bonjour" little, "fauteuil" a lot).
+   */
+  background(): Promise<IdfTable> {
+    this.idf ??= readTrainingSet(new Set(categoryKeys(DEFAULT_TAXONOMY))).then((examples) =>
+      IdfTable.fromDocuments(examples.map(({ text }) => prepareText(text, detectLanguage(text).lang).stems)),
+    );
+    return this.idf;
   }
 
   private async load(): Promise<LoadedModel> {

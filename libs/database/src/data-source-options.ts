@@ -7,6 +7,7 @@ import {
   DeadLetter,
   ImportChunk,
   ImportRun,
+  Irritant,
   Source,
   User,
   Verbatim,
@@ -22,6 +23,7 @@ export const ENTITIES = [
   ImportRun,
   ImportChunk,
   ClassifierModel,
+  Irritant,
 ];
 
 /** The one set of options behind the app's DataSource and the TypeORM CLI's. */

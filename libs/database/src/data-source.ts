@@ -1,7 +1,7 @@
 /**
  * The DataSource of the TypeORM CLI (`npm run migration:generate|migration:run`), built from the same
  * validated config and options as the application's. Without DATABASE_URL it opens the embedded
- * database, or goes through the running server that has it open.
+ * database (and refuses while a server has it open).
  */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
@@ -13,11 +13,11 @@ async function cliDataSource(): Promise<DataSource> {
   const config = loadConfigOrExit();
   let url = config.databaseUrl;
   if (url === null) {
-    const embedded = await openEmbeddedPostgres(config.dataDir, { maxConnections: 4, join: true });
+    const embedded = await openEmbeddedPostgres(config.dataDir);
     url = embedded.url;
     process.once('beforeExit', () => void embedded.close());
   }
-  return new DataSource(dataSourceOptions(url, 2));
+  return new DataSource(dataSourceOptions(url, 1));
 }
 
 export const dataSource = cliDataSource();

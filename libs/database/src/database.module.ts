@@ -18,6 +18,7 @@ import { AuditRepository } from './repositories/audit.repository';
 import { ClassifierModelRepository } from './repositories/classifier-model.repository';
 import { DeadLetterRepository } from './repositories/dead-letter.repository';
 import { ImportRepository } from './repositories/import.repository';
+import { IrritantRepository } from './repositories/irritant.repository';
 import { SourceRepository } from './repositories/source.repository';
 import { VerbatimRepository } from './repositories/verbatim.repository';
 
@@ -26,8 +27,6 @@ const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
 export interface DatabaseModuleOptions {
   /** Apply pending migrations at boot (under an advisory lock, so concurrent processes apply them once). */
   migrate: boolean;
-  /** In embedded mode, go through the process that has the data directory open instead of refusing. */
-  joinEmbedded: boolean;
 }
 
 /** Closes the pool before the embedded database it talks to, whatever order Nest tears modules down in. */
@@ -53,6 +52,7 @@ const REPOSITORIES = [
   AuditRepository,
   ApiKeyRepository,
   ImportRepository,
+  IrritantRepository,
 ];
 
 @Global()
@@ -66,13 +66,7 @@ export class DatabaseModule {
           provide: EMBEDDED_POSTGRES,
           inject: [APP_CONFIG],
           useFactory: async (config: AppConfig) =>
-            config.databaseUrl === null
-              ? openEmbeddedPostgres(config.dataDir, {
-                  // Room for a CLI (its own pool) joining this process through the socket.
-                  maxConnections: config.databasePoolSize * 2 + 4,
-                  join: options.joinEmbedded,
-                })
-              : null,
+            config.databaseUrl === null ? openEmbeddedPostgres(config.dataDir) : null,
         },
         {
           provide: DataSource,
@@ -80,10 +74,14 @@ export class DatabaseModule {
           useFactory: async (config: AppConfig, embedded: EmbeddedPostgres | null) => {
             const url = embedded?.url ?? config.databaseUrl;
             if (url === null) throw new Error('no database URL');
-            const dataSource = new DataSource(dataSourceOptions(url, config.databasePoolSize));
+            // PGlite is one session behind its socket: one connection, or the queries of concurrent
+            // connections interleave (see embedded-postgres.ts).
+            const poolSize = embedded ? 1 : config.databasePoolSize;
+            const dataSource = new DataSource(dataSourceOptions(url, poolSize));
             await dataSource.initialize();
             if (options.migrate) {
-              const applied = await runMigrationsOnce(dataSource);
+              // One process owns an embedded database: no one to race, and no second connection for the lock.
+              const applied = await runMigrationsOnce(dataSource, { lock: !embedded });
               if (applied.length > 0) new Logger('Database').log(`applied migrations: ${applied.join(', ')}`);
             }
             return dataSource;

@@ -6,13 +6,16 @@ import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 /**
  * Embedded PostgreSQL: PGlite (PostgreSQL compiled to WASM) persisted under DATA_DIR, served on a
  * loopback port so that TypeORM talks to it through the ordinary `pg` driver, exactly as in
- * server mode. One process owns the directory; it advertises its port in a lock file so that the
- * CLI can go through it instead of opening (and corrupting) the same files a second time.
+ * server mode. One process owns the directory (a lock file names it); a second one is refused
+ * rather than let open the same files.
+ *
+ * One connection only: pglite-socket multiplexes its connections onto PGlite's single session, one
+ * protocol message at a time, so the Parse/Bind/Execute messages of two concurrent connections
+ * interleave and a query can run another's statement (seen here: an API-key lookup answered with
+ * the rows of a clustering query). The pool of the owning process is therefore one connection.
  */
 export interface EmbeddedPostgres {
   readonly url: string;
-  /** True when this process opened the database; false when it goes through another process. */
-  readonly owner: boolean;
   close(): Promise<void>;
 }
 
@@ -25,7 +28,7 @@ interface LockFile {
 export class DataDirInUseError extends Error {
   constructor(dataDir: string, pid: number) {
     super(
-      `${dataDir} is in use by process ${pid} (embedded database); stop it, or run this command through it`,
+      `${dataDir} is in use by process ${pid} (the embedded database allows one process): stop it first, or send verbatims through its API (POST /api/v1/verbatims)`,
     );
     this.name = 'DataDirInUseError';
   }
@@ -53,25 +56,13 @@ export function embeddedLockPath(dataDir: string): string {
   return join(dataDir, 'postgres.lock.json');
 }
 
-/**
- * Opens the embedded database, or joins the process that already has it open when `join` is set.
- * @param maxConnections the pool size of this process plus room for a CLI joining it.
- */
-export async function openEmbeddedPostgres(
-  dataDir: string,
-  options: { maxConnections: number; join: boolean },
-): Promise<EmbeddedPostgres> {
+/** Opens the embedded database, or refuses with `DataDirInUseError` while another process has it. */
+export async function openEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   mkdirSync(dataDir, { recursive: true });
   const lockPath = embeddedLockPath(dataDir);
   const existing = readLock(lockPath);
-  if (existing && existing.pid !== process.pid && isAlive(existing.pid)) {
-    if (!options.join) throw new DataDirInUseError(dataDir, existing.pid);
-    return {
-      url: `postgres://postgres@127.0.0.1:${existing.port}/postgres`,
-      owner: false,
-      close: () => Promise.resolve(),
-    };
-  }
+  if (existing && existing.pid !== process.pid && isAlive(existing.pid))
+    throw new DataDirInUseError(dataDir, existing.pid);
   // Claim the directory before opening it: a second process started at the same instant finds the
   // lock held (O_EXCL), rather than both opening the files.
   rmSync(lockPath, { force: true });
@@ -90,7 +81,7 @@ export async function openEmbeddedPostgres(
   let server: PGLiteSocketServer | undefined;
   try {
     db = await PGliteClass.create({ dataDir: join(dataDir, 'pglite') });
-    server = new SocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: options.maxConnections });
+    server = new SocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
     await server.start();
     const port = Number(/:(\d+)$/.exec(server.getServerConn())?.[1]);
     if (!Number.isInteger(port) || port <= 0)
@@ -100,7 +91,6 @@ export async function openEmbeddedPostgres(
     const opened = { db, server };
     return {
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-      owner: true,
       async close() {
         await opened.server.stop();
         await opened.db.close();

@@ -20,6 +20,8 @@ export type { NewAuditEvent } from './repositories/audit.repository';
 export { ApiKeyRepository } from './repositories/api-key.repository';
 export { ImportRepository } from './repositories/import.repository';
 export { ClassifierModelRepository } from './repositories/classifier-model.repository';
+export { IrritantRepository } from './repositories/irritant.repository';
+export type { IrritantCentroid } from './repositories/irritant.repository';
 export type { ImportSummary, ImportRow } from './repositories/import.repository';
 export { Transactions } from './transactions';
 export type { Tx } from './transactions';

@@ -8,7 +8,9 @@ const MIGRATION_LOCK_KEY = 72_410_001;
  * the first to take the advisory lock migrates, the others wait for it and then find nothing to do.
  * @returns the names of the migrations this call applied.
  */
-export async function runMigrationsOnce(dataSource: DataSource): Promise<string[]> {
+export async function runMigrationsOnce(dataSource: DataSource, options = { lock: true }): Promise<string[]> {
+  if (!options.lock)
+    return (await dataSource.runMigrations({ transaction: 'each' })).map((migration) => migration.name);
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {

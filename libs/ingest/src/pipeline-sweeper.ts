@@ -6,6 +6,13 @@ import { INGEST_BATCH, IngestService } from './ingest.service';
 
 const SWEEP_LIMIT = 50_000;
 
+function batchesOf(ids: string[]): { verbatimIds: string[] }[] {
+  const batches: { verbatimIds: string[] }[] = [];
+  for (let i = 0; i < ids.length; i += INGEST_BATCH)
+    batches.push({ verbatimIds: ids.slice(i, i + INGEST_BATCH) });
+  return batches;
+}
+
 /**
  * Jobs are hints; the database is the truth. Whatever has waited in a stage for longer than a job
  * could take (its job lost in a Redis restart, or its process killed between commit and enqueue)
@@ -38,11 +45,10 @@ export class PipelineSweeper {
     const received = await this.verbatims.findWaiting(VerbatimStage.Received, olderThan, SWEEP_LIMIT);
     await this.ingest.enqueueIngest(received);
     const ingested = await this.verbatims.findWaiting(VerbatimStage.Ingested, olderThan, SWEEP_LIMIT);
-    const batches: { verbatimIds: string[] }[] = [];
-    for (let i = 0; i < ingested.length; i += INGEST_BATCH)
-      batches.push({ verbatimIds: ingested.slice(i, i + INGEST_BATCH) });
-    await this.jobs.addMany(JobName.AnalyzeVerbatims, batches);
-    const verbatims = received.length + ingested.length;
+    await this.jobs.addMany(JobName.AnalyzeVerbatims, batchesOf(ingested));
+    const analyzed = await this.verbatims.findWaiting(VerbatimStage.Analyzed, olderThan, SWEEP_LIMIT);
+    await this.jobs.addMany(JobName.ClusterVerbatims, batchesOf(analyzed));
+    const verbatims = received.length + ingested.length + analyzed.length;
     if (chunkIds.length + verbatims > 0) {
       this.logger.log({ chunks: chunkIds.length, verbatims }, 're-enqueued waiting work');
     }

@@ -12,6 +12,8 @@ export enum JobName {
   IngestVerbatims = 'verbatim.ingest',
   /** Language, category, sentiment, intent and terminal of ingested verbatims. */
   AnalyzeVerbatims = 'verbatim.analyze',
+  /** Attach analysed verbatims to the irritant of their category they resemble most, or a new one. */
+  ClusterVerbatims = 'verbatim.cluster',
   /** Re-enqueue work whose job was lost (a Redis restart, a crash between commit and enqueue). */
   SweepPipeline = 'pipeline.sweep',
 }
@@ -20,6 +22,7 @@ export enum QueueName {
   Import = 'import',
   Ingest = 'ingest',
   Analyze = 'analyze',
+  Cluster = 'cluster',
   Maintenance = 'maintenance',
 }
 
@@ -27,6 +30,7 @@ export interface JobPayloads {
   [JobName.ImportChunk]: { chunkId: string };
   [JobName.IngestVerbatims]: { verbatimIds: string[] };
   [JobName.AnalyzeVerbatims]: { verbatimIds: string[] };
+  [JobName.ClusterVerbatims]: { verbatimIds: string[] };
   [JobName.SweepPipeline]: Record<string, never>;
 }
 
@@ -92,6 +96,12 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
     retry: RETRY_TRANSIENT,
     jobId: (payload) => `analyze-${digest(payload.verbatimIds)}`,
     isValid: (payload): payload is JobPayloads[JobName.AnalyzeVerbatims] => isIdList(payload),
+  },
+  [JobName.ClusterVerbatims]: {
+    queue: QueueName.Cluster,
+    retry: RETRY_TRANSIENT,
+    jobId: (payload) => `cluster-${digest(payload.verbatimIds)}`,
+    isValid: (payload): payload is JobPayloads[JobName.ClusterVerbatims] => isIdList(payload),
   },
   [JobName.SweepPipeline]: {
     queue: QueueName.Maintenance,

@@ -21,3 +21,14 @@ export { DEFAULT_TAXONOMY, categoryKeys } from './taxonomy/taxonomy';
 export type { Category, Taxonomy } from './taxonomy/taxonomy';
 export { analyzeVerbatim, DEFAULT_TRIAGE_THRESHOLD } from './analysis/analyze';
 export type { VerbatimAnalysis, VerbatimToAnalyze } from './analysis/analyze';
+export {
+  IdfTable,
+  termVector,
+  similarity,
+  addToCentroid,
+  emptyCentroid,
+  labelOf,
+  JOIN_THRESHOLD,
+  CENTROID_TERMS,
+} from './irritants/similarity';
+export type { Centroid, TermVector } from './irritants/similarity';

@@ -6,4 +6,5 @@ export { User, Role } from './user.entity';
 export { ApiKey } from './api-key.entity';
 export { ImportRun, ImportChunk, ImportStatus } from './import-run.entity';
 export { ClassifierModel } from './classifier-model.entity';
+export { Irritant } from './irritant.entity';
 export type { RejectedRow } from './import-run.entity';

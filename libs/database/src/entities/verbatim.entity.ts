@@ -7,6 +7,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
 } from 'typeorm';
+import { Irritant } from './irritant.entity';
 import { Source } from './source.entity';
 
 export enum Channel {
@@ -32,6 +33,8 @@ export enum VerbatimStage {
   Ingested = 'ingested',
   /** Language, category, sentiment, intent and terminal known. */
   Analyzed = 'analyzed',
+  /** Attached to an irritant. */
+  Clustered = 'clustered',
 }
 
 export const SEARCH_VECTOR_SQL =
@@ -45,6 +48,7 @@ export const SEARCH_VECTOR_SQL =
 @Index('ix_verbatim_author', ['authorKey'])
 @Index('ix_verbatim_triage', ['needsTriage', 'receivedAt'])
 @Index('ix_verbatim_category', ['category', 'receivedAt'])
+@Index('ix_verbatim_irritant', ['irritantId', 'receivedAt'])
 export class Verbatim {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -125,6 +129,13 @@ export class Verbatim {
 
   @Column({ type: 'varchar', length: 16, nullable: true })
   terminal: string | null;
+
+  @Column({ name: 'irritant_id', type: 'uuid', nullable: true })
+  irritantId: string | null;
+
+  @ManyToOne(() => Irritant, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'irritant_id', foreignKeyConstraintName: 'fk_verbatim_irritant' })
+  irritant?: Irritant | null;
 
   /** Who corrected the category (`apikey:<id>`, `user:<id>`): corrections train the next model. */
   @Column({ name: 'category_corrected_by', type: 'varchar', length: 80, nullable: true })

@@ -10,6 +10,8 @@ export interface PreparedText {
   tokens: string[];
   /** Stems of the tokens that are not stop words, accents folded: "remboursée" and "rembourser" meet. */
   stems: string[];
+  /** The token each stem came from (same order as `stems`): readable labels are made of these. */
+  surfaces: string[];
   urls: string[];
   mentions: string[];
   emoji: string[];
@@ -64,6 +66,7 @@ export function prepareText(text: string, lang: Language): PreparedText {
     .filter((token) => token.length > 0);
   const cache = STEM_CACHE[lang];
   const stems: string[] = [];
+  const surfaces: string[] = [];
   for (const token of tokens) {
     let stem = cache.get(token);
     if (stem === undefined) {
@@ -71,7 +74,10 @@ export function prepareText(text: string, lang: Language): PreparedText {
       if (cache.size >= STEM_CACHE_LIMIT) cache.clear();
       cache.set(token, stem);
     }
-    if (stem !== null) stems.push(stem);
+    if (stem !== null) {
+      stems.push(stem);
+      surfaces.push(token);
+    }
   }
-  return { tokens, stems, urls, mentions, emoji, numbers };
+  return { tokens, stems, surfaces, urls, mentions, emoji, numbers };
 }

@@ -1,0 +1,89 @@
+import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { Irritant, IrritantRepository } from '@app/database';
+import { READERS, Roles } from '../auth/access.decorators';
+
+class ListIrritantsQuery {
+  @ApiPropertyOptional({ description: 'Category key' })
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'category must be a category key' })
+  category?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+class IrritantView {
+  @ApiProperty() id: string;
+  @ApiProperty() category: string;
+  @ApiProperty({ description: 'Its most distinctive words' }) label: string;
+  @ApiProperty() verbatimCount: number;
+  @ApiProperty({ description: 'Distinct customers (hashed authors) across channels' })
+  distinctCustomers: number;
+  @ApiProperty() firstSeenAt: string;
+  @ApiProperty() lastSeenAt: string;
+}
+
+class IrritantQuote {
+  @ApiProperty() id: string;
+  @ApiProperty() source: string;
+  @ApiProperty() channel: string;
+  @ApiProperty() receivedAt: string;
+  @ApiProperty({ description: 'Redacted text' }) text: string;
+}
+
+class IrritantDetail extends IrritantView {
+  @ApiProperty({ type: [IrritantQuote], description: 'Its most recent verbatims, redacted' })
+  quotes: IrritantQuote[];
+}
+
+const view = (irritant: Irritant): IrritantView => ({
+  id: irritant.id,
+  category: irritant.category,
+  label: irritant.label,
+  verbatimCount: irritant.verbatimCount,
+  distinctCustomers: irritant.distinctCustomers,
+  firstSeenAt: irritant.firstSeenAt.toISOString(),
+  lastSeenAt: irritant.lastSeenAt.toISOString(),
+});
+
+@ApiTags('irritants')
+@ApiBearerAuth()
+@Controller('api/v1/irritants')
+export class IrritantsController {
+  constructor(private readonly irritants: IrritantRepository) {}
+
+  @Get()
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'Irritants, most customers hurt first' })
+  async list(@Query() query: ListIrritantsQuery): Promise<IrritantView[]> {
+    return (await this.irritants.list({ category: query.category, limit: query.limit ?? 50 })).map(view);
+  }
+
+  @Get(':id')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'One irritant with its most recent verbatims (redacted)' })
+  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<IrritantDetail> {
+    const irritant = await this.irritants.findById(id);
+    if (!irritant) throw new NotFoundException(`irritant ${id} does not exist`);
+    const samples = await this.irritants.samples(id, 10);
+    return {
+      ...view(irritant),
+      // Clustered verbatims have passed the ingest stage: their redacted text is always there.
+      quotes: samples.map((verbatim) => ({
+        id: verbatim.id,
+        source: verbatim.source?.name ?? '',
+        channel: verbatim.channel,
+        receivedAt: verbatim.receivedAt.toISOString(),
+        text: verbatim.redactedText ?? '',
+      })),
+    };
+  }
+}

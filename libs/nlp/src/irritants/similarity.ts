@@ -1,0 +1,105 @@
+/**
+ * Near-duplicate grouping of verbatims into irritants. A verbatim is a bag of stems weighted by
+ * how distinctive each stem is (IDF against a background corpus: "bonjour" and "toujours" weigh
+ * little, "fauteuil" and "3-D Secure" a lot), compared by cosine with the centroid of each
+ * irritant of its category. Measured on the demo data: at 0.15, the 34 "3-D Secure refused"
+ * complaints fall into a handful of irritants (French and English apart) instead of 34.
+ */
+export type TermVector = Map<string, number>;
+
+export interface Centroid {
+  /** Summed weights of the irritant's verbatims, the strongest kept. */
+  terms: Record<string, number>;
+  /** A readable word for each stem: the first surface form seen. */
+  surfaces: Record<string, string>;
+  /** Verbatims folded into it. */
+  size: number;
+}
+
+/** Terms kept per centroid: enough to recognise a topic, small enough to store and compare. */
+export const CENTROID_TERMS = 60;
+/** Cosine above which a verbatim joins an irritant rather than starting one. */
+export const JOIN_THRESHOLD = 0.15;
+
+/** How distinctive a stem is, learnt from a background corpus of stem lists. */
+export class IdfTable {
+  private constructor(
+    private readonly frequencies: ReadonlyMap<string, number>,
+    private readonly documents: number,
+  ) {}
+
+  static fromDocuments(documents: readonly (readonly string[])[]): IdfTable {
+    const frequencies = new Map<string, number>();
+    for (const stems of documents)
+      for (const stem of new Set(stems)) frequencies.set(stem, (frequencies.get(stem) ?? 0) + 1);
+    return new IdfTable(frequencies, documents.length);
+  }
+
+  weight(stem: string): number {
+    const df = this.frequencies.get(stem);
+    // A stem the background never saw is distinctive, but not more than a rare known one: a
+    // single typo must not outweigh the topic.
+    return df === undefined
+      ? Math.log(this.documents + 1) * 0.6 + 1
+      : Math.log((this.documents + 1) / (df + 1)) + 1;
+  }
+}
+
+export function termVector(stems: readonly string[], idf: IdfTable): TermVector {
+  const counts = new Map<string, number>();
+  for (const stem of stems) counts.set(stem, (counts.get(stem) ?? 0) + 1);
+  let norm = 0;
+  for (const [stem, count] of counts) {
+    const weight = (1 + Math.log(count)) * idf.weight(stem);
+    counts.set(stem, weight);
+    norm += weight * weight;
+  }
+  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  for (const [stem, weight] of counts) counts.set(stem, weight * scale);
+  return counts;
+}
+
+export function emptyCentroid(): Centroid {
+  return { terms: {}, surfaces: {}, size: 0 };
+}
+
+export function similarity(vector: TermVector, centroid: Centroid): number {
+  let norm = 0;
+  for (const weight of Object.values(centroid.terms)) norm += weight * weight;
+  if (norm === 0) return 0;
+  let dot = 0;
+  for (const [term, weight] of vector) dot += weight * (centroid.terms[term] ?? 0);
+  return dot / Math.sqrt(norm);
+}
+
+/** The centroid with one more verbatim in it (a new object; the input is left as it was). */
+export function addToCentroid(
+  centroid: Centroid,
+  vector: TermVector,
+  stems: readonly string[],
+  surfaces: readonly string[],
+): Centroid {
+  const terms: Record<string, number> = { ...centroid.terms };
+  for (const [term, weight] of vector) terms[term] = (terms[term] ?? 0) + weight;
+  const kept = Object.fromEntries(
+    Object.entries(terms)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, CENTROID_TERMS),
+  );
+  const surfaceOf: Record<string, string> = { ...centroid.surfaces };
+  stems.forEach((stem, i) => (surfaceOf[stem] ??= surfaces[i] ?? stem));
+  return {
+    terms: kept,
+    surfaces: Object.fromEntries(Object.keys(kept).map((term) => [term, surfaceOf[term] ?? term])),
+    size: centroid.size + 1,
+  };
+}
+
+/** A label a person reads: the irritant's strongest words, in the customers' own spelling. */
+export function labelOf(centroid: Centroid, maxTerms = 4): string {
+  return Object.entries(centroid.terms)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, maxTerms)
+    .map(([term]) => centroid.surfaces[term] ?? term)
+    .join(', ');
+}
