@@ -49,6 +49,17 @@ export class ClusterStage {
           centroid: irritant.centroid,
           changed: false,
         }));
+        // Which candidates hold a term: a verbatim is compared only with irritants it shares a word
+        // with (the others score 0), instead of every irritant of the category.
+        const holders = new Map<string, Set<Candidate>>();
+        const index = (candidate: Candidate) => {
+          for (const term of Object.keys(candidate.centroid.terms)) {
+            let set = holders.get(term);
+            if (!set) holders.set(term, (set = new Set()));
+            set.add(candidate);
+          }
+        };
+        candidates.forEach(index);
         const assignments: { verbatimId: string; irritantId: string }[] = [];
         waiting.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
         for (const verbatim of waiting) {
@@ -57,7 +68,10 @@ export class ClusterStage {
           const vector = termVector(prepared.stems, idf);
           let best: Candidate | null = null;
           let bestScore = 0;
-          for (const candidate of candidates) {
+          const sharing = new Set<Candidate>();
+          for (const term of vector.keys())
+            for (const candidate of holders.get(term) ?? []) sharing.add(candidate);
+          for (const candidate of sharing) {
             const score = similarity(vector, candidate.centroid);
             if (score > bestScore) {
               best = candidate;
@@ -67,6 +81,7 @@ export class ClusterStage {
           if (best && bestScore >= JOIN_THRESHOLD) {
             best.centroid = addToCentroid(best.centroid, vector, prepared.stems, prepared.surfaces);
             best.changed = true;
+            index(best);
             assignments.push({ verbatimId: verbatim.id, irritantId: best.id });
             continue;
           }
@@ -75,7 +90,9 @@ export class ClusterStage {
             { category, label: labelOf(centroid) || '(no words)', centroid, seenAt: verbatim.receivedAt },
             tx,
           );
-          candidates.push({ id, centroid, changed: false });
+          const created: Candidate = { id, centroid, changed: false };
+          candidates.push(created);
+          index(created);
           assignments.push({ verbatimId: verbatim.id, irritantId: id });
         }
         for (const candidate of candidates.filter((c) => c.changed)) {
