@@ -102,6 +102,92 @@ describe('irritants', () => {
     expect(after).toEqual(before);
   });
 
+  it('merges two irritants as a triager decides, and sends their topic to the merged one afterwards', async () => {
+    const posted = await http(api.url, 'POST', '/api/v1/verbatims', {
+      key: triager,
+      body: [
+        verbatim({
+          source: 'merge',
+          externalId: 'm-1',
+          author: 'e@example.com',
+          text: 'Apple Pay ne fonctionne pas pour payer mon billet',
+          lang: 'fr',
+        }),
+        verbatim({
+          source: 'merge',
+          externalId: 'm-2',
+          author: 'f@example.com',
+          text: 'paiement refusé avec ma carte Visa à la validation bancaire',
+          lang: 'fr',
+        }),
+      ],
+    });
+    const ids: string[] = posted.body.items.map((item: { id: string }) => item.id);
+    await waitClustered(ids);
+    const rows = await query<{ irritant_id: string; category: string }>(
+      db.url,
+      'SELECT irritant_id, category FROM verbatim WHERE id = ANY($1) ORDER BY external_id',
+      [ids],
+    );
+    const [source, into] = rows.map((row) => row.irritant_id);
+    expect(rows.map((row) => row.category)).toEqual(['payment', 'payment']);
+    expect(source).not.toBe(into);
+
+    const [expected] = await query<{ verbatims: number; customers: number }>(
+      db.url,
+      'SELECT count(*)::int AS verbatims, count(DISTINCT author_key)::int AS customers FROM verbatim WHERE irritant_id IN ($1, $2)',
+      [source, into],
+    );
+    expect(
+      (await http(api.url, 'POST', `/api/v1/irritants/${source}/merge`, { key: viewer, body: { into } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await http(api.url, 'POST', `/api/v1/irritants/${source}/merge`, {
+          key: triager,
+          body: { into: source },
+        })
+      ).status,
+    ).toBe(400);
+    const merged = await http(api.url, 'POST', `/api/v1/irritants/${source}/merge`, {
+      key: triager,
+      body: { into },
+    });
+    expect(merged.status).toBe(200);
+    expect(merged.body).toMatchObject({
+      id: into,
+      verbatimCount: expected.verbatims,
+      distinctCustomers: expected.customers,
+    });
+    expect((await http(api.url, 'GET', `/api/v1/irritants/${source}`, { key: viewer })).status).toBe(404);
+    const audit = await query<{ action: string }>(
+      db.url,
+      `SELECT action FROM audit_event WHERE subject_id = $1`,
+      [into],
+    );
+    expect(audit.map((row) => row.action)).toEqual(['irritant.merge']);
+
+    // A later verbatim close to the merged-away one now joins the merged irritant.
+    const later = await http(api.url, 'POST', '/api/v1/verbatims', {
+      key: triager,
+      body: verbatim({
+        source: 'merge',
+        externalId: 'm-3',
+        author: 'g@example.com',
+        text: 'Apple Pay ne fonctionne toujours pas pour payer',
+        lang: 'fr',
+      }),
+    });
+    await waitClustered([later.body.items[0].id]);
+    const [{ irritant_id: joined }] = await query<{ irritant_id: string }>(
+      db.url,
+      'SELECT irritant_id FROM verbatim WHERE id = $1',
+      [later.body.items[0].id],
+    );
+    expect(joined).toBe(into);
+  });
+
   it('answers 404 for an unknown irritant and 400 for a malformed filter', async () => {
     expect(
       (await http(api.url, 'GET', '/api/v1/irritants/00000000-0000-4000-8000-000000000000', { key: viewer }))

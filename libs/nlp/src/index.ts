@@ -26,6 +26,7 @@ export {
   termVector,
   similarity,
   addToCentroid,
+  mergeCentroids,
   emptyCentroid,
   labelOf,
   JOIN_THRESHOLD,

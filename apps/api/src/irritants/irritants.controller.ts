@@ -1,9 +1,23 @@
-import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { Irritant, IrritantRepository } from '@app/database';
-import { READERS, Roles } from '../auth/access.decorators';
+import { IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { AuditRepository, Irritant, IrritantRepository } from '@app/database';
+import { labelOf, mergeCentroids } from '@app/nlp';
+import type { AuthenticatedRequest } from '../auth/api-key.guard';
+import { READERS, Roles, TRIAGERS } from '../auth/access.decorators';
 
 class ListIrritantsQuery {
   @ApiPropertyOptional({ description: 'Category key' })
@@ -18,6 +32,12 @@ class ListIrritantsQuery {
   @Min(1)
   @Max(500)
   limit?: number;
+}
+
+class MergeIrritantBody {
+  @ApiProperty({ description: 'The irritant this one is merged into (it keeps its id)' })
+  @IsUUID('all', { message: 'into must be an irritant id' })
+  into: string;
 }
 
 class IrritantView {
@@ -58,13 +78,45 @@ const view = (irritant: Irritant): IrritantView => ({
 @ApiBearerAuth()
 @Controller('api/v1/irritants')
 export class IrritantsController {
-  constructor(private readonly irritants: IrritantRepository) {}
+  constructor(
+    private readonly irritants: IrritantRepository,
+    private readonly audit: AuditRepository,
+  ) {}
 
   @Get()
   @Roles(...READERS)
   @ApiOperation({ summary: 'Irritants, most customers hurt first' })
   async list(@Query() query: ListIrritantsQuery): Promise<IrritantView[]> {
     return (await this.irritants.list({ category: query.category, limit: query.limit ?? 50 })).map(view);
+  }
+
+  @Post(':id/merge')
+  @Roles(...TRIAGERS)
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Merge this irritant into another (audited); later verbatims of its topic join the merged one',
+  })
+  async merge(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: MergeIrritantBody,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<IrritantDetail> {
+    if (body.into === id) throw new BadRequestException('an irritant cannot be merged into itself');
+    const actor = `apikey:${request.principal?.id ?? 'unknown'}`;
+    const merged = await this.irritants.merge(id, body.into, actor, (into, source) => {
+      const centroid = mergeCentroids(into.centroid, source.centroid);
+      return { centroid, label: labelOf(centroid) || into.label };
+    });
+    if (!merged) throw new NotFoundException(`irritant ${id} or ${body.into} does not exist`);
+    await this.audit.record({
+      actor,
+      action: 'irritant.merge',
+      subjectType: 'irritant',
+      subjectId: body.into,
+      before: { merged: { id, label: merged.source.label, category: merged.source.category } },
+      after: { into: body.into },
+    });
+    return this.get(body.into);
   }
 
   @Get(':id')

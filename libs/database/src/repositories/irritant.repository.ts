@@ -94,6 +94,48 @@ export class IrritantRepository {
     );
   }
 
+  /**
+   * Merges one irritant into another, as a triager decided: its verbatims move, the centroids add
+   * up (so that later clustering sends their topic to the merged irritant), and it is deleted.
+   * Verbatims that change category in the move count as category corrections by the actor: they
+   * train the next classifier, so that later verbatims of the topic land in the same category.
+   * Both rows are locked in id order, so that two opposite merges cannot deadlock.
+   * @returns the two irritants as they were, or null when one does not exist.
+   */
+  async merge(
+    sourceId: string,
+    intoId: string,
+    actor: string,
+    combine: (into: Irritant, source: Irritant) => { label: string; centroid: IrritantCentroid },
+  ): Promise<{ source: Irritant; into: Irritant } | null> {
+    return this.dataSource.transaction(async (tx) => {
+      const locked = await tx
+        .getRepository(Irritant)
+        .createQueryBuilder('i')
+        .setLock('pessimistic_write')
+        .where('i.id IN (:...ids)', { ids: [sourceId, intoId] })
+        .orderBy('i.id')
+        .getMany();
+      const source = locked.find((irritant) => irritant.id === sourceId);
+      const into = locked.find((irritant) => irritant.id === intoId);
+      if (!source || !into) return null;
+      const merged = combine(into, source);
+      await tx.query(
+        `UPDATE verbatim
+            SET irritant_id = $2,
+                category_corrected_by = CASE WHEN category IS DISTINCT FROM $3 THEN $4 ELSE category_corrected_by END,
+                category_corrected_at = CASE WHEN category IS DISTINCT FROM $3 THEN now() ELSE category_corrected_at END,
+                category = $3
+          WHERE irritant_id = $1`,
+        [sourceId, intoId, into.category, actor],
+      );
+      await this.updateCentroid(intoId, merged.label, merged.centroid, tx);
+      await tx.getRepository(Irritant).delete({ id: sourceId });
+      await this.recount([intoId], tx);
+      return { source, into };
+    });
+  }
+
   list(filter: { category?: string; limit: number }): Promise<Irritant[]> {
     const qb = this.dataSource
       .getRepository(Irritant)

@@ -95,6 +95,23 @@ export function addToCentroid(
   };
 }
 
+/** One centroid for two irritants a person decided are the same (exact: centroids are sums). */
+export function mergeCentroids(a: Centroid, b: Centroid): Centroid {
+  const terms: Record<string, number> = { ...a.terms };
+  for (const [term, weight] of Object.entries(b.terms)) terms[term] = (terms[term] ?? 0) + weight;
+  const kept = Object.fromEntries(
+    Object.entries(terms)
+      .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+      .slice(0, CENTROID_TERMS),
+  );
+  const surfaces = { ...b.surfaces, ...a.surfaces };
+  return {
+    terms: kept,
+    surfaces: Object.fromEntries(Object.keys(kept).map((term) => [term, surfaces[term] ?? term])),
+    size: a.size + b.size,
+  };
+}
+
 /** A label a person reads: the irritant's strongest words, in the customers' own spelling. */
 export function labelOf(centroid: Centroid, maxTerms = 4): string {
   return Object.entries(centroid.terms)
