@@ -1,6 +1,6 @@
 import { Role } from '@app/database';
 import { RunningApi, startApi, testConfig } from './support/app';
-import { TestDatabase, createTestDatabase, query } from './support/database';
+import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
 import { http } from './support/http';
 import { verbatim } from './support/builders';
 
@@ -25,18 +25,7 @@ describe('POST/GET /api/v1/verbatims', () => {
 
   const count = async () =>
     Number((await query<{ n: string }>(db.url, 'SELECT count(*) AS n FROM verbatim'))[0].n);
-  const waitIngested = async (ids: string[]) => {
-    for (let i = 0; i < 100; i++) {
-      const rows = await query<{ n: string }>(
-        db.url,
-        `SELECT count(*) AS n FROM verbatim WHERE id = ANY($1) AND stage = 'clustered'`,
-        [ids],
-      );
-      if (Number(rows[0].n) === ids.length) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('verbatims never reached the last stage (clustered)');
-  };
+  const waitIngested = (ids: string[]) => waitForLastStage(db.url, ids);
 
   it('stores a batch posted three times once, and answers the same ids each time', async () => {
     const batch = Array.from({ length: 25 }, (_, i) => verbatim({ source: 'replay', externalId: `r-${i}` }));

@@ -2,7 +2,7 @@ import { Role } from '@app/database';
 import { JobName, JobQueue } from '@app/jobs';
 import { RunningApi, startApi, testConfig } from './support/app';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase, query } from './support/database';
+import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
 import { http } from './support/http';
 
 /** Near-duplicate verbatims become one irritant, counted in distinct customers across channels. */
@@ -24,18 +24,7 @@ describe('irritants', () => {
     await db?.drop();
   });
 
-  const waitClustered = async (ids: string[]) => {
-    for (let i = 0; i < 150; i++) {
-      const [{ n }] = await query<{ n: string }>(
-        db.url,
-        `SELECT count(*) AS n FROM verbatim WHERE id = ANY($1) AND stage = 'clustered'`,
-        [ids],
-      );
-      if (Number(n) === ids.length) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('verbatims were never clustered');
-  };
+  const waitClustered = (ids: string[]) => waitForLastStage(db.url, ids);
 
   it('groups near-duplicates of a category and counts distinct customers across channels', async () => {
     const complaints = [

@@ -46,3 +46,20 @@ export async function query<T>(url: string, sql: string, params: unknown[] = [])
     await client.end();
   }
 }
+
+/**
+ * Waits until every given verbatim has passed the last stage of the pipeline (clustered), polling
+ * the database; throws after about 15 s.
+ */
+export async function waitForLastStage(url: string, ids: string[]): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    const [{ n }] = await query<{ n: string }>(
+      url,
+      `SELECT count(*) AS n FROM verbatim WHERE id = ANY($1) AND stage = 'clustered'`,
+      [ids],
+    );
+    if (Number(n) === ids.length) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('verbatims never reached the last stage (clustered)');
+}
