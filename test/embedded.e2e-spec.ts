@@ -79,6 +79,9 @@ describe('embedded mode (PGlite, in-process jobs)', () => {
     expect(await cli.exited).toBe(0);
     expect(summary.slice(1).map(Number)).toEqual([1, 0, 1]);
     expect(cli.output()).toMatch(/rejected line 2: invalid JSON/);
+    const migrate = spawnApp('cli', ['migrate'], env);
+    expect(await migrate.exited).toBe(0);
+    expect(migrate.output()).toMatch(/migrations applied: Initial\d+/);
     server = spawnApp('api', [], env);
     url = (await server.waitFor(/running at (http:\/\/\S+)/, 90_000))[1];
     const listed = await http(url, 'GET', '/api/v1/verbatims?source=cli-import', { key: adminKey });

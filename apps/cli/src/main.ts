@@ -7,14 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { ModelStore } from '@app/analysis';
 import { ApiKeyService } from '@app/auth';
 import { AppConfig, loadConfigOrExit } from '@app/config';
-import {
-  DataDirInUseError,
-  DeadLetterStatus,
-  ImportStatus,
-  Role,
-  Transactions,
-  runMigrationsOnce,
-} from '@app/database';
+import { DataDirInUseError, DeadLetterStatus, ImportStatus, Role, Transactions } from '@app/database';
 import { ImportFormat, ImportService, readImportRows } from '@app/ingest';
 import { LabelledText, LinearTextClassifier, evaluate } from '@app/nlp';
 import { DeadLetterService, InProcessJobQueue, JobQueue, JobRunner } from '@app/jobs';
@@ -142,8 +135,8 @@ export function buildProgram(config: () => AppConfig): Command {
     .description('Apply pending database migrations')
     .action(async () => {
       await withApp(config(), async (app) => {
-        // Booting already applied them (under the migration lock); say where the schema stands.
-        await runMigrationsOnce(app.get(DataSource));
+        // Booting the command applied them (DatabaseModule, migrate: true): under the advisory lock in
+        // server mode; embedded mode has a single connection, which the lock would starve. Report.
         await app.get(Transactions).ping();
         const rows: { name: string }[] = await app
           .get(DataSource)
