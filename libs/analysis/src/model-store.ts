@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, findShippedFile } from '@app/config';
 import { ClassifierModelRepository, VerbatimRepository } from '@app/database';
 import {
   DEFAULT_TAXONOMY,
@@ -33,9 +33,8 @@ const MAX_CORRECTIONS = 50_000;
 
 /** The training set ships in the repository, found from wherever this code runs (sources or dist). */
 export function findTrainingSet(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, TRAINING_SET))) return join(dir, TRAINING_SET);
-  }
+  const path = findShippedFile(TRAINING_SET);
+  if (path !== null) return path;
   throw new Error(`the classifier's training set (${TRAINING_SET}) is missing`);
 }
 

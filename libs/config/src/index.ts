@@ -3,3 +3,4 @@ export type { AppConfig, RunMode, LogLevel } from './env';
 export { ConfigModule, APP_CONFIG } from './config.module';
 export { loggerOptions, scrubForLog, scrubString } from './logging';
 export { closeOnSignals } from './signals';
+export { findShippedFile } from './shipped-file';

@@ -1,5 +1,5 @@
 export { IngestModule } from './ingest.module';
-export { IngestService, INGEST_BATCH } from './ingest.service';
+export { IngestService } from './ingest.service';
 export { ImportService, IMPORT_CHUNK_ROWS } from './import.service';
 export type { ImportProgress } from './import.service';
 export { formatOf, readImportRows } from './import-file';

@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { SourceKind, SourceRepository, StoredVerbatimRef, VerbatimRepository } from '@app/database';
-import { JobName, JobQueue } from '@app/jobs';
+import { JobName, JobQueue, verbatimBatches } from '@app/jobs';
 import { AuthorKeys } from './author-key';
 import type { VerbatimInput } from './verbatim-input';
-
-/** Verbatims handed to the next stage per job: one database round trip each, small payloads. */
-export const INGEST_BATCH = 500;
 
 /**
  * The one way verbatims enter the product, for the API, file imports and (later) every connector:
@@ -60,10 +57,7 @@ export class IngestService {
   }
 
   async enqueueIngest(verbatimIds: string[]): Promise<void> {
-    const payloads: { verbatimIds: string[] }[] = [];
-    for (let i = 0; i < verbatimIds.length; i += INGEST_BATCH)
-      payloads.push({ verbatimIds: verbatimIds.slice(i, i + INGEST_BATCH) });
-    await this.jobs.addMany(JobName.IngestVerbatims, payloads);
+    await this.jobs.addMany(JobName.IngestVerbatims, verbatimBatches(verbatimIds));
   }
 
   /** Convenience for callers outside a transaction. */

@@ -1,17 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ImportRepository, VerbatimRepository, VerbatimStage } from '@app/database';
-import { JobHandler, JobName, JobQueue } from '@app/jobs';
-import { INGEST_BATCH, IngestService } from './ingest.service';
+import { JobHandler, JobName, JobQueue, verbatimBatches } from '@app/jobs';
+import { IngestService } from './ingest.service';
 
 const SWEEP_LIMIT = 50_000;
-
-function batchesOf(ids: string[]): { verbatimIds: string[] }[] {
-  const batches: { verbatimIds: string[] }[] = [];
-  for (let i = 0; i < ids.length; i += INGEST_BATCH)
-    batches.push({ verbatimIds: ids.slice(i, i + INGEST_BATCH) });
-  return batches;
-}
 
 /**
  * Jobs are hints; the database is the truth. Whatever has waited in a stage for longer than a job
@@ -45,9 +38,9 @@ export class PipelineSweeper {
     const received = await this.verbatims.findWaiting(VerbatimStage.Received, olderThan, SWEEP_LIMIT);
     await this.ingest.enqueueIngest(received);
     const ingested = await this.verbatims.findWaiting(VerbatimStage.Ingested, olderThan, SWEEP_LIMIT);
-    await this.jobs.addMany(JobName.AnalyzeVerbatims, batchesOf(ingested));
+    await this.jobs.addMany(JobName.AnalyzeVerbatims, verbatimBatches(ingested));
     const analyzed = await this.verbatims.findWaiting(VerbatimStage.Analyzed, olderThan, SWEEP_LIMIT);
-    await this.jobs.addMany(JobName.ClusterVerbatims, batchesOf(analyzed));
+    await this.jobs.addMany(JobName.ClusterVerbatims, verbatimBatches(analyzed));
     const verbatims = received.length + ingested.length + analyzed.length;
     if (chunkIds.length + verbatims > 0) {
       this.logger.log({ chunks: chunkIds.length, verbatims }, 're-enqueued waiting work');

@@ -117,6 +117,17 @@ export const SWEEP_EVERY_MS = 60_000;
 /** Keeps a job's payload and its database round trip small enough to stay fast. */
 export const MAX_IDS_PER_JOB = 1_000;
 
+/** Verbatims handed to a stage per job: one database round trip each, small payloads. */
+export const VERBATIMS_PER_JOB = 500;
+
+/** The payloads of a stage's jobs for these verbatims. */
+export function verbatimBatches(ids: readonly string[]): { verbatimIds: string[] }[] {
+  const batches: { verbatimIds: string[] }[] = [];
+  for (let i = 0; i < ids.length; i += VERBATIMS_PER_JOB)
+    batches.push({ verbatimIds: ids.slice(i, i + VERBATIMS_PER_JOB) });
+  return batches;
+}
+
 export const ALL_JOB_NAMES: readonly JobName[] = Object.values(JobName);
 export const ALL_QUEUE_NAMES: readonly QueueName[] = Object.values(QueueName);
 

@@ -1,20 +1,11 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ApiKeyService } from '@app/auth';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, findShippedFile } from '@app/config';
 import { Role, SourceKind } from '@app/database';
 import { IngestService, VerbatimInput, checkVerbatim, readImportRows } from '@app/ingest';
 
 const DEMO_FILE = join('apps', 'api', 'demo', 'verbatims.jsonl');
-
-/** The demo file ships in the repository, found from wherever this code runs (sources or dist). */
-function findDemoFile(): string | null {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, DEMO_FILE))) return join(dir, DEMO_FILE);
-  }
-  return null;
-}
 
 export interface FirstStartResult {
   /** Set only on the very first start: the one time the admin key is shown. */
@@ -44,7 +35,7 @@ export class FirstStart {
   }
 
   private async loadDemo(): Promise<number> {
-    const file = findDemoFile();
+    const file = findShippedFile(DEMO_FILE);
     if (!file) {
       this.logger.warn(`demo data not found (${DEMO_FILE}); starting empty`);
       return 0;
