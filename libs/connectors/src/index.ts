@@ -1,0 +1,2 @@
+// Connectors: one folder per source (email, chat, twitter, forums, facebook).
+export {};
