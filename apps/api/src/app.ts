@@ -11,7 +11,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { ApiKeyService } from '@app/auth';
 import type { AppConfig } from '@app/config';
-import { ALL_QUEUE_NAMES, InProcessJobQueue, JobName, JobQueue, JobRunner, SWEEP_EVERY_MS } from '@app/jobs';
+import { ALL_QUEUE_NAMES, InProcessJobQueue, JobQueue, JobRunner, scheduleRecurringJobs } from '@app/jobs';
 import { PipelineSweeper } from '@app/ingest';
 import { ApiModule } from './api.module';
 import { ADMINS, READERS } from './auth/access.decorators';
@@ -84,6 +84,6 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
     app.get(JobRunner).assertEveryJobHasAHandler();
     await app.get(PipelineSweeper).sweep(new Date());
   }
-  await jobs.schedule(JobName.SweepPipeline, SWEEP_EVERY_MS);
+  await scheduleRecurringJobs(jobs, config);
   return app;
 }

@@ -160,13 +160,13 @@ export function buildProgram(config: () => AppConfig): Command {
   program
     .command('nlp:train')
     .description(
-      "Train the category classifier on the shipped training set and the triage team's corrections",
+      "Train the category classifier on the shipped training set and the triage team's corrections, and fit the irritants' join threshold to its moves, splits and merges",
     )
     .action(async () => {
       await withApp(config(), async (app) => {
         const model = await app.get(ModelStore).train(true);
         out(
-          `${model.isNew ? 'stored' : 'unchanged'} model ${model.version}: ${model.shipped} shipped examples, ${model.corrections} corrections`,
+          `${model.isNew ? 'stored' : 'unchanged'} model ${model.version}: ${model.shipped} shipped examples, ${model.corrections} corrections, join threshold ${model.joinThreshold} from ${model.decisions} triage decisions`,
         );
       });
     });

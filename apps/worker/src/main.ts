@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { closeOnSignals, loadConfigOrExit } from '@app/config';
-import { JobName, JobQueue, JobRunner, SWEEP_EVERY_MS } from '@app/jobs';
+import { JobQueue, JobRunner, scheduleRecurringJobs } from '@app/jobs';
 import { WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {
@@ -17,8 +17,8 @@ async function main(): Promise<void> {
   app.useLogger(app.get(Logger));
   closeOnSignals(app);
   app.get(JobRunner).assertEveryJobHasAHandler();
-  // Idempotent (a BullMQ job scheduler): whichever process starts first sets it, it fires once per period.
-  await app.get(JobQueue).schedule(JobName.SweepPipeline, SWEEP_EVERY_MS);
+  // Idempotent (BullMQ job schedulers): whichever process starts first sets them, each fires once per period.
+  await scheduleRecurringJobs(app.get(JobQueue), config);
   // A start banner on stdout whatever the log level, as the API prints one: operators and tests wait on it.
   process.stdout.write(
     `LoveBoard worker ${process.pid} consuming (${config.jobConcurrency} jobs at once per queue)\n`,

@@ -1,3 +1,4 @@
 export { AnalysisModule } from './analysis.module';
 export { ModelStore, findTrainingSet } from './model-store';
 export type { LoadedModel } from './model-store';
+export { IrritantTriageService } from './irritant-triage.service';

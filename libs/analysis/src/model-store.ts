@@ -4,25 +4,32 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, findShippedFile } from '@app/config';
-import { ClassifierModelRepository, VerbatimRepository } from '@app/database';
+import { JobHandler, JobName } from '@app/jobs';
+import { ClassifierModelRepository, IrritantRepository, VerbatimRepository } from '@app/database';
 import {
   DEFAULT_TAXONOMY,
   IdfTable,
+  JOIN_THRESHOLD,
   LabelledText,
   LinearTextClassifier,
   categoryKeys,
   detectLanguage,
+  fitJoinThreshold,
   prepareText,
 } from '@app/nlp';
 
 export interface LoadedModel {
   version: string;
   classifier: LinearTextClassifier;
+  /** The cosine at which a verbatim joins an irritant: fitted to triage decisions, or the default. */
+  joinThreshold: number;
 }
 
 export interface TrainedModel extends LoadedModel {
   shipped: number;
   corrections: number;
+  /** Triage decisions (moves, splits, merges) the join threshold was fitted to. */
+  decisions: number;
   /** False when the same model (same artefact) was stored already. */
   isNew: boolean;
 }
@@ -30,6 +37,8 @@ export interface TrainedModel extends LoadedModel {
 const TRAINING_SET = join('libs', 'nlp', 'src', 'taxonomy', 'training-set.jsonl');
 /** Corrections beyond this many (the most recent are kept) would only slow training down. */
 const MAX_CORRECTIONS = 50_000;
+/** Irritant decisions the join threshold is fitted to: the most recent, as the team's taste moves. */
+const MAX_DECISIONS = 20_000;
 
 /** The training set ships in the repository, found from wherever this code runs (sources or dist). */
 export function findTrainingSet(): string {
@@ -55,6 +64,7 @@ export class ModelStore {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly models: ClassifierModelRepository,
     private readonly verbatims: VerbatimRepository,
+    private readonly irritants: IrritantRepository,
   ) {}
 
   async current(): Promise<LoadedModel> {
@@ -87,33 +97,70 @@ export class ModelStore {
   private async load(): Promise<LoadedModel> {
     const stored = await this.models.latest();
     if (stored)
-      return { version: stored.version, classifier: LinearTextClassifier.deserialize(stored.artefact) };
+      return {
+        version: stored.version,
+        classifier: LinearTextClassifier.deserialize(stored.artefact),
+        joinThreshold: stored.joinThreshold ?? JOIN_THRESHOLD,
+      };
     return this.train(false);
   }
 
   /**
-   * Trains on the shipped training set, plus the triage team's corrections when asked, and stores
-   * the artefact as the newest model.
+   * Trains on the shipped training set, plus the triage team's corrections and irritant decisions
+   * when asked (categories moved or corrected train the classifier; moves, splits and merges fit
+   * the join threshold), and stores the artefact as the newest model.
    */
-  async train(withCorrections: boolean): Promise<TrainedModel> {
+  async train(fromTriage: boolean): Promise<TrainedModel> {
     const keys = new Set(categoryKeys(DEFAULT_TAXONOMY));
     const shipped = await readTrainingSet(keys);
-    const corrections = withCorrections
+    const corrections = fromTriage
       ? (await this.verbatims.findCorrections(MAX_CORRECTIONS)).filter((example) => keys.has(example.label))
       : [];
+    const fitted = fitJoinThreshold(fromTriage ? await this.irritants.feedback(MAX_DECISIONS) : []);
     const classifier = LinearTextClassifier.train([...shipped, ...corrections]);
     const artefact = classifier.serialize();
-    const version = `${DEFAULT_TAXONOMY.name}-${createHash('sha256').update(artefact).digest('hex').slice(0, 12)}`;
+    const version = `${DEFAULT_TAXONOMY.name}-${createHash('sha256')
+      .update(artefact)
+      .update(`join=${fitted.threshold}`)
+      .digest('hex')
+      .slice(0, 12)}`;
     const isNew = await this.models.saveOnce({
       version,
       taxonomy: DEFAULT_TAXONOMY.name,
       artefact,
       trainedOn: shipped.length + corrections.length,
+      joinThreshold: fitted.agreement === null ? null : fitted.threshold,
     });
     this.logger.log(
-      `classifier ${version}: ${shipped.length} shipped examples, ${corrections.length} corrections`,
+      `classifier ${version}: ${shipped.length} shipped examples, ${corrections.length} corrections; ` +
+        `join threshold ${fitted.threshold} from ${fitted.decisions} triage decisions`,
     );
-    return { version, classifier, shipped: shipped.length, corrections: corrections.length, isNew };
+    return {
+      version,
+      classifier,
+      joinThreshold: fitted.threshold,
+      shipped: shipped.length,
+      corrections: corrections.length,
+      decisions: fitted.decisions,
+      isNew,
+    };
+  }
+
+  /**
+   * The scheduled retrain: a new model only when the team corrected or moved something since the
+   * newest one was trained.
+   * @returns the new model, or null when nothing was learnt since.
+   */
+  @JobHandler(JobName.RetrainModel)
+  async retrainIfTaught(): Promise<TrainedModel | null> {
+    const [latest, corrected, decided] = await Promise.all([
+      this.models.latestTrainedAt(),
+      this.verbatims.lastCorrectionAt(),
+      this.irritants.lastFeedbackAt(),
+    ]);
+    const taughtAt = Math.max(corrected?.getTime() ?? 0, decided?.getTime() ?? 0);
+    if (taughtAt === 0 || (latest !== null && taughtAt <= latest.getTime())) return null;
+    return this.train(true);
   }
 }
 

@@ -34,6 +34,8 @@ export interface AppConfig {
   readonly sweepAfterSeconds: number;
   /** How often a process looks for a newer classifier model (seconds). */
   readonly modelRefreshSeconds: number;
+  /** How often the classifier is retrained from the triage team's decisions (hours; 0: never). */
+  readonly modelRetrainHours: number;
   readonly mode: RunMode;
 }
 
@@ -145,6 +147,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     sweepAfterSeconds: integer(env, 'SWEEP_AFTER_SECONDS', 120, 5, 86_400),
     modelRefreshSeconds: integer(env, 'MODEL_REFRESH_SECONDS', 60, 1, 86_400),
+    modelRetrainHours: integer(env, 'MODEL_RETRAIN_HOURS', 24, 0, 24 * 31),
     mode: databaseUrl !== null && redisUrl !== null ? 'server' : 'embedded',
   };
   return Object.freeze(config);

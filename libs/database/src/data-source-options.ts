@@ -8,6 +8,7 @@ import {
   ImportChunk,
   ImportRun,
   Irritant,
+  IrritantFeedback,
   Source,
   User,
   Verbatim,
@@ -24,6 +25,7 @@ export const ENTITIES = [
   ImportChunk,
   ClassifierModel,
   Irritant,
+  IrritantFeedback,
 ];
 
 /** The one set of options behind the app's DataSource and the TypeORM CLI's. */

@@ -44,8 +44,9 @@ export class BullJobQueue extends JobQueue {
   async requeue<N extends JobName>(name: N, payload: JobPayload<N>): Promise<void> {
     const queue = this.queueOf(name);
     const previous = await queue.getJob(JOB_CATALOGUE[name].jobId(payload));
-    // A failed job keeps its id for a week; it must go before the same work can be added again.
-    if (previous && (await previous.isFailed())) await previous.remove();
+    // A finished job keeps its id (a failed one for a week, a completed one for an hour): it must go
+    // before the same work can be added again.
+    if (previous && ((await previous.isFailed()) || (await previous.isCompleted()))) await previous.remove();
     await queue.add(name, payload, bullJobOptions(name, payload));
   }
 

@@ -16,6 +16,8 @@ export enum JobName {
   ClusterVerbatims = 'verbatim.cluster',
   /** Re-enqueue work whose job was lost (a Redis restart, a crash between commit and enqueue). */
   SweepPipeline = 'pipeline.sweep',
+  /** Retrain the classifier (and refit the join threshold) when the triage team taught it something. */
+  RetrainModel = 'model.retrain',
 }
 
 export enum QueueName {
@@ -32,6 +34,7 @@ export interface JobPayloads {
   [JobName.AnalyzeVerbatims]: { verbatimIds: string[] };
   [JobName.ClusterVerbatims]: { verbatimIds: string[] };
   [JobName.SweepPipeline]: Record<string, never>;
+  [JobName.RetrainModel]: Record<string, never>;
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -109,10 +112,30 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
     jobId: () => 'sweep-pipeline',
     isValid: (payload): payload is Record<string, never> => isObject(payload),
   },
+  [JobName.RetrainModel]: {
+    queue: QueueName.Maintenance,
+    retry: RETRY_NEXT_RUN,
+    jobId: () => 'retrain-model',
+    isValid: (payload): payload is Record<string, never> => isObject(payload),
+  },
 };
 
 /** How often the pipeline sweeper looks for lost work. */
 export const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * The periodic jobs, set by every process that starts (API and workers alike): setting them is
+ * idempotent, and each fires once per period across the whole installation.
+ */
+export async function scheduleRecurringJobs(
+  jobs: { schedule(name: JobName, everyMs: number): Promise<void> },
+  config: { modelRetrainHours: number },
+): Promise<void> {
+  await jobs.schedule(JobName.SweepPipeline, SWEEP_EVERY_MS);
+  if (config.modelRetrainHours > 0) {
+    await jobs.schedule(JobName.RetrainModel, config.modelRetrainHours * 3_600_000);
+  }
+}
 
 /** Keeps a job's payload and its database round trip small enough to stay fast. */
 export const MAX_IDS_PER_JOB = 1_000;

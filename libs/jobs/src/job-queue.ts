@@ -17,7 +17,7 @@ export abstract class JobQueue {
   /** Runs a job every `everyMs`, once across all processes. */
   abstract schedule(name: JobName, everyMs: number): Promise<void>;
   abstract counts(): Promise<Record<QueueName, QueueCounts>>;
-  /** Adds a job again even if a failed copy with the same id is still kept (dead-letter retry). */
+  /** Adds a job again even if a finished copy with the same id is still kept (dead-letter retry, re-clustering). */
   abstract requeue<N extends JobName>(name: N, payload: JobPayload<N>): Promise<void>;
   /** Throws when the queue backend does not answer (health checks). */
   abstract ping(): Promise<void>;

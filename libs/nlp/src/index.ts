@@ -29,7 +29,13 @@ export {
   mergeCentroids,
   emptyCentroid,
   labelOf,
+  removeFromCentroid,
+  centroidSimilarity,
   JOIN_THRESHOLD,
   CENTROID_TERMS,
 } from './irritants/similarity';
+export { IrritantAssigner } from './irritants/assigner';
+export type { Placement } from './irritants/assigner';
+export { fitJoinThreshold, MIN_THRESHOLD_EVIDENCE } from './irritants/threshold';
+export type { ThresholdEvidence } from './irritants/threshold';
 export type { Centroid, TermVector } from './irritants/similarity';

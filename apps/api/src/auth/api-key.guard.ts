@@ -14,6 +14,11 @@ import { keyFromAuthorization } from './credentials';
 
 export type AuthenticatedRequest = Request & { principal?: Principal };
 
+/** Who acts, as audit records and triage decisions name them. */
+export function actorOf(request: AuthenticatedRequest): string {
+  return `apikey:${request.principal?.id ?? 'unknown'}`;
+}
+
 /** Global guard: deny by default; a route opens only to the roles it names. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {

@@ -5,7 +5,7 @@ import { IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DeadLetter, DeadLetterStatus } from '@app/database';
 import { DeadLetterService } from '@app/jobs';
 import { ADMINS, Roles } from '../auth/access.decorators';
-import type { AuthenticatedRequest } from '../auth/api-key.guard';
+import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
 
 class ListDeadLettersQuery {
   @ApiPropertyOptional({ enum: DeadLetterStatus })
@@ -42,6 +42,6 @@ export class DeadLettersController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Req() request: AuthenticatedRequest,
   ): Promise<DeadLetter> {
-    return this.deadLetters.retry(id, `apikey:${request.principal?.id ?? 'unknown'}`);
+    return this.deadLetters.retry(id, actorOf(request));
   }
 }

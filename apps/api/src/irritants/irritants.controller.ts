@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Body,
   Controller,
   Get,
@@ -13,10 +12,20 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
-import { AuditRepository, Irritant, IrritantRepository } from '@app/database';
-import { labelOf, mergeCentroids } from '@app/nlp';
-import type { AuthenticatedRequest } from '../auth/api-key.guard';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsUUID,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { IrritantTriageService } from '@app/analysis';
+import { Irritant, IrritantRepository } from '@app/database';
+import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
 import { READERS, Roles, TRIAGERS } from '../auth/access.decorators';
 
 class ListIrritantsQuery {
@@ -32,6 +41,18 @@ class ListIrritantsQuery {
   @Min(1)
   @Max(500)
   limit?: number;
+}
+
+class SplitIrritantBody {
+  @ApiProperty({
+    type: [String],
+    description: 'Verbatims of this irritant that make a new irritant of their own (at least one stays)',
+  })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(1_000)
+  @IsUUID('all', { each: true, message: 'verbatimIds must be verbatim ids' })
+  verbatimIds: string[];
 }
 
 class MergeIrritantBody {
@@ -80,7 +101,7 @@ const view = (irritant: Irritant): IrritantView => ({
 export class IrritantsController {
   constructor(
     private readonly irritants: IrritantRepository,
-    private readonly audit: AuditRepository,
+    private readonly triage: IrritantTriageService,
   ) {}
 
   @Get()
@@ -101,22 +122,23 @@ export class IrritantsController {
     @Body() body: MergeIrritantBody,
     @Req() request: AuthenticatedRequest,
   ): Promise<IrritantDetail> {
-    if (body.into === id) throw new BadRequestException('an irritant cannot be merged into itself');
-    const actor = `apikey:${request.principal?.id ?? 'unknown'}`;
-    const merged = await this.irritants.merge(id, body.into, actor, (into, source) => {
-      const centroid = mergeCentroids(into.centroid, source.centroid);
-      return { centroid, label: labelOf(centroid) || into.label };
-    });
-    if (!merged) throw new NotFoundException(`irritant ${id} or ${body.into} does not exist`);
-    await this.audit.record({
-      actor,
-      action: 'irritant.merge',
-      subjectType: 'irritant',
-      subjectId: body.into,
-      before: { merged: { id, label: merged.source.label, category: merged.source.category } },
-      after: { into: body.into },
-    });
+    await this.triage.merge(id, body.into, actorOf(request));
     return this.get(body.into);
+  }
+
+  @Post(':id/split')
+  @Roles(...TRIAGERS)
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      'Split verbatims off this irritant into a new one (audited); they stay there, and later verbatims like them join it',
+  })
+  async split(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: SplitIrritantBody,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<IrritantDetail> {
+    return this.get(await this.triage.split(id, body.verbatimIds, actorOf(request)));
   }
 
   @Get(':id')

@@ -1,4 +1,16 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -12,11 +24,12 @@ import type { Response } from 'express';
 import { Role } from '@app/database';
 import { VerbatimInput } from '@app/ingest';
 import { READERS, Roles, TRIAGERS } from '../auth/access.decorators';
-import type { AuthenticatedRequest } from '../auth/api-key.guard';
+import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
 import {
   CorrectCategoryBody,
   IngestResult,
   ListVerbatimsQuery,
+  MoveVerbatimBody,
   VerbatimPage,
   VerbatimView,
 } from './verbatims.dto';
@@ -74,12 +87,22 @@ export class VerbatimsController {
     @Body() body: CorrectCategoryBody,
     @Req() request: AuthenticatedRequest,
   ): Promise<VerbatimView> {
-    return this.verbatims.correctCategory(
-      id,
-      body.category,
-      `apikey:${request.principal?.id ?? 'unknown'}`,
-      roleOf(request),
-    );
+    return this.verbatims.correctCategory(id, body.category, actorOf(request), roleOf(request));
+  }
+
+  @Put(':id/irritant')
+  @Roles(...TRIAGERS)
+  @ApiOperation({
+    summary:
+      'Move a verbatim to another irritant (audited); it stays there, and the move teaches clustering and the classifier',
+  })
+  @ApiResponse({ status: 200, type: VerbatimView })
+  moveToIrritant(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: MoveVerbatimBody,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<VerbatimView> {
+    return this.verbatims.moveToIrritant(id, body.irritantId, actorOf(request), roleOf(request));
   }
 
   @Get(':id')

@@ -11,6 +11,7 @@ import {
   Max,
   MaxLength,
   Min,
+  IsUUID,
 } from 'class-validator';
 import { Channel } from '@app/database';
 import { SOURCE_NAME_PATTERN } from '@app/ingest';
@@ -118,6 +119,10 @@ export class VerbatimView {
   terminal: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Classifier version that chose the category' })
   modelVersion: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The irritant it belongs to, once clustered' })
+  irritantId: string | null;
+  @ApiProperty({ description: 'Put in its irritant by a person: clustering leaves it there' })
+  irritantPinned: boolean;
   @ApiPropertyOptional({
     description: 'As written, personal data included (triagers and admins, single verbatim only)',
   })
@@ -132,6 +137,15 @@ export class VerbatimPage {
     description: 'Pass as `cursor` for the next page; null on the last',
   })
   nextCursor: string | null;
+}
+
+export class MoveVerbatimBody {
+  @ApiProperty({
+    description:
+      'The irritant the verbatim belongs to; if of another category, the category is corrected too (trains the next model)',
+  })
+  @IsUUID('all', { message: 'irritantId must be an irritant id' })
+  irritantId: string;
 }
 
 export class CorrectCategoryBody {

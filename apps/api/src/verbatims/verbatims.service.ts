@@ -13,6 +13,7 @@ import {
   Verbatim,
   VerbatimRepository,
 } from '@app/database';
+import { IrritantTriageService } from '@app/analysis';
 import { IngestService, MAX_BATCH_SIZE, VerbatimInput, checkVerbatim } from '@app/ingest';
 import { Redactor } from '@app/nlp';
 import { IngestResult, ListVerbatimsQuery, VerbatimPage, VerbatimView } from './verbatims.dto';
@@ -40,6 +41,7 @@ export class VerbatimsService {
     private readonly verbatims: VerbatimRepository,
     private readonly sources: SourceRepository,
     private readonly audit: AuditRepository,
+    private readonly triage: IrritantTriageService,
   ) {}
 
   /** All or nothing: one bad item refuses the whole batch, with the reason of each bad item. */
@@ -136,6 +138,14 @@ export class VerbatimsService {
       before: { category: result.before },
       after: { category },
     });
+    // Its irritant is of the old category: it leaves it and is clustered among the new one's.
+    if (result.before !== category) await this.triage.recluster(id);
+    return this.get(id, role);
+  }
+
+  /** A person puts the verbatim in another irritant (audited; clustering leaves it there). */
+  async moveToIrritant(id: string, irritantId: string, actor: string, role: Role): Promise<VerbatimView> {
+    await this.triage.move(id, irritantId, actor);
     return this.get(id, role);
   }
 
@@ -161,6 +171,8 @@ export class VerbatimsService {
       intent: verbatim.intent,
       terminal: verbatim.terminal,
       modelVersion: verbatim.modelVersion,
+      irritantId: verbatim.irritantId,
+      irritantPinned: verbatim.irritantPinnedAt !== null,
       ...(mayReadRaw ? { rawText: verbatim.rawText } : {}),
     };
   }

@@ -17,6 +17,13 @@ export class ClassifierModel {
   @Column({ type: 'bytea' })
   artefact: Buffer;
 
+  /**
+   * The cosine at which a verbatim joins an irritant, fitted to the triage team's moves, splits
+   * and merges (null: the default).
+   */
+  @Column({ name: 'join_threshold', type: 'real', nullable: true })
+  joinThreshold: number | null;
+
   @Column({ name: 'trained_on', type: 'integer' })
   trainedOn: number;
 

@@ -7,4 +7,5 @@ export { ApiKey } from './api-key.entity';
 export { ImportRun, ImportChunk, ImportStatus } from './import-run.entity';
 export { ClassifierModel } from './classifier-model.entity';
 export { Irritant } from './irritant.entity';
+export { IrritantFeedback, FeedbackKind } from './irritant-feedback.entity';
 export type { RejectedRow } from './import-run.entity';

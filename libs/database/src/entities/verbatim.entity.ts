@@ -137,6 +137,16 @@ export class Verbatim {
   @JoinColumn({ name: 'irritant_id', foreignKeyConstraintName: 'fk_verbatim_irritant' })
   irritant?: Irritant | null;
 
+  /**
+   * Who put the verbatim in its irritant by hand (a move or a split): clustering never moves a
+   * pinned verbatim again.
+   */
+  @Column({ name: 'irritant_pinned_by', type: 'varchar', length: 80, nullable: true })
+  irritantPinnedBy: string | null;
+
+  @Column({ name: 'irritant_pinned_at', type: 'timestamptz', nullable: true })
+  irritantPinnedAt: Date | null;
+
   /** Who corrected the category (`apikey:<id>`, `user:<id>`): corrections train the next model. */
   @Column({ name: 'category_corrected_by', type: 'varchar', length: 80, nullable: true })
   categoryCorrectedBy: string | null;

@@ -2,6 +2,7 @@ import { Initial1795909980241 } from './1795909980241-Initial';
 import { VerbatimAnalysis1795914490482 } from './1795914490482-VerbatimAnalysis';
 import { CategoryCorrections1795915634933 } from './1795915634933-CategoryCorrections';
 import { Irritants1795915984299 } from './1795915984299-Irritants';
+import { TriageFeedback1795920673517 } from './1795920673517-TriageFeedback';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   VerbatimAnalysis1795914490482,
   CategoryCorrections1795915634933,
   Irritants1795915984299,
+  TriageFeedback1795920673517,
 ];

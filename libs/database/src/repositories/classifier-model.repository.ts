@@ -21,6 +21,14 @@ export class ClassifierModelRepository {
     return row?.version ?? null;
   }
 
+  /** When the newest model was trained (null: none yet). */
+  async latestTrainedAt(): Promise<Date | null> {
+    const row = await this.dataSource
+      .getRepository(ClassifierModel)
+      .findOne({ where: {}, select: { createdAt: true }, order: { createdAt: 'DESC' } });
+    return row?.createdAt ?? null;
+  }
+
   /**
    * Stores an artefact once per version: workers that trained the same model at once keep one row.
    * @returns whether this call stored it.
@@ -30,6 +38,7 @@ export class ClassifierModelRepository {
     taxonomy: string;
     artefact: Buffer;
     trainedOn: number;
+    joinThreshold: number | null;
   }): Promise<boolean> {
     const result = await this.dataSource
       .createQueryBuilder()

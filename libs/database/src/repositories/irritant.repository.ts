@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { Irritant, Verbatim, VerbatimStage } from '../entities';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Irritant, IrritantFeedback, Verbatim, VerbatimStage } from '../entities';
 
 export type IrritantCentroid = Irritant['centroid'];
 
@@ -17,13 +17,135 @@ export class IrritantRepository {
    * an irritant for the same new topic. The lock is the transaction's: released at commit.
    */
   inCategoryLock<T>(category: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.inCategoriesLock([category], work);
+  }
+
+  /**
+   * The same lock over several categories (a move across categories), taken in one order so that
+   * two opposite moves cannot deadlock.
+   */
+  inCategoriesLock<T>(categories: string[], work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('irritant:' || $1))`, [category]);
+      for (const category of [...new Set(categories)].sort()) {
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('irritant:' || $1))`, [category]);
+      }
       return work(tx);
     });
   }
 
-  /** Of the given verbatims, those still waiting for clustering, locked for this transaction. */
+  /** Irritants locked for a triage decision, in id order (two decisions cannot deadlock). */
+  lockIrritants(ids: string[], tx: EntityManager): Promise<Irritant[]> {
+    return tx
+      .getRepository(Irritant)
+      .createQueryBuilder('i')
+      .setLock('pessimistic_write')
+      .where('i.id IN (:...ids)', { ids })
+      .orderBy('i.id')
+      .getMany();
+  }
+
+  /** Verbatims locked for a triage decision, in id order. */
+  lockVerbatims(ids: string[], tx: EntityManager): Promise<Verbatim[]> {
+    return tx
+      .getRepository(Verbatim)
+      .createQueryBuilder('v')
+      .setLock('pessimistic_write')
+      .where('v.id IN (:...ids)', { ids })
+      .orderBy('v.id')
+      .getMany();
+  }
+
+  /**
+   * Puts verbatims in an irritant by a person's decision: pinned there (clustering never moves
+   * them again), and, when the irritant is of another category, re-categorised as a correction by
+   * that person, which trains the next classifier.
+   */
+  async placeByHand(
+    verbatimIds: string[],
+    irritant: { id: string; category: string },
+    actor: string,
+    tx: EntityManager,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE verbatim
+          SET irritant_id = $2, stage = $5, irritant_pinned_by = $4, irritant_pinned_at = now(),
+              needs_triage = CASE WHEN category IS DISTINCT FROM $3 THEN false ELSE needs_triage END,
+              category_corrected_by = CASE WHEN category IS DISTINCT FROM $3 THEN $4 ELSE category_corrected_by END,
+              category_corrected_at = CASE WHEN category IS DISTINCT FROM $3 THEN now() ELSE category_corrected_at END,
+              category = $3
+        WHERE id = ANY($1::uuid[])`,
+      [verbatimIds, irritant.id, irritant.category, actor, VerbatimStage.Clustered],
+    );
+  }
+
+  /**
+   * Takes a verbatim out of its irritant to be clustered again (its category was corrected): back
+   * to the analysed stage, unpinned.
+   */
+  async detach(verbatimId: string, tx: EntityManager): Promise<void> {
+    await tx.query(
+      `UPDATE verbatim SET irritant_id = NULL, stage = $2, irritant_pinned_by = NULL, irritant_pinned_at = NULL
+        WHERE id = $1`,
+      [verbatimId, VerbatimStage.Analyzed],
+    );
+  }
+
+  /** Moves every verbatim of one irritant to another (a merge), re-categorised like `placeByHand`. */
+  async moveAll(
+    fromId: string,
+    into: { id: string; category: string },
+    actor: string,
+    tx: EntityManager,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE verbatim
+          SET irritant_id = $2,
+              category_corrected_by = CASE WHEN category IS DISTINCT FROM $3 THEN $4 ELSE category_corrected_by END,
+              category_corrected_at = CASE WHEN category IS DISTINCT FROM $3 THEN now() ELSE category_corrected_at END,
+              category = $3
+        WHERE irritant_id = $1`,
+      [fromId, into.id, into.category, actor],
+    );
+  }
+
+  /** Deletes those of the irritants that have no verbatim left. @returns the ids deleted. */
+  async deleteEmpty(ids: string[], tx: EntityManager): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows: { id: string }[] = await tx.query(
+      `DELETE FROM irritant i WHERE i.id = ANY($1::uuid[])
+          AND NOT EXISTS (SELECT 1 FROM verbatim v WHERE v.irritant_id = i.id) RETURNING i.id`,
+      [ids],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async remove(id: string, tx: EntityManager): Promise<void> {
+    await tx.getRepository(Irritant).delete({ id });
+  }
+
+  async recordFeedback(rows: Omit<IrritantFeedback, 'id' | 'createdAt'>[], tx: EntityManager): Promise<void> {
+    if (rows.length > 0) await tx.getRepository(IrritantFeedback).insert(rows);
+  }
+
+  /** The most recent lessons from triage decisions, to fit the join threshold on. */
+  feedback(limit: number): Promise<Pick<IrritantFeedback, 'similarity' | 'shouldJoin'>[]> {
+    return this.dataSource
+      .getRepository(IrritantFeedback)
+      .find({ select: { similarity: true, shouldJoin: true }, order: { createdAt: 'DESC' }, take: limit });
+  }
+
+  /** When the team last taught clustering something (null: never). */
+  async lastFeedbackAt(): Promise<Date | null> {
+    const rows: { at: Date | null }[] = await this.dataSource.query(
+      'SELECT max(created_at) AS at FROM irritant_feedback',
+    );
+    return rows[0]?.at ?? null;
+  }
+
+  /**
+   * Of the given verbatims, those still waiting for clustering, locked for this transaction.
+   * Pinned ones are a person's decision: never clustered again.
+   */
   lockWaiting(ids: string[], category: string, tx: EntityManager): Promise<Verbatim[]> {
     return tx
       .getRepository(Verbatim)
@@ -32,6 +154,7 @@ export class IrritantRepository {
       .where('v.id IN (:...ids)', { ids })
       .andWhere('v.stage = :stage', { stage: VerbatimStage.Analyzed })
       .andWhere('v.category = :category', { category })
+      .andWhere('v.irritant_pinned_at IS NULL')
       .getMany();
   }
 
@@ -94,48 +217,6 @@ export class IrritantRepository {
     );
   }
 
-  /**
-   * Merges one irritant into another, as a triager decided: its verbatims move, the centroids add
-   * up (so that later clustering sends their topic to the merged irritant), and it is deleted.
-   * Verbatims that change category in the move count as category corrections by the actor: they
-   * train the next classifier, so that later verbatims of the topic land in the same category.
-   * Both rows are locked in id order, so that two opposite merges cannot deadlock.
-   * @returns the two irritants as they were, or null when one does not exist.
-   */
-  async merge(
-    sourceId: string,
-    intoId: string,
-    actor: string,
-    combine: (into: Irritant, source: Irritant) => { label: string; centroid: IrritantCentroid },
-  ): Promise<{ source: Irritant; into: Irritant } | null> {
-    return this.dataSource.transaction(async (tx) => {
-      const locked = await tx
-        .getRepository(Irritant)
-        .createQueryBuilder('i')
-        .setLock('pessimistic_write')
-        .where('i.id IN (:...ids)', { ids: [sourceId, intoId] })
-        .orderBy('i.id')
-        .getMany();
-      const source = locked.find((irritant) => irritant.id === sourceId);
-      const into = locked.find((irritant) => irritant.id === intoId);
-      if (!source || !into) return null;
-      const merged = combine(into, source);
-      await tx.query(
-        `UPDATE verbatim
-            SET irritant_id = $2,
-                category_corrected_by = CASE WHEN category IS DISTINCT FROM $3 THEN $4 ELSE category_corrected_by END,
-                category_corrected_at = CASE WHEN category IS DISTINCT FROM $3 THEN now() ELSE category_corrected_at END,
-                category = $3
-          WHERE irritant_id = $1`,
-        [sourceId, intoId, into.category, actor],
-      );
-      await this.updateCentroid(intoId, merged.label, merged.centroid, tx);
-      await tx.getRepository(Irritant).delete({ id: sourceId });
-      await this.recount([intoId], tx);
-      return { source, into };
-    });
-  }
-
   list(filter: { category?: string; limit: number }): Promise<Irritant[]> {
     const qb = this.dataSource
       .getRepository(Irritant)
@@ -154,6 +235,18 @@ export class IrritantRepository {
       .take(filter.limit);
     if (filter.category) qb.where('i.category = :category', { category: filter.category });
     return qb.getMany();
+  }
+
+  findByIds(ids: string[]): Promise<Irritant[]> {
+    return this.dataSource.getRepository(Irritant).find({ where: { id: In(ids) } });
+  }
+
+  /** Where verbatims stand, read without a lock: to know which locks a decision needs. */
+  peekVerbatims(ids: string[]): Promise<Pick<Verbatim, 'id' | 'stage' | 'category' | 'irritantId'>[]> {
+    return this.dataSource.getRepository(Verbatim).find({
+      select: { id: true, stage: true, category: true, irritantId: true },
+      where: { id: In(ids) },
+    });
   }
 
   findById(id: string): Promise<Irritant | null> {

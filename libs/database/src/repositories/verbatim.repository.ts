@@ -259,6 +259,14 @@ export class VerbatimRepository {
     });
   }
 
+  /** When a person last corrected a category (null: never). */
+  async lastCorrectionAt(): Promise<Date | null> {
+    const rows: { at: Date | null }[] = await this.dataSource.query(
+      'SELECT max(category_corrected_at) AS at FROM verbatim',
+    );
+    return rows[0]?.at ?? null;
+  }
+
   /** Corrected verbatims as training examples (redacted text: models never learn personal data). */
   async findCorrections(limit: number): Promise<{ text: string; label: string }[]> {
     const rows: { text: string; label: string }[] = await this.dataSource.query(

@@ -120,3 +120,36 @@ export function labelOf(centroid: Centroid, maxTerms = 4): string {
     .map(([term]) => centroid.surfaces[term] ?? term)
     .join(', ');
 }
+
+/**
+ * The centroid without one verbatim, as a triager moved it out. Centroids keep only their
+ * strongest terms, so this is the sum as stored minus the verbatim: weights that fall to nothing
+ * leave the centroid.
+ */
+export function removeFromCentroid(centroid: Centroid, vector: TermVector): Centroid {
+  const terms: Record<string, number> = { ...centroid.terms };
+  for (const [term, weight] of vector) {
+    if (terms[term] === undefined) continue;
+    const left = terms[term] - weight;
+    if (left > 1e-9) terms[term] = left;
+    else delete terms[term];
+  }
+  return {
+    terms,
+    surfaces: Object.fromEntries(Object.keys(terms).map((term) => [term, centroid.surfaces[term] ?? term])),
+    size: Math.max(0, centroid.size - 1),
+  };
+}
+
+/** Cosine between two centroids: how alike two irritants are. */
+export function centroidSimilarity(a: Centroid, b: Centroid): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  for (const [term, weight] of Object.entries(a.terms)) {
+    normA += weight * weight;
+    dot += weight * (b.terms[term] ?? 0);
+  }
+  for (const weight of Object.values(b.terms)) normB += weight * weight;
+  return normA === 0 || normB === 0 ? 0 : dot / Math.sqrt(normA * normB);
+}

@@ -1,0 +1,110 @@
+import { prepareText } from '../language/prepare';
+import { IrritantAssigner } from './assigner';
+import {
+  IdfTable,
+  addToCentroid,
+  emptyCentroid,
+  removeFromCentroid,
+  similarity,
+  termVector,
+} from './similarity';
+import { MIN_THRESHOLD_EVIDENCE, fitJoinThreshold } from './threshold';
+
+const background = IdfTable.fromDocuments(
+  ['bonjour merci', 'bonjour mon billet', 'le site est lent bonjour', 'mon train a du retard'].map(
+    (text) => prepareText(text, 'fr').stems,
+  ),
+);
+const read = (text: string) => {
+  const prepared = prepareText(text, 'fr');
+  return [termVector(prepared.stems, background), prepared.stems, prepared.surfaces] as const;
+};
+
+describe('IrritantAssigner', () => {
+  it('starts an irritant for a new topic and sends rewordings to it', () => {
+    const assigner = new IrritantAssigner([]);
+    const first = assigner.place(...read('Paiement refusé au 3-D Secure'));
+    const second = assigner.place(...read('mon paiement est encore refusé au 3-D Secure'));
+    const other = assigner.place(...read('fauteuil roulant introuvable en gare'));
+    expect(first).toMatchObject({ created: true });
+    expect(second).toMatchObject({ key: first.key, created: false });
+    expect(second.score).toBeGreaterThan(0.15);
+    expect(other.key).not.toBe(first.key);
+    expect(assigner.changes().map((change) => [change.key, change.centroid.size])).toEqual([
+      [first.key, 2],
+      [other.key, 1],
+    ]);
+  });
+
+  it('joins existing irritants by id and reports only those it changed', () => {
+    const [vector, stems, surfaces] = read('remboursement du billet annulé jamais reçu');
+    const refund = { id: 'refund-id', centroid: addToCentroid(emptyCentroid(), vector, stems, surfaces) };
+    const [v2, s2, f2] = read('fauteuil roulant');
+    const access = { id: 'access-id', centroid: addToCentroid(emptyCentroid(), v2, s2, f2) };
+    const assigner = new IrritantAssigner([refund, access]);
+    expect(assigner.place(...read('toujours pas de remboursement pour mon billet annulé')).key).toBe(
+      'refund-id',
+    );
+    expect(assigner.changes().map((change) => change.key)).toEqual(['refund-id']);
+  });
+
+  it('follows its threshold: a stricter one starts more irritants', () => {
+    const texts = [
+      'Paiement refusé au 3-D Secure',
+      'paiement refusé sur mobile',
+      'carte refusée au paiement',
+      'paiement impossible 3-D Secure',
+    ];
+    const count = (threshold: number) => {
+      const assigner = new IrritantAssigner([], threshold);
+      texts.forEach((text) => assigner.place(...read(text)));
+      return assigner.size;
+    };
+    expect(count(0.9)).toBe(texts.length);
+    expect(count(0.05)).toBeLessThan(count(0.9));
+  });
+});
+
+describe('removeFromCentroid', () => {
+  it('undoes addToCentroid', () => {
+    const a = read('Paiement refusé au 3-D Secure');
+    const b = read('fauteuil roulant en gare');
+    const withA = addToCentroid(emptyCentroid(), ...a);
+    const both = addToCentroid(withA, ...b);
+    const back = removeFromCentroid(both, b[0]);
+    expect(back.size).toBe(1);
+    expect(Object.keys(back.terms).sort()).toEqual(Object.keys(withA.terms).sort());
+    for (const [term, weight] of Object.entries(withA.terms)) expect(back.terms[term]).toBeCloseTo(weight, 9);
+    expect(similarity(b[0], back)).toBe(0);
+  });
+});
+
+describe('fitJoinThreshold', () => {
+  it('keeps the default while there are too few decisions', () => {
+    const few = Array.from({ length: MIN_THRESHOLD_EVIDENCE - 1 }, () => ({
+      similarity: 0.5,
+      shouldJoin: false,
+    }));
+    expect(fitJoinThreshold(few, 0.15)).toEqual({ threshold: 0.15, agreement: null, decisions: few.length });
+  });
+
+  it('moves the threshold to where the team draws the line', () => {
+    // The team splits apart verbatims up to 0.3 alike and keeps together those above 0.35.
+    const evidence = [
+      ...Array.from({ length: 20 }, (_, i) => ({ similarity: 0.1 + i * 0.01, shouldJoin: false })),
+      ...Array.from({ length: 20 }, (_, i) => ({ similarity: 0.36 + i * 0.01, shouldJoin: true })),
+    ];
+    const fitted = fitJoinThreshold(evidence, 0.15);
+    expect(fitted.threshold).toBeGreaterThan(0.29);
+    expect(fitted.threshold).toBeLessThanOrEqual(0.36);
+    expect(fitted.agreement).toBe(1);
+  });
+
+  it('prefers the cut nearest the default when several agree as well', () => {
+    const evidence = [
+      ...Array.from({ length: 10 }, () => ({ similarity: 0.05, shouldJoin: false })),
+      ...Array.from({ length: 10 }, () => ({ similarity: 0.5, shouldJoin: true })),
+    ];
+    expect(fitJoinThreshold(evidence, 0.15).threshold).toBe(0.15);
+  });
+});
