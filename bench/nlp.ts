@@ -1,14 +1,24 @@
 /**
  * Analysis benchmark: `npm run bench:nlp [-- --n 100000]`. Runs the whole per-verbatim analysis
- * (redaction, language, preparation, category, sentiment, intent, terminal) over N synthetic
- * French and English verbatims on one core, with the default classifier trained from the shipped
- * training set, and prints as its last line:
- *   docs=N seconds=S docs_per_s=R peak_rss_mb=M train_s=T
- * Irritant assignment joins the measure when the cluster stage exists.
+ * (redaction, language, preparation, category, sentiment, intent, terminal, and the irritant
+ * assignment of the cluster stage, in memory) over N synthetic French and English verbatims on one
+ * core, with the default classifier trained from the shipped training set, and prints as its last
+ * line:
+ *   docs=N seconds=S docs_per_s=R peak_rss_mb=M train_s=T irritants=I
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LabelledText, LinearTextClassifier, Redactor, analyzeVerbatim } from '@app/nlp';
+import {
+  IdfTable,
+  IrritantAssigner,
+  LabelledText,
+  LinearTextClassifier,
+  Redactor,
+  analyzeVerbatim,
+  detectLanguage,
+  prepareText,
+  termVector,
+} from '@app/nlp';
 
 const args = process.argv.slice(2);
 const index = args.indexOf('--n');
@@ -24,6 +34,11 @@ const started = process.hrtime.bigint();
 const classifier = LinearTextClassifier.train(examples);
 const trainSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 const redactor = new Redactor();
+// The cluster stage's background: how distinctive each stem is in the shipped training set.
+const idf = IdfTable.fromDocuments(
+  examples.map(({ text }) => prepareText(text, detectLanguage(text).lang).stems),
+);
+const assigners = new Map<string, IrritantAssigner>();
 const DEVICES = [
   {},
   { device: 'android', appVersion: '12.4.1' },
@@ -49,10 +64,14 @@ for (let i = 0; i < N; i++) {
   const text = redactor.redact(texts[i % texts.length]);
   const analysis = analyzeVerbatim({ text, metadata: DEVICES[i % DEVICES.length] }, classifier);
   checksum += analysis.categoryConfidence;
+  let assigner = assigners.get(analysis.category);
+  if (!assigner) assigners.set(analysis.category, (assigner = new IrritantAssigner([])));
+  assigner.place(termVector(analysis.stems, idf), analysis.stems, analysis.surfaces);
 }
 const seconds = Number(process.hrtime.bigint() - begin) / 1e9;
 const peak = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
+const irritants = [...assigners.values()].reduce((sum, assigner) => sum + assigner.size, 0);
 if (!Number.isFinite(checksum)) throw new Error('analysis produced no confidence');
 process.stdout.write(
-  `docs=${N} seconds=${seconds.toFixed(1)} docs_per_s=${Math.round(N / seconds)} peak_rss_mb=${Math.round(peak)} train_s=${trainSeconds.toFixed(2)}\n`,
+  `docs=${N} seconds=${seconds.toFixed(1)} docs_per_s=${Math.round(N / seconds)} peak_rss_mb=${Math.round(peak)} train_s=${trainSeconds.toFixed(2)} irritants=${irritants}\n`,
 );

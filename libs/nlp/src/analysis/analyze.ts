@@ -25,6 +25,8 @@ export interface VerbatimAnalysis {
   terminal: Terminal;
   /** Stems without stop words: what irritant clustering compares. */
   stems: string[];
+  /** The word each stem came from: irritant labels are made of these. */
+  surfaces: string[];
 }
 
 /** Below this confidence a category is a guess a person should confirm. */
@@ -51,5 +53,6 @@ export function analyzeVerbatim(
     intent: detectIntent(verbatim.text, sentiment),
     terminal: detectTerminal(verbatim.text, verbatim.metadata ?? {}),
     stems: prepared.stems,
+    surfaces: prepared.surfaces,
   };
 }
