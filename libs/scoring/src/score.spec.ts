@@ -1,0 +1,165 @@
+import { DEFAULT_PROFILE, ScoringProfileError, parseScoringProfile } from './profile';
+import { IrritantWeek, scoreIrritant } from './score';
+import { freezeTime, isIsoWeek, isoWeekOf, previousWeek, weekBounds } from './iso-week';
+
+const week = (overrides: Partial<IrritantWeek> = {}): IrritantWeek => ({
+  category: 'payment',
+  verbatims: 500,
+  customers: 412,
+  previousCustomers: 257,
+  previousWeek: '2026-W47',
+  channels: ['email', 'chat', 'twitter'],
+  terminals: [],
+  sentiments: [-0.8, -0.6, 0.1, -0.4],
+  texts: ['Paiement refusé au 3-D Secure', 'payment declined again'],
+  detractors: 0,
+  monitors: [],
+  kpis: [],
+  ...overrides,
+});
+
+describe('scoreIrritant', () => {
+  it('explains the client axis in words: customers, channels and growth vs the previous week', () => {
+    const score = scoreIrritant(week(), DEFAULT_PROFILE);
+    expect(score.axes.client.reasons[0]).toBe('412 customers in 3 channels, +60% vs 2026-W47');
+    expect(score.axes.client.reasons[1]).toBe('75% of the verbatims negative (intensity 0.45)');
+    expect(score.axes.client.score).toBeGreaterThan(60);
+    expect(score.axes.client.score).toBeLessThanOrEqual(100);
+  });
+
+  it('scores more customers and faster growth higher', () => {
+    const few = scoreIrritant(week({ customers: 10, previousCustomers: 10 }), DEFAULT_PROFILE).axes.client
+      .score;
+    const many = scoreIrritant(week({ customers: 400, previousCustomers: 10 }), DEFAULT_PROFILE).axes.client
+      .score;
+    expect(many).toBeGreaterThan(few);
+    const fresh = scoreIrritant(week({ previousCustomers: 0 }), DEFAULT_PROFILE);
+    expect(fresh.axes.client.reasons[0]).toBe('412 customers in 3 channels, new vs 2026-W47');
+  });
+
+  it('names the blocked journey stage, a broken promise and the revenue at risk', () => {
+    const score = scoreIrritant(
+      week({ customers: 100, texts: ['On m’avait promis un remboursement, toujours pas reçu', 'refusé'] }),
+      DEFAULT_PROFILE,
+    );
+    expect(score.axes.business.reasons).toEqual([
+      'blocks payment',
+      '1 verbatim about a promise broken',
+      '€8,500 at risk (100 customers × €85 basket)',
+    ]);
+  });
+
+  it('finds legal words in French and English, accents or not', () => {
+    const score = scoreIrritant(
+      week({
+        category: 'refund_exchange',
+        texts: [
+          'Je vais saisir mon avocat et la DGCCRF',
+          'You are breaking GDPR with my personal data',
+          'le RGPD vous oblige',
+          'nothing legal here',
+        ],
+      }),
+      DEFAULT_PROFILE,
+    );
+    expect(score.axes.legal.reasons).toEqual([
+      '2 verbatims mention GDPR / RGPD',
+      '1 verbatim mentions a lawyer or a court',
+      '1 verbatim mentions consumer and refund rights',
+    ]);
+    expect(score.axes.legal.score).toBe(100);
+    expect(
+      scoreIrritant(week({ category: 'accessibility', texts: ['rien'] }), DEFAULT_PROFILE).axes.legal,
+    ).toEqual({
+      score: 40,
+      reasons: ['category accessibility'],
+    });
+  });
+
+  it('counts failing monitors, KPIs off target, terminals and blocking verbatims on the technical axis', () => {
+    const score = scoreIrritant(
+      week({
+        monitors: [
+          { name: 'Paris-Lille booking', failing: true, slow: false },
+          { name: 'Home page', failing: false, slow: true },
+        ],
+        kpis: [{ name: 'Error rate', offTarget: true }],
+        terminals: ['ios_app', 'android_app'],
+        texts: ['impossible de payer', 'ça plante', 'merci'],
+      }),
+      DEFAULT_PROFILE,
+    );
+    expect(score.axes.technical.reasons).toEqual([
+      'monitor "Paris-Lille booking" failing',
+      'monitor "Home page" slow',
+      'KPI "Error rate" off target',
+      '2 terminals: android app, ios app',
+      '67% of the verbatims say the customer is blocked',
+    ]);
+    expect(score.axes.technical.score).toBe(100);
+    expect(scoreIrritant(week({ texts: ['merci'] }), DEFAULT_PROFILE).axes.technical).toEqual({
+      score: 0,
+      reasons: ['non-blocking'],
+    });
+  });
+
+  it('weighs the axes into a total, and gives the same scores for the same week', () => {
+    const score = scoreIrritant(week(), DEFAULT_PROFILE);
+    const { weights } = DEFAULT_PROFILE;
+    const expected =
+      (score.axes.client.score * weights.client +
+        score.axes.business.score * weights.business +
+        score.axes.legal.score * weights.legal +
+        score.axes.technical.score * weights.technical) /
+      (weights.client + weights.business + weights.legal + weights.technical);
+    expect(score.total).toBeCloseTo(expected, 0);
+    expect(scoreIrritant(week(), DEFAULT_PROFILE)).toEqual(score);
+  });
+});
+
+describe('parseScoringProfile', () => {
+  it('names every problem of a bad profile', () => {
+    const bad = JSON.parse(JSON.stringify(DEFAULT_PROFILE)) as {
+      weights: { client: number };
+      legal: { keywords: { pattern: string }[] };
+      business: { journeyStages: Record<string, unknown> };
+    };
+    bad.weights.client = 3;
+    bad.legal.keywords[0].pattern = '(unclosed';
+    bad.business.journeyStages.payment = { stage: 'payment', points: 400 };
+    expect(() => parseScoringProfile(bad)).toThrow(ScoringProfileError);
+    try {
+      parseScoringProfile(bad);
+    } catch (error) {
+      expect((error as Error).message).toContain('weights.client');
+      expect((error as Error).message).toContain('rule "GDPR / RGPD"');
+      expect((error as Error).message).toContain('business.journeyStages.payment');
+    }
+    expect(() => parseScoringProfile('nope')).toThrow('a profile is a JSON object');
+  });
+});
+
+describe('ISO weeks in a time zone', () => {
+  it('starts weeks on Monday 00:00 Paris time', () => {
+    // Sunday 23:30 UTC in winter is Monday 00:30 in Paris: already the next week.
+    expect(isoWeekOf(new Date('2026-11-29T23:30:00Z'), 'Europe/Paris')).toBe('2026-W49');
+    expect(isoWeekOf(new Date('2026-11-29T23:30:00Z'), 'UTC')).toBe('2026-W48');
+    expect(weekBounds('2026-W48', 'Europe/Paris')).toEqual({
+      start: new Date('2026-11-22T23:00:00Z'),
+      end: new Date('2026-11-29T23:00:00Z'),
+    });
+  });
+
+  it('knows years of 53 weeks and the week before the first', () => {
+    expect(isIsoWeek('2026-W53')).toBe(true);
+    expect(isIsoWeek('2027-W53')).toBe(false);
+    expect(isIsoWeek('2026-W00')).toBe(false);
+    expect(isIsoWeek('2026-48')).toBe(false);
+    expect(previousWeek('2027-W01', 'Europe/Paris')).toBe('2026-W53');
+  });
+
+  it('freezes a week on the Monday after, at the configured local time, summer or winter', () => {
+    expect(freezeTime('2026-W48', 'Europe/Paris', '08:00')).toEqual(new Date('2026-11-30T07:00:00Z'));
+    expect(freezeTime('2026-W26', 'Europe/Paris', '08:00')).toEqual(new Date('2026-06-29T06:00:00Z'));
+  });
+});
