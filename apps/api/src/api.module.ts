@@ -5,9 +5,11 @@ import { AuthModule } from '@app/auth';
 import { AppConfig, ConfigModule, loggerOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { AnalysisModule } from '@app/analysis';
+import { BoardModule } from '@app/board';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { BoardsController } from './boards/boards.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { FirstStart } from './embedded/first-start';
 import { HealthController } from './health/health.controller';
@@ -48,12 +50,14 @@ export class ApiModule {
         AuthModule,
         IngestModule,
         AnalysisModule,
+        BoardModule,
       ],
       controllers: [
         HomeController,
         HealthController,
         VerbatimsController,
         IrritantsController,
+        BoardsController,
         DeadLettersController,
       ],
       providers: [

@@ -5,6 +5,7 @@ import { AuthModule } from '@app/auth';
 import { AppConfig, ConfigModule, loggerOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { AnalysisModule } from '@app/analysis';
+import { BoardModule } from '@app/board';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
 
@@ -24,6 +25,7 @@ export class CliModule {
         AuthModule,
         IngestModule,
         AnalysisModule,
+        BoardModule,
       ],
     };
   }

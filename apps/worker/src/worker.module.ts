@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, ConfigModule, loggerOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { AnalysisModule } from '@app/analysis';
+import { BoardModule } from '@app/board';
 import { IngestModule } from '@app/ingest';
 import { ALL_QUEUE_NAMES, JobsModule } from '@app/jobs';
 import { processorFor } from './queue-processor';
@@ -20,6 +21,7 @@ export class WorkerModule {
         JobsModule.forRoot(config),
         IngestModule,
         AnalysisModule,
+        BoardModule,
       ],
       providers: ALL_QUEUE_NAMES.map((queue) => processorFor(queue, config)),
     };

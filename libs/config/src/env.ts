@@ -5,6 +5,7 @@
  * the process with one line that names it and says what it expects (see `ConfigError`).
  */
 import { isAbsolute, resolve } from 'node:path';
+import { IANAZone } from 'luxon';
 
 export type RunMode = 'embedded' | 'server';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -36,6 +37,14 @@ export interface AppConfig {
   readonly modelRefreshSeconds: number;
   /** How often the classifier is retrained from the triage team's decisions (hours; 0: never). */
   readonly modelRetrainHours: number;
+  /** The company's time zone: ISO weeks, the Monday freeze and the digest follow it. */
+  readonly timeZone: string;
+  /** Local time on Monday at which the previous week's board freezes ("08:00"). */
+  readonly boardFreezeAt: string;
+  /** How often the live board of the current week is recomputed (minutes). */
+  readonly boardRefreshMinutes: number;
+  /** A scoring profile file (JSON) in place of the default one; validated at boot. */
+  readonly scoringProfilePath: string | null;
   readonly mode: RunMode;
 }
 
@@ -74,6 +83,19 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   if (!(allowed as readonly string[]).includes(raw))
     throw new ConfigError(name, `one of ${allowed.join('|')}`, raw);
   return raw as T;
+}
+
+function timeZone(env: Env, name: string, fallback: string): string {
+  const value = read(env, name) ?? fallback;
+  if (!IANAZone.isValidZone(value))
+    throw new ConfigError(name, 'an IANA time zone such as Europe/Paris', value);
+  return value;
+}
+
+function clockTime(env: Env, name: string, fallback: string): string {
+  const value = read(env, name) ?? fallback;
+  if (!/^(?:[01]\d|2[0-3]):[0-5]\d$/.test(value)) throw new ConfigError(name, 'a local time HH:MM', value);
+  return value;
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {
@@ -148,6 +170,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sweepAfterSeconds: integer(env, 'SWEEP_AFTER_SECONDS', 120, 5, 86_400),
     modelRefreshSeconds: integer(env, 'MODEL_REFRESH_SECONDS', 60, 1, 86_400),
     modelRetrainHours: integer(env, 'MODEL_RETRAIN_HOURS', 24, 0, 24 * 31),
+    timeZone: timeZone(env, 'TIME_ZONE', 'Europe/Paris'),
+    boardFreezeAt: clockTime(env, 'BOARD_FREEZE_AT', '08:00'),
+    boardRefreshMinutes: integer(env, 'BOARD_REFRESH_MINUTES', 10, 1, 1_440),
+    scoringProfilePath: read(env, 'SCORING_PROFILE') ?? null,
     mode: databaseUrl !== null && redisUrl !== null ? 'server' : 'embedded',
   };
   return Object.freeze(config);

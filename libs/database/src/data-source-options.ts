@@ -9,6 +9,9 @@ import {
   ImportRun,
   Irritant,
   IrritantFeedback,
+  Board,
+  BoardItem,
+  AxisOverride,
   Source,
   User,
   Verbatim,
@@ -26,6 +29,9 @@ export const ENTITIES = [
   ClassifierModel,
   Irritant,
   IrritantFeedback,
+  Board,
+  BoardItem,
+  AxisOverride,
 ];
 
 /** The one set of options behind the app's DataSource and the TypeORM CLI's. */

@@ -19,6 +19,7 @@ import { ClassifierModelRepository } from './repositories/classifier-model.repos
 import { DeadLetterRepository } from './repositories/dead-letter.repository';
 import { ImportRepository } from './repositories/import.repository';
 import { IrritantRepository } from './repositories/irritant.repository';
+import { BoardRepository } from './repositories/board.repository';
 import { SourceRepository } from './repositories/source.repository';
 import { VerbatimRepository } from './repositories/verbatim.repository';
 
@@ -53,6 +54,7 @@ const REPOSITORIES = [
   ApiKeyRepository,
   ImportRepository,
   IrritantRepository,
+  BoardRepository,
 ];
 
 @Global()

@@ -22,6 +22,8 @@ export { ImportRepository } from './repositories/import.repository';
 export { ClassifierModelRepository } from './repositories/classifier-model.repository';
 export { IrritantRepository } from './repositories/irritant.repository';
 export type { IrritantCentroid } from './repositories/irritant.repository';
+export { BoardRepository } from './repositories/board.repository';
+export type { IrritantWeekRow, NewBoardItem } from './repositories/board.repository';
 export type { ImportSummary, ImportRow } from './repositories/import.repository';
 export { Transactions } from './transactions';
 export type { Tx } from './transactions';

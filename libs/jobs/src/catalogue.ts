@@ -18,6 +18,10 @@ export enum JobName {
   SweepPipeline = 'pipeline.sweep',
   /** Retrain the classifier (and refit the join threshold) when the triage team taught it something. */
   RetrainModel = 'model.retrain',
+  /** Recompute the live board of the current week. */
+  RefreshBoard = 'board.refresh',
+  /** Freeze every board whose freeze time has come (the Monday after its week), once per week. */
+  FreezeBoards = 'board.freeze',
 }
 
 export enum QueueName {
@@ -35,6 +39,8 @@ export interface JobPayloads {
   [JobName.ClusterVerbatims]: { verbatimIds: string[] };
   [JobName.SweepPipeline]: Record<string, never>;
   [JobName.RetrainModel]: Record<string, never>;
+  [JobName.RefreshBoard]: Record<string, never>;
+  [JobName.FreezeBoards]: Record<string, never>;
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -118,7 +124,22 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
     jobId: () => 'retrain-model',
     isValid: (payload): payload is Record<string, never> => isObject(payload),
   },
+  [JobName.RefreshBoard]: {
+    queue: QueueName.Maintenance,
+    retry: RETRY_NEXT_RUN,
+    jobId: () => 'board-refresh',
+    isValid: (payload): payload is Record<string, never> => isObject(payload),
+  },
+  [JobName.FreezeBoards]: {
+    queue: QueueName.Maintenance,
+    retry: RETRY_NEXT_RUN,
+    jobId: () => 'board-freeze',
+    isValid: (payload): payload is Record<string, never> => isObject(payload),
+  },
 };
+
+/** How often the board freezer checks whether a week's freeze time has come. */
+export const FREEZE_CHECK_EVERY_MS = 60_000;
 
 /** How often the pipeline sweeper looks for lost work. */
 export const SWEEP_EVERY_MS = 60_000;
@@ -129,9 +150,12 @@ export const SWEEP_EVERY_MS = 60_000;
  */
 export async function scheduleRecurringJobs(
   jobs: { schedule(name: JobName, everyMs: number): Promise<void> },
-  config: { modelRetrainHours: number },
+  config: { modelRetrainHours: number; boardRefreshMinutes: number },
 ): Promise<void> {
   await jobs.schedule(JobName.SweepPipeline, SWEEP_EVERY_MS);
+  await jobs.schedule(JobName.RefreshBoard, config.boardRefreshMinutes * 60_000);
+  // Checked often, acted on once: the freeze itself is keyed by ISO week.
+  await jobs.schedule(JobName.FreezeBoards, FREEZE_CHECK_EVERY_MS);
   if (config.modelRetrainHours > 0) {
     await jobs.schedule(JobName.RetrainModel, config.modelRetrainHours * 3_600_000);
   }

@@ -5,7 +5,7 @@ export type IsoWeek = string;
 
 const ISO_WEEK = /^(\d{4})-W(\d{2})$/;
 
-export function isIsoWeek(value: string): value is IsoWeek {
+export function isIsoWeek(value: string): boolean {
   const match = ISO_WEEK.exec(value);
   if (!match) return false;
   const week = Number(match[2]);

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   Controller,
   Get,
@@ -7,6 +8,7 @@ import {
   Param,
   ParseUUIDPipe,
   Post,
+  Put,
   Query,
   Req,
 } from '@nestjs/common';
@@ -19,12 +21,18 @@ import {
   IsInt,
   IsOptional,
   IsUUID,
+  IsNumber,
+  IsString,
+  Length,
   Matches,
   Max,
   Min,
+  ValidateIf,
 } from 'class-validator';
 import { IrritantTriageService } from '@app/analysis';
-import { Irritant, IrritantRepository } from '@app/database';
+import { BoardService } from '@app/board';
+import { BoardRepository, Irritant, IrritantRepository } from '@app/database';
+import { AXES, Axis } from '@app/scoring';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
 import { READERS, Roles, TRIAGERS } from '../auth/access.decorators';
 
@@ -53,6 +61,34 @@ class SplitIrritantBody {
   @ArrayMaxSize(1_000)
   @IsUUID('all', { each: true, message: 'verbatimIds must be verbatim ids' })
   verbatimIds: string[];
+}
+
+class OverrideAxisBody {
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    minimum: 0,
+    maximum: 100,
+    description: 'null lifts the override',
+  })
+  @ValidateIf((body: OverrideAxisBody) => body.score !== null)
+  @IsNumber({}, { message: 'score must be a number 0-100, or null to lift the override' })
+  @Min(0)
+  @Max(100)
+  score: number | null;
+
+  @ApiProperty({ description: 'Why: shown on the board next to the score' })
+  @IsString()
+  @Length(3, 500)
+  reason: string;
+}
+
+class OverrideView {
+  @ApiProperty({ enum: AXES }) axis: string;
+  @ApiProperty({ nullable: true, type: Number }) score: number | null;
+  @ApiProperty() reason: string;
+  @ApiProperty() by: string;
+  @ApiProperty() at: string;
 }
 
 class MergeIrritantBody {
@@ -102,6 +138,8 @@ export class IrritantsController {
   constructor(
     private readonly irritants: IrritantRepository,
     private readonly triage: IrritantTriageService,
+    private readonly boards: BoardService,
+    private readonly boardRows: BoardRepository,
   ) {}
 
   @Get()
@@ -139,6 +177,38 @@ export class IrritantsController {
     @Req() request: AuthenticatedRequest,
   ): Promise<IrritantDetail> {
     return this.get(await this.triage.split(id, body.verbatimIds, actorOf(request)));
+  }
+
+  @Put(':id/axes/:axis')
+  @Roles(...TRIAGERS)
+  @ApiOperation({
+    summary:
+      'Override one axis score of an irritant with a reason (audited); live boards use it from now on, frozen ones keep theirs',
+  })
+  async overrideAxis(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('axis') axis: string,
+    @Body() body: OverrideAxisBody,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<OverrideView[]> {
+    if (!(AXES as readonly string[]).includes(axis)) {
+      throw new BadRequestException(`axis must be one of ${AXES.join(', ')}`);
+    }
+    await this.boards.overrideAxis(id, axis as Axis, body.score, body.reason, actorOf(request));
+    return this.overrides(id);
+  }
+
+  @Get(':id/overrides')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'Every axis override of an irritant, oldest first (who, when, score, reason)' })
+  async overrides(@Param('id', new ParseUUIDPipe()) id: string): Promise<OverrideView[]> {
+    return (await this.boardRows.overrideHistory(id)).map((row) => ({
+      axis: row.axis,
+      score: row.score,
+      reason: row.reason,
+      by: row.actor,
+      at: row.createdAt.toISOString(),
+    }));
   }
 
   @Get(':id')

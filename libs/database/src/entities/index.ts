@@ -9,3 +9,5 @@ export { ClassifierModel } from './classifier-model.entity';
 export { Irritant } from './irritant.entity';
 export { IrritantFeedback, FeedbackKind } from './irritant-feedback.entity';
 export type { RejectedRow } from './import-run.entity';
+export { Board, BoardItem, BoardStatus, AxisOverride } from './board.entity';
+export type { AxisView, QuoteView } from './board.entity';

@@ -3,6 +3,7 @@ import { VerbatimAnalysis1795914490482 } from './1795914490482-VerbatimAnalysis'
 import { CategoryCorrections1795915634933 } from './1795915634933-CategoryCorrections';
 import { Irritants1795915984299 } from './1795915984299-Irritants';
 import { TriageFeedback1795920673517 } from './1795920673517-TriageFeedback';
+import { WeeklyBoard1795921325999 } from './1795921325999-WeeklyBoard';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CategoryCorrections1795915634933,
   Irritants1795915984299,
   TriageFeedback1795920673517,
+  WeeklyBoard1795921325999,
 ];

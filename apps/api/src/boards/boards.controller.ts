@@ -1,0 +1,152 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { BoardService, BoardWithItems } from '@app/board';
+import { AXES, Axis } from '@app/scoring';
+import { READERS, Roles } from '../auth/access.decorators';
+
+class BoardQuery {
+  @ApiPropertyOptional({ description: 'Category key' })
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'category must be a category key' })
+  category?: string;
+
+  @ApiPropertyOptional({
+    enum: AXES,
+    description: 'With `above`: only items whose score on this axis is at least `above`',
+  })
+  @IsOptional()
+  @IsIn(AXES, { message: `axis must be one of ${AXES.join(', ')}` })
+  axis?: Axis;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100 })
+  @ValidateIf((query: BoardQuery) => query.above !== undefined || query.axis !== undefined)
+  @Type(() => Number)
+  @IsNumber({}, { message: 'above must be a number 0-100 (and goes with axis)' })
+  @Min(0)
+  @Max(100)
+  above?: number;
+
+  @ApiPropertyOptional({ description: 'Only items with verbatims from this channel' })
+  @IsOptional()
+  @Matches(/^[a-z_]{1,16}$/, { message: 'channel must be a channel name' })
+  channel?: string;
+
+  @ApiPropertyOptional({ enum: ['desktop_web', 'mobile_web', 'ios_app', 'android_app'] })
+  @IsOptional()
+  @IsIn(['desktop_web', 'mobile_web', 'ios_app', 'android_app'], {
+    message: 'terminal must be a terminal name',
+  })
+  terminal?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+class AxisOverrideView {
+  @ApiProperty() score: number;
+  @ApiProperty({ description: 'What the rules gave' }) computed: number;
+  @ApiProperty() reason: string;
+  @ApiProperty() by: string;
+  @ApiProperty() at: string;
+}
+
+class AxisScoreView {
+  @ApiProperty({ minimum: 0, maximum: 100 }) score: number;
+  @ApiProperty({ type: [String], description: 'What produced the score, in words' }) reasons: string[];
+  @ApiPropertyOptional({
+    type: AxisOverrideView,
+    description: 'A person’s score in place of the computed one',
+  })
+  override?: AxisOverrideView;
+}
+
+class AxesView {
+  @ApiProperty() client: AxisScoreView;
+  @ApiProperty() business: AxisScoreView;
+  @ApiProperty() legal: AxisScoreView;
+  @ApiProperty() technical: AxisScoreView;
+}
+
+class QuoteView {
+  @ApiProperty() verbatimId: string;
+  @ApiProperty() channel: string;
+  @ApiProperty() receivedAt: string;
+  @ApiProperty({ description: 'Redacted text' }) text: string;
+}
+
+class BoardItemView {
+  @ApiProperty() rank: number;
+  @ApiProperty() irritantId: string;
+  @ApiProperty() category: string;
+  @ApiProperty() label: string;
+  @ApiProperty({ description: 'Weighted total of the four axes, 0-100' }) total: number;
+  @ApiProperty() axes: AxesView;
+  @ApiProperty({ enum: ['new', 'up', 'down', 'unchanged'] }) movement: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'Places gained (+) or lost (-) since last week' })
+  rankChange: number | null;
+  @ApiProperty() verbatimCount: number;
+  @ApiProperty() distinctCustomers: number;
+  @ApiProperty({ type: [String] }) channels: string[];
+  @ApiProperty({ type: [String] }) terminals: string[];
+  @ApiProperty({ type: [QuoteView] }) quotes: QuoteView[];
+}
+
+class BoardView {
+  @ApiProperty({ example: '2026-W48' }) isoWeek: string;
+  @ApiProperty({ enum: ['live', 'frozen'] }) status: string;
+  @ApiProperty() computedAt: string;
+  @ApiProperty({ nullable: true, type: String }) frozenAt: string | null;
+  @ApiProperty({ description: 'Scoring profile' }) profile: string;
+  @ApiProperty({ type: [BoardItemView] }) items: BoardItemView[];
+}
+
+const view = ({ board, items }: BoardWithItems): BoardView => ({
+  isoWeek: board.isoWeek,
+  status: board.status,
+  computedAt: board.computedAt.toISOString(),
+  frozenAt: board.frozenAt?.toISOString() ?? null,
+  profile: board.profile,
+  items: items.map((item) => ({
+    rank: item.rank,
+    irritantId: item.irritantId,
+    category: item.category,
+    label: item.label,
+    total: item.total,
+    axes: item.axes,
+    movement: item.movement,
+    rankChange: item.rankChange,
+    verbatimCount: item.verbatimCount,
+    distinctCustomers: item.distinctCustomers,
+    channels: item.channels,
+    terminals: item.terminals,
+    quotes: item.quotes,
+  })),
+});
+
+@ApiTags('boards')
+@ApiBearerAuth()
+@Controller('api/v1/boards')
+export class BoardsController {
+  constructor(private readonly boards: BoardService) {}
+
+  @Get('current')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'The live board of the current ISO week, ranked' })
+  async current(@Query() query: BoardQuery): Promise<BoardView> {
+    return view(await this.boards.get(this.boards.currentWeek(), { ...query, limit: query.limit ?? 50 }));
+  }
+
+  @Get(':isoWeek')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'The board of an ISO week (e.g. 2026-W48): frozen once its Monday has come' })
+  async week(@Param('isoWeek') isoWeek: string, @Query() query: BoardQuery): Promise<BoardView> {
+    return view(await this.boards.get(isoWeek, { ...query, limit: query.limit ?? 50 }));
+  }
+}

@@ -1,0 +1,267 @@
+import { BadRequestException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import {
+  AuditRepository,
+  AxisView,
+  Board,
+  BoardItem,
+  BoardRepository,
+  BoardStatus,
+  IrritantRepository,
+  NewBoardItem,
+} from '@app/database';
+import { JobHandler, JobName } from '@app/jobs';
+import {
+  AXES,
+  Axis,
+  IsoWeek,
+  ScoringProfile,
+  freezeTime,
+  isIsoWeek,
+  isoWeekOf,
+  previousWeek,
+  scoreIrritant,
+  totalOf,
+  weekBounds,
+} from '@app/scoring';
+import { SCORING_PROFILE } from './scoring-profile.provider';
+
+/** Texts per irritant and week the words rules read (the most recent): enough to count on. */
+const MAX_TEXTS = 2_000;
+const QUOTES_PER_ITEM = 3;
+
+export interface BoardFilter {
+  category?: string;
+  axis?: Axis;
+  above?: number;
+  channel?: string;
+  terminal?: string;
+  limit: number;
+}
+
+export interface BoardWithItems {
+  board: Board;
+  items: BoardItem[];
+}
+
+/**
+ * The weekly prioritisation board: every irritant with verbatims in the week, scored on the four
+ * axes (with people's overrides), ranked, with its movement since last week. The current week's
+ * board is live (recomputed by `board.refresh`); on the Monday after its week, at the configured
+ * time, it is frozen into a snapshot that never changes again. Both run under the board row's
+ * lock, so that several workers freeze a week once.
+ */
+@Injectable()
+export class BoardService {
+  private readonly logger = new Logger(BoardService.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SCORING_PROFILE) private readonly profile: ScoringProfile,
+    private readonly boards: BoardRepository,
+    private readonly irritants: IrritantRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  currentWeek(now = new Date()): IsoWeek {
+    return isoWeekOf(now, this.config.timeZone);
+  }
+
+  /** A week's board, computed first if it was never computed (a week that has begun only). */
+  async get(week: string, filter: BoardFilter, now = new Date()): Promise<BoardWithItems> {
+    if (!isIsoWeek(week)) throw new BadRequestException(`not an ISO week (like 2026-W48): ${week}`);
+    if (!(await this.boards.findBoard(week))) {
+      if (weekBounds(week, this.config.timeZone).start > now) {
+        throw new NotFoundException(`week ${week} has not begun`);
+      }
+      await this.compute(week);
+    }
+    const board = await this.boards.findBoard(week);
+    if (!board) throw new NotFoundException(`week ${week} has no board`);
+    return { board, items: await this.boards.items(week, filter) };
+  }
+
+  /**
+   * Recomputes a live board from the verbatims, scores and overrides as they are now.
+   * @returns false when the board is frozen (it is left as it was).
+   */
+  async compute(week: IsoWeek): Promise<boolean> {
+    return this.boards.transaction(async (tx) => {
+      const board = await this.boards.lockBoard(week, this.profile.name, tx);
+      if (board.status === BoardStatus.Frozen) return false;
+      await this.boards.replaceItems(
+        week,
+        await this.build(week, tx),
+        BoardStatus.Live,
+        this.profile.name,
+        tx,
+      );
+      return true;
+    });
+  }
+
+  /**
+   * Freezes a week's board: computed one last time and kept as it is from then on.
+   * @returns whether this call froze it (false: it was frozen already, by this process or another).
+   */
+  async freeze(week: IsoWeek): Promise<boolean> {
+    return this.boards.transaction(async (tx) => {
+      const board = await this.boards.lockBoard(week, this.profile.name, tx);
+      if (board.status === BoardStatus.Frozen) return false;
+      const items = await this.build(week, tx);
+      await this.boards.replaceItems(week, items, BoardStatus.Frozen, this.profile.name, tx);
+      await this.audit.record(
+        {
+          actor: 'system',
+          action: 'board.frozen',
+          subjectType: 'board',
+          subjectId: week,
+          after: { items: items.length, top: items.slice(0, 5).map((item) => item.label) },
+        },
+        tx,
+      );
+      this.logger.log({ week, items: items.length }, 'board frozen');
+      return true;
+    });
+  }
+
+  @JobHandler(JobName.RefreshBoard)
+  async refreshCurrent(): Promise<void> {
+    await this.compute(this.currentWeek());
+  }
+
+  /**
+   * Freezes every board whose freeze time has passed: the previous week's on Monday morning, and
+   * any older one left live (the installation was down on its Monday).
+   * @returns the weeks this call froze.
+   */
+  @JobHandler(JobName.FreezeBoards)
+  async freezeDue(now = new Date()): Promise<IsoWeek[]> {
+    const { timeZone, boardFreezeAt } = this.config;
+    const current = this.currentWeek(now);
+    const candidates = new Set([...(await this.boards.liveWeeks()), previousWeek(current, timeZone)]);
+    const frozen: IsoWeek[] = [];
+    for (const week of [...candidates].sort()) {
+      if (week >= current || freezeTime(week, timeZone, boardFreezeAt) > now) continue;
+      if (await this.freeze(week)) frozen.push(week);
+    }
+    return frozen;
+  }
+
+  /**
+   * A person's score for one axis of an irritant (null lifts it), audited, in force on live boards
+   * from now on; the current week's board is recomputed at once. Frozen boards keep theirs.
+   */
+  async overrideAxis(
+    irritantId: string,
+    axis: Axis,
+    score: number | null,
+    reason: string,
+    actor: string,
+  ): Promise<void> {
+    if (!(await this.irritants.findById(irritantId)))
+      throw new NotFoundException(`irritant ${irritantId} does not exist`);
+    const [before] = (await this.boards.overridesInForce([irritantId])).filter((o) => o.axis === axis);
+    await this.boards.addOverride({ irritantId, axis, score, reason, actor });
+    await this.audit.record({
+      actor,
+      action: score === null ? 'irritant.axis.override.lift' : 'irritant.axis.override',
+      subjectType: 'irritant',
+      subjectId: irritantId,
+      before: before ? { axis, score: before.score, reason: before.reason } : { axis, score: null },
+      after: { axis, score, reason },
+    });
+    await this.compute(this.currentWeek());
+  }
+
+  private async build(week: IsoWeek, tx: EntityManager): Promise<NewBoardItem[]> {
+    const zone = this.config.timeZone;
+    const { start, end } = weekBounds(week, zone);
+    const before = previousWeek(week, zone);
+    const previous = weekBounds(before, zone);
+    const [rows, lastWeek, lastRanks] = await Promise.all([
+      this.boards.weekFacts(start, end, MAX_TEXTS, tx),
+      this.boards.customers(previous.start, previous.end, tx),
+      this.boards.ranks(before, tx),
+    ]);
+    const overrides = await this.boards.overridesInForce(
+      rows.map((row) => row.irritantId),
+      tx,
+    );
+    const scored = rows.map((row) => {
+      const computed = scoreIrritant(
+        {
+          category: row.category,
+          verbatims: row.verbatims,
+          customers: row.customers,
+          previousCustomers: lastWeek.get(row.irritantId) ?? 0,
+          previousWeek: before,
+          channels: row.channels,
+          terminals: row.terminals,
+          sentiments: row.sentiments,
+          texts: row.texts,
+          // Survey answers, monitors and KPIs join the scores when they exist (issue 6).
+          detractors: 0,
+          monitors: [],
+          kpis: [],
+        },
+        this.profile,
+      );
+      const axes = {} as Record<Axis, AxisView>;
+      for (const axis of AXES) {
+        const override = overrides.find((o) => o.irritantId === row.irritantId && o.axis === axis);
+        axes[axis] = override
+          ? {
+              ...computed.axes[axis],
+              score: override.score as number,
+              override: {
+                score: override.score as number,
+                computed: computed.axes[axis].score,
+                reason: override.reason,
+                by: override.actor,
+                at: override.createdAt.toISOString(),
+              },
+            }
+          : computed.axes[axis];
+      }
+      return { row, axes, total: totalOf(axes, this.profile) };
+    });
+    scored.sort(
+      (a, b) =>
+        b.total - a.total ||
+        b.row.customers - a.row.customers ||
+        (a.row.irritantId < b.row.irritantId ? -1 : 1),
+    );
+    const quotes = await this.boards.quotes(
+      scored.map((item) => item.row.irritantId),
+      start,
+      end,
+      QUOTES_PER_ITEM,
+      tx,
+    );
+    return scored.map(({ row, axes, total }, index) => {
+      const rank = index + 1;
+      const last = lastRanks.get(row.irritantId);
+      const change = last === undefined ? null : last - rank;
+      return {
+        isoWeek: week,
+        irritantId: row.irritantId,
+        rank,
+        category: row.category,
+        label: row.label,
+        axes,
+        total,
+        movement: change === null ? 'new' : change > 0 ? 'up' : change < 0 ? 'down' : 'unchanged',
+        rankChange: change,
+        verbatimCount: row.verbatims,
+        distinctCustomers: row.customers,
+        channels: row.channels,
+        terminals: row.terminals,
+        quotes: quotes.get(row.irritantId) ?? [],
+        monitors: [],
+        kpis: [],
+      };
+    });
+  }
+}

@@ -1,0 +1,4 @@
+export { BoardModule } from './board.module';
+export { BoardService } from './board.service';
+export type { BoardFilter, BoardWithItems } from './board.service';
+export { SCORING_PROFILE } from './scoring-profile.provider';

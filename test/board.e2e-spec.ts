@@ -1,0 +1,289 @@
+import { BoardService } from '@app/board';
+import { Role } from '@app/database';
+import { freezeTime, isoWeekOf, previousWeek, weekBounds } from '@app/scoring';
+import { RunningApi, startApi, testConfig } from './support/app';
+import { verbatim } from './support/builders';
+import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { http } from './support/http';
+
+const ZONE = 'Europe/Paris';
+
+/**
+ * The weekly board: irritants scored on four axes with reasons, ranked, overridden by people,
+ * and frozen once on the Monday after their week even when several processes try at once.
+ */
+describe('weekly board', () => {
+  let db: TestDatabase;
+  let api: RunningApi;
+  let second: RunningApi;
+  let triager: string;
+  let viewer: string;
+  let developer: string;
+  // A past week of our own, so that the real clock never decides for the test.
+  const week = '2026-W40';
+  const before = previousWeek(week, ZONE);
+  const at = (w: string, day: number, hour = 10) =>
+    new Date(weekBounds(w, ZONE).start.getTime() + (day * 24 + hour) * 3_600_000).toISOString();
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    api = await startApi(testConfig({ DATABASE_URL: db.url }));
+    second = await startApi(testConfig({ DATABASE_URL: db.url }));
+    triager = await api.key(Role.Triager);
+    viewer = await api.key(Role.Viewer);
+    developer = await api.key(Role.Developer);
+
+    let n = 0;
+    const post = (w: string, author: string, channel: string, text: string) =>
+      verbatim({
+        source: 'board',
+        externalId: `b-${++n}`,
+        author,
+        channel,
+        text,
+        lang: 'fr',
+        receivedAt: at(w, n % 6),
+      });
+    const payment = 'Paiement refusé au 3-D Secure, impossible de payer mon billet';
+    const items = [
+      post(before, 'p0@example.com', 'email', payment),
+      post(week, 'p1@example.com', 'email', payment),
+      post(week, 'p2@example.com', 'chat', 'mon paiement est refusé au 3-D Secure, impossible de payer'),
+      post(
+        week,
+        'p3@example.com',
+        'twitter',
+        'paiement refusé 3-D Secure encore, impossible de payer le billet',
+      ),
+      post(week, 'p1@example.com', 'chat', 'toujours ce paiement refusé au 3-D Secure, impossible'),
+      post(
+        week,
+        'l1@example.com',
+        'email',
+        'Je vais saisir mon avocat et la CNIL : vous gardez mes données personnelles (RGPD)',
+      ),
+      post(
+        week,
+        'w1@example.com',
+        'forum',
+        'Aucune assistance pour mon fauteuil roulant en gare, personne au rendez-vous',
+      ),
+    ];
+    const response = await http(api.url, 'POST', '/api/v1/verbatims', { key: triager, body: items });
+    expect(response.status).toBe(201);
+    await waitForLastStage(
+      db.url,
+      response.body.items.map((item: { id: string }) => item.id),
+    );
+  });
+
+  afterAll(async () => {
+    await second?.close();
+    await api?.close();
+    await db?.drop();
+  });
+
+  const board = (w: string, query = '', key = viewer) =>
+    http(api.url, 'GET', `/api/v1/boards/${w}${query}`, { key });
+
+  it('ranks the irritants of a week with four scored axes and reasons a person reads', async () => {
+    const response = await board(week);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      isoWeek: week,
+      status: 'live',
+      frozenAt: null,
+      profile: 'default',
+    });
+    const items = response.body.items as {
+      rank: number;
+      category: string;
+      total: number;
+      distinctCustomers: number;
+      verbatimCount: number;
+      movement: string;
+      axes: Record<string, { score: number; reasons: string[] }>;
+      quotes: { text: string }[];
+    }[];
+    expect(items.map((item) => item.rank)).toEqual(items.map((_, i) => i + 1));
+    const totals = items.map((item) => item.total);
+    expect([...totals].sort((a, b) => b - a)).toEqual(totals);
+
+    const payment = items.find((item) => item.category === 'payment');
+    expect(payment).toMatchObject({ verbatimCount: 4, distinctCustomers: 3, movement: 'new' });
+    expect(payment?.axes.client.reasons[0]).toBe(`3 customers in 3 channels, +200% vs ${before}`);
+    expect(payment?.axes.business.reasons).toContain('blocks payment');
+    expect(payment?.axes.technical.reasons.at(-1)).toBe('100% of the verbatims say the customer is blocked');
+    expect(payment?.quotes.length).toBe(3);
+    expect(JSON.stringify(payment)).not.toContain('@example.com');
+
+    const legal = items.find((item) => item.axes.legal.reasons.some((reason) => reason.includes('GDPR')));
+    expect(legal?.axes.legal.reasons).toEqual(
+      expect.arrayContaining(['1 verbatim mentions GDPR / RGPD', '1 verbatim mentions a lawyer or a court']),
+    );
+    expect(legal?.axes.legal.score).toBeGreaterThanOrEqual(90);
+  });
+
+  it('filters by axis, category, channel and terminal, and refuses malformed filters', async () => {
+    const legalOnly = await board(week, '?axis=legal&above=50');
+    expect(legalOnly.status).toBe(200);
+    expect(legalOnly.body.items.length).toBeGreaterThan(0);
+    for (const item of legalOnly.body.items) expect(item.axes.legal.score).toBeGreaterThanOrEqual(50);
+    const twitter = await board(week, '?channel=twitter');
+    expect(twitter.body.items.map((item: { category: string }) => item.category)).toEqual(['payment']);
+    expect((await board(week, '?category=payment')).body.items).toHaveLength(1);
+    for (const bad of [
+      '?axis=money&above=3',
+      '?axis=legal&above=abc',
+      "?category=x'%20OR%201=1--",
+      '?channel=a%27%3B%20DROP%20TABLE%20board%3B--',
+      '?terminal=toaster',
+      '?limit=0',
+    ]) {
+      const response = await board(week, bad);
+      expect({ bad, status: response.status }).toEqual({ bad, status: 400 });
+    }
+    expect((await board('2026-W99')).status).toBe(400);
+    expect((await board('2031-W10')).status).toBe(404);
+    expect((await http(api.url, 'GET', `/api/v1/boards/${week}`)).status).toBe(401);
+    expect((await board(week, '', developer)).status).toBe(200);
+  });
+
+  it('lets a triager override an axis with a reason (audited, shown), but not a viewer or a developer', async () => {
+    const items = (await board(week)).body.items as { irritantId: string; category: string; total: number }[];
+    const payment = items.find((item) => item.category === 'payment') as {
+      irritantId: string;
+      total: number;
+    };
+    const path = `/api/v1/irritants/${payment.irritantId}/axes/legal`;
+    const body = { score: 95, reason: 'The CNIL wrote to us about 3-D Secure failures' };
+    expect((await http(api.url, 'PUT', path, { key: viewer, body })).status).toBe(403);
+    expect((await http(api.url, 'PUT', path, { key: developer, body })).status).toBe(403);
+    expect(
+      (await http(api.url, 'PUT', path, { key: triager, body: { score: 120, reason: 'too much' } })).status,
+    ).toBe(400);
+    expect(
+      (
+        await http(api.url, 'PUT', `/api/v1/irritants/${payment.irritantId}/axes/money`, {
+          key: triager,
+          body,
+        })
+      ).status,
+    ).toBe(400);
+    const done = await http(api.url, 'PUT', path, { key: triager, body });
+    expect(done.status).toBe(200);
+    expect(done.body).toEqual([expect.objectContaining({ axis: 'legal', score: 95, reason: body.reason })]);
+
+    // Overrides apply to live boards when they are computed: the current one at once, others at their refresh.
+    await api.app.get(BoardService).compute(week);
+    const after = (
+      (await board(week)).body.items as { irritantId: string; total: number; axes: Record<string, unknown> }[]
+    ).find((item) => item.irritantId === payment.irritantId);
+    expect(after?.axes.legal).toMatchObject({
+      score: 95,
+      override: { score: 95, reason: body.reason, computed: 0 },
+    });
+    expect(after?.total).toBeGreaterThan(payment.total);
+    const [audit] = await query<{ before: unknown; after: unknown }>(
+      db.url,
+      `SELECT before, after FROM audit_event WHERE action = 'irritant.axis.override' AND subject_id = $1`,
+      [payment.irritantId],
+    );
+    expect(audit).toEqual({
+      before: { axis: 'legal', score: null },
+      after: { axis: 'legal', score: 95, reason: body.reason },
+    });
+  });
+
+  it('freezes a week once, at its Monday freeze time, even with two processes racing, and never changes it again', async () => {
+    const freezesAt = freezeTime(week, ZONE, '08:00');
+    expect(freezesAt.toISOString()).toBe(
+      new Date(weekBounds(week, ZONE).end.getTime() + 8 * 3_600_000).toISOString(),
+    );
+    const services = [api.app.get(BoardService), second.app.get(BoardService)];
+
+    // A minute early: nothing freezes.
+    const early = new Date(freezesAt.getTime() - 60_000);
+    expect(await services[0].freezeDue(early)).not.toContain(week);
+    expect((await board(week)).body.status).toBe('live');
+
+    const onTime = new Date(freezesAt.getTime() + 60_000);
+    const results = await Promise.all([
+      services[0].freezeDue(onTime),
+      services[1].freezeDue(onTime),
+      services[0].freezeDue(onTime),
+    ]);
+    expect(results.filter((weeks) => weeks.includes(week))).toHaveLength(1);
+    const [{ n }] = await query<{ n: number }>(
+      db.url,
+      `SELECT count(*)::int AS n FROM audit_event WHERE action = 'board.frozen' AND subject_id = $1`,
+      [week],
+    );
+    expect(n).toBe(1);
+    const frozen = await board(week);
+    expect(frozen.body.status).toBe('frozen');
+    expect(frozen.body.frozenAt).not.toBeNull();
+
+    // Later verbatims of that week, overrides and recomputations change nothing on it.
+    const late = await http(api.url, 'POST', '/api/v1/verbatims', {
+      key: triager,
+      body: verbatim({
+        source: 'board',
+        externalId: 'late-1',
+        author: 'late@example.com',
+        text: 'Paiement refusé au 3-D Secure, impossible de payer',
+        lang: 'fr',
+        receivedAt: at(week, 2),
+      }),
+    });
+    await waitForLastStage(db.url, [late.body.items[0].id]);
+    expect(await services[1].compute(week)).toBe(false);
+    expect((await board(week)).body).toEqual(frozen.body);
+  });
+
+  it('shows each irritant’s movement against the previous week’s board', async () => {
+    const next = '2026-W41';
+    const response = await http(api.url, 'POST', '/api/v1/verbatims', {
+      key: triager,
+      body: [
+        verbatim({
+          source: 'board',
+          externalId: 'next-1',
+          author: 'n1@example.com',
+          text: 'Paiement refusé au 3-D Secure, impossible de payer mon billet',
+          lang: 'fr',
+          receivedAt: at(next, 1),
+        }),
+        verbatim({
+          source: 'board',
+          externalId: 'next-2',
+          author: 'n2@example.com',
+          text: 'Le wifi à bord ne marche jamais entre Paris et Marseille',
+          lang: 'fr',
+          receivedAt: at(next, 2),
+        }),
+      ],
+    });
+    await waitForLastStage(
+      db.url,
+      response.body.items.map((item: { id: string }) => item.id),
+    );
+    const last = (await board(week)).body.items as { irritantId: string; rank: number }[];
+    const items = (await board(next)).body.items as {
+      irritantId: string;
+      rank: number;
+      movement: string;
+      rankChange: number | null;
+    }[];
+    for (const item of items) {
+      const was = last.find((one) => one.irritantId === item.irritantId);
+      if (!was) expect(item).toMatchObject({ movement: 'new', rankChange: null });
+      else {
+        expect(item.rankChange).toBe(was.rank - item.rank);
+        expect(item.movement).toBe(was.rank > item.rank ? 'up' : was.rank < item.rank ? 'down' : 'unchanged');
+      }
+    }
+    expect(items.some((item) => item.movement !== 'new')).toBe(true);
+    expect(isoWeekOf(new Date(at(next, 1)), ZONE)).toBe(next);
+  });
+});
