@@ -1,5 +1,6 @@
 import { BoardService } from '@app/board';
 import { Role } from '@app/database';
+import { JobName, JobQueue } from '@app/jobs';
 import { freezeTime, isoWeekOf, previousWeek, weekBounds } from '@app/scoring';
 import { RunningApi, startApi, testConfig } from './support/app';
 import { verbatim } from './support/builders';
@@ -239,6 +240,25 @@ describe('weekly board', () => {
     await waitForLastStage(db.url, [late.body.items[0].id]);
     expect(await services[1].compute(week)).toBe(false);
     expect((await board(week)).body).toEqual(frozen.body);
+  });
+
+  it('freezes last week through the scheduled job, on the real clock', async () => {
+    const service = api.app.get(BoardService);
+    const lastWeek = previousWeek(service.currentWeek(), ZONE);
+    // Whatever the day, last week's freeze time (this week's Monday 08:00) may not have come yet.
+    const due = freezeTime(lastWeek, ZONE, '08:00') <= new Date();
+    await api.app.get(JobQueue).requeue(JobName.FreezeBoards, {});
+    let status: string | undefined;
+    for (let i = 0; i < 50 && status !== 'frozen'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      [{ status } = { status: undefined }] = await query<{ status: string }>(
+        db.url,
+        'SELECT status FROM board WHERE iso_week = $1',
+        [lastWeek],
+      );
+    }
+    expect(status).toBe(due ? 'frozen' : undefined);
+    expect(await query(db.url, 'SELECT job_name, cause FROM dead_letter')).toEqual([]);
   });
 
   it('shows each irritant’s movement against the previous week’s board', async () => {

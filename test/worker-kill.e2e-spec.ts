@@ -116,7 +116,6 @@ describe('workers stopped mid-import', () => {
       `SELECT count(*) AS n FROM verbatim WHERE stage = 'clustered'`,
     );
     expect(Number(ingested)).toBe(ROWS);
-    const [{ n: deadLetters }] = await query<{ n: string }>(db.url, 'SELECT count(*) AS n FROM dead_letter');
-    expect(Number(deadLetters)).toBe(0);
+    expect(await query(db.url, 'SELECT job_name, cause FROM dead_letter')).toEqual([]);
   });
 });

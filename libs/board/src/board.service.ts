@@ -131,13 +131,18 @@ export class BoardService {
     await this.compute(this.currentWeek());
   }
 
+  @JobHandler(JobName.FreezeBoards)
+  async freezeDueNow(): Promise<void> {
+    await this.freezeDue(new Date());
+  }
+
   /**
    * Freezes every board whose freeze time has passed: the previous week's on Monday morning, and
    * any older one left live (the installation was down on its Monday).
+   * @param now the clock (tests freeze it).
    * @returns the weeks this call froze.
    */
-  @JobHandler(JobName.FreezeBoards)
-  async freezeDue(now = new Date()): Promise<IsoWeek[]> {
+  async freezeDue(now: Date): Promise<IsoWeek[]> {
     const { timeZone, boardFreezeAt } = this.config;
     const current = this.currentWeek(now);
     const candidates = new Set([...(await this.boards.liveWeeks()), previousWeek(current, timeZone)]);
@@ -180,11 +185,10 @@ export class BoardService {
     const { start, end } = weekBounds(week, zone);
     const before = previousWeek(week, zone);
     const previous = weekBounds(before, zone);
-    const [rows, lastWeek, lastRanks] = await Promise.all([
-      this.boards.weekFacts(start, end, MAX_TEXTS, tx),
-      this.boards.customers(previous.start, previous.end, tx),
-      this.boards.ranks(before, tx),
-    ]);
+    // One after the other: the queries share the transaction's connection.
+    const rows = await this.boards.weekFacts(start, end, MAX_TEXTS, tx);
+    const lastWeek = await this.boards.customers(previous.start, previous.end, tx);
+    const lastRanks = await this.boards.ranks(before, tx);
     const overrides = await this.boards.overridesInForce(
       rows.map((row) => row.irritantId),
       tx,
