@@ -18,6 +18,7 @@ import {
   detectLanguage,
   prepareText,
   termVector,
+  toConcepts,
 } from '@app/nlp';
 
 const args = process.argv.slice(2);
@@ -36,7 +37,7 @@ const trainSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 const redactor = new Redactor();
 // The cluster stage's background: how distinctive each stem is in the shipped training set.
 const idf = IdfTable.fromDocuments(
-  examples.map(({ text }) => prepareText(text, detectLanguage(text).lang).stems),
+  examples.map(({ text }) => toConcepts(prepareText(text, detectLanguage(text).lang).stems)),
 );
 const assigners = new Map<string, IrritantAssigner>();
 const DEVICES = [
@@ -66,7 +67,8 @@ for (let i = 0; i < N; i++) {
   checksum += analysis.categoryConfidence;
   let assigner = assigners.get(analysis.category);
   if (!assigner) assigners.set(analysis.category, (assigner = new IrritantAssigner([])));
-  assigner.place(termVector(analysis.stems, idf), analysis.stems, analysis.surfaces);
+  const terms = toConcepts(analysis.stems);
+  assigner.place(termVector(terms, idf), terms, analysis.surfaces);
 }
 const seconds = Number(process.hrtime.bigint() - begin) / 1e9;
 const peak = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;

@@ -99,14 +99,14 @@ describe('irritants', () => {
           source: 'merge',
           externalId: 'm-1',
           author: 'e@example.com',
-          text: 'Apple Pay ne fonctionne pas pour payer mon billet',
+          text: 'Apple Pay ne fonctionne pas, Apple Pay est pourtant activé sur mon téléphone',
           lang: 'fr',
         }),
         verbatim({
           source: 'merge',
           externalId: 'm-2',
           author: 'f@example.com',
-          text: 'paiement refusé avec ma carte Visa à la validation bancaire',
+          text: 'PayPal affiche une erreur PayPal à chaque tentative, je ne peux pas utiliser PayPal',
           lang: 'fr',
         }),
       ],
@@ -164,7 +164,7 @@ describe('irritants', () => {
         source: 'merge',
         externalId: 'm-3',
         author: 'g@example.com',
-        text: 'Apple Pay ne fonctionne toujours pas pour payer',
+        text: 'Apple Pay ne fonctionne toujours pas, Apple Pay activé pourtant',
         lang: 'fr',
       }),
     });
@@ -175,6 +175,30 @@ describe('irritants', () => {
       [later.body.items[0].id],
     );
     expect(joined).toBe(into);
+  });
+
+  it('puts the French and English versions of one complaint in one irritant, counting customers across both', async () => {
+    const posted = await http(api.url, 'POST', '/api/v1/verbatims', {
+      key: triager,
+      body: [
+        ['fr', 'h@example.com', 'Remboursement de mon train annulé toujours pas reçu après trois semaines'],
+        ['en', 'i@example.com', 'Refund for my cancelled train still not received after three weeks'],
+        ['en', 'j@example.com', 'I never received the refund for the cancelled train'],
+      ].map(([lang, author, text], i) =>
+        verbatim({ source: 'bilingual', externalId: `bi-${i}`, author, text, lang }),
+      ),
+    });
+    const ids: string[] = posted.body.items.map((item: { id: string }) => item.id);
+    await waitClustered(ids);
+    const rows = await query<{ irritant_id: string; category: string }>(
+      db.url,
+      'SELECT irritant_id, category FROM verbatim WHERE id = ANY($1) ORDER BY external_id',
+      [ids],
+    );
+    expect(new Set(rows.map((row) => row.category)).size).toBe(1);
+    expect(new Set(rows.map((row) => row.irritant_id)).size).toBe(1);
+    const detail = await http(api.url, 'GET', `/api/v1/irritants/${rows[0].irritant_id}`, { key: viewer });
+    expect(detail.body.distinctCustomers).toBeGreaterThanOrEqual(3);
   });
 
   it('answers 404 for an unknown irritant and 400 for a malformed filter', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IrritantRepository, VerbatimRepository, VerbatimStage } from '@app/database';
 import { JobHandler, JobName, JobPayload } from '@app/jobs';
-import { IrritantAssigner, labelOf, prepareText, termVector } from '@app/nlp';
+import { IrritantAssigner, labelOf, prepareText, termVector, toConcepts } from '@app/nlp';
 import { ModelStore } from './model-store';
 
 /**
@@ -38,11 +38,9 @@ export class ClusterStage {
         for (const verbatim of waiting) {
           const lang = verbatim.lang === 'fr' || verbatim.lang === 'en' ? verbatim.lang : 'other';
           const prepared = prepareText(verbatim.redactedText ?? '', lang);
-          const { key, created } = assigner.place(
-            termVector(prepared.stems, idf),
-            prepared.stems,
-            prepared.surfaces,
-          );
+          // French and English words for one thing meet as one concept: one complaint, one irritant.
+          const terms = toConcepts(prepared.stems);
+          const { key, created } = assigner.place(termVector(terms, idf), terms, prepared.surfaces);
           if (created) firstSeen.set(key, verbatim.receivedAt);
           placed.push({ verbatimId: verbatim.id, key });
         }

@@ -22,6 +22,7 @@ import {
   removeFromCentroid,
   similarity,
   termVector,
+  toConcepts,
 } from '@app/nlp';
 import { ModelStore } from './model-store';
 
@@ -31,7 +32,8 @@ type Lesson = Omit<IrritantFeedback, 'id' | 'createdAt'>;
 function read(verbatim: Verbatim, idf: IdfTable) {
   const lang = verbatim.lang === 'fr' || verbatim.lang === 'en' ? verbatim.lang : 'other';
   const prepared = prepareText(verbatim.redactedText ?? '', lang);
-  return { ...prepared, vector: termVector(prepared.stems, idf) };
+  const stems = toConcepts(prepared.stems);
+  return { ...prepared, stems, vector: termVector(stems, idf) };
 }
 
 const CLUSTERED_OR_ANALYZED: readonly string[] = [VerbatimStage.Analyzed, VerbatimStage.Clustered];

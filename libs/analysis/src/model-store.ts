@@ -16,6 +16,7 @@ import {
   detectLanguage,
   fitJoinThreshold,
   prepareText,
+  toConcepts,
 } from '@app/nlp';
 
 export interface LoadedModel {
@@ -89,7 +90,9 @@ export class ModelStore {
    */
   background(): Promise<IdfTable> {
     this.idf ??= readTrainingSet(new Set(categoryKeys(DEFAULT_TAXONOMY))).then((examples) =>
-      IdfTable.fromDocuments(examples.map(({ text }) => prepareText(text, detectLanguage(text).lang).stems)),
+      IdfTable.fromDocuments(
+        examples.map(({ text }) => toConcepts(prepareText(text, detectLanguage(text).lang).stems)),
+      ),
     );
     return this.idf;
   }

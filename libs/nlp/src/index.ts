@@ -35,6 +35,7 @@ export {
   CENTROID_TERMS,
 } from './irritants/similarity';
 export { IrritantAssigner } from './irritants/assigner';
+export { conceptOf, toConcepts } from './irritants/concepts';
 export type { Placement } from './irritants/assigner';
 export { fitJoinThreshold, MIN_THRESHOLD_EVIDENCE } from './irritants/threshold';
 export type { ThresholdEvidence } from './irritants/threshold';
