@@ -10,6 +10,8 @@ import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { BoardsController } from './boards/boards.controller';
+import { DecisionsController } from './boards/decisions.controller';
+import { TicketsController } from './tickets/tickets.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { FirstStart } from './embedded/first-start';
 import { HealthController } from './health/health.controller';
@@ -58,6 +60,8 @@ export class ApiModule {
         VerbatimsController,
         IrritantsController,
         BoardsController,
+        DecisionsController,
+        TicketsController,
         DeadLettersController,
       ],
       providers: [

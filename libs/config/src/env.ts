@@ -45,6 +45,10 @@ export interface AppConfig {
   readonly boardRefreshMinutes: number;
   /** A scoring profile file (JSON) in place of the default one; validated at boot. */
   readonly scoringProfilePath: string | null;
+  /** Where the Monday meeting may route an irritant (decision `route`). */
+  readonly departments: readonly string[];
+  /** Time-to-fix target, first verbatim to deployed (days). */
+  readonly timeToFixTargetDays: number;
   readonly mode: RunMode;
 }
 
@@ -96,6 +100,15 @@ function clockTime(env: Env, name: string, fallback: string): string {
   const value = read(env, name) ?? fallback;
   if (!/^(?:[01]\d|2[0-3]):[0-5]\d$/.test(value)) throw new ConfigError(name, 'a local time HH:MM', value);
   return value;
+}
+
+function departments(env: Env, name: string, fallback: string): readonly string[] {
+  const value = read(env, name) ?? fallback;
+  const list = value.split(',').map((item) => item.trim());
+  if (list.length === 0 || list.some((item) => !/^[a-z][a-z0-9_]{0,39}$/.test(item))) {
+    throw new ConfigError(name, 'comma-separated keys like customer_service,legal', value);
+  }
+  return Object.freeze([...new Set(list)]);
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {
@@ -174,6 +187,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     boardFreezeAt: clockTime(env, 'BOARD_FREEZE_AT', '08:00'),
     boardRefreshMinutes: integer(env, 'BOARD_REFRESH_MINUTES', 10, 1, 1_440),
     scoringProfilePath: read(env, 'SCORING_PROFILE') ?? null,
+    departments: departments(
+      env,
+      'DEPARTMENTS',
+      'customer_service,marketing,legal,operations,finance,product',
+    ),
+    timeToFixTargetDays: integer(env, 'TIME_TO_FIX_TARGET_DAYS', 21, 1, 365),
     mode: databaseUrl !== null && redisUrl !== null ? 'server' : 'embedded',
   };
   return Object.freeze(config);

@@ -12,6 +12,8 @@ import {
   Board,
   BoardItem,
   AxisOverride,
+  Decision,
+  Ticket,
   Source,
   User,
   Verbatim,
@@ -32,6 +34,8 @@ export const ENTITIES = [
   Board,
   BoardItem,
   AxisOverride,
+  Decision,
+  Ticket,
 ];
 
 /** The one set of options behind the app's DataSource and the TypeORM CLI's. */

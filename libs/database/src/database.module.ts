@@ -20,6 +20,7 @@ import { DeadLetterRepository } from './repositories/dead-letter.repository';
 import { ImportRepository } from './repositories/import.repository';
 import { IrritantRepository } from './repositories/irritant.repository';
 import { BoardRepository } from './repositories/board.repository';
+import { TicketRepository } from './repositories/ticket.repository';
 import { SourceRepository } from './repositories/source.repository';
 import { VerbatimRepository } from './repositories/verbatim.repository';
 
@@ -55,6 +56,7 @@ const REPOSITORIES = [
   ImportRepository,
   IrritantRepository,
   BoardRepository,
+  TicketRepository,
 ];
 
 @Global()

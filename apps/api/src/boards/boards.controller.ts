@@ -1,10 +1,24 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { BoardService, BoardWithItems } from '@app/board';
+import {
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { BoardService, BoardWithItems, DecisionService } from '@app/board';
+import { Decision, DecisionKind } from '@app/database';
 import { AXES, Axis } from '@app/scoring';
-import { READERS, Roles } from '../auth/access.decorators';
+import { READERS, Roles, TRIAGERS } from '../auth/access.decorators';
+import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
 
 class BoardQuery {
   @ApiPropertyOptional({ description: 'Category key' })
@@ -130,11 +144,77 @@ const view = ({ board, items }: BoardWithItems): BoardView => ({
   })),
 });
 
+class DecisionBody {
+  @ApiProperty({ enum: DecisionKind })
+  @IsEnum(DecisionKind, { message: `kind must be one of ${Object.values(DecisionKind).join(', ')}` })
+  kind: DecisionKind;
+
+  @ApiPropertyOptional({ description: 'For `route` only: the department (see DEPARTMENTS)' })
+  @IsOptional()
+  @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'department must be a department key' })
+  department?: string;
+
+  @ApiPropertyOptional({ description: 'Who carries it (a person or a team); tickets are filtered by it' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 120)
+  owner?: string;
+
+  @ApiPropertyOptional({ example: '12.5.0' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 60)
+  targetRelease?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  comment?: string;
+}
+
+class DecisionView {
+  @ApiProperty() id: string;
+  @ApiProperty() isoWeek: string;
+  @ApiProperty() irritantId: string;
+  @ApiProperty({ enum: DecisionKind }) kind: string;
+  @ApiProperty({ nullable: true, type: String }) department: string | null;
+  @ApiProperty({ nullable: true, type: String }) owner: string | null;
+  @ApiProperty({ nullable: true, type: String }) targetRelease: string | null;
+  @ApiProperty({ nullable: true, type: String }) comment: string | null;
+  @ApiProperty() by: string;
+  @ApiProperty() at: string;
+  @ApiProperty({ nullable: true, type: String, description: 'When the department answered (route)' })
+  answeredAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) answer: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The ticket it opened or updated' })
+  ticketId?: string | null;
+}
+
+export const decisionView = (decision: Decision, ticketId?: string | null): DecisionView => ({
+  id: decision.id,
+  isoWeek: decision.isoWeek,
+  irritantId: decision.irritantId,
+  kind: decision.kind,
+  department: decision.department,
+  owner: decision.owner,
+  targetRelease: decision.targetRelease,
+  comment: decision.comment,
+  by: decision.actor,
+  at: decision.createdAt.toISOString(),
+  answeredAt: decision.answeredAt?.toISOString() ?? null,
+  answer: decision.answer,
+  ...(ticketId !== undefined ? { ticketId } : {}),
+});
+
 @ApiTags('boards')
 @ApiBearerAuth()
 @Controller('api/v1/boards')
 export class BoardsController {
-  constructor(private readonly boards: BoardService) {}
+  constructor(
+    private readonly boards: BoardService,
+    private readonly decisions: DecisionService,
+  ) {}
 
   @Get('current')
   @Roles(...READERS)
@@ -148,5 +228,31 @@ export class BoardsController {
   @ApiOperation({ summary: 'The board of an ISO week (e.g. 2026-W48): frozen once its Monday has come' })
   async week(@Param('isoWeek') isoWeek: string, @Query() query: BoardQuery): Promise<BoardView> {
     return view(await this.boards.get(isoWeek, { ...query, limit: query.limit ?? 50 }));
+  }
+
+  @Post(':isoWeek/items/:irritantId/decision')
+  @Roles(...TRIAGERS)
+  @ApiOperation({
+    summary:
+      'Decide on a board item (fix, small evolution, route, watch, reject): audited, history kept; fix and small evolution open a ticket',
+  })
+  async decide(
+    @Param('isoWeek') isoWeek: string,
+    @Param('irritantId', new ParseUUIDPipe()) irritantId: string,
+    @Body() body: DecisionBody,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<DecisionView> {
+    const { decision, ticket } = await this.decisions.decide(isoWeek, irritantId, body, actorOf(request));
+    return decisionView(decision, ticket?.id ?? null);
+  }
+
+  @Get(':isoWeek/items/:irritantId/decisions')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'Every decision on a board item, oldest first' })
+  async history(
+    @Param('isoWeek') isoWeek: string,
+    @Param('irritantId', new ParseUUIDPipe()) irritantId: string,
+  ): Promise<DecisionView[]> {
+    return (await this.decisions.history(isoWeek, irritantId)).map((decision) => decisionView(decision));
   }
 }

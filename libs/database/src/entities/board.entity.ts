@@ -51,6 +51,7 @@ export interface QuoteView {
 @Entity('board_item')
 @Index('uq_board_item_week_irritant', ['isoWeek', 'irritantId'], { unique: true })
 @Index('ix_board_item_week_rank', ['isoWeek', 'rank'])
+@Index('ix_board_item_irritant', ['irritantId', 'isoWeek'])
 export class BoardItem {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -11,3 +11,4 @@ export { IrritantFeedback, FeedbackKind } from './irritant-feedback.entity';
 export type { RejectedRow } from './import-run.entity';
 export { Board, BoardItem, BoardStatus, AxisOverride } from './board.entity';
 export type { AxisView, QuoteView } from './board.entity';
+export { Decision, DecisionKind, Ticket, TicketStatus } from './decision.entity';

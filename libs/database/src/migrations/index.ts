@@ -4,6 +4,7 @@ import { CategoryCorrections1795915634933 } from './1795915634933-CategoryCorrec
 import { Irritants1795915984299 } from './1795915984299-Irritants';
 import { TriageFeedback1795920673517 } from './1795920673517-TriageFeedback';
 import { WeeklyBoard1795921325999 } from './1795921325999-WeeklyBoard';
+import { DecisionsTickets1795921763420 } from './1795921763420-DecisionsTickets';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Irritants1795915984299,
   TriageFeedback1795920673517,
   WeeklyBoard1795921325999,
+  DecisionsTickets1795921763420,
 ];

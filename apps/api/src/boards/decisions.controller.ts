@@ -1,0 +1,51 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { DecisionService } from '@app/board';
+import { READERS, Roles, TRIAGERS } from '../auth/access.decorators';
+import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
+import { decisionView } from './boards.controller';
+
+class AnswerBody {
+  @ApiProperty({ description: 'What the department says it will do' })
+  @IsString()
+  @Length(1, 2000)
+  answer: string;
+}
+
+class UnansweredQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+@ApiTags('boards')
+@ApiBearerAuth()
+@Controller('api/v1/decisions')
+export class DecisionsController {
+  constructor(private readonly decisions: DecisionService) {}
+
+  @Get('unanswered')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'Items routed to a department that has not answered yet, oldest first' })
+  async unanswered(@Query() query: UnansweredQuery): Promise<ReturnType<typeof decisionView>[]> {
+    return (await this.decisions.unanswered(query.limit ?? 100)).map((decision) => decisionView(decision));
+  }
+
+  @Post(':id/answer')
+  @Roles(...TRIAGERS)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record the department’s answer to a routed item (audited)' })
+  async answer(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: AnswerBody,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<ReturnType<typeof decisionView>> {
+    return decisionView(await this.decisions.answer(id, body.answer, actorOf(request)));
+  }
+}

@@ -1,0 +1,122 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export enum DecisionKind {
+  Fix = 'fix',
+  SmallEvolution = 'small_evolution',
+  Route = 'route',
+  Watch = 'watch',
+  Reject = 'reject',
+}
+
+/**
+ * What the Monday meeting decided for an irritant of a week's board. Every decision is kept (the
+ * history); the latest for a week and an irritant is the one in force.
+ */
+@Entity('decision')
+@Index('ix_decision_week_irritant', ['isoWeek', 'irritantId', 'createdAt'])
+@Index('ix_decision_routed', ['department', 'answeredAt'])
+export class Decision {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'iso_week', type: 'varchar', length: 8 })
+  isoWeek: string;
+
+  @Column({ name: 'irritant_id', type: 'uuid' })
+  irritantId: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  kind: DecisionKind;
+
+  /** For `route`: the department it goes to. */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  department: string | null;
+
+  @Column({ type: 'varchar', length: 120, nullable: true })
+  owner: string | null;
+
+  @Column({ name: 'target_release', type: 'varchar', length: 60, nullable: true })
+  targetRelease: string | null;
+
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  comment: string | null;
+
+  @Column({ type: 'varchar', length: 80 })
+  actor: string;
+
+  /** For `route`: when and what the department answered. */
+  @Column({ name: 'answered_at', type: 'timestamptz', nullable: true })
+  answeredAt: Date | null;
+
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  answer: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
+
+export enum TicketStatus {
+  Todo = 'todo',
+  InProgress = 'in_progress',
+  Fixed = 'fixed',
+  Deployed = 'deployed',
+  /** The meeting changed its mind (the decision is no longer fix or small evolution). */
+  Dropped = 'dropped',
+}
+
+/**
+ * Accepted work (a fix or a small evolution) that developers pull by priority. One per irritant
+ * while it is open: deciding again on the same irritant updates it.
+ */
+@Entity('ticket')
+@Index('ix_ticket_status_priority', ['status', 'priority'])
+@Index('uq_ticket_open_irritant', ['irritantId'], {
+  unique: true,
+  where: `status <> 'deployed' AND status <> 'dropped'`,
+})
+export class Ticket {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'irritant_id', type: 'uuid' })
+  irritantId: string;
+
+  @Column({ name: 'decision_id', type: 'uuid' })
+  decisionId: string;
+
+  /** The week of the board it was decided on. */
+  @Column({ name: 'iso_week', type: 'varchar', length: 8 })
+  isoWeek: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  kind: DecisionKind;
+
+  @Column({ type: 'varchar', length: 12 })
+  status: TicketStatus;
+
+  /** The board total when decided: what developers sort by. */
+  @Column({ type: 'real' })
+  priority: number;
+
+  @Column({ type: 'varchar', length: 120, nullable: true })
+  team: string | null;
+
+  @Column({ name: 'claimed_by', type: 'varchar', length: 80, nullable: true })
+  claimedBy: string | null;
+
+  @Column({ type: 'varchar', length: 60, nullable: true })
+  release: string | null;
+
+  /** The irritant's first verbatim: time-to-fix runs from here to `deployedAt`. */
+  @Column({ name: 'first_seen_at', type: 'timestamptz' })
+  firstSeenAt: Date;
+
+  @Column({ name: 'deployed_at', type: 'timestamptz', nullable: true })
+  deployedAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { BoardItem, Decision, DecisionKind, Ticket, TicketStatus } from '../entities';
+
+export const OPEN_TICKET_STATUSES: readonly TicketStatus[] = [
+  TicketStatus.Todo,
+  TicketStatus.InProgress,
+  TicketStatus.Fixed,
+];
+
+export interface TicketRow {
+  ticket: Ticket;
+  /** The irritant's most recent board item: scores, reasons, quotes, terminals. */
+  item: BoardItem | null;
+}
+
+export interface TicketFilter {
+  statuses: readonly TicketStatus[];
+  team?: string;
+  terminal?: string;
+  isoWeek?: string;
+  after?: { priority: number; id: string };
+  limit: number;
+}
+
+@Injectable()
+export class TicketRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** A board item locked for a decision (two decisions on one item in a row, not interleaved). */
+  lockItem(isoWeek: string, irritantId: string, tx: EntityManager): Promise<BoardItem | null> {
+    return tx
+      .getRepository(BoardItem)
+      .createQueryBuilder('b')
+      .setLock('pessimistic_write')
+      .where('b.iso_week = :isoWeek AND b.irritant_id = :irritantId', { isoWeek, irritantId })
+      .getOne();
+  }
+
+  async addDecision(
+    decision: Omit<Decision, 'id' | 'createdAt' | 'answeredAt' | 'answer'>,
+    tx: EntityManager,
+  ): Promise<Decision> {
+    const repository = tx.getRepository(Decision);
+    return repository.save(repository.create({ ...decision, answeredAt: null, answer: null }));
+  }
+
+  /** The open ticket of an irritant, locked, if any. */
+  openTicket(irritantId: string, tx: EntityManager): Promise<Ticket | null> {
+    return tx
+      .getRepository(Ticket)
+      .createQueryBuilder('t')
+      .setLock('pessimistic_write')
+      .where('t.irritant_id = :irritantId', { irritantId })
+      .andWhere('t.status IN (:...open)', { open: OPEN_TICKET_STATUSES })
+      .getOne();
+  }
+
+  async saveTicket(ticket: Partial<Ticket>, tx: EntityManager): Promise<Ticket> {
+    return tx.getRepository(Ticket).save(ticket);
+  }
+
+  async firstSeenAt(irritantId: string, tx: EntityManager): Promise<Date | null> {
+    const rows: { first_seen_at: Date }[] = await tx.query(
+      'SELECT first_seen_at FROM irritant WHERE id = $1',
+      [irritantId],
+    );
+    return rows[0]?.first_seen_at ?? null;
+  }
+
+  decisions(isoWeek: string, irritantId: string): Promise<Decision[]> {
+    return this.dataSource
+      .getRepository(Decision)
+      .find({ where: { isoWeek, irritantId }, order: { createdAt: 'ASC' } });
+  }
+
+  findDecision(id: string): Promise<Decision | null> {
+    return this.dataSource.getRepository(Decision).findOne({ where: { id } });
+  }
+
+  async answer(id: string, answer: string): Promise<boolean> {
+    const result = await this.dataSource
+      .getRepository(Decision)
+      .update({ id, kind: DecisionKind.Route }, { answer, answeredAt: new Date() });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Routed decisions whose department has not answered yet, oldest first. */
+  unanswered(limit: number): Promise<Decision[]> {
+    return this.dataSource
+      .getRepository(Decision)
+      .createQueryBuilder('d')
+      .where('d.kind = :route', { route: DecisionKind.Route })
+      .andWhere('d.answered_at IS NULL')
+      .orderBy('d.created_at', 'ASC')
+      .take(limit)
+      .getMany();
+  }
+
+  /** Tickets by priority (highest first), each with its irritant's latest board item. */
+  async list(filter: TicketFilter): Promise<TicketRow[]> {
+    const qb = this.dataSource
+      .getRepository(Ticket)
+      .createQueryBuilder('t')
+      .leftJoinAndMapOne(
+        't.item',
+        BoardItem,
+        'b',
+        `b.id = (SELECT b2.id FROM board_item b2 WHERE b2.irritant_id = t.irritant_id ORDER BY b2.iso_week DESC LIMIT 1)`,
+      )
+      .where('t.status IN (:...statuses)', { statuses: filter.statuses })
+      .orderBy('t.priority', 'DESC')
+      .addOrderBy('t.id', 'ASC')
+      .take(filter.limit);
+    if (filter.team) qb.andWhere('t.team = :team', { team: filter.team });
+    if (filter.isoWeek) qb.andWhere('t.iso_week = :isoWeek', { isoWeek: filter.isoWeek });
+    if (filter.terminal) qb.andWhere('b.terminals ? :terminal', { terminal: filter.terminal });
+    if (filter.after) {
+      qb.andWhere('(t.priority < :priority OR (t.priority = :priority AND t.id > :id))', filter.after);
+    }
+    const tickets = (await qb.getMany()) as (Ticket & { item?: BoardItem })[];
+    return tickets.map(({ item, ...ticket }) => ({ ticket, item: item ?? null }));
+  }
+
+  async findTicket(id: string): Promise<TicketRow | null> {
+    const ticket = await this.dataSource.getRepository(Ticket).findOne({ where: { id } });
+    if (!ticket) return null;
+    const item = await this.dataSource
+      .getRepository(BoardItem)
+      .findOne({ where: { irritantId: ticket.irritantId }, order: { isoWeek: 'DESC' } });
+    return { ticket, item };
+  }
+
+  lockTicket(id: string, tx: EntityManager): Promise<Ticket | null> {
+    return tx
+      .getRepository(Ticket)
+      .createQueryBuilder('t')
+      .setLock('pessimistic_write')
+      .where('t.id = :id', { id })
+      .getOne();
+  }
+
+  /** Tickets deployed since `since`, for time-to-fix. */
+  deployedSince(since: Date): Promise<Pick<Ticket, 'firstSeenAt' | 'deployedAt'>[]> {
+    return this.dataSource
+      .getRepository(Ticket)
+      .createQueryBuilder('t')
+      .select(['t.firstSeenAt', 't.deployedAt'])
+      .where('t.deployed_at >= :since', { since })
+      .getMany();
+  }
+}
