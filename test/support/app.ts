@@ -18,6 +18,7 @@ export function testConfig(env: TestEnv): AppConfig {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     AUTHOR_KEY_SECRET: 'test-author-key-secret-0123456789',
+    SECRETS_KEY: 'test-secrets-key-0123456789abcdef0123456789',
     QUEUE_PREFIX: `lbt${randomBytes(4).toString('hex')}`,
     PORT: '0',
     DEMO_DATA: 'false',

@@ -6,12 +6,14 @@ import { AppConfig, ConfigModule, loggerOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { AnalysisModule } from '@app/analysis';
 import { BoardModule } from '@app/board';
+import { WebhooksModule } from '@app/webhooks';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { BoardsController } from './boards/boards.controller';
 import { DecisionsController } from './boards/decisions.controller';
 import { TicketsController } from './tickets/tickets.controller';
+import { WebhooksController } from './webhooks/webhooks.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { FirstStart } from './embedded/first-start';
 import { HealthController } from './health/health.controller';
@@ -53,6 +55,7 @@ export class ApiModule {
         IngestModule,
         AnalysisModule,
         BoardModule,
+        WebhooksModule,
       ],
       controllers: [
         HomeController,
@@ -62,6 +65,7 @@ export class ApiModule {
         BoardsController,
         DecisionsController,
         TicketsController,
+        WebhooksController,
         DeadLettersController,
       ],
       providers: [

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { WebhooksModule } from '@app/webhooks';
 import { BoardService } from './board.service';
 import { DecisionService } from './decision.service';
 import { scoringProfileProvider } from './scoring-profile.provider';
 
 @Module({
+  imports: [WebhooksModule],
   providers: [scoringProfileProvider, BoardService, DecisionService],
   exports: [BoardService, DecisionService],
 })

@@ -25,6 +25,7 @@ import {
   totalOf,
   weekBounds,
 } from '@app/scoring';
+import { WebhookEvent, WebhookService } from '@app/webhooks';
 import { SCORING_PROFILE } from './scoring-profile.provider';
 
 /** Texts per irritant and week the words rules read (the most recent): enough to count on. */
@@ -62,6 +63,7 @@ export class BoardService {
     private readonly boards: BoardRepository,
     private readonly irritants: IrritantRepository,
     private readonly audit: AuditRepository,
+    private readonly webhooks: WebhookService,
   ) {}
 
   currentWeek(now = new Date()): IsoWeek {
@@ -106,9 +108,9 @@ export class BoardService {
    * @returns whether this call froze it (false: it was frozen already, by this process or another).
    */
   async freeze(week: IsoWeek): Promise<boolean> {
-    return this.boards.transaction(async (tx) => {
+    const deliveries = await this.boards.transaction(async (tx) => {
       const board = await this.boards.lockBoard(week, this.profile.name, tx);
-      if (board.status === BoardStatus.Frozen) return false;
+      if (board.status === BoardStatus.Frozen) return null;
       const items = await this.build(week, tx);
       await this.boards.replaceItems(week, items, BoardStatus.Frozen, this.profile.name, tx);
       await this.audit.record(
@@ -122,8 +124,26 @@ export class BoardService {
         tx,
       );
       this.logger.log({ week, items: items.length }, 'board frozen');
-      return true;
+      return this.webhooks.record(
+        WebhookEvent.BoardFrozen,
+        week,
+        {
+          isoWeek: week,
+          items: items.length,
+          top: items.slice(0, 10).map(({ rank, irritantId, label, category, total }) => ({
+            rank,
+            irritantId,
+            label,
+            category,
+            total,
+          })),
+        },
+        tx,
+      );
     });
+    if (deliveries === null) return false;
+    await this.webhooks.dispatch(deliveries);
+    return true;
   }
 
   @JobHandler(JobName.RefreshBoard)

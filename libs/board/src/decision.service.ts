@@ -18,6 +18,7 @@ import {
   TicketStatus,
 } from '@app/database';
 import { isIsoWeek, isoWeekOf } from '@app/scoring';
+import { WebhookEvent, WebhookService } from '@app/webhooks';
 
 export interface DecisionInput {
   kind: DecisionKind;
@@ -57,6 +58,7 @@ export class DecisionService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tickets: TicketRepository,
     private readonly audit: AuditRepository,
+    private readonly webhooks: WebhookService,
   ) {}
 
   async decide(
@@ -76,7 +78,7 @@ export class DecisionService {
     } else if (department !== null) {
       throw new BadRequestException('only a routed item has a department');
     }
-    return this.tickets.transaction(async (tx) => {
+    const made = await this.tickets.transaction(async (tx) => {
       const item = await this.tickets.lockItem(isoWeek, irritantId, tx);
       if (!item) throw new NotFoundException(`irritant ${irritantId} is not on the board of ${isoWeek}`);
       const decision = await this.tickets.addDecision(
@@ -126,8 +128,31 @@ export class DecisionService {
         },
         tx,
       );
-      return { decision, ticket };
+      const deliveries = await this.webhooks.record(
+        WebhookEvent.DecisionMade,
+        decision.id,
+        {
+          decisionId: decision.id,
+          isoWeek,
+          irritantId,
+          label: item.label,
+          category: item.category,
+          rank: item.rank,
+          total: item.total,
+          kind: decision.kind,
+          department,
+          owner: decision.owner,
+          targetRelease: decision.targetRelease,
+          comment: decision.comment,
+          ticketId: ticket?.id ?? null,
+        },
+        tx,
+        department,
+      );
+      return { decision, ticket, deliveries };
     });
+    await this.webhooks.dispatch(made.deliveries);
+    return { decision: made.decision, ticket: made.ticket };
   }
 
   history(isoWeek: string, irritantId: string): Promise<Decision[]> {
@@ -194,7 +219,7 @@ export class DecisionService {
     change: { status?: TicketStatus; release?: string },
     actor: string,
   ): Promise<TicketRow> {
-    const before = await this.tickets.transaction(async (tx) => {
+    const { before, deliveries } = await this.tickets.transaction(async (tx) => {
       const ticket = await this.tickets.lockTicket(id, tx);
       if (!ticket) throw new NotFoundException(`ticket ${id} does not exist`);
       const status = change.status ?? ticket.status;
@@ -210,8 +235,24 @@ export class DecisionService {
         },
         tx,
       );
-      return ticket;
+      const changed = status !== ticket.status;
+      const recorded = changed
+        ? await this.webhooks.record(
+            WebhookEvent.TicketStatusChanged,
+            `${id}:${status}:${ticket.updatedAt.getTime()}`,
+            {
+              ticketId: id,
+              irritantId: ticket.irritantId,
+              from: ticket.status,
+              to: status,
+              release: change.release ?? ticket.release,
+            },
+            tx,
+          )
+        : [];
+      return { before: ticket, deliveries: recorded };
     });
+    await this.webhooks.dispatch(deliveries);
     await this.audit.record({
       actor,
       action: 'ticket.updated',

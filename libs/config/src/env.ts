@@ -30,6 +30,8 @@ export interface AppConfig {
   readonly demoData: boolean;
   /** Secret mixed into the hash of author identities, so that the hashes cannot be reversed by lookup. */
   readonly authorKeySecret: string | null;
+  /** Key that seals stored secrets (webhook and connector secrets); embedded mode makes its own. */
+  readonly secretsKey: string | null;
   readonly databasePoolSize: number;
   /** Seconds a verbatim or import chunk may wait in a stage before the sweeper enqueues it again. */
   readonly sweepAfterSeconds: number;
@@ -156,6 +158,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
       undefined,
     );
   }
+  const secretsKey = read(env, 'SECRETS_KEY') ?? null;
+  if (secretsKey !== null && secretsKey.length < 32) {
+    throw new ConfigError('SECRETS_KEY', 'at least 32 characters', '(hidden)');
+  }
+  if (databaseUrl !== null && nodeEnv === 'production' && secretsKey === null) {
+    throw new ConfigError(
+      'SECRETS_KEY',
+      'a key of at least 32 characters when DATABASE_URL is set',
+      undefined,
+    );
+  }
   const queuePrefix = read(env, 'QUEUE_PREFIX') ?? 'loveboard';
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(queuePrefix)) {
     throw new ConfigError('QUEUE_PREFIX', 'letters, digits, _ or -, at most 40', queuePrefix);
@@ -179,6 +192,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     queuePrefix,
     demoData: boolean(env, 'DEMO_DATA', databaseUrl === null),
     authorKeySecret,
+    secretsKey,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     sweepAfterSeconds: integer(env, 'SWEEP_AFTER_SECONDS', 120, 5, 86_400),
     modelRefreshSeconds: integer(env, 'MODEL_REFRESH_SECONDS', 60, 1, 86_400),

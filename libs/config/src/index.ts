@@ -4,3 +4,4 @@ export { ConfigModule, APP_CONFIG } from './config.module';
 export { loggerOptions, scrubForLog, scrubString } from './logging';
 export { closeOnSignals } from './signals';
 export { findShippedFile } from './shipped-file';
+export { SecretBox, localSecret } from './secrets';

@@ -14,6 +14,8 @@ import {
   AxisOverride,
   Decision,
   Ticket,
+  Webhook,
+  WebhookDelivery,
   Source,
   User,
   Verbatim,
@@ -36,6 +38,8 @@ export const ENTITIES = [
   AxisOverride,
   Decision,
   Ticket,
+  Webhook,
+  WebhookDelivery,
 ];
 
 /** The one set of options behind the app's DataSource and the TypeORM CLI's. */

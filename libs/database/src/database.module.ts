@@ -21,6 +21,7 @@ import { ImportRepository } from './repositories/import.repository';
 import { IrritantRepository } from './repositories/irritant.repository';
 import { BoardRepository } from './repositories/board.repository';
 import { TicketRepository } from './repositories/ticket.repository';
+import { WebhookRepository } from './repositories/webhook.repository';
 import { SourceRepository } from './repositories/source.repository';
 import { VerbatimRepository } from './repositories/verbatim.repository';
 
@@ -57,6 +58,7 @@ const REPOSITORIES = [
   IrritantRepository,
   BoardRepository,
   TicketRepository,
+  WebhookRepository,
 ];
 
 @Global()

@@ -25,6 +25,7 @@ export type { IrritantCentroid } from './repositories/irritant.repository';
 export { BoardRepository } from './repositories/board.repository';
 export { TicketRepository, OPEN_TICKET_STATUSES } from './repositories/ticket.repository';
 export type { TicketRow, TicketFilter } from './repositories/ticket.repository';
+export { WebhookRepository } from './repositories/webhook.repository';
 export type { IrritantWeekRow, NewBoardItem } from './repositories/board.repository';
 export type { ImportSummary, ImportRow } from './repositories/import.repository';
 export { Transactions } from './transactions';

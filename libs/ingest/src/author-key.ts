@@ -1,8 +1,6 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, localSecret } from '@app/config';
 
 /**
  * Turns who wrote a verbatim into a stable key: the same customer counts once across verbatims and
@@ -14,24 +12,8 @@ export class AuthorKeys {
   private readonly secret: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.secret = config.authorKeySecret ?? AuthorKeys.embeddedSecret(config.dataDir);
-  }
-
-  /** Embedded mode keeps its secret next to its data, made once at the first start. */
-  private static embeddedSecret(dataDir: string): string {
-    const path = join(dataDir, 'author-key.secret');
-    try {
-      return readFileSync(path, 'utf8').trim();
-    } catch {
-      mkdirSync(dataDir, { recursive: true });
-      try {
-        writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
-      } catch (error) {
-        // Another process of the same installation made it first: use theirs.
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      return readFileSync(path, 'utf8').trim();
-    }
+    // Embedded mode keeps its secret next to its data, made once at the first start.
+    this.secret = config.authorKeySecret ?? localSecret(config.dataDir, 'author-key');
   }
 
   of(author: string): string {

@@ -22,6 +22,10 @@ export enum JobName {
   RefreshBoard = 'board.refresh',
   /** Freeze every board whose freeze time has come (the Monday after its week), once per week. */
   FreezeBoards = 'board.freeze',
+  /** POST one event to one outgoing webhook, signed; retried with backoff. */
+  DeliverWebhook = 'webhook.deliver',
+  /** Re-enqueue webhook deliveries whose job was lost. */
+  SweepWebhooks = 'webhook.sweep',
 }
 
 export enum QueueName {
@@ -30,6 +34,7 @@ export enum QueueName {
   Analyze = 'analyze',
   Cluster = 'cluster',
   Maintenance = 'maintenance',
+  Webhooks = 'webhooks',
 }
 
 export interface JobPayloads {
@@ -41,6 +46,8 @@ export interface JobPayloads {
   [JobName.RetrainModel]: Record<string, never>;
   [JobName.RefreshBoard]: Record<string, never>;
   [JobName.FreezeBoards]: Record<string, never>;
+  [JobName.DeliverWebhook]: { deliveryId: string };
+  [JobName.SweepWebhooks]: Record<string, never>;
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -53,6 +60,8 @@ export interface RetryPolicy {
 
 /** Database hiccups and restarts: retried for about a minute and a half before dead-lettering. */
 export const RETRY_TRANSIENT: RetryPolicy = Object.freeze({ attempts: 7, backoffMs: 1_000 });
+/** A receiver that is down: retried for about 20 minutes (8 attempts from 5 s), then dead-lettered. */
+export const RETRY_WEBHOOK: RetryPolicy = Object.freeze({ attempts: 8, backoffMs: 5_000 });
 /** Periodic work: the next run is the retry. */
 export const RETRY_NEXT_RUN: RetryPolicy = Object.freeze({ attempts: 1, backoffMs: 0 });
 
@@ -136,6 +145,19 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
     jobId: () => 'board-freeze',
     isValid: (payload): payload is Record<string, never> => isObject(payload),
   },
+  [JobName.DeliverWebhook]: {
+    queue: QueueName.Webhooks,
+    retry: RETRY_WEBHOOK,
+    jobId: (payload) => `webhook-${payload.deliveryId}`,
+    isValid: (payload): payload is JobPayloads[JobName.DeliverWebhook] =>
+      isObject(payload) && typeof payload.deliveryId === 'string' && UUID.test(payload.deliveryId),
+  },
+  [JobName.SweepWebhooks]: {
+    queue: QueueName.Maintenance,
+    retry: RETRY_NEXT_RUN,
+    jobId: () => 'webhook-sweep',
+    isValid: (payload): payload is Record<string, never> => isObject(payload),
+  },
 };
 
 /** How often the board freezer checks whether a week's freeze time has come. */
@@ -156,6 +178,7 @@ export async function scheduleRecurringJobs(
   await jobs.schedule(JobName.RefreshBoard, config.boardRefreshMinutes * 60_000);
   // Checked often, acted on once: the freeze itself is keyed by ISO week.
   await jobs.schedule(JobName.FreezeBoards, FREEZE_CHECK_EVERY_MS);
+  await jobs.schedule(JobName.SweepWebhooks, SWEEP_EVERY_MS);
   if (config.modelRetrainHours > 0) {
     await jobs.schedule(JobName.RetrainModel, config.modelRetrainHours * 3_600_000);
   }

@@ -10,6 +10,7 @@ export {
   SWEEP_EVERY_MS,
   scheduleRecurringJobs,
   RETRY_TRANSIENT,
+  RETRY_WEBHOOK,
   RETRY_NEXT_RUN,
   backoffDelay,
   isJobName,

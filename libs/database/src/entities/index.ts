@@ -12,3 +12,4 @@ export type { RejectedRow } from './import-run.entity';
 export { Board, BoardItem, BoardStatus, AxisOverride } from './board.entity';
 export type { AxisView, QuoteView } from './board.entity';
 export { Decision, DecisionKind, Ticket, TicketStatus } from './decision.entity';
+export { Webhook, WebhookDelivery, DeliveryStatus } from './webhook.entity';

@@ -5,6 +5,7 @@ import { Irritants1795915984299 } from './1795915984299-Irritants';
 import { TriageFeedback1795920673517 } from './1795920673517-TriageFeedback';
 import { WeeklyBoard1795921325999 } from './1795921325999-WeeklyBoard';
 import { DecisionsTickets1795921763420 } from './1795921763420-DecisionsTickets';
+import { OutgoingWebhooks1795922137072 } from './1795922137072-OutgoingWebhooks';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   TriageFeedback1795920673517,
   WeeklyBoard1795921325999,
   DecisionsTickets1795921763420,
+  OutgoingWebhooks1795922137072,
 ];
