@@ -122,6 +122,24 @@ describe('cli', () => {
     expect(badRole.output).toMatch(/expected one of viewer/);
   });
 
+  it('board prints the ranked board of a week as a table, or as JSON', async () => {
+    // The imported verbatims above were received on 2026-11-20: week 2026-W47 in Paris.
+    const table = await run(['board', '--week', '2026-W47']);
+    expect(table.code).toBe(0);
+    expect(table.output).toMatch(/^2026-W47 · live · computed /m);
+    expect(table.output).toMatch(/│\s+1\s+│\s+new\s+│/);
+    expect(table.output).toMatch(/refund_exchange|customer_service|eticket_delivery/);
+    const json = await run(['board', '--week', '2026-W47', '--json', '--limit', '1']);
+    expect(json.code).toBe(0);
+    const board = JSON.parse(json.output.slice(json.output.indexOf('{')));
+    expect(board).toMatchObject({ isoWeek: '2026-W47', status: 'live' });
+    expect(board.items).toHaveLength(1);
+    expect(board.items[0].axes.client.reasons[0]).toMatch(/customers? in \d channels?/);
+    const bad = await run(['board', '--week', '2026-W99']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.output).toMatch(/not an ISO week/);
+  });
+
   it('stops with one line naming a malformed variable', async () => {
     const cli = spawnApp('cli', ['migrate'], { ...env, JOB_CONCURRENCY: 'lots' });
     expect(await cli.exited).toBe(78);

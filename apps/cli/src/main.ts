@@ -4,10 +4,19 @@ import { NestFactory } from '@nestjs/core';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Logger } from 'nestjs-pino';
+import Table from 'cli-table3';
 import { ModelStore } from '@app/analysis';
+import { BoardService } from '@app/board';
 import { ApiKeyService } from '@app/auth';
 import { AppConfig, loadConfigOrExit } from '@app/config';
-import { DataDirInUseError, DeadLetterStatus, ImportStatus, Role, Transactions } from '@app/database';
+import {
+  BoardItem,
+  DataDirInUseError,
+  DeadLetterStatus,
+  ImportStatus,
+  Role,
+  Transactions,
+} from '@app/database';
 import { ImportFormat, ImportService, readImportRows } from '@app/ingest';
 import { LabelledText, LinearTextClassifier, evaluate } from '@app/nlp';
 import { DeadLetterService, InProcessJobQueue, JobQueue, JobRunner } from '@app/jobs';
@@ -15,6 +24,69 @@ import { DataSource } from 'typeorm';
 import { CliModule } from './cli.module';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number above 0');
+  return n;
+}
+
+const MOVES: Record<string, (change: number | null) => string> = {
+  new: () => 'new',
+  up: (change) => `▲${change ?? ''}`,
+  down: (change) => `▼${Math.abs(change ?? 0)}`,
+  unchanged: () => '=',
+};
+
+/** The board as a terminal table: rank, movement, the four axes, the counts, what it is. */
+function boardTable(items: BoardItem[]): string {
+  const table = new Table({
+    head: [
+      '#',
+      'move',
+      'total',
+      'client',
+      'business',
+      'legal',
+      'tech',
+      'customers',
+      'verbatims',
+      'category',
+      'irritant',
+    ],
+    colAligns: [
+      'right',
+      'center',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'left',
+      'left',
+    ],
+    style: { head: [], border: [] },
+  });
+  for (const item of items) {
+    table.push([
+      item.rank,
+      (MOVES[item.movement] ?? MOVES.new)(item.rankChange),
+      item.total.toFixed(1),
+      ...(['client', 'business', 'legal', 'technical'] as const).map(
+        (axis) => `${item.axes[axis].score.toFixed(0)}${item.axes[axis].override ? '*' : ''}`,
+      ),
+      item.distinctCustomers,
+      item.verbatimCount,
+      item.category,
+      item.label.slice(0, 48),
+    ]);
+  }
+  return items.length === 0
+    ? '(no irritant with verbatims this week)'
+    : `${table.toString()}\n* overridden by a person`;
+}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function withApp<T>(config: AppConfig, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
@@ -155,6 +227,29 @@ export function buildProgram(config: () => AppConfig): Command {
     .option('--label-field <field>', 'the field holding the label', 'label')
     .action(async (options: { data: string; labelField: string }) => {
       await evaluateClassifier(options.data, options.labelField);
+    });
+
+  program
+    .command('board')
+    .description('Print the ranked board of an ISO week (live, or frozen once its Monday has come)')
+    .option('--week <isoWeek>', 'e.g. 2026-W48 (default: the current week)')
+    .option('--limit <n>', 'at most this many items', positiveInteger, 20)
+    .option('--json', 'the board as JSON, as the API gives it')
+    .action(async (options: { week?: string; limit: number; json?: boolean }) => {
+      await withApp(config(), async (app) => {
+        const boards = app.get(BoardService);
+        const { board, items } = await boards.get(options.week ?? boards.currentWeek(), {
+          limit: options.limit,
+        });
+        if (options.json) {
+          out(JSON.stringify({ ...board, items }, null, 2));
+          return;
+        }
+        out(
+          `${board.isoWeek} · ${board.status}${board.frozenAt ? ` since ${board.frozenAt.toISOString()}` : ''} · computed ${board.computedAt.toISOString()}`,
+        );
+        out(boardTable(items));
+      });
     });
 
   program
