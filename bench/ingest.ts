@@ -8,15 +8,13 @@
  * The last two are references measured in the same run: raw COPY into PostgreSQL, and BullMQ
  * moving empty jobs through one worker (concurrency 50).
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { Queue, Worker } from 'bullmq';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { redisConnection } from '@app/jobs';
+import { REDIS_URL, peakRssMb, start, waitFor, withDatabase } from './support';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -27,9 +25,6 @@ const N = option('n', 100_000);
 const WORKERS = option('workers', 2);
 const BATCH = 1_000;
 const PARALLEL_REQUESTS = option('parallel', 4);
-const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const ROOT = join(__dirname, '..', '..');
 
 const FR = [
   'Paiement refusé à l’étape 3-D Secure sur mobile, j’ai essayé trois fois',
@@ -62,58 +57,6 @@ function syntheticVerbatim(i: number) {
     text: templates[i % templates.length].replace('{n}', String(100_000 + i)) + ` (#${i})`,
     lang: french ? 'fr' : 'en',
   };
-}
-
-function start(app: string, env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output };
-}
-
-/** Peak resident memory of a process so far (VmHWM), in MB. */
-function peakRssMb(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-async function waitFor<T>(
-  probe: () => Promise<T | null> | T | null,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function withDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
-  const name = `lb_bench_${Date.now()}`;
-  const admin = new Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await work(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
 }
 
 async function benchPipeline(databaseUrl: string): Promise<{ seconds: number; peakRss: number }> {

@@ -19,6 +19,13 @@ export interface CreatedApiKey {
 const KEY_PATTERN = /^lb_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 // lastUsedAt is for humans ("is this key still in use?"): minute precision is plenty and spares a write per call.
 const TOUCH_EVERY_MS = 60_000;
+/**
+ * A verified key is trusted again for this long without a database round trip: under load, the
+ * lookup was one query in four of a board read. A key revoked in the database stops working in
+ * every process within this delay.
+ */
+export const VERIFIED_KEY_TTL_MS = 10_000;
+const MAX_CACHED_KEYS = 10_000;
 
 function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
@@ -27,6 +34,7 @@ function sha256(value: string): string {
 @Injectable()
 export class ApiKeyService {
   private readonly touchedAt = new Map<string, number>();
+  private readonly verified = new Map<string, { principal: Principal; until: number }>();
 
   constructor(
     private readonly apiKeys: ApiKeyRepository,
@@ -60,17 +68,23 @@ export class ApiKeyService {
   async verify(key: string): Promise<Principal | null> {
     const match = KEY_PATTERN.exec(key);
     if (!match) return null;
+    const hash = sha256(key);
+    const now = Date.now();
+    const cached = this.verified.get(hash);
+    if (cached && cached.until > now) return cached.principal;
     const apiKey = await this.apiKeys.findActiveByPrefix(match[1]);
     if (!apiKey) return null;
     const expected = Buffer.from(apiKey.hash, 'hex');
-    const actual = Buffer.from(sha256(key), 'hex');
+    const actual = Buffer.from(hash, 'hex');
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
-    const now = Date.now();
     if (now - (this.touchedAt.get(apiKey.id) ?? 0) > TOUCH_EVERY_MS) {
       this.touchedAt.set(apiKey.id, now);
       await this.apiKeys.touch(apiKey.id);
     }
-    return { kind: 'apikey', id: apiKey.id, name: apiKey.name, role: apiKey.role };
+    const principal: Principal = { kind: 'apikey', id: apiKey.id, name: apiKey.name, role: apiKey.role };
+    if (this.verified.size >= MAX_CACHED_KEYS) this.verified.clear();
+    this.verified.set(hash, { principal, until: now + VERIFIED_KEY_TTL_MS });
+    return principal;
   }
 
   hasAnyKey(): Promise<boolean> {

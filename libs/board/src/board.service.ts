@@ -1,4 +1,5 @@
 import { BadRequestException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import {
@@ -31,6 +32,12 @@ import { SCORING_PROFILE } from './scoring-profile.provider';
 /** Texts per irritant and week the words rules read (the most recent): enough to count on. */
 const MAX_TEXTS = 2_000;
 const QUOTES_PER_ITEM = 3;
+/**
+ * Board and ticket reads are kept this long: the Monday meeting's screens and developers' tools
+ * ask the same question over and over, and a board only changes when it is recomputed. Writes in
+ * this process clear it at once; another process's writes show within this delay.
+ */
+export const READ_CACHE_MS = 2_000;
 
 export interface BoardFilter {
   category?: string;
@@ -44,6 +51,8 @@ export interface BoardFilter {
 export interface BoardWithItems {
   board: Board;
   items: BoardItem[];
+  /** The answer as sent, made once per cached read (see READ_CACHE_MS). */
+  json?: string;
 }
 
 /**
@@ -56,6 +65,7 @@ export interface BoardWithItems {
 @Injectable()
 export class BoardService {
   private readonly logger = new Logger(BoardService.name);
+  private readonly reads = new LRUCache<string, BoardWithItems>({ max: 500, ttl: READ_CACHE_MS });
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -73,15 +83,21 @@ export class BoardService {
   /** A week's board, computed first if it was never computed (a week that has begun only). */
   async get(week: string, filter: BoardFilter, now = new Date()): Promise<BoardWithItems> {
     if (!isIsoWeek(week)) throw new BadRequestException(`not an ISO week (like 2026-W48): ${week}`);
-    if (!(await this.boards.findBoard(week))) {
+    const key = JSON.stringify([week, filter]);
+    const cached = this.reads.get(key);
+    if (cached) return cached;
+    let board = await this.boards.findBoard(week);
+    if (!board) {
       if (weekBounds(week, this.config.timeZone).start > now) {
         throw new NotFoundException(`week ${week} has not begun`);
       }
       await this.compute(week);
+      board = await this.boards.findBoard(week);
+      if (!board) throw new NotFoundException(`week ${week} has no board`);
     }
-    const board = await this.boards.findBoard(week);
-    if (!board) throw new NotFoundException(`week ${week} has no board`);
-    return { board, items: await this.boards.items(week, filter) };
+    const read = { board, items: await this.boards.items(week, filter) };
+    this.reads.set(key, read);
+    return read;
   }
 
   /**
@@ -89,7 +105,7 @@ export class BoardService {
    * @returns false when the board is frozen (it is left as it was).
    */
   async compute(week: IsoWeek): Promise<boolean> {
-    return this.boards.transaction(async (tx) => {
+    const computed = await this.boards.transaction(async (tx) => {
       const board = await this.boards.lockBoard(week, this.profile.name, tx);
       if (board.status === BoardStatus.Frozen) return false;
       await this.boards.replaceItems(
@@ -101,6 +117,8 @@ export class BoardService {
       );
       return true;
     });
+    this.reads.clear();
+    return computed;
   }
 
   /**
@@ -141,6 +159,7 @@ export class BoardService {
         tx,
       );
     });
+    this.reads.clear();
     if (deliveries === null) return false;
     await this.webhooks.dispatch(deliveries);
     return true;

@@ -19,6 +19,17 @@ import {
 } from '@app/database';
 import { isIsoWeek, isoWeekOf } from '@app/scoring';
 import { WebhookEvent, WebhookService } from '@app/webhooks';
+import { LRUCache } from 'lru-cache';
+import { READ_CACHE_MS } from './board.service';
+
+/** Ticket lists are kept for READ_CACHE_MS, as boards are; this process's writes clear them. */
+const TICKET_READ_CACHE_MS = READ_CACHE_MS;
+
+/** A page of tickets as read (and kept for a moment), with its answer once serialised. */
+export interface TicketList {
+  rows: TicketRow[];
+  json?: string;
+}
 
 export interface DecisionInput {
   kind: DecisionKind;
@@ -60,6 +71,8 @@ export class DecisionService {
     private readonly audit: AuditRepository,
     private readonly webhooks: WebhookService,
   ) {}
+
+  private readonly reads = new LRUCache<string, TicketList>({ max: 500, ttl: TICKET_READ_CACHE_MS });
 
   async decide(
     isoWeek: string,
@@ -151,6 +164,7 @@ export class DecisionService {
       );
       return { decision, ticket, deliveries };
     });
+    this.reads.clear();
     await this.webhooks.dispatch(made.deliveries);
     return { decision: made.decision, ticket: made.ticket };
   }
@@ -180,8 +194,13 @@ export class DecisionService {
     return this.tickets.unanswered(limit);
   }
 
-  listTickets(filter: TicketFilter): Promise<TicketRow[]> {
-    return this.tickets.list(filter);
+  async listTickets(filter: TicketFilter): Promise<TicketList> {
+    const key = JSON.stringify(filter);
+    const cached = this.reads.get(key);
+    if (cached) return cached;
+    const list = { rows: await this.tickets.list(filter) };
+    this.reads.set(key, list);
+    return list;
   }
 
   async ticket(id: string): Promise<TicketRow> {
@@ -209,6 +228,7 @@ export class DecisionService {
         tx,
       );
     });
+    this.reads.clear();
     await this.audit.record({ actor, action: 'ticket.claimed', subjectType: 'ticket', subjectId: id });
     return this.ticket(id);
   }
@@ -252,6 +272,7 @@ export class DecisionService {
         : [];
       return { before: ticket, deliveries: recorded };
     });
+    this.reads.clear();
     await this.webhooks.dispatch(deliveries);
     await this.audit.record({
       actor,

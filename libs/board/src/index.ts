@@ -3,4 +3,4 @@ export { BoardService } from './board.service';
 export type { BoardFilter, BoardWithItems } from './board.service';
 export { SCORING_PROFILE } from './scoring-profile.provider';
 export { DecisionService } from './decision.service';
-export type { DecisionInput, TimeToFixWeek } from './decision.service';
+export type { DecisionInput, TicketList, TimeToFixWeek } from './decision.service';

@@ -115,7 +115,9 @@ export class TicketRepository {
       .where('t.status IN (:...statuses)', { statuses: filter.statuses })
       .orderBy('t.priority', 'DESC')
       .addOrderBy('t.id', 'ASC')
-      .take(filter.limit);
+      // limit, not take: the join gives one row per ticket, so TypeORM's two-query pagination
+      // (a DISTINCT over ids first) would only double the work.
+      .limit(filter.limit);
     if (filter.team) qb.andWhere('t.team = :team', { team: filter.team });
     if (filter.isoWeek) qb.andWhere('t.iso_week = :isoWeek', { isoWeek: filter.isoWeek });
     if (filter.terminal) qb.andWhere('b.terminals ? :terminal', { terminal: filter.terminal });
