@@ -97,7 +97,7 @@ describe('outgoing webhooks', () => {
   });
 
   const create = (body: Record<string, unknown>, key = admin) =>
-    http(api.url, 'POST', '/api/v1/webhooks', { key, body });
+    http(api.url, 'POST', '/api/v1/outgoing-webhooks', { key, body });
 
   it('is configured by admins only, with a secret shown once and stored sealed', async () => {
     const body = { url: `${receiver.url}/all`, events: ['decision.made'] };
@@ -108,7 +108,7 @@ describe('outgoing webhooks', () => {
     const created = await create({ ...body, secret: 'a-shared-secret-of-ours' });
     expect(created.status).toBe(201);
     expect(created.body.secret).toBe('a-shared-secret-of-ours');
-    const listed = await http(api.url, 'GET', '/api/v1/webhooks', { key: admin });
+    const listed = await http(api.url, 'GET', '/api/v1/outgoing-webhooks', { key: admin });
     expect(JSON.stringify(listed.body)).not.toContain('a-shared-secret-of-ours');
     const [stored] = await query<{ secret_sealed: string }>(db.url, 'SELECT secret_sealed FROM webhook');
     expect(stored.secret_sealed).not.toContain('a-shared-secret-of-ours');
@@ -163,7 +163,7 @@ describe('outgoing webhooks', () => {
     ).toBe(200);
     const log = await until(
       async () =>
-        (await http(api.url, 'GET', `/api/v1/webhooks/${flaky.body.id}/deliveries`, { key: admin })).body,
+        (await http(api.url, 'GET', `/api/v1/outgoing-webhooks/${flaky.body.id}/deliveries`, { key: admin })).body,
       (deliveries: { status: string }[]) => deliveries[0]?.status === 'delivered',
     );
     expect(log).toEqual([

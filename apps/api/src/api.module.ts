@@ -6,6 +6,7 @@ import { AppConfig, ConfigModule, loggerOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { AnalysisModule } from '@app/analysis';
 import { BoardModule } from '@app/board';
+import { ConnectorsModule } from '@app/connectors';
 import { WebhooksModule } from '@app/webhooks';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
@@ -14,6 +15,8 @@ import { BoardsController } from './boards/boards.controller';
 import { DecisionsController } from './boards/decisions.controller';
 import { TicketsController } from './tickets/tickets.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
+import { InboundWebhooksController } from './sources/inbound-webhooks.controller';
+import { SourcesController } from './sources/sources.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { FirstStart } from './embedded/first-start';
 import { HealthController } from './health/health.controller';
@@ -55,6 +58,7 @@ export class ApiModule {
         IngestModule,
         AnalysisModule,
         BoardModule,
+        ConnectorsModule,
         WebhooksModule,
       ],
       controllers: [
@@ -66,6 +70,8 @@ export class ApiModule {
         DecisionsController,
         TicketsController,
         WebhooksController,
+        SourcesController,
+        InboundWebhooksController,
         DeadLettersController,
       ],
       providers: [

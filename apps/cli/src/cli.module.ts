@@ -6,6 +6,7 @@ import { AppConfig, ConfigModule, loggerOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { AnalysisModule } from '@app/analysis';
 import { BoardModule } from '@app/board';
+import { ConnectorsModule } from '@app/connectors';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
 
@@ -26,6 +27,7 @@ export class CliModule {
         IngestModule,
         AnalysisModule,
         BoardModule,
+        ConnectorsModule,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { AppConfig, ConfigModule, loggerOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { AnalysisModule } from '@app/analysis';
 import { BoardModule } from '@app/board';
+import { ConnectorsModule } from '@app/connectors';
 import { IngestModule } from '@app/ingest';
 import { ALL_QUEUE_NAMES, JobsModule } from '@app/jobs';
 import { processorFor } from './queue-processor';
@@ -22,6 +23,7 @@ export class WorkerModule {
         IngestModule,
         AnalysisModule,
         BoardModule,
+        ConnectorsModule,
       ],
       providers: ALL_QUEUE_NAMES.map((queue) => processorFor(queue, config)),
     };

@@ -1,2 +1,10 @@
-// Connectors: one folder per source (email, chat, twitter, forums, facebook).
-export {};
+export { ConnectorsModule } from './connectors.module';
+export { ConnectorError, PULL_CONNECTORS } from './connector';
+export type { PullConnector, PullPage, SourceContext } from './connector';
+export { SourcePoller, backoffAfter, FAILURES_TO_DEAD_LETTER } from './source-poller';
+export { SourcesService } from './sources.service';
+export type { SourceHealth, SourceInput } from './sources.service';
+export { checkTimestampedSignature, checkHubSignature, SIGNATURE_TOLERANCE_MS } from './signature';
+export { checkTranscript, transcriptVerbatims, Transcript } from './chat/transcript';
+export { readPageEvents } from './facebook/page-events';
+export type { PageEventsReading } from './facebook/page-events';

@@ -16,6 +16,7 @@ import {
   Ticket,
   Webhook,
   WebhookDelivery,
+  IdentityLink,
   Source,
   User,
   Verbatim,
@@ -40,6 +41,7 @@ export const ENTITIES = [
   Ticket,
   Webhook,
   WebhookDelivery,
+  IdentityLink,
 ];
 
 /** The one set of options behind the app's DataSource and the TypeORM CLI's. */

@@ -22,6 +22,7 @@ import { IrritantRepository } from './repositories/irritant.repository';
 import { BoardRepository } from './repositories/board.repository';
 import { TicketRepository } from './repositories/ticket.repository';
 import { WebhookRepository } from './repositories/webhook.repository';
+import { IdentityLinkRepository } from './repositories/identity-link.repository';
 import { SourceRepository } from './repositories/source.repository';
 import { VerbatimRepository } from './repositories/verbatim.repository';
 
@@ -59,6 +60,7 @@ const REPOSITORIES = [
   BoardRepository,
   TicketRepository,
   WebhookRepository,
+  IdentityLinkRepository,
 ];
 
 @Global()

@@ -26,6 +26,7 @@ export { BoardRepository } from './repositories/board.repository';
 export { TicketRepository, OPEN_TICKET_STATUSES } from './repositories/ticket.repository';
 export type { TicketRow, TicketFilter } from './repositories/ticket.repository';
 export { WebhookRepository } from './repositories/webhook.repository';
+export { IdentityLinkRepository } from './repositories/identity-link.repository';
 export type { IrritantWeekRow, NewBoardItem } from './repositories/board.repository';
 export type { ImportSummary, ImportRow } from './repositories/import.repository';
 export { Transactions } from './transactions';

@@ -1,5 +1,6 @@
 export { IngestModule } from './ingest.module';
 export { IngestService } from './ingest.service';
+export { AuthorKeys } from './author-key';
 export { ImportService, IMPORT_CHUNK_ROWS } from './import.service';
 export type { ImportProgress } from './import.service';
 export { formatOf, readImportRows } from './import-file';

@@ -7,6 +7,6 @@ import { PipelineSweeper } from './pipeline-sweeper';
 
 @Module({
   providers: [AuthorKeys, IngestService, IngestStage, ImportService, PipelineSweeper],
-  exports: [IngestService, ImportService, PipelineSweeper],
+  exports: [AuthorKeys, IngestService, ImportService, PipelineSweeper],
 })
 export class IngestModule {}

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { SourceKind, SourceRepository, StoredVerbatimRef, VerbatimRepository } from '@app/database';
+import {
+  IdentityLinkRepository,
+  SourceKind,
+  SourceRepository,
+  StoredVerbatimRef,
+  VerbatimRepository,
+} from '@app/database';
 import { JobName, JobQueue, verbatimBatches } from '@app/jobs';
 import { AuthorKeys } from './author-key';
 import type { VerbatimInput } from './verbatim-input';
@@ -15,6 +21,7 @@ export class IngestService {
     private readonly sources: SourceRepository,
     private readonly verbatims: VerbatimRepository,
     private readonly authorKeys: AuthorKeys,
+    private readonly links: IdentityLinkRepository,
     private readonly jobs: JobQueue,
   ) {}
 
@@ -33,11 +40,14 @@ export class IngestService {
       kind,
       manager,
     );
+    const keys = items.map((item) => this.authorKeys.of(item.author));
+    // A linked identity counts as the customer it is linked to (an e-mail and a customer id).
+    const linked = await this.links.canonical(keys, manager);
     return this.verbatims.insertIfAbsent(
-      items.map((item) => ({
+      items.map((item, i) => ({
         sourceId: sourceIds.get(item.source) as string,
         externalId: item.externalId,
-        authorKey: this.authorKeys.of(item.author),
+        authorKey: linked.get(keys[i]) ?? keys[i],
         channel: item.channel,
         receivedAt: new Date(item.receivedAt),
         rawText: item.text,

@@ -26,6 +26,10 @@ export enum JobName {
   DeliverWebhook = 'webhook.deliver',
   /** Re-enqueue webhook deliveries whose job was lost. */
   SweepWebhooks = 'webhook.sweep',
+  /** Enqueue a poll for every pull source that is due (once across the installation). */
+  TickSources = 'sources.tick',
+  /** Pull one source from its cursor, store what it brought, move the cursor on. */
+  PollSource = 'source.poll',
 }
 
 export enum QueueName {
@@ -35,6 +39,7 @@ export enum QueueName {
   Cluster = 'cluster',
   Maintenance = 'maintenance',
   Webhooks = 'webhooks',
+  Connectors = 'connectors',
 }
 
 export interface JobPayloads {
@@ -48,6 +53,9 @@ export interface JobPayloads {
   [JobName.FreezeBoards]: Record<string, never>;
   [JobName.DeliverWebhook]: { deliveryId: string };
   [JobName.SweepWebhooks]: Record<string, never>;
+  [JobName.TickSources]: Record<string, never>;
+  /** `slot`: the tick that asked, so that each due poll is a job of its own (and a replayed tick is not). */
+  [JobName.PollSource]: { sourceId: string; slot: number };
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -158,7 +166,27 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
     jobId: () => 'webhook-sweep',
     isValid: (payload): payload is Record<string, never> => isObject(payload),
   },
+  [JobName.TickSources]: {
+    queue: QueueName.Maintenance,
+    retry: RETRY_NEXT_RUN,
+    jobId: () => 'sources-tick',
+    isValid: (payload): payload is Record<string, never> => isObject(payload),
+  },
+  [JobName.PollSource]: {
+    queue: QueueName.Connectors,
+    // The poller records failures and backs off itself: the next tick is the retry.
+    retry: RETRY_NEXT_RUN,
+    jobId: (payload) => `poll-${payload.sourceId}-${payload.slot}`,
+    isValid: (payload): payload is JobPayloads[JobName.PollSource] =>
+      isObject(payload) &&
+      typeof payload.sourceId === 'string' &&
+      UUID.test(payload.sourceId) &&
+      Number.isSafeInteger(payload.slot),
+  },
 };
+
+/** How often due sources are looked for. */
+export const SOURCES_TICK_EVERY_MS = 15_000;
 
 /** How often the board freezer checks whether a week's freeze time has come. */
 export const FREEZE_CHECK_EVERY_MS = 60_000;
@@ -179,6 +207,7 @@ export async function scheduleRecurringJobs(
   // Checked often, acted on once: the freeze itself is keyed by ISO week.
   await jobs.schedule(JobName.FreezeBoards, FREEZE_CHECK_EVERY_MS);
   await jobs.schedule(JobName.SweepWebhooks, SWEEP_EVERY_MS);
+  await jobs.schedule(JobName.TickSources, SOURCES_TICK_EVERY_MS);
   if (config.modelRetrainHours > 0) {
     await jobs.schedule(JobName.RetrainModel, config.modelRetrainHours * 3_600_000);
   }

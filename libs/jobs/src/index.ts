@@ -8,6 +8,7 @@ export {
   VERBATIMS_PER_JOB,
   verbatimBatches,
   SWEEP_EVERY_MS,
+  SOURCES_TICK_EVERY_MS,
   scheduleRecurringJobs,
   RETRY_TRANSIENT,
   RETRY_WEBHOOK,

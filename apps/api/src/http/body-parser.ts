@@ -6,9 +6,20 @@ import express, { ErrorRequestHandler, RequestHandler } from 'express';
  */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
+/** Where signed webhooks arrive: their signature is over the bytes as sent, so those are kept. */
+export const INBOUND_WEBHOOKS_PATH = '/api/v1/webhooks/';
+
+export type RequestWithRawBody = express.Request & { rawBody?: Buffer };
+
 /** JSON bodies, with parse and size failures answered as 400/413 with a reason instead of an HTML page. */
 export function jsonBody(): [RequestHandler, ErrorRequestHandler] {
-  const parser = express.json({ limit: MAX_BODY_BYTES, strict: false });
+  const parser = express.json({
+    limit: MAX_BODY_BYTES,
+    strict: false,
+    verify: (request: RequestWithRawBody, _response, buffer) => {
+      if (request.url.startsWith(INBOUND_WEBHOOKS_PATH)) request.rawBody = buffer;
+    },
+  });
   const onError: ErrorRequestHandler = (
     error: { type?: string; status?: number; message?: string },
     _req,

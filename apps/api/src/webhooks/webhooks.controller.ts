@@ -114,7 +114,7 @@ const deliveryView = (delivery: WebhookDelivery): DeliveryView => ({
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
-@Controller('api/v1/webhooks')
+@Controller('api/v1/outgoing-webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhookService) {}
 

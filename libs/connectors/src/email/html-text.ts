@@ -95,19 +95,26 @@ export function nestsDeeperThan(html: string, max: number): boolean {
     let nameEnd = nameStart;
     while (nameEnd < html.length && isTagNameChar(html.charCodeAt(nameEnd))) nameEnd++;
     const name = html.slice(nameStart, nameEnd).toLowerCase();
-    if (name && !closing && !VOID_ELEMENTS.has(name) && !IMPLIED_END_ELEMENTS.has(name)) {
-      stack.push(name);
-      open.set(name, (open.get(name) ?? 0) + 1);
-      if (stack.length > max) return true;
-    } else if (name && closing && (open.get(name) ?? 0) > 0) {
-      closeDownTo(name, stack, open);
+    // "<3" or "< 5 €" is text, not a tag.
+    if (/^[a-z]/.test(name)) {
+      if (closing) closeDownTo(name, stack, open);
+      else if (opensLevel(name)) {
+        stack.push(name);
+        open.set(name, (open.get(name) ?? 0) + 1);
+        if (stack.length > max) return true;
+      }
     }
     at = html.indexOf('<', Math.max(nameEnd, at + 1));
   }
   return false;
 }
 
+function opensLevel(name: string): boolean {
+  return !VOID_ELEMENTS.has(name) && !IMPLIED_END_ELEMENTS.has(name);
+}
+
 function closeDownTo(name: string, stack: string[], open: Map<string, number>): void {
+  if ((open.get(name) ?? 0) === 0) return;
   for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
     open.set(top, (open.get(top) ?? 1) - 1);
     if (top === name) return;

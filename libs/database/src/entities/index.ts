@@ -13,3 +13,4 @@ export { Board, BoardItem, BoardStatus, AxisOverride } from './board.entity';
 export type { AxisView, QuoteView } from './board.entity';
 export { Decision, DecisionKind, Ticket, TicketStatus } from './decision.entity';
 export { Webhook, WebhookDelivery, DeliveryStatus } from './webhook.entity';
+export { IdentityLink } from './identity-link.entity';

@@ -29,6 +29,27 @@ export class Source {
   @Column({ type: 'jsonb', default: () => "'{}'" })
   settings: Record<string, unknown>;
 
+  /**
+   * The source's secrets (tokens, passwords, signing secrets) as one JSON object sealed with the
+   * installation's SecretBox: never returned by the API, never logged.
+   */
+  @Column({ name: 'secrets_sealed', type: 'text', nullable: true })
+  secretsSealed: string | null;
+
+  /** How often a pull connector polls (seconds). */
+  @Column({ name: 'poll_every_seconds', type: 'integer', default: 300 })
+  pollEverySeconds: number;
+
+  @Column({ name: 'last_poll_at', type: 'timestamptz', nullable: true })
+  lastPollAt: Date | null;
+
+  /** No poll before this: the provider's rate limit, or backoff after failures. */
+  @Column({ name: 'backoff_until', type: 'timestamptz', nullable: true })
+  backoffUntil: Date | null;
+
+  @Column({ name: 'consecutive_failures', type: 'integer', default: 0 })
+  consecutiveFailures: number;
+
   /** Where a pull connector resumes after a restart. */
   @Column({ type: 'jsonb', nullable: true })
   cursor: Record<string, unknown> | null;

@@ -6,6 +6,7 @@ import { TriageFeedback1795920673517 } from './1795920673517-TriageFeedback';
 import { WeeklyBoard1795921325999 } from './1795921325999-WeeklyBoard';
 import { DecisionsTickets1795921763420 } from './1795921763420-DecisionsTickets';
 import { OutgoingWebhooks1795922137072 } from './1795922137072-OutgoingWebhooks';
+import { Connectors1795923815947 } from './1795923815947-Connectors';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   WeeklyBoard1795921325999,
   DecisionsTickets1795921763420,
   OutgoingWebhooks1795922137072,
+  Connectors1795923815947,
 ];

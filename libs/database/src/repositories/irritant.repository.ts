@@ -202,6 +202,11 @@ export class IrritantRepository {
     );
   }
 
+  /** `recount` in a transaction of its own. */
+  async recountNow(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.dataSource.transaction((tx) => this.recount(ids, tx));
+  }
+
   /** Counts from the verbatims themselves, so that they stay right whatever order work ran in. */
   async recount(ids: string[], tx: EntityManager): Promise<void> {
     if (ids.length === 0) return;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Source, SourceKind } from '../entities';
 
 @Injectable()
@@ -32,5 +33,78 @@ export class SourceRepository {
 
   findByName(name: string): Promise<Source | null> {
     return this.dataSource.getRepository(Source).findOne({ where: { name } });
+  }
+
+  findById(id: string): Promise<Source | null> {
+    return this.dataSource.getRepository(Source).findOne({ where: { id } });
+  }
+
+  list(): Promise<Source[]> {
+    return this.dataSource.getRepository(Source).find({ order: { name: 'ASC' } });
+  }
+
+  async create(source: Partial<Source>): Promise<Source> {
+    const repository = this.dataSource.getRepository(Source);
+    return repository.save(repository.create(source));
+  }
+
+  async update(id: string, change: Partial<Source>): Promise<void> {
+    await this.dataSource.getRepository(Source).update({ id }, change as QueryDeepPartialEntity<Source>);
+  }
+
+  /** Enabled sources of these kinds whose next poll is due, oldest poll first. */
+  async due(kinds: readonly SourceKind[], now: Date, limit: number): Promise<Source[]> {
+    if (kinds.length === 0) return [];
+    return this.dataSource
+      .getRepository(Source)
+      .createQueryBuilder('s')
+      .where('s.enabled')
+      .andWhere('s.kind IN (:...kinds)', { kinds })
+      .andWhere('(s.backoff_until IS NULL OR s.backoff_until <= :now)', { now })
+      .andWhere(
+        '(s.last_poll_at IS NULL OR s.last_poll_at + make_interval(secs => s.poll_every_seconds) <= :now)',
+        { now },
+      )
+      .orderBy('s.last_poll_at', 'ASC', 'NULLS FIRST')
+      .take(limit)
+      .getMany();
+  }
+
+  /** A page stored: the cursor moves on (only after its verbatims are stored: no gap on a crash). */
+  async advance(id: string, cursor: Record<string, unknown>): Promise<void> {
+    await this.dataSource.getRepository(Source).update({ id }, { cursor } as QueryDeepPartialEntity<Source>);
+  }
+
+  async pollSucceeded(id: string, at: Date): Promise<void> {
+    await this.dataSource
+      .getRepository(Source)
+      .update({ id }, { lastPollAt: at, lastSuccessAt: at, consecutiveFailures: 0, backoffUntil: null });
+  }
+
+  /** @returns the number of failures in a row, this one included. */
+  async pollFailed(id: string, at: Date, error: string, backoffUntil: Date | null): Promise<number> {
+    const rows: { consecutive_failures: number }[] = await this.dataSource.query(
+      `UPDATE source SET last_poll_at = $2, last_error_at = $2, last_error = $3, backoff_until = $4,
+              consecutive_failures = consecutive_failures + 1
+        WHERE id = $1 RETURNING consecutive_failures`,
+      [id, at, error.slice(0, 2_000), backoffUntil],
+    );
+    return rows[0]?.consecutive_failures ?? 0;
+  }
+
+  /** The provider asked to wait (rate limit): not a failure. */
+  async rateLimited(id: string, at: Date, until: Date): Promise<void> {
+    await this.dataSource.getRepository(Source).update({ id }, { lastPollAt: at, backoffUntil: until });
+  }
+
+  /** What a source brought: verbatims in the last 24 hours and the newest one's time. */
+  async activity(id: string, now: Date): Promise<{ last24h: number; newestAt: Date | null }> {
+    const rows: { last24h: number; newest: Date | null }[] = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE created_at > $2::timestamptz - interval '24 hours')::int AS last24h,
+              max(received_at) AS newest
+         FROM verbatim WHERE source_id = $1`,
+      [id, now],
+    );
+    return { last24h: rows[0]?.last24h ?? 0, newestAt: rows[0]?.newest ?? null };
   }
 }

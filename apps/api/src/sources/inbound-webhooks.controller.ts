@@ -1,0 +1,147 @@
+import {
+  BadRequestException,
+  Controller,
+  ForbiddenException,
+  Get,
+  Headers,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  SourcesService,
+  checkHubSignature,
+  checkTimestampedSignature,
+  checkTranscript,
+  readPageEvents,
+  transcriptVerbatims,
+} from '@app/connectors';
+import { DeadLetterRepository, Source, SourceKind } from '@app/database';
+import { IngestService, VerbatimInput, checkVerbatim } from '@app/ingest';
+import { Public } from '../auth/access.decorators';
+import type { RequestWithRawBody } from '../http/body-parser';
+
+interface Received {
+  stored: number;
+  duplicates: number;
+  skipped: number;
+}
+
+/**
+ * Where push sources deliver: no API key (the senders are chat platforms and Meta), each request
+ * verified by its source's signature over the raw body instead.
+ */
+@ApiTags('inbound webhooks')
+@Controller('api/v1/webhooks')
+export class InboundWebhooksController {
+  constructor(
+    private readonly sources: SourcesService,
+    private readonly ingest: IngestService,
+    private readonly deadLetters: DeadLetterRepository,
+  ) {}
+
+  @Post('chat/:sourceId')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'A chat or chatbot transcript (docs/CONNECTORS.md), signed: X-LoveBoard-Timestamp and X-LoveBoard-Signature sha256=HMAC(secret, "<timestamp>.<body>")',
+  })
+  async chat(
+    @Param('sourceId', new ParseUUIDPipe()) sourceId: string,
+    @Req() request: RequestWithRawBody,
+    @Headers('x-loveboard-timestamp') timestamp: string | undefined,
+    @Headers('x-loveboard-signature') signature: string | undefined,
+  ): Promise<Received> {
+    const source = await this.source(sourceId, SourceKind.Chat);
+    const secret = this.sources.secretsOf(source).signingSecret;
+    const refused = secret
+      ? checkTimestampedSignature(secret, timestamp, signature, request.rawBody ?? Buffer.alloc(0))
+      : 'the source has no signing secret';
+    if (refused) throw new UnauthorizedException(refused);
+    const checked = checkTranscript(request.body);
+    if (checked.errors) throw new BadRequestException(checked.errors);
+    const per = source.settings.verbatimPer === 'turn' ? 'turn' : 'conversation';
+    return this.store(source, transcriptVerbatims(source.name, checked.transcript, per), 0);
+  }
+
+  @Get('facebook/:sourceId')
+  @Public()
+  @ApiOperation({
+    summary: 'Meta’s subscription handshake: answers hub.challenge when hub.verify_token matches',
+  })
+  async facebookHandshake(
+    @Param('sourceId', new ParseUUIDPipe()) sourceId: string,
+    @Query('hub.mode') mode: string | undefined,
+    @Query('hub.verify_token') token: string | undefined,
+    @Query('hub.challenge') challenge: string | undefined,
+  ): Promise<string> {
+    const source = await this.source(sourceId, SourceKind.Facebook);
+    const expected = this.sources.secretsOf(source).verifyToken;
+    if (mode !== 'subscribe' || !expected || token !== expected)
+      throw new ForbiddenException('verification refused');
+    if (!challenge || !/^[\w-]{1,200}$/.test(challenge))
+      throw new BadRequestException('hub.challenge is missing or malformed');
+    return challenge;
+  }
+
+  @Post('facebook/:sourceId')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Page comments and messages from Meta, signed X-Hub-Signature-256 over the raw body',
+  })
+  async facebook(
+    @Param('sourceId', new ParseUUIDPipe()) sourceId: string,
+    @Req() request: RequestWithRawBody,
+    @Headers('x-hub-signature-256') signature: string | undefined,
+  ): Promise<Received> {
+    const source = await this.source(sourceId, SourceKind.Facebook);
+    const secret = this.sources.secretsOf(source).appSecret;
+    const refused = secret
+      ? checkHubSignature(secret, signature, request.rawBody ?? Buffer.alloc(0))
+      : 'the source has no app secret';
+    if (refused) throw new UnauthorizedException(refused);
+    const reading = readPageEvents(source.name, request.body);
+    if (reading.items.length === 0 && reading.skipped.length === 0 && reading.refused.length > 0) {
+      throw new BadRequestException(reading.refused.slice(0, 50));
+    }
+    // Meta retries a delivery that is not answered 200: one bad entry must not block the others.
+    for (const reason of reading.refused) {
+      await this.deadLetters.record({
+        jobName: 'source.facebook',
+        jobId: null,
+        payload: { sourceId: source.id },
+        input: null,
+        cause: reason,
+        attempts: 1,
+      });
+    }
+    return this.store(source, reading.items, reading.skipped.length);
+  }
+
+  private async source(id: string, kind: SourceKind): Promise<Source> {
+    const source = await this.sources.get(id).catch(() => null);
+    if (!source || source.kind !== kind || !source.enabled)
+      throw new NotFoundException(`no ${kind} source ${id}`);
+    return source;
+  }
+
+  private async store(source: Source, items: VerbatimInput[], skipped: number): Promise<Received> {
+    // The connectors build these from hostile input: the same checks as the ingestion API.
+    const bad = items.flatMap((item, i) => {
+      const check = checkVerbatim(item);
+      return check.ok ? [] : [`item ${i}: ${check.reason}`];
+    });
+    if (bad.length > 0) throw new BadRequestException(bad.slice(0, 50));
+    const refs = await this.ingest.storeAndHandOn(items, source.kind);
+    const stored = refs.filter((ref) => ref.created).length;
+    return { stored, duplicates: refs.length - stored, skipped };
+  }
+}
