@@ -8,3 +8,7 @@ export { checkTimestampedSignature, checkHubSignature, SIGNATURE_TOLERANCE_MS } 
 export { checkTranscript, transcriptVerbatims, Transcript } from './chat/transcript';
 export { readPageEvents } from './facebook/page-events';
 export type { PageEventsReading } from './facebook/page-events';
+export { readEmail, MAX_EMAIL_BYTES, DIGEST_HEADER } from './email';
+export type { EmailReading } from './email';
+export { emailVerbatim } from './email/email-verbatim';
+export { ImapConnector } from './email/imap.connector';

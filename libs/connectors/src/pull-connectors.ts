@@ -1,4 +1,5 @@
 import type { PullConnector } from './connector';
+import { ImapConnector } from './email/imap.connector';
 
 /** The pull connectors the poller runs, one per source kind. Each lives in its own folder. */
-export const PULL_CONNECTOR_LIST: PullConnector[] = [];
+export const PULL_CONNECTOR_LIST: PullConnector[] = [new ImapConnector()];

@@ -11,6 +11,26 @@ export const INBOUND_WEBHOOKS_PATH = '/api/v1/webhooks/';
 
 export type RequestWithRawBody = express.Request & { rawBody?: Buffer };
 
+/** Where mail providers push raw MIME messages (any content type), read as bytes. */
+export const INBOUND_MAIL_PATH = `${INBOUND_WEBHOOKS_PATH}email/`;
+/**
+ * A pushed message may weigh a little over the 10 MB limit and still be read, so that it is
+ * refused with a dead letter naming its size; beyond this it is refused unread (413).
+ */
+export const MAX_MAIL_BODY_BYTES = 12 * 1024 * 1024;
+
+/** Raw bytes for pushed mail; everything else goes on to the JSON parser. */
+export function mailBody(): RequestHandler {
+  const parser = express.raw({ type: () => true, limit: MAX_MAIL_BODY_BYTES });
+  return (request, response, next) => {
+    if (!request.url.startsWith(INBOUND_MAIL_PATH)) {
+      next();
+      return;
+    }
+    parser(request, response, next);
+  };
+}
+
 /** JSON bodies, with parse and size failures answered as 400/413 with a reason instead of an HTML page. */
 export function jsonBody(): [RequestHandler, ErrorRequestHandler] {
   const parser = express.json({

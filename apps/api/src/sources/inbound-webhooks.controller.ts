@@ -5,6 +5,8 @@ import {
   Get,
   Headers,
   HttpCode,
+  HttpException,
+  HttpStatus,
   NotFoundException,
   Param,
   ParseUUIDPipe,
@@ -15,10 +17,13 @@ import {
 } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
+  MAX_EMAIL_BYTES,
   SourcesService,
   checkHubSignature,
+  emailVerbatim,
   checkTimestampedSignature,
   checkTranscript,
+  readEmail,
   readPageEvents,
   transcriptVerbatims,
 } from '@app/connectors';
@@ -69,6 +74,45 @@ export class InboundWebhooksController {
     if (checked.errors) throw new BadRequestException(checked.errors);
     const per = source.settings.verbatimPer === 'turn' ? 'turn' : 'conversation';
     return this.store(source, transcriptVerbatims(source.name, checked.transcript, per), 0);
+  }
+
+  @Post('email/:sourceId')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'One raw MIME message pushed by a mail provider, signed like chat transcripts; auto-generated mail is skipped, over 10 MB refused',
+  })
+  async email(
+    @Param('sourceId', new ParseUUIDPipe()) sourceId: string,
+    @Req() request: RequestWithRawBody,
+    @Headers('x-loveboard-timestamp') timestamp: string | undefined,
+    @Headers('x-loveboard-signature') signature: string | undefined,
+  ): Promise<Received> {
+    const source = await this.source(sourceId, SourceKind.Email);
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const secret = this.sources.secretsOf(source).signingSecret;
+    const refused = secret
+      ? checkTimestampedSignature(secret, timestamp, signature, raw)
+      : 'the source has no signing secret';
+    if (refused) throw new UnauthorizedException(refused);
+    if (raw.length === 0) throw new BadRequestException('the body must be the raw message (message/rfc822)');
+    const reading = await readEmail(raw);
+    const outcome = emailVerbatim(source.name, reading, null);
+    if ('skipped' in outcome) return { stored: 0, duplicates: 0, skipped: 1 };
+    if ('refused' in outcome) {
+      await this.deadLetters.record({
+        jobName: 'source.email',
+        jobId: `${source.name}:${reading.messageId ?? 'unknown'}`.slice(0, 256),
+        payload: { sourceId: source.id, messageId: reading.messageId },
+        input: null,
+        cause: outcome.refused,
+        attempts: 1,
+      });
+      const status = raw.length > MAX_EMAIL_BYTES ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.BAD_REQUEST;
+      throw new HttpException(outcome.refused, status);
+    }
+    return this.store(source, [outcome.verbatim], 0);
   }
 
   @Get('facebook/:sourceId')

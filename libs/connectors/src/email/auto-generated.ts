@@ -6,6 +6,7 @@ type Check = (mail: ParsedMail) => string | null;
 
 const BULK_PRECEDENCE = new Set(['bulk', 'junk', 'list', 'auto_reply']);
 const DELIVERY_STATUS_TYPES = new Set(['message/delivery-status', 'message/global-delivery-status']);
+const DISPOSITION_NOTIFICATION = 'message/disposition-notification';
 const ROBOT_SENDER =
   /^(?:mailer-daemon|postmaster|no[-_.]?reply|do[-_.]?not[-_.]?reply|ne[-_.]?pas[-_.]?r[ée]pondre)(?:[-_.+].*)?@/iu;
 const OUT_OF_OFFICE_SUBJECT = new RegExp(
@@ -58,16 +59,16 @@ function digest(mail: ParsedMail): string | null {
 /** Bounces and read receipts: multipart/report (RFC 6522) or a delivery-status part (RFC 3464). */
 function deliveryReport(mail: ParsedMail): string | null {
   const contentType = structuredHeader(mail, 'content-type');
-  const reportType =
-    contentType?.value.toLowerCase() === 'multipart/report' ? contentType.params['report-type'] : null;
-  const type = reportType?.toLowerCase();
-  const hasDeliveryStatus = mail.attachments.some((a) =>
-    DELIVERY_STATUS_TYPES.has(a.contentType.toLowerCase()),
-  );
-  if (type === 'delivery-status' || hasDeliveryStatus) return 'bounce (RFC 3464 delivery report)';
-  if (type === 'disposition-notification') return 'read receipt (RFC 8098 disposition notification)';
-  if (type !== undefined) return `automated report (multipart/report; report-type=${type || 'none'})`;
-  return null;
+  const isReport = contentType?.value.toLowerCase() === 'multipart/report';
+  const type = (contentType?.params?.['report-type'] ?? '').toLowerCase();
+  const parts = mail.attachments.map((a) => a.contentType.toLowerCase());
+  if ((isReport && type === 'delivery-status') || parts.some((t) => DELIVERY_STATUS_TYPES.has(t))) {
+    return 'bounce (RFC 3464 delivery report)';
+  }
+  if ((isReport && type === 'disposition-notification') || parts.includes(DISPOSITION_NOTIFICATION)) {
+    return 'read receipt (RFC 8098 disposition notification)';
+  }
+  return isReport ? `automated report (multipart/report; report-type=${type || 'none'})` : null;
 }
 
 /** RFC 3834: anything but "no" means a program sent it. */

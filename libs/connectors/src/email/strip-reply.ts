@@ -28,6 +28,12 @@ export interface StripOptions {
 // "On Mon, 3 Nov 2026 at 10:00, X <x@y> wrote:" / "Le lun. 3 nov. 2026 à 10:00, X <x@y> a écrit :"
 const ATTRIBUTION_START = /^(?:on|le)\s/iu;
 const ATTRIBUTION_END = /(?:\bwrote|\bwrites|\ba\s+[ée]crit)\s*:$/iu;
+// Attributions carry a time, a year or a numeric date; "Le train avait 2 heures de retard" does not.
+const ATTRIBUTION_DATE = /\d{1,2}[:h]\d{2}|\b(?:19|20)\d{2}\b|\d{1,2}\/\d{1,2}/u;
+// …or the address of who wrote: "<care@example.com>" (clients wrap lines inside the brackets).
+const ATTRIBUTION_ADDRESS = /<\s*[^<>\s@]+@[^<>\s]+\s*>|^[^\s@]+@[^\s@]+\s/u;
+// A wrapped attribution breaks mid-phrase, never after the end of a sentence.
+const SENTENCE_END = /[.!?]$/u;
 const MAX_ATTRIBUTION_LINES = 3;
 const MAX_ATTRIBUTION_LENGTH = 400;
 
@@ -130,7 +136,7 @@ function attributionSpan(lines: string[], i: number): number {
     if (joined.length > MAX_ATTRIBUTION_LENGTH) return 0;
     if (isAttribution(joined)) return span;
     const next = (lines[i + span] ?? '').trim();
-    if (!next || isQuoted(next) || !ATTRIBUTION_START.test(joined)) return 0;
+    if (!next || isQuoted(next) || !ATTRIBUTION_START.test(joined) || SENTENCE_END.test(joined)) return 0;
     joined = `${joined} ${next}`;
   }
   return 0;
@@ -138,7 +144,7 @@ function attributionSpan(lines: string[], i: number): number {
 
 function isAttribution(line: string): boolean {
   if (!ATTRIBUTION_END.test(line)) return false;
-  return (ATTRIBUTION_START.test(line) && /\d/.test(line)) || line.includes('@');
+  return (ATTRIBUTION_START.test(line) && ATTRIBUTION_DATE.test(line)) || ATTRIBUTION_ADDRESS.test(line);
 }
 
 /** First line of a forwarded mail's body: its From/Date/Subject/To lines skipped. */

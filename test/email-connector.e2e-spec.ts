@@ -1,0 +1,194 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readEmail } from '@app/connectors';
+import { Role } from '@app/database';
+import { RunningApi, startApi, testConfig } from './support/app';
+import { TestDatabase, createTestDatabase, query } from './support/database';
+import { http } from './support/http';
+import { ImapServer, startImapServer } from './support/imap-server';
+
+const FIXTURES = join(__dirname, 'fixtures', 'eml');
+const fixtures = readdirSync(FIXTURES)
+  .filter((name) => name.endsWith('.eml'))
+  .sort()
+  .map((name) => ({ name, raw: readFileSync(join(FIXTURES, name)) }));
+
+function message(id: string, from: string, subject: string, body: string): string {
+  return [
+    `Message-ID: <${id}@example.org>`,
+    `From: ${from}`,
+    'To: service-client@loverail.example',
+    `Subject: ${subject}`,
+    'Date: Mon, 23 Nov 2026 09:00:00 +0100',
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    body,
+    '',
+  ].join('\r\n');
+}
+
+/** The e-mail source against a real IMAP server (Dovecot), and raw MIME pushed by a provider. */
+describe('e-mail connector', () => {
+  let db: TestDatabase;
+  let api: RunningApi;
+  let imap: ImapServer;
+  let admin: string;
+  let sourceId: string;
+
+  beforeAll(async () => {
+    [db, imap] = await Promise.all([createTestDatabase(), startImapServer()]);
+    api = await startApi(testConfig({ DATABASE_URL: db.url }));
+    admin = await api.key(Role.Admin);
+    const created = await http(api.url, 'POST', '/api/v1/sources', {
+      key: admin,
+      body: {
+        name: 'support-mailbox',
+        kind: 'email',
+        settings: { host: imap.host, port: imap.port, secure: false, user: imap.user },
+        secrets: { password: imap.password, signingSecret: 'mail-push-secret-0123' },
+      },
+    });
+    expect(created.status).toBe(201);
+    sourceId = created.body.id;
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await imap?.stop();
+    await db?.drop();
+  });
+
+  const poll = async () => {
+    const response = await http(api.url, 'POST', `/api/v1/sources/${sourceId}/poll`, { key: admin });
+    expect(response.status).toBe(200);
+    return response.body as { stored: number; skipped: number; refused: number };
+  };
+  const stored = async () =>
+    (
+      await query<{ external_id: string }>(db.url, `SELECT external_id FROM verbatim ORDER BY external_id`)
+    ).map((row) => row.external_id);
+
+  it('reads a mailbox of real-shaped mail: customers’ messages stored once, machines’ skipped, unusable ones dead-lettered', async () => {
+    for (const fixture of fixtures) await imap.append(fixture.raw);
+    const expected = new Set<string>();
+    let skipped = 0;
+    let refused = 0;
+    for (const fixture of fixtures) {
+      const reading = await readEmail(fixture.raw);
+      if (reading.kind === 'verbatim' && reading.from) expected.add(reading.messageId);
+      else if (reading.kind === 'skipped') skipped++;
+      else refused++;
+    }
+    expect(expected.size).toBeGreaterThanOrEqual(30);
+    const first = await poll();
+    expect(first).toEqual({ stored: expected.size, skipped, refused });
+    expect(await stored()).toEqual([...expected].sort());
+    const deadLetters = await query<{ cause: string }>(
+      db.url,
+      `SELECT cause FROM dead_letter WHERE job_name = 'source.email'`,
+    );
+    expect(deadLetters).toHaveLength(refused);
+
+    // The text is the customer's own, redacted on the way in; the digest's own mail never comes back.
+    const [jeanne] = await query<{ raw_text: string; author_key: string }>(
+      db.url,
+      `SELECT raw_text, author_key FROM verbatim WHERE external_id = '20261103091420.4f2a1c@mail.example.org'`,
+    );
+    expect(jeanne.raw_text).toContain('je n’ai jamais reçu mon e-billet');
+    expect(jeanne.author_key).not.toContain('@');
+
+    // Polling again finds nothing new; a new message is picked up from the cursor.
+    expect(await poll()).toEqual({ stored: 0, skipped: 0, refused: 0 });
+    await imap.append(
+      message('new-1', 'paul@example.com', 'Remboursement', 'Toujours pas remboursé de mon train annulé.'),
+    );
+    expect(await poll()).toEqual({ stored: 1, skipped: 0, refused: 0 });
+    const health = await http(api.url, 'GET', `/api/v1/sources/${sourceId}/health`, { key: admin });
+    expect(health.body).toMatchObject({ consecutiveFailures: 0, lastError: null });
+    expect(health.body.itemsLast24h).toBe(expected.size + 1);
+  });
+
+  it('reads the mailbox again when its UIDVALIDITY changes, storing nothing twice', async () => {
+    const before = await stored();
+    await imap.resetInbox();
+    await imap.append(
+      message('new-1', 'paul@example.com', 'Remboursement', 'Toujours pas remboursé de mon train annulé.'),
+    );
+    await imap.append(
+      message('new-2', 'lea@example.com', 'Appli', "L'appli plante quand j'ouvre mes billets."),
+    );
+    const result = await poll();
+    expect(result).toEqual({ stored: 1, skipped: 0, refused: 0 });
+    expect(await stored()).toEqual([...before, 'new-2@example.org'].sort());
+  });
+
+  it('refuses a message over 10 MB from its size, with a dead letter naming it', async () => {
+    const big = message('big-1', 'big@example.com', 'Photos', 'x'.repeat(10.5 * 1024 * 1024));
+    await imap.append(big);
+    expect(await poll()).toEqual({ stored: 0, skipped: 0, refused: 1 });
+    const [letter] = await query<{ cause: string }>(
+      db.url,
+      `SELECT cause FROM dead_letter WHERE cause LIKE '%over the 10 MB limit%'`,
+    );
+    expect(letter.cause).toMatch(/message is 10\.\d MB, over the 10 MB limit/);
+    expect(await stored()).not.toContain('big-1@example.org');
+  });
+
+  it('stops for good on a refused login: a dead letter with the cause, nothing else touched', async () => {
+    const wrong = await http(api.url, 'POST', '/api/v1/sources', {
+      key: admin,
+      body: {
+        name: 'wrong-password',
+        kind: 'email',
+        settings: { host: imap.host, port: imap.port, secure: false, user: imap.user },
+        secrets: { password: 'not-the-password' },
+      },
+    });
+    const response = await http(api.url, 'POST', `/api/v1/sources/${wrong.body.id}/poll`, { key: admin });
+    expect(response.body).toEqual({ stored: 0, skipped: 0, refused: 0 });
+    const health = await http(api.url, 'GET', `/api/v1/sources/${wrong.body.id}/health`, { key: admin });
+    expect(health.body).toMatchObject({
+      consecutiveFailures: 1,
+      lastError: 'IMAP login refused: check user and password',
+    });
+    expect(health.body.backoffUntil).not.toBeNull();
+    const [letter] = await query<{ cause: string }>(
+      db.url,
+      `SELECT cause FROM dead_letter WHERE job_name = 'source.poll'`,
+    );
+    expect(letter.cause).toBe('wrong-password: fails for good: IMAP login refused: check user and password');
+  });
+
+  it('takes raw MIME pushed by a mail provider, signed, once', async () => {
+    const raw = message(
+      'pushed-1',
+      'zoe@example.com',
+      'Paiement refusé',
+      'Mon paiement est refusé au 3-D Secure.',
+    );
+    const push = (body: string, secret: string, at = Math.floor(Date.now() / 1000)) =>
+      fetch(`${api.url}/api/v1/webhooks/email/${sourceId}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'message/rfc822',
+          'x-loveboard-timestamp': String(at),
+          'x-loveboard-signature': `sha256=${createHmac('sha256', secret).update(`${at}.${body}`).digest('hex')}`,
+        },
+        body,
+      });
+    expect((await push(raw, 'wrong')).status).toBe(401);
+    const first = await push(raw, 'mail-push-secret-0123');
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ stored: 1, duplicates: 0, skipped: 0 });
+    expect(await (await push(raw, 'mail-push-secret-0123')).json()).toEqual({
+      stored: 0,
+      duplicates: 1,
+      skipped: 0,
+    });
+    const bounce = fixtures.find((fixture) => fixture.name === 'bounce-rfc3464.eml');
+    const skipped = await push(bounce?.raw.toString('latin1') ?? '', 'mail-push-secret-0123');
+    expect(await skipped.json()).toEqual({ stored: 0, duplicates: 0, skipped: 1 });
+  });
+});
