@@ -1,6 +1,7 @@
 import { Channel } from '@app/database';
 import type { VerbatimInput } from '@app/ingest';
 import type { EmailReading } from './email-reading';
+import { subjectWithoutPrefixes } from './normalise';
 
 export type EmailOutcome = { verbatim: VerbatimInput } | { skipped: string } | { refused: string };
 
@@ -14,7 +15,14 @@ export function emailVerbatim(source: string, reading: EmailReading, arrivedAt: 
   if (reading.kind === 'refused') return { refused: reading.reason };
   if (!reading.from) return { refused: 'no sender address' };
   const subject = reading.subject.trim();
-  const text = subject && !reading.text.startsWith(subject) ? `${subject}\n${reading.text}` : reading.text;
+  // A body left empty reads as its subject without "Re:": then the subject alone is the text.
+  const leads =
+    subject && !reading.text.startsWith(subject) && reading.text !== subjectWithoutPrefixes(subject);
+  const text = leads
+    ? `${subject}\n${reading.text}`
+    : reading.text === subjectWithoutPrefixes(subject)
+      ? subject || reading.text
+      : reading.text;
   const receivedAt = reading.date ?? arrivedAt ?? new Date();
   return {
     verbatim: {

@@ -57,8 +57,17 @@ const FORWARD_HEADER =
   /^\*?(?:from|de|date|sent|envoy[ée]|to|à|a|cc|cci|bcc|subject|objet|reply-to|répondre à)\s*:/iu;
 
 const SIGNATURE_DELIMITER = /^--\s*$/;
+const DEVICES =
+  'iphone|ipad|android|mobile|smartphone|samsung|galaxy|huawei|xiaomi|pixel|appareil|phone|téléphone|' +
+  'tablette|tablet|blackberry|outlook|mail|yahoo|gmail|protonmail|proton';
 const MOBILE_FOOTERS = [
-  /^(?:sent|envoy[ée])\s+(?:from|de|depuis|à partir de|via)\s+(?:(?:my|mon|ma|un|une)\s+|l['’])?(?:[\p{L}\d'’-]+\s+){0,3}?(?:iphone|ipad|android|mobile|smartphone|samsung|galaxy|huawei|xiaomi|pixel|appareil|phone|téléphone|tablette|tablet|blackberry|outlook|mail|yahoo|gmail|protonmail|proton)(?:\s+(?:for|pour|on|sur|de)\s+[\p{L}\d ]{1,20})?[.!]?$/iu,
+  new RegExp(
+    '^(?:sent|envoy[ée])\\s+(?:from|de|depuis|à partir de|via)\\s+' + // Sent from, Envoyé depuis
+      "(?:(?:my|mon|ma|un|une)\\s+|l['’])?(?:[\\p{L}\\d'’-]+\\s+){0,3}?" + // my Samsung…, l'app…
+      `(?:${DEVICES})` +
+      '(?:\\s+(?:for|pour|on|sur|de)\\s+[\\p{L}\\d ]{1,20})?[.!]?$', // …for iPhone, …pour Android
+    'iu',
+  ),
   /^(?:get|download|obtenir|télécharger)\s+outlook\s+(?:for|pour)\s+(?:ios|android)\b.{0,80}$/iu,
 ];
 const MAX_FOOTER_LENGTH = 120;
