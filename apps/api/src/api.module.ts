@@ -7,6 +7,7 @@ import { DatabaseModule } from '@app/database';
 import { AnalysisModule } from '@app/analysis';
 import { BoardModule } from '@app/board';
 import { ConnectorsModule } from '@app/connectors';
+import { DigestModule } from '@app/digest';
 import { WebhooksModule } from '@app/webhooks';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
@@ -17,6 +18,7 @@ import { TicketsController } from './tickets/tickets.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { InboundWebhooksController } from './sources/inbound-webhooks.controller';
 import { SourcesController } from './sources/sources.controller';
+import { DigestsController } from './digests/digests.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { FirstStart } from './embedded/first-start';
 import { HealthController } from './health/health.controller';
@@ -59,6 +61,7 @@ export class ApiModule {
         AnalysisModule,
         BoardModule,
         ConnectorsModule,
+        DigestModule,
         WebhooksModule,
       ],
       controllers: [
@@ -72,6 +75,7 @@ export class ApiModule {
         WebhooksController,
         SourcesController,
         InboundWebhooksController,
+        DigestsController,
         DeadLettersController,
       ],
       providers: [

@@ -7,6 +7,7 @@ import { DatabaseModule } from '@app/database';
 import { AnalysisModule } from '@app/analysis';
 import { BoardModule } from '@app/board';
 import { ConnectorsModule } from '@app/connectors';
+import { DigestModule } from '@app/digest';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
 
@@ -28,6 +29,7 @@ export class CliModule {
         AnalysisModule,
         BoardModule,
         ConnectorsModule,
+        DigestModule,
       ],
     };
   }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SingleBar } from 'cli-progress';
@@ -7,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import Table from 'cli-table3';
 import { ModelStore } from '@app/analysis';
 import { BoardService } from '@app/board';
+import { DigestService } from '@app/digest';
 import { ApiKeyService } from '@app/auth';
 import { AppConfig, loadConfigOrExit } from '@app/config';
 import {
@@ -249,6 +251,31 @@ export function buildProgram(config: () => AppConfig): Command {
           `${board.isoWeek} · ${board.status}${board.frozenAt ? ` since ${board.frozenAt.toISOString()}` : ''} · computed ${board.computedAt.toISOString()}`,
         );
         out(boardTable(items));
+      });
+    });
+
+  program
+    .command('digest')
+    .description(
+      'Write the Monday digest of an ISO week to a file, and send it to DIGEST_RECIPIENTS with --send',
+    )
+    .requiredOption('--week <isoWeek>', 'e.g. 2026-W48')
+    .option('--out <file>', 'where to write the HTML')
+    .option('--lang <lang>', 'fr or en', 'fr')
+    .option('--send', 'send it now (once per recipient: those who had it are skipped)')
+    .action(async (options: { week: string; out?: string; lang: string; send?: boolean }) => {
+      if (options.lang !== 'fr' && options.lang !== 'en')
+        throw new InvalidArgumentError('--lang must be fr or en');
+      await withApp(config(), async (app) => {
+        const digests = app.get(DigestService);
+        const digest = await digests.render(options.week, options.lang as 'fr' | 'en');
+        if (options.out) {
+          writeFileSync(options.out, digest.html);
+          out(`wrote ${options.out} (${digest.subject})`);
+        } else if (!options.send) {
+          out(digest.text);
+        }
+        if (options.send) out(`sent to ${(await digests.send(options.week)).length} recipient(s)`);
       });
     });
 

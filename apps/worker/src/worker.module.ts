@@ -5,6 +5,7 @@ import { DatabaseModule } from '@app/database';
 import { AnalysisModule } from '@app/analysis';
 import { BoardModule } from '@app/board';
 import { ConnectorsModule } from '@app/connectors';
+import { DigestModule } from '@app/digest';
 import { IngestModule } from '@app/ingest';
 import { ALL_QUEUE_NAMES, JobsModule } from '@app/jobs';
 import { processorFor } from './queue-processor';
@@ -24,6 +25,7 @@ export class WorkerModule {
         AnalysisModule,
         BoardModule,
         ConnectorsModule,
+        DigestModule,
       ],
       providers: ALL_QUEUE_NAMES.map((queue) => processorFor(queue, config)),
     };

@@ -51,6 +51,17 @@ export interface AppConfig {
   readonly departments: readonly string[];
   /** Time-to-fix target, first verbatim to deployed (days). */
   readonly timeToFixTargetDays: number;
+  /** Where the Monday digest is sent through (`smtp://user:pass@host:port`); null: not sent. */
+  readonly smtpUrl: string | null;
+  readonly digestFrom: string;
+  /** Who receives the digest, and in which language. */
+  readonly digestRecipients: readonly { address: string; lang: 'fr' | 'en' }[];
+  /** Local time on Monday at which last week's digest is sent ("08:30", after the board freezes). */
+  readonly digestSendAt: string;
+  /** Irritants in the digest. */
+  readonly digestTop: number;
+  /** The address people open the product at, for links in the digest. */
+  readonly publicUrl: string;
   readonly mode: RunMode;
 }
 
@@ -111,6 +122,20 @@ function departments(env: Env, name: string, fallback: string): readonly string[
     throw new ConfigError(name, 'comma-separated keys like customer_service,legal', value);
   }
   return Object.freeze([...new Set(list)]);
+}
+
+function recipients(env: Env, name: string): readonly { address: string; lang: 'fr' | 'en' }[] {
+  const value = read(env, name);
+  if (value === undefined || value.trim() === '') return Object.freeze([]);
+  return Object.freeze(
+    value.split(',').map((entry) => {
+      const [address, lang = 'fr'] = entry.trim().split(':');
+      if (!/^[^\s@<>]+@[^\s@<>]+$/.test(address) || (lang !== 'fr' && lang !== 'en')) {
+        throw new ConfigError(name, 'addresses with an optional :fr or :en, comma-separated', value);
+      }
+      return { address: address.toLowerCase(), lang };
+    }),
+  );
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {
@@ -207,6 +232,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       'customer_service,marketing,legal,operations,finance,product',
     ),
     timeToFixTargetDays: integer(env, 'TIME_TO_FIX_TARGET_DAYS', 21, 1, 365),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+    digestFrom: read(env, 'DIGEST_FROM') ?? 'LoveBoard <loveboard@localhost>',
+    digestRecipients: recipients(env, 'DIGEST_RECIPIENTS'),
+    digestSendAt: clockTime(env, 'DIGEST_SEND_AT', '08:30'),
+    digestTop: integer(env, 'DIGEST_TOP', 5, 1, 20),
+    publicUrl: (read(env, 'PUBLIC_URL') ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
     mode: databaseUrl !== null && redisUrl !== null ? 'server' : 'embedded',
   };
   return Object.freeze(config);

@@ -17,6 +17,7 @@ import {
   Webhook,
   WebhookDelivery,
   IdentityLink,
+  DigestDelivery,
   Source,
   User,
   Verbatim,
@@ -42,6 +43,7 @@ export const ENTITIES = [
   Webhook,
   WebhookDelivery,
   IdentityLink,
+  DigestDelivery,
 ];
 
 /** The one set of options behind the app's DataSource and the TypeORM CLI's. */

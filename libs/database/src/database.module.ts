@@ -23,6 +23,7 @@ import { BoardRepository } from './repositories/board.repository';
 import { TicketRepository } from './repositories/ticket.repository';
 import { WebhookRepository } from './repositories/webhook.repository';
 import { IdentityLinkRepository } from './repositories/identity-link.repository';
+import { DigestRepository } from './repositories/digest.repository';
 import { SourceRepository } from './repositories/source.repository';
 import { VerbatimRepository } from './repositories/verbatim.repository';
 
@@ -61,6 +62,7 @@ const REPOSITORIES = [
   TicketRepository,
   WebhookRepository,
   IdentityLinkRepository,
+  DigestRepository,
 ];
 
 @Global()

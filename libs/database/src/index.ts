@@ -27,6 +27,7 @@ export { TicketRepository, OPEN_TICKET_STATUSES } from './repositories/ticket.re
 export type { TicketRow, TicketFilter } from './repositories/ticket.repository';
 export { WebhookRepository } from './repositories/webhook.repository';
 export { IdentityLinkRepository } from './repositories/identity-link.repository';
+export { DigestRepository } from './repositories/digest.repository';
 export type { IrritantWeekRow, NewBoardItem } from './repositories/board.repository';
 export type { ImportSummary, ImportRow } from './repositories/import.repository';
 export { Transactions } from './transactions';

@@ -30,6 +30,8 @@ export enum JobName {
   TickSources = 'sources.tick',
   /** Pull one source from its cursor, store what it brought, move the cursor on. */
   PollSource = 'source.poll',
+  /** Send last week's Monday digest to whoever has not had it, once its time has come. */
+  SendDigests = 'digest.send',
 }
 
 export enum QueueName {
@@ -56,6 +58,7 @@ export interface JobPayloads {
   [JobName.TickSources]: Record<string, never>;
   /** `slot`: the tick that asked, so that each due poll is a job of its own (and a replayed tick is not). */
   [JobName.PollSource]: { sourceId: string; slot: number };
+  [JobName.SendDigests]: Record<string, never>;
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -183,7 +186,16 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
       UUID.test(payload.sourceId) &&
       Number.isSafeInteger(payload.slot),
   },
+  [JobName.SendDigests]: {
+    queue: QueueName.Maintenance,
+    retry: RETRY_NEXT_RUN,
+    jobId: () => 'digest-send',
+    isValid: (payload): payload is Record<string, never> => isObject(payload),
+  },
 };
+
+/** How often the digest sender checks whether Monday's time has come. */
+export const DIGEST_CHECK_EVERY_MS = 60_000;
 
 /** How often due sources are looked for. */
 export const SOURCES_TICK_EVERY_MS = 15_000;
@@ -208,6 +220,7 @@ export async function scheduleRecurringJobs(
   await jobs.schedule(JobName.FreezeBoards, FREEZE_CHECK_EVERY_MS);
   await jobs.schedule(JobName.SweepWebhooks, SWEEP_EVERY_MS);
   await jobs.schedule(JobName.TickSources, SOURCES_TICK_EVERY_MS);
+  await jobs.schedule(JobName.SendDigests, DIGEST_CHECK_EVERY_MS);
   if (config.modelRetrainHours > 0) {
     await jobs.schedule(JobName.RetrainModel, config.modelRetrainHours * 3_600_000);
   }

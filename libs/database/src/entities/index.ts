@@ -14,3 +14,4 @@ export type { AxisView, QuoteView } from './board.entity';
 export { Decision, DecisionKind, Ticket, TicketStatus } from './decision.entity';
 export { Webhook, WebhookDelivery, DeliveryStatus } from './webhook.entity';
 export { IdentityLink } from './identity-link.entity';
+export { DigestDelivery, DigestStatus } from './digest-delivery.entity';

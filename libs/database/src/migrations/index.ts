@@ -7,6 +7,7 @@ import { WeeklyBoard1795921325999 } from './1795921325999-WeeklyBoard';
 import { DecisionsTickets1795921763420 } from './1795921763420-DecisionsTickets';
 import { OutgoingWebhooks1795922137072 } from './1795922137072-OutgoingWebhooks';
 import { Connectors1795923815947 } from './1795923815947-Connectors';
+import { MondayDigest1795924363344 } from './1795924363344-MondayDigest';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   DecisionsTickets1795921763420,
   OutgoingWebhooks1795922137072,
   Connectors1795923815947,
+  MondayDigest1795924363344,
 ];

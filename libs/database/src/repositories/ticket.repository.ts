@@ -78,6 +78,18 @@ export class TicketRepository {
       .find({ where: { isoWeek, irritantId }, order: { createdAt: 'ASC' } });
   }
 
+  /** The decision in force for each irritant of a week's board (the latest one). */
+  latestDecisions(isoWeek: string): Promise<Decision[]> {
+    return this.dataSource
+      .getRepository(Decision)
+      .createQueryBuilder('d')
+      .distinctOn(['d.irritant_id'])
+      .where('d.iso_week = :isoWeek', { isoWeek })
+      .orderBy('d.irritant_id')
+      .addOrderBy('d.created_at', 'DESC')
+      .getMany();
+  }
+
   findDecision(id: string): Promise<Decision | null> {
     return this.dataSource.getRepository(Decision).findOne({ where: { id } });
   }

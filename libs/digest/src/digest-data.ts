@@ -1,0 +1,31 @@
+import type { Axis } from '@app/scoring';
+
+export type DigestLang = 'fr' | 'en';
+
+export interface DigestItem {
+  rank: number;
+  label: string;
+  category: string;
+  total: number;
+  axes: Record<Axis, number>;
+  movement: string;
+  rankChange: number | null;
+  customers: number;
+  verbatims: number;
+  /** One customer's words, redacted, so that the impact is felt and not only counted. */
+  quote: { text: string; channel: string } | null;
+  decision: { kind: string; owner: string | null; department: string | null } | null;
+}
+
+/** Everything the Monday digest says about one ISO week, before it is written in a language. */
+export interface DigestData {
+  isoWeek: string;
+  frozen: boolean;
+  boardUrl: string;
+  items: DigestItem[];
+  /** Items of the week's board (top of it) that have no decision yet. */
+  awaiting: { rank: number; label: string }[];
+  decisions: { label: string; kind: string; owner: string | null; department: string | null }[];
+  unanswered: { label: string; department: string; days: number }[];
+  timeToFix: { medianDays: number | null; targetDays: number; deployed: number };
+}

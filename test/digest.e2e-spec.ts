@@ -1,0 +1,232 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { BoardService } from '@app/board';
+import { readEmail } from '@app/connectors';
+import { Role } from '@app/database';
+import { DigestService } from '@app/digest';
+import { RunningApi, startApi, testConfig } from './support/app';
+import { verbatim } from './support/builders';
+import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { http } from './support/http';
+
+interface Received {
+  to: string;
+  raw: Buffer;
+  mail: ParsedMail;
+}
+
+/** A real SMTP server on loopback; it refuses the next `refuse` deliveries with a 451. */
+async function startSmtp(): Promise<{
+  port: number;
+  received: Received[];
+  refuse: { next: number };
+  close(): Promise<void>;
+}> {
+  const received: Received[] = [];
+  const refuse = { next: 0 };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onRcptTo(_address, _session, callback) {
+      if (refuse.next > 0) {
+        refuse.next--;
+        const error = new Error('mailbox busy, try later') as Error & { responseCode: number };
+        error.responseCode = 451;
+        callback(error);
+        return;
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        void simpleParser(raw).then((mail) => {
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), raw, mail });
+          callback();
+        });
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as { port: number };
+  return { port, received, refuse, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** The Monday digest: composed from the frozen board, escaped, sent once per week and recipient. */
+describe('Monday digest', () => {
+  let db: TestDatabase;
+  let api: RunningApi;
+  let second: RunningApi;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let triager: string;
+  let viewer: string;
+  const week = '2026-W40';
+  const XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+  // Monday 2026-10-05, Paris (UTC+2): the board freezes at 08:00, the digest goes at 08:30.
+  const before = new Date('2026-10-05T06:29:00Z');
+  const after = new Date('2026-10-05T06:31:00Z');
+
+  beforeAll(async () => {
+    [db, smtp] = await Promise.all([createTestDatabase(), startSmtp()]);
+    const env = {
+      DATABASE_URL: db.url,
+      SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+      DIGEST_RECIPIENTS: 'ceo@example.com:fr,cto@example.com:en',
+      PUBLIC_URL: 'https://loveboard.example.com',
+    };
+    api = await startApi(testConfig(env));
+    second = await startApi(testConfig(env));
+    [triager, viewer] = await Promise.all([api.key(Role.Triager), api.key(Role.Viewer)]);
+    const texts = [
+      ['a@example.com', `Paiement refusé au 3-D Secure ${XSS}, impossible de payer`],
+      ['b@example.com', 'Paiement refusé au 3-D Secure, impossible de payer mon billet'],
+      ['c@example.com', 'mon paiement est refusé au 3-D Secure, je réessaie depuis hier'],
+      ['d@example.com', 'Aucune assistance pour mon fauteuil roulant en gare de Lyon'],
+      [
+        'e@example.com',
+        'Je vais saisir mon avocat : vous ne respectez pas le RGPD, écrivez-moi à e@example.com',
+      ],
+    ];
+    const posted = await http(api.url, 'POST', '/api/v1/verbatims', {
+      key: triager,
+      body: texts.map(([author, text], i) =>
+        verbatim({
+          source: 'digest',
+          externalId: `g-${i}`,
+          author,
+          text,
+          lang: 'fr',
+          receivedAt: '2026-09-30T10:00:00Z',
+        }),
+      ),
+    });
+    await waitForLastStage(
+      db.url,
+      posted.body.items.map((item: { id: string }) => item.id),
+    );
+    const items = (await http(api.url, 'GET', `/api/v1/boards/${week}`, { key: viewer })).body.items as {
+      irritantId: string;
+      category: string;
+    }[];
+    const payment = items.find((item) => item.category === 'payment') as { irritantId: string };
+    const legal = items.find((item) => item.category !== 'payment') as { irritantId: string };
+    await http(api.url, 'POST', `/api/v1/boards/${week}/items/${payment.irritantId}/decision`, {
+      key: triager,
+      body: { kind: 'fix', owner: 'payments-team' },
+    });
+    await http(api.url, 'POST', `/api/v1/boards/${week}/items/${legal.irritantId}/decision`, {
+      key: triager,
+      body: { kind: 'route', department: 'legal' },
+    });
+  });
+
+  afterAll(async () => {
+    await second?.close();
+    await api?.close();
+    await smtp?.close();
+    await db?.drop();
+  });
+
+  it('waits for Monday’s send time and the frozen board', async () => {
+    expect(await api.app.get(DigestService).sendDue(before)).toEqual([]);
+    // 08:31 but the board is not frozen yet: nothing either.
+    expect(await api.app.get(DigestService).sendDue(after)).toEqual([]);
+    expect(smtp.received).toHaveLength(0);
+  });
+
+  it('sends one message per recipient even with two processes racing, in each one’s language', async () => {
+    await api.app.get(BoardService).freezeDue(new Date('2026-10-05T06:01:00Z'));
+    const [a, b] = await Promise.all([
+      api.app.get(DigestService).sendDue(after),
+      second.app.get(DigestService).sendDue(after),
+    ]);
+    expect([...a, ...b].sort()).toEqual(['ceo@example.com', 'cto@example.com']);
+    expect(smtp.received.map((r) => r.to).sort()).toEqual(['ceo@example.com', 'cto@example.com']);
+    // Later ticks and a restart find it sent.
+    expect(await second.app.get(DigestService).sendDue(new Date('2026-10-05T09:00:00Z'))).toEqual([]);
+    expect(smtp.received).toHaveLength(2);
+
+    const fr = smtp.received.find((r) => r.to === 'ceo@example.com')?.mail as ParsedMail;
+    const en = smtp.received.find((r) => r.to === 'cto@example.com')?.mail as ParsedMail;
+    expect(fr.subject).toBe(`LoveBoard · ce que les clients ont vécu en ${week}`);
+    expect(en.subject).toBe(`LoveBoard · what customers went through in ${week}`);
+    expect(fr.headers.get('x-loveboard-digest')).toBe(week);
+    const html = String(fr.html);
+    for (const section of [
+      'Les irritants de la semaine',
+      'Décisions prises',
+      'Orientés, sans réponse du service',
+      'Délai de correction',
+      'corriger',
+      'payments-team',
+      'https://loveboard.example.com/boards/2026-W40',
+    ])
+      expect(html).toContain(section);
+    expect(html).toMatch(/3 clients/);
+    expect(fr.text).toContain('LES IRRITANTS DE LA SEMAINE');
+    expect(String(en.html)).toContain('Decisions taken');
+  });
+
+  it('shows customer words escaped and redacted, never as markup', () => {
+    const html = String(smtp.received[0].mail.html);
+    expect(html).not.toContain('<script>');
+    expect(html).not.toMatch(/<img[^>]*onerror/i);
+    const raw = smtp.received.map((r) => r.raw.toString('utf8')).join('\n');
+    expect(raw).not.toContain('e@example.com');
+    expect(raw).not.toContain('a@example.com');
+  });
+
+  it('is never read back as a verbatim by the e-mail connector', async () => {
+    const reading = await readEmail(smtp.received[0].raw);
+    expect(reading.kind).toBe('skipped');
+  });
+
+  it('retries an SMTP failure with backoff', async () => {
+    const digests = api.app.get(DigestService);
+    smtp.refuse.next = 1;
+    const next = '2026-W41';
+    const monday = new Date('2026-10-12T06:31:00Z');
+    await api.app.get(BoardService).freezeDue(new Date('2026-10-12T06:01:00Z'));
+    const first = await digests.sendDue(monday);
+    expect(first).toEqual(['cto@example.com']);
+    const rows = await query<{
+      recipient: string;
+      status: string;
+      attempts: number;
+      last_error: string | null;
+    }>(
+      db.url,
+      `SELECT recipient, status, attempts, last_error FROM digest_delivery WHERE iso_week = $1 ORDER BY recipient`,
+      [next],
+    );
+    expect(rows[0]).toMatchObject({ recipient: 'ceo@example.com', status: 'failed', attempts: 1 });
+    expect(rows[0].last_error).toMatch(/451|busy/);
+    // Within the backoff nothing is retried; after it, it is.
+    expect(await digests.sendDue(new Date(monday.getTime() + 1_000))).toEqual([]);
+    expect(await digests.sendDue(new Date(monday.getTime() + 61_000))).toEqual(['ceo@example.com']);
+    expect(smtp.received.filter((r) => r.mail.headers.get('x-loveboard-digest') === next)).toHaveLength(2);
+  });
+
+  it('previews a week’s digest through the API', async () => {
+    const response = await fetch(`${api.url}/api/v1/digests/${week}?lang=en`, {
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await response.text();
+    expect(html).toContain('Irritants of the week');
+    expect(html).not.toContain('<script>');
+    const text = await fetch(`${api.url}/api/v1/digests/${week}?format=text`, {
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    expect(text.headers.get('content-type')).toMatch(/text\/plain/);
+    expect((await fetch(`${api.url}/api/v1/digests/${week}`)).status).toBe(401);
+    expect(
+      (await fetch(`${api.url}/api/v1/digests/2026-W99`, { headers: { authorization: `Bearer ${viewer}` } }))
+        .status,
+    ).toBe(400);
+  });
+});
