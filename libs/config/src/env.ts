@@ -128,7 +128,7 @@ function recipients(env: Env, name: string): readonly { address: string; lang: '
   const value = read(env, name);
   if (value === undefined || value.trim() === '') return Object.freeze([]);
   return Object.freeze(
-    value.split(',').map((entry) => {
+    value.split(',').map((entry): { address: string; lang: 'fr' | 'en' } => {
       const [address, lang = 'fr'] = entry.trim().split(':');
       if (!/^[^\s@<>]+@[^\s@<>]+$/.test(address) || (lang !== 'fr' && lang !== 'en')) {
         throw new ConfigError(name, 'addresses with an optional :fr or :en, comma-separated', value);
