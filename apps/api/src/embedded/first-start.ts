@@ -6,6 +6,7 @@ import { Role, SourceKind } from '@app/database';
 import { IngestService, VerbatimInput, checkVerbatim, readImportRows } from '@app/ingest';
 
 const DEMO_FILE = join('apps', 'api', 'demo', 'verbatims.jsonl');
+const WEEK_MS = 7 * 86_400_000;
 
 export interface FirstStartResult {
   /** Set only on the very first start: the one time the admin key is shown. */
@@ -47,6 +48,13 @@ export class FirstStart {
       if (check.ok) batch.push(check.value);
       else this.logger.warn(`demo line ${row.line} skipped: ${row.error ?? (check.ok ? '' : check.reason)}`);
     }
+    // The demo was written over six weeks of late 2026; moved forward by whole weeks so that its
+    // newest day is this week (weekdays and hours kept: "le site rame le lundi matin" stays a
+    // Monday), the current board of a newcomer shows it whatever the date.
+    const newest = Math.max(...batch.map((item) => Date.parse(item.receivedAt)));
+    const weeks = Math.max(0, Math.floor((Date.now() - newest) / WEEK_MS));
+    for (const item of batch)
+      item.receivedAt = new Date(Date.parse(item.receivedAt) + weeks * WEEK_MS).toISOString();
     for (let i = 0; i < batch.length; i += 500) {
       const refs = await this.ingest.storeAndHandOn(batch.slice(i, i + 500), SourceKind.Import);
       stored += refs.filter((ref) => ref.created).length;
