@@ -1,5 +1,6 @@
 import type { PullConnector } from './connector';
 import { ImapConnector } from './email/imap.connector';
+import { ForumConnector } from './forums/forum.connector';
 
 /** The pull connectors the poller runs, one per source kind. Each lives in its own folder. */
-export const PULL_CONNECTOR_LIST: PullConnector[] = [new ImapConnector()];
+export const PULL_CONNECTOR_LIST: PullConnector[] = [new ImapConnector(), new ForumConnector()];

@@ -5,7 +5,7 @@ import { MAX_EMAIL_BYTES } from './email-reading';
 import { readEmail } from './read-email';
 import { emailVerbatim } from './email-verbatim';
 
-/** Messages fetched per page: a page is stored before the cursor moves past it. */
+/** Messages fetched per page (settings.pageSize): a page is stored before the cursor moves past it. */
 const PAGE_SIZE = 50;
 const CONNECT_TIMEOUT_MS = 20_000;
 
@@ -16,7 +16,7 @@ interface ImapCursor {
 }
 
 function settingsOf(source: SourceContext) {
-  const { host, port, secure, user, mailbox, allowSelfSigned } = source.settings;
+  const { host, port, secure, user, mailbox, allowSelfSigned, pageSize } = source.settings;
   if (typeof host !== 'string' || host === '' || typeof user !== 'string' || user === '') {
     throw new ConnectorError('settings.host and settings.user are required', true);
   }
@@ -31,6 +31,10 @@ function settingsOf(source: SourceContext) {
     password,
     mailbox: typeof mailbox === 'string' && mailbox !== '' ? mailbox : 'INBOX',
     allowSelfSigned: allowSelfSigned === true,
+    pageSize:
+      typeof pageSize === 'number' && Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= 500
+        ? pageSize
+        : PAGE_SIZE,
   };
 }
 
@@ -77,7 +81,7 @@ export class ImapConnector implements PullConnector {
       const uids = ((await client.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || [])
         .filter((uid) => uid > lastUid)
         .sort((a, b) => a - b);
-      const page = uids.slice(0, PAGE_SIZE);
+      const page = uids.slice(0, settings.pageSize);
       const result: PullPage = {
         items: [],
         skipped: [],

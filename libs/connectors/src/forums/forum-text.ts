@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { MAX_TEXT_LENGTH, VerbatimInput, checkVerbatim } from '@app/ingest';
+import { htmlToPlainText } from '../email/html-text';
+
+export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+
+/** Plain text of forum HTML (feed content, Discourse `cooked`): tags, quotes and images out. */
+export function plainText(html: string): string {
+  return tidy(htmlToPlainText(html));
+}
+
+/** Whitespace as a reader expects it: no trailing blanks, at most one empty line in a row. */
+export function tidy(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t\u00a0]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** A short one-line string (titles, names), or undefined when empty. */
+export function oneLine(value: string | undefined, max: number): string | undefined {
+  const line = value?.replace(/\s+/g, ' ').trim();
+  return line ? line.slice(0, max) : undefined;
+}
+
+export function clipText(text: string): string {
+  return text.slice(0, MAX_TEXT_LENGTH);
+}
+
+/**
+ * The verbatim as the ingest would accept it, or why not: the ingest stores what it is given, so
+ * a date out of range or a NUL character must be caught here, as a refusal with its reason.
+ */
+export function checked(item: VerbatimInput): { verbatim: VerbatimInput } | { refused: string } {
+  const check = checkVerbatim(item);
+  return check.ok ? { verbatim: check.value } : { refused: check.reason };
+}
