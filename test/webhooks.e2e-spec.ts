@@ -163,7 +163,8 @@ describe('outgoing webhooks', () => {
     ).toBe(200);
     const log = await until(
       async () =>
-        (await http(api.url, 'GET', `/api/v1/outgoing-webhooks/${flaky.body.id}/deliveries`, { key: admin })).body,
+        (await http(api.url, 'GET', `/api/v1/outgoing-webhooks/${flaky.body.id}/deliveries`, { key: admin }))
+          .body,
       (deliveries: { status: string }[]) => deliveries[0]?.status === 'delivered',
     );
     expect(log).toEqual([
