@@ -107,6 +107,27 @@ describe('Monday digest', () => {
       db.url,
       posted.body.items.map((item: { id: string }) => item.id),
     );
+    // Headline KPIs: page load time over two weeks (off its 2,000 ms target), NPS from answers.
+    await http(api.url, 'POST', '/api/v1/kpis/page_load_time/points', {
+      key: triager,
+      body: {
+        points: [
+          { at: '2026-09-23T10:00:00Z', value: 1900 },
+          { at: '2026-09-30T10:00:00Z', value: 2400 },
+        ],
+      },
+    });
+    await http(api.url, 'POST', '/api/v1/surveys/answers', {
+      key: triager,
+      body: {
+        answers: [10, 9, 9, 8, 2].map((score, i) => ({
+          answerId: `d-${i}`,
+          kind: 'nps',
+          score,
+          answeredAt: '2026-10-01T10:00:00Z',
+        })),
+      },
+    });
     const items = (await http(api.url, 'GET', `/api/v1/boards/${week}`, { key: viewer })).body.items as {
       irritantId: string;
       category: string;
@@ -166,6 +187,12 @@ describe('Monday digest', () => {
     ])
       expect(html).toContain(section);
     expect(html).toMatch(/3 clients/);
+    // Page load time: 2,400 ms this week, +500 vs last week, off its 2,000 ms target (red); NPS 40.
+    expect(html).toContain('Indicateurs');
+    expect(html).toMatch(/Page load time<\/td><td style="[^"]*color:#c92a2a;[^"]*">▲ 2400 ms<\/td>/);
+    expect(html).toContain('+500 vs sem. préc.');
+    expect(html).toMatch(/NPS<\/td><td style="[^"]*color:#2b8a3e;[^"]*">● 40 ±\d/);
+    expect(fr.text).toContain('- Page load time: 2400 ms (!) +500, objectif 2000 ms');
     expect(fr.text).toContain('LES IRRITANTS DE LA SEMAINE');
     expect(String(en.html)).toContain('Decisions taken');
   });

@@ -8,6 +8,7 @@ import { AnalysisModule } from '@app/analysis';
 import { BoardModule } from '@app/board';
 import { ConnectorsModule } from '@app/connectors';
 import { DigestModule } from '@app/digest';
+import { MonitoringModule } from '@app/monitoring';
 import { WebhooksModule } from '@app/webhooks';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
@@ -19,6 +20,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
 import { InboundWebhooksController } from './sources/inbound-webhooks.controller';
 import { SourcesController } from './sources/sources.controller';
 import { DigestsController } from './digests/digests.controller';
+import { KpisController } from './kpis/kpis.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { FirstStart } from './embedded/first-start';
 import { HealthController } from './health/health.controller';
@@ -62,6 +64,7 @@ export class ApiModule {
         BoardModule,
         ConnectorsModule,
         DigestModule,
+        MonitoringModule,
         WebhooksModule,
       ],
       controllers: [
@@ -76,6 +79,7 @@ export class ApiModule {
         SourcesController,
         InboundWebhooksController,
         DigestsController,
+        KpisController,
         DeadLettersController,
       ],
       providers: [

@@ -8,6 +8,7 @@ import { AnalysisModule } from '@app/analysis';
 import { BoardModule } from '@app/board';
 import { ConnectorsModule } from '@app/connectors';
 import { DigestModule } from '@app/digest';
+import { MonitoringModule } from '@app/monitoring';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
 
@@ -30,6 +31,7 @@ export class CliModule {
         BoardModule,
         ConnectorsModule,
         DigestModule,
+        MonitoringModule,
       ],
     };
   }

@@ -6,6 +6,7 @@ import { AnalysisModule } from '@app/analysis';
 import { BoardModule } from '@app/board';
 import { ConnectorsModule } from '@app/connectors';
 import { DigestModule } from '@app/digest';
+import { MonitoringModule } from '@app/monitoring';
 import { IngestModule } from '@app/ingest';
 import { ALL_QUEUE_NAMES, JobsModule } from '@app/jobs';
 import { processorFor } from './queue-processor';
@@ -26,6 +27,7 @@ export class WorkerModule {
         BoardModule,
         ConnectorsModule,
         DigestModule,
+        MonitoringModule,
       ],
       providers: ALL_QUEUE_NAMES.map((queue) => processorFor(queue, config)),
     };

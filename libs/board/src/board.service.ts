@@ -244,8 +244,8 @@ export class BoardService {
           terminals: row.terminals,
           sentiments: row.sentiments,
           texts: row.texts,
-          // Survey answers, monitors and KPIs join the scores when they exist (issue 6).
-          detractors: 0,
+          detractors: row.detractors,
+          // Monitors and KPI links join the scores with issue 6.
           monitors: [],
           kpis: [],
         },

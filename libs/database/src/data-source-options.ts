@@ -18,6 +18,9 @@ import {
   WebhookDelivery,
   IdentityLink,
   DigestDelivery,
+  Kpi,
+  KpiPoint,
+  SurveyAnswer,
   Source,
   User,
   Verbatim,
@@ -44,6 +47,9 @@ export const ENTITIES = [
   WebhookDelivery,
   IdentityLink,
   DigestDelivery,
+  Kpi,
+  KpiPoint,
+  SurveyAnswer,
 ];
 
 /** The one set of options behind the app's DataSource and the TypeORM CLI's. */

@@ -24,6 +24,7 @@ import { TicketRepository } from './repositories/ticket.repository';
 import { WebhookRepository } from './repositories/webhook.repository';
 import { IdentityLinkRepository } from './repositories/identity-link.repository';
 import { DigestRepository } from './repositories/digest.repository';
+import { KpiRepository } from './repositories/kpi.repository';
 import { SourceRepository } from './repositories/source.repository';
 import { VerbatimRepository } from './repositories/verbatim.repository';
 
@@ -63,6 +64,7 @@ const REPOSITORIES = [
   WebhookRepository,
   IdentityLinkRepository,
   DigestRepository,
+  KpiRepository,
 ];
 
 @Global()

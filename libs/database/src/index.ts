@@ -28,6 +28,8 @@ export type { TicketRow, TicketFilter } from './repositories/ticket.repository';
 export { WebhookRepository } from './repositories/webhook.repository';
 export { IdentityLinkRepository } from './repositories/identity-link.repository';
 export { DigestRepository } from './repositories/digest.repository';
+export { KpiRepository } from './repositories/kpi.repository';
+export type { WeekRow } from './repositories/kpi.repository';
 export type { IrritantWeekRow, NewBoardItem } from './repositories/board.repository';
 export type { ImportSummary, ImportRow } from './repositories/import.repository';
 export { Transactions } from './transactions';

@@ -28,4 +28,15 @@ export interface DigestData {
   decisions: { label: string; kind: string; owner: string | null; department: string | null }[];
   unanswered: { label: string; department: string; days: number }[];
   timeToFix: { medianDays: number | null; targetDays: number; deployed: number };
+  /** Headline KPIs: this week's figure against the week before and the target. */
+  kpis: {
+    name: string;
+    unit: string;
+    value: number | null;
+    previous: number | null;
+    target: number | null;
+    onTarget: boolean | null;
+    n: number;
+    ci95: number | null;
+  }[];
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BoardModule } from '@app/board';
+import { MonitoringModule } from '@app/monitoring';
 import { DigestService } from './digest.service';
 
-@Module({ imports: [BoardModule], providers: [DigestService], exports: [DigestService] })
+@Module({ imports: [BoardModule, MonitoringModule], providers: [DigestService], exports: [DigestService] })
 export class DigestModule {}

@@ -5,6 +5,7 @@ import { BoardService, DecisionService } from '@app/board';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { BoardStatus, DeadLetterRepository, DigestRepository, TicketRepository } from '@app/database';
 import { JobHandler, JobName } from '@app/jobs';
+import { KpiService } from '@app/monitoring';
 import { AXES, IsoWeek, isoWeekOf, previousWeek, weekBounds } from '@app/scoring';
 import type { DigestData, DigestItem, DigestLang } from './digest-data';
 import { renderHtml, renderText } from './render';
@@ -63,6 +64,7 @@ export class DigestService {
     private readonly tickets: TicketRepository,
     private readonly deliveries: DigestRepository,
     private readonly deadLetters: DeadLetterRepository,
+    private readonly kpis: KpiService,
   ) {}
 
   async compose(week: IsoWeek): Promise<DigestData> {
@@ -114,6 +116,16 @@ export class DigestService {
         targetDays: ttf?.targetDays ?? 21,
         deployed: ttf?.deployed ?? 0,
       },
+      kpis: (await this.kpis.summaries(week, end)).map((summary) => ({
+        name: summary.kpi.name,
+        unit: summary.kpi.unit,
+        value: summary.week.value,
+        previous: summary.previous.value,
+        target: summary.kpi.target,
+        onTarget: summary.onTarget,
+        n: summary.week.n,
+        ci95: summary.week.ci95,
+      })),
     };
   }
 

@@ -43,6 +43,11 @@ const WORDS = {
         ? `aucune correction déployée cette semaine (objectif ${target} j)`
         : `médiane ${days.toLocaleString('fr-FR')} j pour ${deployed} correction${deployed > 1 ? 's' : ''}, objectif ${target} j`,
     open: 'Ouvrir le tableau de la semaine',
+    kpis: 'Indicateurs',
+    noKpi: 'Aucune mesure cette semaine.',
+    vs: 'vs sem. préc.',
+    target: 'objectif',
+    answers: (n: number) => `${n} réponse${n > 1 ? 's' : ''}`,
   },
   en: {
     subject: (week: string) => `LoveBoard · what customers went through in ${week}`,
@@ -84,6 +89,11 @@ const WORDS = {
         ? `no fix deployed this week (target ${target} d)`
         : `median ${days} d over ${deployed} fix${deployed > 1 ? 'es' : ''}, target ${target} d`,
     open: 'Open the board of the week',
+    kpis: 'Headline KPIs',
+    noKpi: 'No measure this week.',
+    vs: 'vs last week',
+    target: 'target',
+    answers: (n: number) => `${n} answer${n > 1 ? 's' : ''}`,
   },
 };
 
@@ -124,6 +134,33 @@ ${quote ? `<tr><td colspan="2" style="padding-top:8px;"><table role="presentatio
 </table></td></tr>`;
 }
 
+const figure = (value: number | null, unit: string) =>
+  value === null
+    ? '—'
+    : `${Number.isInteger(value) ? value : value.toFixed(1)}${unit === '%' ? ' %' : unit === 'points' ? '' : ` ${unit}`}`;
+
+function change(value: number | null, previous: number | null): string {
+  if (value === null || previous === null) return '';
+  const delta = Math.round((value - previous) * 10) / 10;
+  return `${delta >= 0 ? '+' : ''}${delta}`;
+}
+
+function kpisHtml(data: DigestData, lang: DigestLang): string {
+  const w = WORDS[lang];
+  const shown = data.kpis.filter((kpi) => kpi.value !== null || kpi.previous !== null);
+  if (shown.length === 0)
+    return `<p style="${FONT}font-size:14px;color:#495057;margin:4px 0;">${e(w.noKpi)}</p>`;
+  const rows = shown
+    .map((kpi) => {
+      const colour = kpi.onTarget === null ? '#495057' : kpi.onTarget ? '#2b8a3e' : '#c92a2a';
+      const mark = kpi.onTarget === null ? '' : kpi.onTarget ? '●' : '▲';
+      const interval = kpi.ci95 !== null ? ` ±${kpi.ci95}` : '';
+      return `<tr><td style="${FONT}font-size:14px;color:#212529;padding:3px 8px 3px 0;">${e(kpi.name)}</td><td style="${FONT}font-size:14px;font-weight:bold;color:${colour};padding:3px 8px;white-space:nowrap;">${e(mark)} ${e(figure(kpi.value, kpi.unit))}${e(interval)}</td><td style="${FONT}font-size:12px;color:#495057;padding:3px 8px;white-space:nowrap;">${e(change(kpi.value, kpi.previous))} ${kpi.previous !== null ? e(w.vs) : ''}</td><td style="${FONT}font-size:12px;color:#495057;padding:3px 0;white-space:nowrap;">${kpi.target !== null ? `${e(w.target)} ${e(figure(kpi.target, kpi.unit))}` : ''}</td></tr>`;
+    })
+    .join('');
+  return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0">${rows}</table>`;
+}
+
 function list(lines: string[], none: string): string {
   return lines.length === 0
     ? `<p style="${FONT}font-size:14px;color:#495057;margin:4px 0;">${e(none)}</p>`
@@ -145,6 +182,7 @@ export function renderHtml(data: DigestData, lang: DigestLang): { subject: strin
 <table role="presentation" width="600" cellpadding="0" cellspacing="0" style="max-width:600px;width:100%;background:#ffffff;border-radius:6px;"><tr><td style="padding:20px 22px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0">
 <tr><td><h1 style="${FONT}font-size:20px;color:#212529;margin:0 0 6px;">LoveBoard · ${e(data.isoWeek)}</h1><p style="${FONT}font-size:14px;color:#495057;margin:0 0 8px;">${e(w.intro(data.isoWeek, data.frozen))}</p></td></tr>
+${section(w.kpis, kpisHtml(data, lang))}
 ${section(w.top, '')}
 ${data.items.map((item) => itemHtml(item, lang)).join('\n')}
 ${section(
@@ -180,7 +218,16 @@ ${section(w.timeToFix, `<p style="${FONT}font-size:14px;color:${data.timeToFix.m
 /** The same digest as plain text, for clients that show no HTML. */
 export function renderText(data: DigestData, lang: DigestLang): string {
   const w = WORDS[lang];
-  const lines = [`LoveBoard · ${data.isoWeek}`, w.intro(data.isoWeek, data.frozen), '', w.top.toUpperCase()];
+  const lines = [`LoveBoard · ${data.isoWeek}`, w.intro(data.isoWeek, data.frozen), '', w.kpis.toUpperCase()];
+  const shown = data.kpis.filter((kpi) => kpi.value !== null || kpi.previous !== null);
+  if (shown.length === 0) lines.push(w.noKpi);
+  for (const kpi of shown) {
+    const status = kpi.onTarget === null ? '' : kpi.onTarget ? ' (OK)' : ' (!)';
+    lines.push(
+      `- ${kpi.name}: ${figure(kpi.value, kpi.unit)}${kpi.ci95 !== null ? ` ±${kpi.ci95}` : ''}${status} ${change(kpi.value, kpi.previous)}${kpi.target !== null ? `, ${w.target} ${figure(kpi.target, kpi.unit)}` : ''}`,
+    );
+  }
+  lines.push('', w.top.toUpperCase());
   for (const item of data.items) {
     lines.push(
       '',

@@ -15,3 +15,4 @@ export { Decision, DecisionKind, Ticket, TicketStatus } from './decision.entity'
 export { Webhook, WebhookDelivery, DeliveryStatus } from './webhook.entity';
 export { IdentityLink } from './identity-link.entity';
 export { DigestDelivery, DigestStatus } from './digest-delivery.entity';
+export { Kpi, KpiPoint, KpiDirection, SurveyAnswer, SurveyKind } from './kpi.entity';

@@ -8,6 +8,7 @@ import { DecisionsTickets1795921763420 } from './1795921763420-DecisionsTickets'
 import { OutgoingWebhooks1795922137072 } from './1795922137072-OutgoingWebhooks';
 import { Connectors1795923815947 } from './1795923815947-Connectors';
 import { MondayDigest1795924363344 } from './1795924363344-MondayDigest';
+import { Kpis1795925055932 } from './1795925055932-Kpis';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   OutgoingWebhooks1795922137072,
   Connectors1795923815947,
   MondayDigest1795924363344,
+  Kpis1795925055932,
 ];

@@ -13,6 +13,8 @@ export interface IrritantWeekRow {
   terminals: string[];
   sentiments: number[];
   texts: string[];
+  /** Survey comments of the week with an NPS score of 0-6 (detractors) in this irritant. */
+  detractors: number;
 }
 
 export type NewBoardItem = Omit<BoardItem, 'id'>;
@@ -40,12 +42,15 @@ export class BoardRepository {
       terminals: (string | null)[];
       sentiments: (number | null)[];
       texts: (string | null)[];
+      detractors: number;
     }[] = await (tx ?? this.dataSource.manager).query(
       `SELECT v.irritant_id, i.category, i.label,
               count(*)::int AS verbatims, count(DISTINCT v.author_key)::int AS customers,
               array_agg(DISTINCT v.channel) AS channels,
               array_agg(DISTINCT v.terminal) AS terminals,
               array_agg(v.sentiment) AS sentiments,
+              count(*) FILTER (WHERE v.channel = 'survey' AND v.metadata->>'npsScore' ~ '^[0-9]{1,2}$'
+                                 AND (v.metadata->>'npsScore')::int <= 6)::int AS detractors,
               (array_agg(v.redacted_text ORDER BY v.received_at DESC))[1:$3] AS texts
          FROM verbatim v JOIN irritant i ON i.id = v.irritant_id
         WHERE v.received_at >= $1 AND v.received_at < $2
@@ -62,6 +67,7 @@ export class BoardRepository {
       terminals: row.terminals.filter((t): t is string => t !== null && t !== 'unknown'),
       sentiments: row.sentiments.filter((s): s is number => s !== null),
       texts: row.texts.filter((t): t is string => t !== null),
+      detractors: row.detractors,
     }));
   }
 

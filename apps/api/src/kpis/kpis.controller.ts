@@ -1,0 +1,201 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsEnum,
+  IsISO8601,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { Kpi, KpiDirection, Role, SurveyKind } from '@app/database';
+import { KpiService, KpiWeek } from '@app/monitoring';
+import { ADMINS, READERS, Roles, TRIAGERS } from '../auth/access.decorators';
+
+const KEY = /^[a-z][a-z0-9_]{0,39}$/;
+
+class KpiBody {
+  @ApiProperty({ example: 'Error-page rate' }) @IsString() @Length(1, 120) name: string;
+  @ApiProperty({ example: '%' }) @IsString() @Length(1, 16) unit: string;
+  @ApiProperty({ enum: KpiDirection })
+  @IsEnum(KpiDirection, { message: 'direction must be higher or lower' })
+  direction: KpiDirection;
+  @ApiProperty({ nullable: true, type: Number })
+  @ValidateIf((body: KpiBody) => body.target !== null)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'target must be a number or null' })
+  target: number | null;
+}
+
+class PointInput {
+  @ApiProperty({ example: '2026-11-23T09:00:00Z' })
+  @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date-time' })
+  at: string;
+
+  @ApiProperty()
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'value must be a finite number' })
+  value: number;
+}
+
+class PointsBody {
+  @ApiProperty({ type: [PointInput] })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(10_000)
+  @ValidateNested({ each: true })
+  @Type(() => PointInput)
+  points: PointInput[];
+}
+
+class WeeklyQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 104, default: 12 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(104)
+  weeks?: number;
+}
+
+class SurveyAnswerBody {
+  @ApiProperty({ description: 'The survey tool’s own id: posting it again stores nothing' })
+  @IsString()
+  @Length(1, 200)
+  answerId: string;
+
+  @ApiProperty({ enum: SurveyKind })
+  @IsEnum(SurveyKind, { message: 'kind must be nps or csat' })
+  kind: SurveyKind;
+
+  @ApiProperty({ description: 'NPS 0-10, CSAT 1-5' })
+  @IsInt({ message: 'score must be a whole number' })
+  score: number;
+
+  @ApiProperty({ example: '2026-11-23T09:00:00Z' })
+  @IsISO8601({ strict: true }, { message: 'answeredAt must be an ISO 8601 date-time' })
+  answeredAt: string;
+
+  @ApiPropertyOptional({ description: 'The customer’s comment: it also becomes a verbatim' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 20_000)
+  comment?: string;
+
+  @ApiPropertyOptional({ description: 'The customer (e-mail, customer id): stored as a keyed hash' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 320)
+  customer?: string;
+
+  @ApiPropertyOptional({ enum: ['fr', 'en'] }) @IsOptional() @IsIn(['fr', 'en']) lang?: string;
+}
+
+class SurveyAnswersBody {
+  @ApiProperty({ type: [SurveyAnswerBody] })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(1_000)
+  @ValidateNested({ each: true })
+  @Type(() => SurveyAnswerBody)
+  answers: SurveyAnswerBody[];
+}
+
+class KpiWeekView implements KpiWeek {
+  @ApiProperty() isoWeek: string;
+  @ApiProperty({ nullable: true, type: Number }) value: number | null;
+  @ApiProperty({ description: 'Points or answers behind it' }) n: number;
+  @ApiProperty({ nullable: true, type: Number, description: '95% interval half-width (NPS, CSAT)' }) ci95:
+    number | null;
+}
+
+class KpiView {
+  @ApiProperty() key: string;
+  @ApiProperty() name: string;
+  @ApiProperty() unit: string;
+  @ApiProperty({ enum: KpiDirection }) direction: string;
+  @ApiProperty({ nullable: true, type: Number }) target: number | null;
+  @ApiProperty({ description: 'Computed from survey answers' }) fromSurveys: boolean;
+}
+
+const view = (kpi: Kpi): KpiView => ({
+  key: kpi.key,
+  name: kpi.name,
+  unit: kpi.unit,
+  direction: kpi.direction,
+  target: kpi.target,
+  fromSurveys: kpi.fromSurveys,
+});
+
+function checkedKey(key: string): string {
+  if (!KEY.test(key)) throw new BadRequestException('a KPI key is a-z, 0-9 and _, starting with a letter');
+  return key;
+}
+
+@ApiTags('kpis')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class KpisController {
+  constructor(private readonly kpis: KpiService) {}
+
+  @Get('kpis')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'KPIs with their unit, direction and target' })
+  async list(): Promise<KpiView[]> {
+    return (await this.kpis.list()).map(view);
+  }
+
+  @Put('kpis/:key')
+  @Roles(...ADMINS)
+  @ApiOperation({ summary: 'Define a KPI or change its target (admin)' })
+  async define(@Param('key') key: string, @Body() body: KpiBody): Promise<KpiView> {
+    return view(await this.kpis.define({ key: checkedKey(key), ...body }));
+  }
+
+  @Get('kpis/:key/weekly')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: 'A KPI per ISO week (mean of points; NPS and CSAT from answers, with a 95% interval)',
+  })
+  async weekly(@Param('key') key: string, @Query() query: WeeklyQuery): Promise<KpiWeekView[]> {
+    return this.kpis.weekly(checkedKey(key), query.weeks ?? 12);
+  }
+
+  @Post('kpis/:key/points')
+  @Roles(...TRIAGERS, Role.Developer)
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Push points of a KPI (up to 10,000); a point at an instant already measured replaces it',
+  })
+  async points(@Param('key') key: string, @Body() body: PointsBody): Promise<{ stored: number }> {
+    return { stored: await this.kpis.addPoints(checkedKey(key), body.points) };
+  }
+
+  @Post('surveys/answers')
+  @Roles(...TRIAGERS, Role.Developer)
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'NPS (0-10) and CSAT (1-5) answers, once per answer id; comments become verbatims',
+  })
+  async answers(@Body() body: SurveyAnswersBody): Promise<{ stored: number; duplicates: number }> {
+    return this.kpis.answer(body.answers);
+  }
+}

@@ -1,0 +1,204 @@
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import {
+  Channel,
+  Kpi,
+  KpiDirection,
+  KpiRepository,
+  SourceKind,
+  SurveyKind,
+  Transactions,
+} from '@app/database';
+import { AuthorKeys, IngestService, VerbatimInput } from '@app/ingest';
+import { IsoWeek, isoWeekOf } from '@app/scoring';
+import { customerSatisfaction, netPromoterScore } from './survey-stats';
+
+export interface KpiWeek {
+  isoWeek: IsoWeek;
+  value: number | null;
+  n: number;
+  ci95: number | null;
+}
+
+export interface KpiSummary {
+  kpi: Kpi;
+  /** The last complete week's figure, and the week before: what the Monday meeting compares. */
+  week: KpiWeek;
+  previous: KpiWeek;
+  onTarget: boolean | null;
+}
+
+export interface SurveyAnswerInput {
+  answerId: string;
+  kind: SurveyKind;
+  score: number;
+  answeredAt: string;
+  comment?: string;
+  customer?: string;
+  lang?: string;
+}
+
+/** The survey's verbatims come in as one source. */
+const SURVEY_SOURCE = 'surveys';
+const MAX_POINTS = 10_000;
+
+const mondayToWeek = (monday: string): IsoWeek => {
+  const date = DateTime.fromISO(monday);
+  return `${date.weekYear}-W${String(date.weekNumber).padStart(2, '0')}`;
+};
+
+/**
+ * KPIs: series with a unit, a direction and a target. Points arrive by the push API (and CSV,
+ * monitors); NPS and CSAT are computed from survey answers, per ISO week with a 95% interval.
+ * A survey comment is also a verbatim (channel `survey`, its NPS score in the metadata), so that
+ * a detractor's words join the irritant they complain about.
+ */
+@Injectable()
+export class KpiService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly kpis: KpiRepository,
+    private readonly ingest: IngestService,
+    private readonly authorKeys: AuthorKeys,
+    private readonly transactions: Transactions,
+  ) {}
+
+  list(): Promise<Kpi[]> {
+    return this.kpis.list();
+  }
+
+  async get(key: string): Promise<Kpi> {
+    const kpi = await this.kpis.find(key);
+    if (!kpi) throw new NotFoundException(`KPI ${key} does not exist`);
+    return kpi;
+  }
+
+  define(kpi: {
+    key: string;
+    name: string;
+    unit: string;
+    direction: KpiDirection;
+    target: number | null;
+  }): Promise<Kpi> {
+    return this.kpis.save({ ...kpi, fromSurveys: kpi.key === 'nps' || kpi.key === 'csat' });
+  }
+
+  async addPoints(key: string, points: { at: string; value: number }[]): Promise<number> {
+    const kpi = await this.get(key);
+    if (kpi.fromSurveys)
+      throw new BadRequestException(
+        `${key} is computed from survey answers: post them to /api/v1/surveys/answers`,
+      );
+    if (points.length > MAX_POINTS) throw new BadRequestException(`at most ${MAX_POINTS} points per request`);
+    await this.kpis.upsertPoints(
+      key,
+      points.map((point) => ({ at: new Date(point.at), value: point.value })),
+      'api',
+    );
+    return points.length;
+  }
+
+  /** The KPI's figure for each of the last `weeks` ISO weeks, oldest first (null: no data). */
+  async weekly(key: string, weeks: number, now = new Date()): Promise<KpiWeek[]> {
+    const kpi = await this.get(key);
+    const zone = this.config.timeZone;
+    const from = DateTime.fromJSDate(now, { zone })
+      .startOf('week')
+      .minus({ weeks: weeks - 1 })
+      .toJSDate();
+    const byWeek = new Map<IsoWeek, KpiWeek>();
+    if (kpi.fromSurveys) {
+      const kind = kpi.key === 'nps' ? SurveyKind.Nps : SurveyKind.Csat;
+      const counts = new Map<IsoWeek, Map<number, number>>();
+      for (const row of await this.kpis.weeklyScores(kind, from, zone)) {
+        const week = mondayToWeek(row.monday);
+        const map = counts.get(week) ?? new Map<number, number>();
+        map.set(row.score, row.n);
+        counts.set(week, map);
+      }
+      for (const [week, scores] of counts) {
+        const figure = kind === SurveyKind.Nps ? netPromoterScore(scores) : customerSatisfaction(scores);
+        byWeek.set(week, { isoWeek: week, ...figure });
+      }
+    } else {
+      for (const row of await this.kpis.weeklyMeans(key, from, zone)) {
+        const week = mondayToWeek(row.monday);
+        byWeek.set(week, { isoWeek: week, value: Math.round(row.value * 1000) / 1000, n: row.n, ci95: null });
+      }
+    }
+    const result: KpiWeek[] = [];
+    for (let i = weeks - 1; i >= 0; i--) {
+      const week = isoWeekOf(DateTime.fromJSDate(now, { zone }).minus({ weeks: i }).toJSDate(), zone);
+      result.push(byWeek.get(week) ?? { isoWeek: week, value: null, n: 0, ci95: null });
+    }
+    return result;
+  }
+
+  /** Each KPI for an ISO week against the week before and its target (the digest's headline). */
+  async summaries(week: IsoWeek, weekEnd: Date): Promise<KpiSummary[]> {
+    const summaries: KpiSummary[] = [];
+    for (const kpi of await this.kpis.list()) {
+      const series = await this.weekly(kpi.key, 2, new Date(weekEnd.getTime() - 1));
+      const [previous, current] = series;
+      summaries.push({
+        kpi,
+        week: current,
+        previous,
+        onTarget:
+          current.value === null || kpi.target === null
+            ? null
+            : kpi.direction === KpiDirection.HigherIsBetter
+              ? current.value >= kpi.target
+              : current.value <= kpi.target,
+      });
+    }
+    return summaries.filter((summary) => summary.week.isoWeek === week);
+  }
+
+  /**
+   * Stores survey answers once per answer id; their comments become verbatims.
+   * @returns how many answers were new.
+   */
+  async answer(answers: SurveyAnswerInput[]): Promise<{ stored: number; duplicates: number }> {
+    for (const [i, answer] of answers.entries()) {
+      const max = answer.kind === SurveyKind.Nps ? 10 : 5;
+      const min = answer.kind === SurveyKind.Nps ? 0 : 1;
+      if (!Number.isInteger(answer.score) || answer.score < min || answer.score > max) {
+        throw new BadRequestException(
+          `answer ${i}: a ${answer.kind} score is a whole number from ${min} to ${max}`,
+        );
+      }
+    }
+    const comments: VerbatimInput[] = answers
+      .filter((answer) => answer.comment !== undefined && answer.comment.trim() !== '')
+      .map((answer) => ({
+        source: SURVEY_SOURCE,
+        externalId: `${answer.kind}:${answer.answerId}`,
+        author: answer.customer ?? `survey:${answer.answerId}`,
+        channel: Channel.Survey,
+        receivedAt: answer.answeredAt,
+        text: answer.comment as string,
+        ...(answer.lang === 'fr' || answer.lang === 'en' ? { lang: answer.lang } : {}),
+        metadata: { surveyKind: answer.kind, [`${answer.kind}Score`]: answer.score },
+      }));
+    const { stored, refs } = await this.transactions.run(async (tx) => {
+      const refs = await this.ingest.store(comments, SourceKind.Import, tx);
+      const verbatimOf = new Map(refs.map((ref) => [ref.externalId, ref.id]));
+      const stored = await this.kpis.insertAnswers(
+        answers.map((answer) => ({
+          answerId: answer.answerId,
+          kind: answer.kind,
+          score: answer.score,
+          authorKey: answer.customer ? this.authorKeys.of(answer.customer) : null,
+          answeredAt: new Date(answer.answeredAt),
+          verbatimId: verbatimOf.get(`${answer.kind}:${answer.answerId}`) ?? null,
+        })),
+        tx,
+      );
+      return { stored, refs };
+    });
+    await this.ingest.handOn(refs);
+    return { stored: stored.length, duplicates: answers.length - stored.length };
+  }
+}
