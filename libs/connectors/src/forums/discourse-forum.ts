@@ -153,17 +153,16 @@ export class DiscourseForum {
     if (!cursor || cursor.newestPostId - cursor.lastPostId <= ID_WINDOW) {
       newestPage = await fetchPage();
       const ids = newestPage.map((post) => post.id);
-      const newest = Math.max(cursor?.lastPostId ?? 0, ...ids);
-      if (!cursor) {
-        // A new source starts with the latest page of posts, or from settings.fromPostId.
-        const start = settings.fromPostId ?? (ids.length > 0 ? Math.min(...ids) : newest + 1);
-        cursor = { lastPostId: Math.max(0, start - 1), newestPostId: newest };
-      } else cursor = { lastPostId: cursor.lastPostId, newestPostId: newest };
+      // A new source starts with the latest page of posts, or from settings.fromPostId.
+      const lastPostId =
+        cursor?.lastPostId ??
+        Math.max(0, (settings.fromPostId ?? (ids.length > 0 ? Math.min(...ids) : 1)) - 1);
+      cursor = { lastPostId, newestPostId: Math.max(lastPostId, ...ids) };
     }
     const lower = cursor.lastPostId;
     const upper = Math.min(cursor.newestPostId, lower + ID_WINDOW);
     const next: DiscourseCursor = { lastPostId: upper, newestPostId: cursor.newestPostId };
-    if (upper <= lower) return { items: [], cursor: { ...next }, more: false };
+    if (upper === lower) return { items: [], cursor: { ...next }, more: false };
 
     const posts = await walkDown(fetchPage, lower, upper, upper === cursor.newestPostId ? newestPage : null);
     const result: PullPage = {

@@ -21,7 +21,7 @@ export function retryAfterMs(header: string | null, now = Date.now()): number {
 
 /** An http(s) URL from settings, or a permanent error naming the setting. */
 export function httpUrl(value: unknown, setting: string): URL {
-  let url: URL | null = null;
+  let url: URL | null;
   try {
     url = typeof value === 'string' ? new URL(value) : null;
   } catch {

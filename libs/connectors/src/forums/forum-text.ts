@@ -9,11 +9,15 @@ export function plainText(html: string): string {
   return tidy(htmlToPlainText(html));
 }
 
-/** Whitespace as a reader expects it: no trailing blanks, at most one empty line in a row. */
+/**
+ * Whitespace as a reader (and a tokenizer) expects it: French typography's no-break spaces as
+ * spaces, no trailing blanks, at most one empty line in a row.
+ */
 export function tidy(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
-    .replace(/[ \t\u00a0]+\n/g, '\n')
+    .replace(/[\u00a0\u202f]/g, ' ')
+    .replace(/[ \t]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }

@@ -18,7 +18,7 @@ const MAX_SEEN = 500;
 export interface RssCursor {
   etag?: string;
   lastModified?: string;
-  /** sha256(externalId) prefixes (16 hex), newest handed over first. */
+  /** sha256(externalId) prefixes (16 hex, whatever the id's length): those in the feed first. */
   seen: string[];
 }
 
@@ -34,7 +34,7 @@ type FeedItem = Parser.Item & {
 
 interface Entry {
   key: string;
-  externalId: string | null;
+  externalId: string;
   at: number | null;
   outcome: { verbatim: VerbatimInput } | { refused: string };
 }
@@ -62,12 +62,14 @@ function textOf(value: unknown): string | undefined {
   return undefined;
 }
 
+type FeedParser = Parser<{ language?: unknown }, FeedItem>;
+
 /**
  * rss-parser turns an Atom entry whose <published>/<updated> is not a date into a RangeError for
  * the whole feed; one bad entry should be refused on its own instead.
  */
-function lenientParser(): Parser {
-  const parser = new Parser();
+function lenientParser(): FeedParser {
+  const parser: FeedParser = new Parser();
   const atom = parser as unknown as { parseItemAtom?: (entry: Record<string, unknown>) => FeedItem };
   const parseItemAtom = atom.parseItemAtom?.bind(parser);
   if (parseItemAtom) {
@@ -98,8 +100,29 @@ function decode(body: Uint8Array, contentType: string | null): string {
   }
 }
 
+/**
+ * Atom's `type="xhtml"` content is inline markup, which xml2js takes apart into fields and rss-parser
+ * rebuilds out of order ("says for , the one…"); handed over as escaped HTML it reads as written.
+ */
+function xhtmlAsHtml(xml: string): string {
+  return xml.replace(
+    /<(content|summary)(\s[^>]*?)\btype\s*=\s*(["'])xhtml\3([^>]*)>([\s\S]*?)<\/\1>/g,
+    (_whole, tag: string, before: string, _quote: string, after: string, inner: string) =>
+      `<${tag}${before}type="html"${after}>${inner.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</${tag}>`,
+  );
+}
+
+/** The author as an identity: an RSS `<author>` is "address (Name)", and the address is the customer. */
+function authorOf(item: FeedItem): string | undefined {
+  const author = oneLine(textOf(item.creator) ?? textOf(item.author), 320);
+  const address = author && /^([^\s@()<>]+@[^\s@()<>]+\.[^\s@()<>]+)\s*(?:\(.*\))?$/.exec(author)?.[1];
+  return address ? address.toLowerCase() : author;
+}
+
 function entryOf(item: FeedItem, source: SourceContext, feedHost: string, lang: string | undefined): Entry {
-  const title = oneLine(textOf(item.title), 500);
+  const rawTitle = textOf(item.title);
+  // Feeds often escape titles twice (Atom type="html", "&amp;eacute;" in RSS): read them as HTML then.
+  const title = oneLine(rawTitle && /[&<]/.test(rawTitle) ? plainText(rawTitle) : rawTitle, 500);
   const id = textOf(item.guid) ?? textOf(item.id) ?? textOf(item.link);
   const dateText = item.isoDate ?? item.pubDate ?? textOf(item.date);
   const at = dateText ? Date.parse(dateText) : NaN;
@@ -119,7 +142,7 @@ function entryOf(item: FeedItem, source: SourceContext, feedHost: string, lang: 
   const outcome = checked({
     source: source.name,
     externalId,
-    author: oneLine(textOf(item.creator) ?? textOf(item.author), 320) ?? `rss:${feedHost}`,
+    author: authorOf(item) ?? `rss:${feedHost}`,
     channel: Channel.Forum,
     receivedAt: new Date(at).toISOString(),
     text: clipText(text),
@@ -150,9 +173,9 @@ export async function pullFeed(source: SourceContext, signal: AbortSignal): Prom
     return { items: [], cursor: { ...previous }, more: false };
   }
   const xml = decode(await readBody(response, 'feed'), response.headers.get('content-type'));
-  let feed: Parser.Output<FeedItem> & { language?: unknown };
+  let feed: Awaited<ReturnType<FeedParser['parseString']>>;
   try {
-    feed = (await lenientParser().parseString(xml)) as typeof feed;
+    feed = await lenientParser().parseString(xhtmlAsHtml(xml));
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
     throw new ConnectorError(`feed is not valid RSS or Atom: ${reason.slice(0, 300)}`);
@@ -171,8 +194,8 @@ export async function pullFeed(source: SourceContext, signal: AbortSignal): Prom
   // The feed's own keys are always kept (forgetting one would bring it back); older ones up to MAX_SEEN.
   const inFeed = [...new Set(entries.map((e) => e.key))].filter((key) => seen.has(key));
   const inFeedSet = new Set(inFeed);
-  const older = [...page.map((e) => e.key), ...previous.seen].filter((key) => !inFeedSet.has(key));
-  const keep = [...inFeed, ...new Set(older)].slice(0, Math.max(MAX_SEEN, inFeed.length));
+  const older = previous.seen.filter((key) => !inFeedSet.has(key));
+  const keep = [...inFeed, ...older].slice(0, Math.max(MAX_SEEN, inFeed.length));
 
   const cursor: RssCursor = { seen: keep };
   // Validators only once everything in this answer is handed over: a 304 must not hide the rest.

@@ -1,3 +1,0 @@
-export { ForumConnector } from './forum.connector';
-export type { RssCursor } from './rss-feed';
-export type { DiscourseCursor } from './discourse-forum';
