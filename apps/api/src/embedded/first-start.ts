@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ApiKeyService } from '@app/auth';
 import { APP_CONFIG, AppConfig, findShippedFile } from '@app/config';
-import { Role, SourceKind } from '@app/database';
+import { Role, SourceKind, SurveyKind } from '@app/database';
 import { IngestService, VerbatimInput, checkVerbatim, readImportRows } from '@app/ingest';
+import { KpiService } from '@app/monitoring';
 
 const DEMO_FILE = join('apps', 'api', 'demo', 'verbatims.jsonl');
 const WEEK_MS = 7 * 86_400_000;
@@ -26,13 +27,81 @@ export class FirstStart {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly apiKeys: ApiKeyService,
     private readonly ingest: IngestService,
+    private readonly kpis: KpiService,
   ) {}
 
   async run(): Promise<FirstStartResult> {
     if (await this.apiKeys.hasAnyKey()) return { adminKey: null, demoVerbatims: 0 };
     const { key } = await this.apiKeys.create('first-start admin', Role.Admin, 'system');
     const demoVerbatims = this.config.demoData ? await this.loadDemo() : 0;
+    if (this.config.demoData) await this.loadDemoKpis(new Date());
     return { adminKey: key, demoVerbatims };
+  }
+
+  /**
+   * Six weeks of KPI measures and survey answers matching the demo's story (a payment incident
+   * two weeks ago, the site slow on Monday mornings), so that the KPIs, the board's detractors and
+   * the digest's headline have something true to the demo to show. Seeded: the same every time.
+   */
+  private async loadDemoKpis(now: Date): Promise<void> {
+    let seed = 42;
+    const random = () => ((seed = (seed * 16_807) % 2_147_483_647) - 1) / 2_147_483_646;
+    const hours = 6 * 7 * 24;
+    const series: Record<string, { at: string; value: number }[]> = {
+      page_load_time: [],
+      error_page_rate: [],
+      error_rate: [],
+      booking_journey_time: [],
+    };
+    for (let h = hours; h > 0; h -= 3) {
+      const at = new Date(now.getTime() - h * 3_600_000);
+      const incident = h > 14 * 24 && h < 17 * 24 ? 1 : 0;
+      const mondayMorning = at.getUTCDay() === 1 && at.getUTCHours() >= 6 && at.getUTCHours() <= 9 ? 1 : 0;
+      const iso = at.toISOString();
+      series.page_load_time.push({
+        at: iso,
+        value: Math.round(1_650 + 400 * random() + 900 * mondayMorning + 300 * incident),
+      });
+      series.error_page_rate.push({
+        at: iso,
+        value: Math.round((0.6 + 0.5 * random() + 1.5 * incident + 0.8 * mondayMorning) * 100) / 100,
+      });
+      series.error_rate.push({
+        at: iso,
+        value: Math.round((0.25 + 0.2 * random() + 1.2 * incident) * 100) / 100,
+      });
+      series.booking_journey_time.push({ at: iso, value: Math.round(70 + 25 * random() + 40 * incident) });
+    }
+    for (const [key, points] of Object.entries(series)) await this.kpis.addPoints(key, points);
+    const answers = [];
+    for (let i = 0; i < 6 * 45; i++) {
+      const at = new Date(now.getTime() - random() * hours * 3_600_000);
+      const incident =
+        now.getTime() - at.getTime() > 14 * 86_400_000 && now.getTime() - at.getTime() < 17 * 86_400_000;
+      const nps = Math.min(
+        10,
+        Math.max(0, Math.round(7.4 + 2.6 * (random() - 0.5) * 2 - (incident ? 3 : 0))),
+      );
+      answers.push({
+        answerId: `demo-nps-${i}`,
+        kind: SurveyKind.Nps,
+        score: nps,
+        answeredAt: at.toISOString(),
+      });
+      if (i % 2 === 0) {
+        const csat = Math.min(
+          5,
+          Math.max(1, Math.round(3.9 + 1.4 * (random() - 0.5) * 2 - (incident ? 1.5 : 0))),
+        );
+        answers.push({
+          answerId: `demo-csat-${i}`,
+          kind: SurveyKind.Csat,
+          score: csat,
+          answeredAt: at.toISOString(),
+        });
+      }
+    }
+    await this.kpis.answer(answers);
   }
 
   private async loadDemo(): Promise<number> {
