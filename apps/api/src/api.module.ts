@@ -21,6 +21,7 @@ import { InboundWebhooksController } from './sources/inbound-webhooks.controller
 import { SourcesController } from './sources/sources.controller';
 import { DigestsController } from './digests/digests.controller';
 import { KpisController } from './kpis/kpis.controller';
+import { MonitorsController } from './monitors/monitors.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { FirstStart } from './embedded/first-start';
 import { HealthController } from './health/health.controller';
@@ -80,6 +81,7 @@ export class ApiModule {
         InboundWebhooksController,
         DigestsController,
         KpisController,
+        MonitorsController,
         DeadLettersController,
       ],
       providers: [

@@ -21,6 +21,9 @@ import {
   Kpi,
   KpiPoint,
   SurveyAnswer,
+  Monitor,
+  MonitorRun,
+  IrritantLink,
   Source,
   User,
   Verbatim,
@@ -50,6 +53,9 @@ export const ENTITIES = [
   Kpi,
   KpiPoint,
   SurveyAnswer,
+  Monitor,
+  MonitorRun,
+  IrritantLink,
 ];
 
 /** The one set of options behind the app's DataSource and the TypeORM CLI's. */

@@ -25,6 +25,7 @@ import { WebhookRepository } from './repositories/webhook.repository';
 import { IdentityLinkRepository } from './repositories/identity-link.repository';
 import { DigestRepository } from './repositories/digest.repository';
 import { KpiRepository } from './repositories/kpi.repository';
+import { MonitorRepository } from './repositories/monitor.repository';
 import { SourceRepository } from './repositories/source.repository';
 import { VerbatimRepository } from './repositories/verbatim.repository';
 
@@ -65,6 +66,7 @@ const REPOSITORIES = [
   IdentityLinkRepository,
   DigestRepository,
   KpiRepository,
+  MonitorRepository,
 ];
 
 @Global()

@@ -30,6 +30,8 @@ export { IdentityLinkRepository } from './repositories/identity-link.repository'
 export { DigestRepository } from './repositories/digest.repository';
 export { KpiRepository } from './repositories/kpi.repository';
 export type { WeekRow } from './repositories/kpi.repository';
+export { MonitorRepository } from './repositories/monitor.repository';
+export type { MonitorStatsRow } from './repositories/monitor.repository';
 export type { IrritantWeekRow, NewBoardItem } from './repositories/board.repository';
 export type { ImportSummary, ImportRow } from './repositories/import.repository';
 export { Transactions } from './transactions';

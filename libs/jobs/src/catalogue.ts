@@ -32,6 +32,10 @@ export enum JobName {
   PollSource = 'source.poll',
   /** Send last week's Monday digest to whoever has not had it, once its time has come. */
   SendDigests = 'digest.send',
+  /** Enqueue a run of every monitor that is due (once across the installation). */
+  TickMonitors = 'monitors.tick',
+  /** Replay one synthetic journey, step by step. */
+  RunMonitor = 'monitor.run',
 }
 
 export enum QueueName {
@@ -42,6 +46,7 @@ export enum QueueName {
   Maintenance = 'maintenance',
   Webhooks = 'webhooks',
   Connectors = 'connectors',
+  Monitors = 'monitors',
 }
 
 export interface JobPayloads {
@@ -59,6 +64,8 @@ export interface JobPayloads {
   /** `slot`: the tick that asked, so that each due poll is a job of its own (and a replayed tick is not). */
   [JobName.PollSource]: { sourceId: string; slot: number };
   [JobName.SendDigests]: Record<string, never>;
+  [JobName.TickMonitors]: Record<string, never>;
+  [JobName.RunMonitor]: { monitorId: string; slot: number };
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -192,7 +199,27 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
     jobId: () => 'digest-send',
     isValid: (payload): payload is Record<string, never> => isObject(payload),
   },
+  [JobName.TickMonitors]: {
+    queue: QueueName.Maintenance,
+    retry: RETRY_NEXT_RUN,
+    jobId: () => 'monitors-tick',
+    isValid: (payload): payload is Record<string, never> => isObject(payload),
+  },
+  [JobName.RunMonitor]: {
+    queue: QueueName.Monitors,
+    // A run is a measure at an instant: replaying a failed one later would measure another instant.
+    retry: RETRY_NEXT_RUN,
+    jobId: (payload) => `monitor-${payload.monitorId}-${payload.slot}`,
+    isValid: (payload): payload is JobPayloads[JobName.RunMonitor] =>
+      isObject(payload) &&
+      typeof payload.monitorId === 'string' &&
+      UUID.test(payload.monitorId) &&
+      Number.isSafeInteger(payload.slot),
+  },
 };
+
+/** How often due monitors are looked for. */
+export const MONITORS_TICK_EVERY_MS = 30_000;
 
 /** How often the digest sender checks whether Monday's time has come. */
 export const DIGEST_CHECK_EVERY_MS = 60_000;
@@ -221,6 +248,7 @@ export async function scheduleRecurringJobs(
   await jobs.schedule(JobName.SweepWebhooks, SWEEP_EVERY_MS);
   await jobs.schedule(JobName.TickSources, SOURCES_TICK_EVERY_MS);
   await jobs.schedule(JobName.SendDigests, DIGEST_CHECK_EVERY_MS);
+  await jobs.schedule(JobName.TickMonitors, MONITORS_TICK_EVERY_MS);
   if (config.modelRetrainHours > 0) {
     await jobs.schedule(JobName.RetrainModel, config.modelRetrainHours * 3_600_000);
   }

@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { IngestModule } from '@app/ingest';
 import { KpiService } from './kpi.service';
+import { MonitorService } from './monitor.service';
 
-@Module({ imports: [IngestModule], providers: [KpiService], exports: [KpiService] })
+@Module({
+  imports: [IngestModule],
+  providers: [KpiService, MonitorService],
+  exports: [KpiService, MonitorService],
+})
 export class MonitoringModule {}

@@ -9,6 +9,7 @@ import { OutgoingWebhooks1795922137072 } from './1795922137072-OutgoingWebhooks'
 import { Connectors1795923815947 } from './1795923815947-Connectors';
 import { MondayDigest1795924363344 } from './1795924363344-MondayDigest';
 import { Kpis1795925055932 } from './1795925055932-Kpis';
+import { Monitors1795925622227 } from './1795925622227-Monitors';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Connectors1795923815947,
   MondayDigest1795924363344,
   Kpis1795925055932,
+  Monitors1795925622227,
 ];

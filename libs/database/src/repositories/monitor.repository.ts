@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { IrritantLink, Monitor, MonitorRun, RunStatus } from '../entities';
+
+export interface MonitorStatsRow {
+  period: string;
+  runs: number;
+  ok: number;
+  p95: number | null;
+}
+
+@Injectable()
+export class MonitorRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  save(monitor: Partial<Monitor>): Promise<Monitor> {
+    return this.dataSource.getRepository(Monitor).save(monitor);
+  }
+
+  find(id: string): Promise<Monitor | null> {
+    return this.dataSource.getRepository(Monitor).findOne({ where: { id } });
+  }
+
+  list(): Promise<Monitor[]> {
+    return this.dataSource.getRepository(Monitor).find({ order: { name: 'ASC' } });
+  }
+
+  /** Enabled monitors whose next run is due. */
+  due(now: Date): Promise<Monitor[]> {
+    return this.dataSource
+      .getRepository(Monitor)
+      .createQueryBuilder('m')
+      .where('m.enabled')
+      .andWhere('(m.last_run_at IS NULL OR m.last_run_at + make_interval(secs => m.every_seconds) <= :now)', {
+        now,
+      })
+      .getMany();
+  }
+
+  /**
+   * Claims a run for a monitor and slot (one per slot, whatever the number of workers).
+   * @returns false when another process has it.
+   */
+  async claim(monitorId: string, slot: number, at: Date): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `INSERT INTO monitor_run (monitor_id, slot, started_at, duration_ms, status, steps)
+       VALUES ($1, $2, $3, 0, $4, '[]') ON CONFLICT (monitor_id, slot) DO NOTHING RETURNING id`,
+      [monitorId, slot, at, RunStatus.Failed],
+    );
+    if (rows.length > 0)
+      await this.dataSource.getRepository(Monitor).update({ id: monitorId }, { lastRunAt: at });
+    return rows.length > 0;
+  }
+
+  async finish(
+    monitorId: string,
+    slot: number,
+    run: Pick<MonitorRun, 'durationMs' | 'status' | 'steps' | 'screenshot'>,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE monitor_run SET duration_ms = $3, status = $4, steps = $5::jsonb, screenshot = $6
+        WHERE monitor_id = $1 AND slot = $2`,
+      [monitorId, slot, run.durationMs, run.status, JSON.stringify(run.steps), run.screenshot],
+    );
+    await this.dataSource.getRepository(Monitor).update({ id: monitorId }, { lastStatus: run.status });
+  }
+
+  runs(monitorId: string, limit: number): Promise<MonitorRun[]> {
+    return this.dataSource.getRepository(MonitorRun).find({
+      select: {
+        id: true,
+        monitorId: true,
+        slot: true,
+        startedAt: true,
+        durationMs: true,
+        status: true,
+        steps: true,
+      },
+      where: { monitorId },
+      order: { startedAt: 'DESC' },
+      take: limit,
+    });
+  }
+
+  async screenshot(runId: string): Promise<Buffer | null> {
+    const run = await this.dataSource
+      .getRepository(MonitorRun)
+      .findOne({ select: { id: true, screenshot: true }, where: { id: runId } });
+    return run?.screenshot ?? null;
+  }
+
+  /**
+   * Availability (runs not failed) and p95 duration per local day or ISO week since `from`. A run
+   * whose process died before it finished stays failed: a journey that did not complete.
+   */
+  async stats(monitorId: string, by: 'day' | 'week', from: Date, zone: string): Promise<MonitorStatsRow[]> {
+    const format = by === 'day' ? 'YYYY-MM-DD' : 'IYYY-"W"IW';
+    return this.dataSource.query(
+      `SELECT to_char(started_at AT TIME ZONE $3, '${format}') AS period, count(*)::int AS runs,
+              count(*) FILTER (WHERE status <> 'failed')::int AS ok,
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms)::float8 AS p95
+         FROM monitor_run WHERE monitor_id = $1 AND started_at >= $2
+        GROUP BY 1 ORDER BY 1`,
+      [monitorId, from, zone],
+    );
+  }
+
+  async link(link: Pick<IrritantLink, 'irritantId' | 'monitorId' | 'kpiKey' | 'actor'>): Promise<void> {
+    await this.dataSource.createQueryBuilder().insert().into(IrritantLink).values(link).orIgnore().execute();
+  }
+
+  /** Monitors linked to these irritants: by hand, or by the rule of their category. */
+  async linkedMonitors(irritants: { id: string; category: string }[]): Promise<Map<string, Monitor[]>> {
+    const linked = new Map<string, Monitor[]>();
+    if (irritants.length === 0) return linked;
+    const monitors = await this.list();
+    const byHand: { irritant_id: string; monitor_id: string }[] = await this.dataSource.query(
+      'SELECT irritant_id, monitor_id FROM irritant_link WHERE monitor_id IS NOT NULL AND irritant_id = ANY($1::uuid[])',
+      [irritants.map((irritant) => irritant.id)],
+    );
+    for (const irritant of irritants) {
+      const ids = new Set(
+        byHand.filter((row) => row.irritant_id === irritant.id).map((row) => row.monitor_id),
+      );
+      const found = monitors.filter(
+        (monitor) => ids.has(monitor.id) || monitor.categories.includes(irritant.category),
+      );
+      if (found.length > 0) linked.set(irritant.id, found);
+    }
+    return linked;
+  }
+}

@@ -1,0 +1,224 @@
+import { performance } from 'node:perf_hooks';
+import type { StepResult } from '@app/database';
+
+/** One request of an HTTP journey. `{{name}}` in url, headers and body is a captured variable. */
+export interface HttpStep {
+  name: string;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  /** JSON body (an object) or text. */
+  body?: unknown;
+  /** Variables taken from the JSON answer for later steps: name -> dotted path (`data.token`). */
+  capture?: Record<string, string>;
+  expect?: { status?: number; bodyContains?: string; maxMs?: number };
+}
+
+/** One scripted step of a browser journey. */
+export interface BrowserStep {
+  name: string;
+  action: 'goto' | 'click' | 'fill' | 'waitFor' | 'assertText';
+  url?: string;
+  selector?: string;
+  value?: string;
+  text?: string;
+}
+
+export interface JourneyResult {
+  ok: boolean;
+  durationMs: number;
+  steps: StepResult[];
+  screenshot?: Buffer;
+}
+
+const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+function fill(value: string, vars: ReadonlyMap<string, string>): string {
+  return value.replace(TEMPLATE, (whole, name: string) => vars.get(name) ?? whole);
+}
+
+function fillDeep(value: unknown, vars: ReadonlyMap<string, string>): unknown {
+  if (typeof value === 'string') return fill(value, vars);
+  if (Array.isArray(value)) return value.map((item) => fillDeep(item, vars));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillDeep(v, vars)]));
+  return value;
+}
+
+function pick(value: unknown, path: string): string | undefined {
+  let current: unknown = value;
+  for (const part of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  if (typeof current === 'string') return current;
+  if (typeof current === 'number' || typeof current === 'boolean') return `${current}`;
+  return current === undefined || current === null ? undefined : JSON.stringify(current);
+}
+
+const elapsed = (since: number) => Math.round(performance.now() - since);
+
+/** Marks the steps after a failure as skipped: they were not run. */
+function skipRest<T extends { name: string }>(results: StepResult[], steps: readonly T[]): void {
+  for (const step of steps.slice(results.length)) results.push({ name: step.name, status: 'skipped', ms: 0 });
+}
+
+/**
+ * Runs an HTTP journey: each step's request with the variables captured so far, its assertions
+ * (status, body, time), its captures; the first failure ends the journey. Cut at `timeoutMs`.
+ */
+export async function runHttpJourney(steps: readonly HttpStep[], timeoutMs: number): Promise<JourneyResult> {
+  const vars = new Map<string, string>();
+  const results: StepResult[] = [];
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const started = performance.now();
+  for (const step of steps) {
+    const begin = performance.now();
+    try {
+      const body =
+        step.body === undefined
+          ? undefined
+          : typeof step.body === 'string'
+            ? fill(step.body, vars)
+            : JSON.stringify(fillDeep(step.body, vars));
+      const response = await fetch(fill(step.url, vars), {
+        method: step.method,
+        headers: {
+          ...(typeof step.body === 'object' && step.body !== null
+            ? { 'content-type': 'application/json' }
+            : {}),
+          ...(fillDeep(step.headers ?? {}, vars) as Record<string, string>),
+        },
+        body,
+        redirect: 'manual',
+        signal: deadline,
+      });
+      const text = await response.text();
+      const ms = elapsed(begin);
+      const expected = step.expect?.status ?? 200;
+      let error: string | undefined;
+      if (response.status !== expected) error = `answered ${response.status}, expected ${expected}`;
+      else if (step.expect?.bodyContains && !text.includes(step.expect.bodyContains))
+        error = `the answer does not contain "${step.expect.bodyContains}"`;
+      else if (step.expect?.maxMs !== undefined && ms > step.expect.maxMs)
+        error = `took ${ms} ms, over ${step.expect.maxMs} ms`;
+      if (!error && step.capture) {
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          error = 'the answer is not JSON: nothing to capture';
+        }
+        for (const [name, path] of Object.entries(step.capture)) {
+          if (error) break;
+          const captured = pick(json, path);
+          if (captured === undefined) error = `nothing at ${path} to capture as ${name}`;
+          else vars.set(name, captured);
+        }
+      }
+      results.push(
+        error ? { name: step.name, status: 'failed', ms, error } : { name: step.name, status: 'ok', ms },
+      );
+      if (error) break;
+    } catch (failure) {
+      const error = deadline.aborted
+        ? `cut after ${timeoutMs} ms`
+        : failure instanceof Error
+          ? failure.message
+          : String(failure);
+      results.push({ name: step.name, status: 'failed', ms: elapsed(begin), error });
+      break;
+    }
+  }
+  skipRest(results, steps);
+  return {
+    ok: results.every((result) => result.status === 'ok'),
+    durationMs: elapsed(started),
+    steps: results,
+  };
+}
+
+/** Where Debian's Chromium is (tools/ensure-test-services.sh installs it); CHROMIUM_PATH overrides. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Runs a browser journey in headless Chromium (playwright-core): go to, click, fill, wait for, assert
+ * text. The first failure ends it, with a screenshot of the page as it was. Cut at `timeoutMs`.
+ */
+export async function runBrowserJourney(
+  steps: readonly BrowserStep[],
+  timeoutMs: number,
+): Promise<JourneyResult> {
+  const { chromium } = await import('playwright-core');
+  const started = performance.now();
+  const results: StepResult[] = [];
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // Without these, Chromium tries to reach Google's services at every start (no network here).
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  let screenshot: Buffer | undefined;
+  const cut = setTimeout(() => void browser.close(), timeoutMs);
+  try {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(Math.min(timeoutMs, 15_000));
+    for (const step of steps) {
+      const begin = performance.now();
+      try {
+        switch (step.action) {
+          case 'goto': {
+            const response = await page.goto(step.url ?? '', { waitUntil: 'load' });
+            if (response && response.status() >= 400) throw new Error(`answered ${response.status()}`);
+            break;
+          }
+          case 'click':
+            await Promise.all([page.waitForLoadState('load'), page.click(step.selector ?? '')]);
+            break;
+          case 'fill':
+            await page.fill(step.selector ?? '', step.value ?? '');
+            break;
+          case 'waitFor':
+            await page.waitForSelector(step.selector ?? '');
+            break;
+          case 'assertText': {
+            const content = await page.textContent(step.selector ?? 'body');
+            if (!content?.includes(step.text ?? ''))
+              throw new Error(`"${step.text}" not found in ${step.selector ?? 'the page'}`);
+            break;
+          }
+        }
+        results.push({ name: step.name, status: 'ok', ms: elapsed(begin) });
+      } catch (failure) {
+        const timedOut = performance.now() - started >= timeoutMs;
+        const message = failure instanceof Error ? failure.message.split('\n')[0] : String(failure);
+        results.push({
+          name: step.name,
+          status: 'failed',
+          ms: elapsed(begin),
+          error: timedOut ? `cut after ${timeoutMs} ms` : message,
+        });
+        screenshot = await page.screenshot({ fullPage: true }).catch(() => undefined);
+        break;
+      }
+    }
+  } finally {
+    clearTimeout(cut);
+    await browser.close().catch(() => undefined);
+  }
+  skipRest(results, steps);
+  return {
+    ok: results.every((result) => result.status === 'ok'),
+    durationMs: elapsed(started),
+    steps: results,
+    ...(screenshot ? { screenshot } : {}),
+  };
+}
