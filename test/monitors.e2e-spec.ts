@@ -1,3 +1,4 @@
+import { BoardService } from '@app/board';
 import { Role } from '@app/database';
 import { DemoShop, MonitorService, startDemoShop } from '@app/monitoring';
 import { RunningApi, startApi, testConfig } from './support/app';
@@ -203,6 +204,37 @@ describe('monitors', () => {
     expect(
       (await http(api.url, 'GET', `/api/v1/monitors/${httpId}/stats?by=year`, { key: viewer })).status,
     ).toBe(400);
+  });
+
+  it('raises a linked irritant’s technical axis with the monitor’s failure, with the reason', async () => {
+    // A payment complaint this week: its category links it to the API journey (rule: payment).
+    const posted = await http(api.url, 'POST', '/api/v1/verbatims', {
+      key: triager,
+      body: {
+        source: 'monitors',
+        externalId: 'm-1',
+        author: 'jeanne@example.com',
+        channel: 'email',
+        receivedAt: new Date().toISOString(),
+        text: 'Paiement refusé au 3-D Secure, impossible de payer mon billet',
+        lang: 'fr',
+      },
+    });
+    const { waitForLastStage } = await import('./support/database');
+    await waitForLastStage(db.url, [posted.body.items[0].id]);
+    const board = async () => {
+      const boards = api.app.get(BoardService);
+      await boards.compute(boards.currentWeek());
+      const current = await http(api.url, 'GET', '/api/v1/boards/current', { key: viewer });
+      return current.body.items.find((item: { category: string }) => item.category === 'payment');
+    };
+    // This week's runs above include a failed one (pay broken): the monitor is failing.
+    const item = await board();
+    expect(item.axes.technical.reasons).toContain('monitor "Paris → Lille (API)" failing');
+    expect(item.monitors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'Paris → Lille (API)', status: 'failing' })]),
+    );
+    expect(item.axes.technical.score).toBeGreaterThanOrEqual(40);
   });
 
   it('links irritants to monitors by hand (triagers)', async () => {

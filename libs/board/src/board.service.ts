@@ -1,6 +1,5 @@
 import { BadRequestException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import {
   AuditRepository,
@@ -10,8 +9,11 @@ import {
   BoardRepository,
   BoardStatus,
   IrritantRepository,
+  IrritantWeekRow,
+  MonitorRepository,
   NewBoardItem,
 } from '@app/database';
+import { KpiService } from '@app/monitoring';
 import { JobHandler, JobName } from '@app/jobs';
 import {
   AXES,
@@ -74,6 +76,8 @@ export class BoardService {
     private readonly irritants: IrritantRepository,
     private readonly audit: AuditRepository,
     private readonly webhooks: WebhookService,
+    private readonly monitorRows: MonitorRepository,
+    private readonly kpiService: KpiService,
   ) {}
 
   currentWeek(now = new Date()): IsoWeek {
@@ -105,16 +109,14 @@ export class BoardService {
    * @returns false when the board is frozen (it is left as it was).
    */
   async compute(week: IsoWeek): Promise<boolean> {
+    if ((await this.boards.findBoard(week))?.status === BoardStatus.Frozen) return false;
+    // Built before the board's lock is taken (reads only): in embedded mode the one database
+    // connection must not be held by the lock while the build reads.
+    const items = await this.build(week);
     const computed = await this.boards.transaction(async (tx) => {
       const board = await this.boards.lockBoard(week, this.profile.name, tx);
       if (board.status === BoardStatus.Frozen) return false;
-      await this.boards.replaceItems(
-        week,
-        await this.build(week, tx),
-        BoardStatus.Live,
-        this.profile.name,
-        tx,
-      );
+      await this.boards.replaceItems(week, items, BoardStatus.Live, this.profile.name, tx);
       return true;
     });
     this.reads.clear();
@@ -126,10 +128,11 @@ export class BoardService {
    * @returns whether this call froze it (false: it was frozen already, by this process or another).
    */
   async freeze(week: IsoWeek): Promise<boolean> {
+    if ((await this.boards.findBoard(week))?.status === BoardStatus.Frozen) return false;
+    const items = await this.build(week);
     const deliveries = await this.boards.transaction(async (tx) => {
       const board = await this.boards.lockBoard(week, this.profile.name, tx);
       if (board.status === BoardStatus.Frozen) return null;
-      const items = await this.build(week, tx);
       await this.boards.replaceItems(week, items, BoardStatus.Frozen, this.profile.name, tx);
       await this.audit.record(
         {
@@ -219,19 +222,64 @@ export class BoardService {
     await this.compute(this.currentWeek());
   }
 
-  private async build(week: IsoWeek, tx: EntityManager): Promise<NewBoardItem[]> {
+  /**
+   * The monitors (linked by hand or by the rule of the category) and KPIs (by hand) of each
+   * irritant, with how they did that week: a monitor with a failed run is failing, with a slow one
+   * slow; a KPI off its target. They feed the technical axis, and show on the board.
+   */
+  private async linksOf(rows: IrritantWeekRow[], week: IsoWeek, start: Date, end: Date) {
+    const linked = await this.monitorRows.linkedMonitors(
+      rows.map((row) => ({ id: row.irritantId, category: row.category })),
+    );
+    const monitorIds = [...new Set([...linked.values()].flat().map((monitor) => monitor.id))];
+    const runs = await this.monitorRows.weekRuns(monitorIds, start, end);
+    const monitors = new Map<string, { id: string; name: string; status: string }[]>();
+    for (const [irritantId, list] of linked) {
+      monitors.set(
+        irritantId,
+        list.map((monitor) => {
+          const week = runs.get(monitor.id);
+          const status = !week ? 'no runs' : week.failed > 0 ? 'failing' : week.slow > 0 ? 'slow' : 'ok';
+          return { id: monitor.id, name: monitor.name, status };
+        }),
+      );
+    }
+    const kpiKeys = await this.monitorRows.linkedKpis(rows.map((row) => row.irritantId));
+    const kpis = new Map<
+      string,
+      { key: string; name: string; value: number | null; target: number | null; onTarget: boolean | null }[]
+    >();
+    if (kpiKeys.size > 0) {
+      const summaries = await this.kpiService.summaries(week, end);
+      for (const [irritantId, keys] of kpiKeys) {
+        kpis.set(
+          irritantId,
+          summaries
+            .filter((summary) => keys.includes(summary.kpi.key))
+            .map((summary) => ({
+              key: summary.kpi.key,
+              name: summary.kpi.name,
+              value: summary.week.value,
+              target: summary.kpi.target,
+              onTarget: summary.onTarget,
+            })),
+        );
+      }
+    }
+    return { monitors, kpis };
+  }
+
+  private async build(week: IsoWeek): Promise<NewBoardItem[]> {
     const zone = this.config.timeZone;
     const { start, end } = weekBounds(week, zone);
     const before = previousWeek(week, zone);
     const previous = weekBounds(before, zone);
     // One after the other: the queries share the transaction's connection.
-    const rows = await this.boards.weekFacts(start, end, MAX_TEXTS, tx);
-    const lastWeek = await this.boards.customers(previous.start, previous.end, tx);
-    const lastRanks = await this.boards.ranks(before, tx);
-    const overrides = await this.boards.overridesInForce(
-      rows.map((row) => row.irritantId),
-      tx,
-    );
+    const rows = await this.boards.weekFacts(start, end, MAX_TEXTS);
+    const lastWeek = await this.boards.customers(previous.start, previous.end);
+    const lastRanks = await this.boards.ranks(before);
+    const links = await this.linksOf(rows, week, start, end);
+    const overrides = await this.boards.overridesInForce(rows.map((row) => row.irritantId));
     const scored = rows.map((row) => {
       const computed = scoreIrritant(
         {
@@ -245,9 +293,15 @@ export class BoardService {
           sentiments: row.sentiments,
           texts: row.texts,
           detractors: row.detractors,
-          // Monitors and KPI links join the scores with issue 6.
-          monitors: [],
-          kpis: [],
+          monitors: (links.monitors.get(row.irritantId) ?? []).map((monitor) => ({
+            name: monitor.name,
+            failing: monitor.status === 'failing',
+            slow: monitor.status === 'slow',
+          })),
+          kpis: (links.kpis.get(row.irritantId) ?? []).map((kpi) => ({
+            name: kpi.name,
+            offTarget: kpi.onTarget === false,
+          })),
         },
         this.profile,
       );
@@ -281,7 +335,6 @@ export class BoardService {
       start,
       end,
       QUOTES_PER_ITEM,
-      tx,
     );
     return scored.map(({ row, axes, total }, index) => {
       const rank = index + 1;
@@ -302,8 +355,17 @@ export class BoardService {
         channels: row.channels,
         terminals: row.terminals,
         quotes: quotes.get(row.irritantId) ?? [],
-        monitors: [],
-        kpis: [],
+        monitors: (links.monitors.get(row.irritantId) ?? []).map(({ id, name, status }) => ({
+          id,
+          name,
+          status,
+        })),
+        kpis: (links.kpis.get(row.irritantId) ?? []).map(({ key, name, value, target }) => ({
+          key,
+          name,
+          value,
+          target,
+        })),
       };
     });
   }

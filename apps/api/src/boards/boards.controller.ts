@@ -118,6 +118,18 @@ class BoardItemView {
   @ApiProperty({ type: [String] }) channels: string[];
   @ApiProperty({ type: [String] }) terminals: string[];
   @ApiProperty({ type: [QuoteView] }) quotes: QuoteView[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'Linked monitors and how they did that week: {id, name, status: ok|slow|failing|no runs}',
+  })
+  monitors: { id: string; name: string; status: string }[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'Linked KPIs that week: {key, name, value, target}',
+  })
+  kpis: { key: string; name: string; value: number | null; target: number | null }[];
 }
 
 class BoardView {
@@ -149,6 +161,8 @@ const view = ({ board, items }: BoardWithItems): BoardView => ({
     channels: item.channels,
     terminals: item.terminals,
     quotes: item.quotes,
+    monitors: item.monitors,
+    kpis: item.kpis,
   })),
 });
 

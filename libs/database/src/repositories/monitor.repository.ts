@@ -129,4 +129,38 @@ export class MonitorRepository {
     }
     return linked;
   }
+
+  /** Runs, failed runs and slow runs of each monitor in [start, end). */
+  async weekRuns(
+    monitorIds: string[],
+    start: Date,
+    end: Date,
+  ): Promise<Map<string, { runs: number; failed: number; slow: number }>> {
+    if (monitorIds.length === 0) return new Map();
+    const rows: { monitor_id: string; runs: number; failed: number; slow: number }[] =
+      await this.dataSource.query(
+        `SELECT monitor_id, count(*)::int AS runs,
+              count(*) FILTER (WHERE status = 'failed')::int AS failed,
+              count(*) FILTER (WHERE status = 'slow')::int AS slow
+         FROM monitor_run WHERE monitor_id = ANY($1::uuid[]) AND started_at >= $2 AND started_at < $3
+        GROUP BY monitor_id`,
+        [monitorIds, start, end],
+      );
+    return new Map(
+      rows.map((row) => [row.monitor_id, { runs: row.runs, failed: row.failed, slow: row.slow }]),
+    );
+  }
+
+  /** KPIs linked by hand to these irritants. */
+  async linkedKpis(irritantIds: string[]): Promise<Map<string, string[]>> {
+    const linked = new Map<string, string[]>();
+    if (irritantIds.length === 0) return linked;
+    const rows: { irritant_id: string; kpi_key: string }[] = await this.dataSource.query(
+      'SELECT irritant_id, kpi_key FROM irritant_link WHERE kpi_key IS NOT NULL AND irritant_id = ANY($1::uuid[])',
+      [irritantIds],
+    );
+    for (const row of rows)
+      linked.set(row.irritant_id, [...(linked.get(row.irritant_id) ?? []), row.kpi_key]);
+    return linked;
+  }
 }
