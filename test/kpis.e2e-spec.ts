@@ -136,4 +136,47 @@ describe('KPIs and surveys', () => {
     const board = await http(api.url, 'GET', `/api/v1/boards/${week}`, { key: viewer });
     expect(board.body.items[0].axes.client.reasons).toContain('2 NPS detractors mention it');
   });
+
+  it('imports a web-analytics CSV export, all or nothing, naming every bad line', async () => {
+    const post = (csv: string) =>
+      fetch(`${api.url}/api/v1/kpis/import`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${triager}`, 'content-type': 'text/csv' },
+        body: csv,
+      });
+    const good = `kpi,at,value\nerror_page_rate,${at(0)},1.4\nerror_page_rate,${at(1)},0.8\nerror_rate,${at(1)},0.3\n`;
+    const imported = await post(good);
+    expect(imported.status).toBe(200);
+    expect(await imported.json()).toEqual({ stored: 3, kpis: { error_page_rate: 2, error_rate: 1 } });
+    expect(await weekly('error_page_rate')).toMatchObject({ value: 1.1, n: 2 });
+    const bad = await post(
+      `kpi,at,value\nerror_rate,${at(2)},0.2\nbounce,${at(2)},3\nerror_rate,last week,1\nnps,${at(2)},10\nerror_rate,${at(3)},lots\n`,
+    );
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toBe(
+      'line 3: unknown KPI "bounce"; line 4: "last week" is not an ISO date; ' +
+        'line 5: nps is computed from survey answers; line 6: value must be a number',
+    );
+    expect((await weekly('error_rate'))?.n).toBe(1);
+    expect((await post('kpi,at\n"unclosed')).status).toBe(400);
+  });
+
+  it('lists KPIs with this week, the week before and the trend; metrics for admins', async () => {
+    const listed = await http(api.url, 'GET', '/api/v1/kpis', { key: viewer });
+    const pageLoad = listed.body.find((kpi: { key: string }) => kpi.key === 'page_load_time');
+    expect(pageLoad).toMatchObject({
+      target: 1500,
+      current: expect.objectContaining({ isoWeek: expect.any(String) }),
+    });
+    expect(['up', 'down', 'flat', null]).toContain(pageLoad.trend);
+    const metrics = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
+    expect(text).toMatch(/loveboard_verbatims\{stage="clustered"\} 2/);
+    expect(text).toContain('loveboard_process_cpu_user_seconds_total');
+    expect(
+      (await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${viewer}` } })).status,
+    ).toBe(403);
+    expect((await fetch(`${api.url}/metrics`)).status).toBe(401);
+  });
 });

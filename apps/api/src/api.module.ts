@@ -22,6 +22,7 @@ import { SourcesController } from './sources/sources.controller';
 import { DigestsController } from './digests/digests.controller';
 import { KpisController } from './kpis/kpis.controller';
 import { MonitorsController } from './monitors/monitors.controller';
+import { MetricsController } from './metrics/metrics.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { FirstStart } from './embedded/first-start';
 import { HealthController } from './health/health.controller';
@@ -82,6 +83,7 @@ export class ApiModule {
         DigestsController,
         KpisController,
         MonitorsController,
+        MetricsController,
         DeadLettersController,
       ],
       providers: [

@@ -16,7 +16,7 @@ import { PipelineSweeper } from '@app/ingest';
 import { ApiModule } from './api.module';
 import { ADMINS, READERS } from './auth/access.decorators';
 import { requireKey } from './auth/key-middleware';
-import { jsonBody, mailBody } from './http/body-parser';
+import { csvBody, jsonBody, mailBody } from './http/body-parser';
 
 export function openApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -54,6 +54,7 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
     }),
   );
   app.use(mailBody());
+  app.use(csvBody());
   app.use(...jsonBody());
   app.useGlobalPipes(
     new ValidationPipe({

@@ -1,4 +1,5 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import {
@@ -97,6 +98,54 @@ export class KpiService {
       'api',
     );
     return points.length;
+  }
+
+  /**
+   * Points from a web-analytics export (CSV with a header: `kpi`, `at`, `value`; `metric`,
+   * `date` or `timestamp` are taken too). All or nothing: one bad line refuses the file, with the
+   * reason of every bad line.
+   */
+  async importCsv(text: string): Promise<{ stored: number; kpis: Record<string, number> }> {
+    let records: Record<string, string>[];
+    try {
+      records = parseCsv<Record<string, string>>(text, {
+        columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+        skip_empty_lines: true,
+        trim: true,
+        relax_column_count: false,
+        max_record_size: 10_000,
+      });
+    } catch (error) {
+      throw new BadRequestException(
+        `not a CSV file: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    if (records.length > 100_000) throw new BadRequestException('at most 100,000 lines per file');
+    const known = new Map((await this.kpis.list()).map((kpi) => [kpi.key, kpi]));
+    const byKpi = new Map<string, { at: Date; value: number }[]>();
+    const problems: string[] = [];
+    records.forEach((record, i) => {
+      const line = i + 2;
+      const key = record.kpi ?? record.metric;
+      const when = record.at ?? record.timestamp ?? record.date;
+      const value = Number(record.value);
+      const at = when && /^\d{4}-\d{2}-\d{2}/.test(when) ? new Date(when) : new Date(Number.NaN);
+      const kpi = key ? known.get(key) : undefined;
+      if (!kpi) problems.push(`line ${line}: unknown KPI ${JSON.stringify(key ?? '')}`);
+      else if (kpi.fromSurveys) problems.push(`line ${line}: ${kpi.key} is computed from survey answers`);
+      else if (Number.isNaN(at.getTime()))
+        problems.push(`line ${line}: ${JSON.stringify(when ?? '')} is not an ISO date`);
+      else if (record.value === undefined || record.value === '' || !Number.isFinite(value))
+        problems.push(`line ${line}: value must be a number`);
+      else byKpi.set(kpi.key, [...(byKpi.get(kpi.key) ?? []), { at, value }]);
+    });
+    if (problems.length > 0) throw new BadRequestException(problems.slice(0, 50));
+    const counts: Record<string, number> = {};
+    for (const [key, points] of byKpi) {
+      await this.kpis.upsertPoints(key, points, 'csv');
+      counts[key] = points.length;
+    }
+    return { stored: records.length, kpis: counts };
   }
 
   /** The KPI's figure for each of the last `weeks` ISO weeks, oldest first (null: no data). */

@@ -19,6 +19,11 @@ export const INBOUND_MAIL_PATH = `${INBOUND_WEBHOOKS_PATH}email/`;
  */
 export const MAX_MAIL_BODY_BYTES = 12 * 1024 * 1024;
 
+/** CSV uploads (KPI imports) as text; other content types pass on untouched. */
+export function csvBody(): RequestHandler {
+  return express.text({ type: 'text/csv', limit: MAX_MAIL_BODY_BYTES * 2 });
+}
+
 /** Raw bytes for pushed mail; everything else goes on to the JSON parser. */
 export function mailBody(): RequestHandler {
   const parser = express.raw({ type: () => true, limit: MAX_MAIL_BODY_BYTES });

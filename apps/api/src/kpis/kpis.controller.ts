@@ -9,7 +9,14 @@ import {
   Put,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConsumes,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -129,6 +136,15 @@ class KpiWeekView implements KpiWeek {
 
 class KpiView {
   @ApiProperty() key: string;
+  @ApiPropertyOptional({ type: KpiWeekView, description: 'This week so far' }) current?: KpiWeekView;
+  @ApiPropertyOptional({ type: KpiWeekView, description: 'The week before' }) previous?: KpiWeekView;
+  @ApiPropertyOptional({
+    enum: ['up', 'down', 'flat'],
+    nullable: true,
+    description: 'This week against the week before',
+  })
+  trend?: 'up' | 'down' | 'flat' | null;
+  @ApiPropertyOptional({ nullable: true, type: Boolean }) onTarget?: boolean | null;
   @ApiProperty() name: string;
   @ApiProperty() unit: string;
   @ApiProperty({ enum: KpiDirection }) direction: string;
@@ -158,9 +174,28 @@ export class KpisController {
 
   @Get('kpis')
   @Roles(...READERS)
-  @ApiOperation({ summary: 'KPIs with their unit, direction and target' })
+  @ApiOperation({ summary: 'KPIs: unit, direction, target, this week’s value, the week before, trend' })
   async list(): Promise<KpiView[]> {
-    return (await this.kpis.list()).map(view);
+    const views: KpiView[] = [];
+    for (const kpi of await this.kpis.list()) {
+      const [previous, current] = await this.kpis.weekly(kpi.key, 2);
+      const trend =
+        current.value === null || previous.value === null
+          ? null
+          : current.value > previous.value
+            ? 'up'
+            : current.value < previous.value
+              ? 'down'
+              : 'flat';
+      const onTarget =
+        current.value === null || kpi.target === null
+          ? null
+          : kpi.direction === KpiDirection.HigherIsBetter
+            ? current.value >= kpi.target
+            : current.value <= kpi.target;
+      views.push({ ...view(kpi), current, previous, trend, onTarget });
+    }
+    return views;
   }
 
   @Put('kpis/:key')
@@ -168,6 +203,20 @@ export class KpisController {
   @ApiOperation({ summary: 'Define a KPI or change its target (admin)' })
   async define(@Param('key') key: string, @Body() body: KpiBody): Promise<KpiView> {
     return view(await this.kpis.define({ key: checkedKey(key), ...body }));
+  }
+
+  @Post('kpis/import')
+  @Roles(...TRIAGERS, Role.Developer)
+  @HttpCode(200)
+  @ApiConsumes('text/csv')
+  @ApiOperation({
+    summary:
+      'Import a web-analytics export (text/csv with kpi,at,value): all or nothing, every bad line named',
+  })
+  async importCsv(@Body() body: unknown): Promise<{ stored: number; kpis: Record<string, number> }> {
+    if (typeof body !== 'string' || body.trim() === '')
+      throw new BadRequestException('send the CSV as text/csv');
+    return this.kpis.importCsv(body);
   }
 
   @Get('kpis/:key/weekly')
