@@ -1,5 +1,6 @@
 import { DataDirInUseError } from '@app/database';
 import { closeOnSignals, loadConfigOrExit } from '@app/config';
+import { startDemoShop } from '@app/monitoring';
 import { createApi } from './app';
 import { FirstStart } from './embedded/first-start';
 
@@ -7,7 +8,9 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const app = await createApi(config);
   closeOnSignals(app);
-  const { adminKey, demoVerbatims } = await app.get(FirstStart).run();
+  // The demo shop the demo monitors watch: a second port, beside the API.
+  const shop = config.demoShopPort === null ? null : await startDemoShop(config.demoShopPort, config.host);
+  const { adminKey, demoVerbatims } = await app.get(FirstStart).run(shop?.url ?? null);
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as { port: number };
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
@@ -17,6 +20,7 @@ async function main(): Promise<void> {
     `LoveBoard is running at ${url} (${config.mode} mode)`,
     `  API docs: ${url}/api/docs   health: ${url}/health`,
     ...(demoVerbatims > 0 ? [`  demo data: ${demoVerbatims} verbatims loaded`] : []),
+    ...(shop ? [`  demo shop (watched by the demo monitors): ${shop.url}`] : []),
     ...(adminKey
       ? [
           '  Admin API key (shown this once; keep it):',

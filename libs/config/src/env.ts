@@ -62,6 +62,8 @@ export interface AppConfig {
   readonly digestTop: number;
   /** The address people open the product at, for links in the digest. */
   readonly publicUrl: string;
+  /** Where the demo shop the demo monitors watch is served (null: not served). */
+  readonly demoShopPort: number | null;
   readonly mode: RunMode;
 }
 
@@ -237,6 +239,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     digestRecipients: recipients(env, 'DIGEST_RECIPIENTS'),
     digestSendAt: clockTime(env, 'DIGEST_SEND_AT', '08:30'),
     digestTop: integer(env, 'DIGEST_TOP', 5, 1, 20),
+    demoShopPort:
+      read(env, 'DEMO_SHOP_PORT') !== undefined
+        ? integer(env, 'DEMO_SHOP_PORT', 0, 0, 65535)
+        : boolean(env, 'DEMO_DATA', databaseUrl === null)
+          ? (() => {
+              const port = integer(env, 'PORT', 3000, 0, 65535);
+              return port === 0 ? 0 : port + 1;
+            })()
+          : null,
     publicUrl: (read(env, 'PUBLIC_URL') ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
     mode: databaseUrl !== null && redisUrl !== null ? 'server' : 'embedded',
   };

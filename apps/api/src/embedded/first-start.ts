@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ApiKeyService } from '@app/auth';
 import { APP_CONFIG, AppConfig, findShippedFile } from '@app/config';
-import { Role, SourceKind, SurveyKind } from '@app/database';
+import { MonitorKind, Role, SourceKind, SurveyKind } from '@app/database';
 import { IngestService, VerbatimInput, checkVerbatim, readImportRows } from '@app/ingest';
-import { KpiService } from '@app/monitoring';
+import { KpiService, MonitorService } from '@app/monitoring';
 
 const DEMO_FILE = join('apps', 'api', 'demo', 'verbatims.jsonl');
 const WEEK_MS = 7 * 86_400_000;
@@ -28,13 +28,16 @@ export class FirstStart {
     private readonly apiKeys: ApiKeyService,
     private readonly ingest: IngestService,
     private readonly kpis: KpiService,
+    private readonly monitors: MonitorService,
   ) {}
 
-  async run(): Promise<FirstStartResult> {
+  /** @param shopUrl the demo shop, when it is served: the demo monitors watch it. */
+  async run(shopUrl: string | null = null): Promise<FirstStartResult> {
     if (await this.apiKeys.hasAnyKey()) return { adminKey: null, demoVerbatims: 0 };
     const { key } = await this.apiKeys.create('first-start admin', Role.Admin, 'system');
     const demoVerbatims = this.config.demoData ? await this.loadDemo() : 0;
     if (this.config.demoData) await this.loadDemoKpis(new Date());
+    if (this.config.demoData && shopUrl) await this.createDemoMonitors(shopUrl);
     return { adminKey: key, demoVerbatims };
   }
 
@@ -102,6 +105,58 @@ export class FirstStart {
       }
     }
     await this.kpis.answer(answers);
+  }
+
+  /** The booking journey of the demo shop, by its API and in a browser, every five minutes. */
+  private async createDemoMonitors(shop: string): Promise<void> {
+    await this.monitors.save({
+      name: 'Paris → Lille booking (API)',
+      kind: MonitorKind.Http,
+      categories: ['payment', 'search_booking'],
+      slowMs: 2_000,
+      steps: [
+        {
+          name: 'search',
+          method: 'POST',
+          url: `${shop}/api/search`,
+          body: { from: 'Paris', to: 'Lille' },
+          expect: { bodyContains: 'TGV' },
+        },
+        {
+          name: 'book',
+          method: 'POST',
+          url: `${shop}/api/book`,
+          body: { train: 'TGV-7001' },
+          capture: { token: 'bookingToken' },
+        },
+        {
+          name: 'pay',
+          method: 'POST',
+          url: `${shop}/api/pay`,
+          body: { bookingToken: '{{token}}', train: 'TGV-7001' },
+          capture: { ticket: 'ticketId' },
+        },
+        { name: 'e-ticket', method: 'GET', url: `${shop}/api/ticket/{{ticket}}` },
+      ],
+    });
+    await this.monitors.save({
+      name: 'Paris → Lille booking (browser)',
+      kind: MonitorKind.Browser,
+      categories: ['eticket_delivery'],
+      kpiKey: 'booking_journey_time',
+      timeoutMs: 60_000,
+      steps: [
+        { name: 'home', action: 'goto', url: `${shop}/` },
+        { name: 'from', action: 'fill', selector: '#from', value: 'Paris' },
+        { name: 'to', action: 'fill', selector: '#to', value: 'Lille' },
+        { name: 'search', action: 'click', selector: '#search' },
+        { name: 'pick a train', action: 'click', selector: 'a.train' },
+        { name: 'passenger', action: 'fill', selector: '#passenger', value: 'Demo' },
+        { name: 'card', action: 'fill', selector: '#card', value: 'demo' },
+        { name: 'pay', action: 'click', selector: '#pay' },
+        { name: 'e-ticket', action: 'assertText', selector: '#ticket', text: 'E-billet' },
+      ],
+    });
   }
 
   private async loadDemo(): Promise<number> {
