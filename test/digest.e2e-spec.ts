@@ -138,6 +138,32 @@ describe('Monday digest', () => {
       key: triager,
       body: { kind: 'fix', owner: 'payments-team' },
     });
+    // The team pins a quote for the payment irritant.
+    const [pinnedVerbatim] = await query<{ id: string }>(
+      db.url,
+      `SELECT id FROM verbatim WHERE external_id = 'g-2'`,
+    );
+    const pin = await http(api.url, 'PUT', `/api/v1/boards/${week}/items/${payment.irritantId}/quote`, {
+      key: triager,
+      body: { verbatimId: pinnedVerbatim.id },
+    });
+    expect(pin.status).toBe(200);
+    expect(
+      (
+        await http(api.url, 'PUT', `/api/v1/boards/${week}/items/${legal.irritantId}/quote`, {
+          key: triager,
+          body: { verbatimId: pinnedVerbatim.id },
+        })
+      ).status,
+    ).toBe(400);
+    // A monitor that failed twice in the week (its runs as the scheduler would have stored them).
+    await query(
+      db.url,
+      `WITH m AS (INSERT INTO monitor (name, kind, steps) VALUES ('Paris → Lille booking', 'http', '[]') RETURNING id)
+       INSERT INTO monitor_run (monitor_id, slot, started_at, duration_ms, status, steps)
+       SELECT m.id, s, timestamptz '2026-09-30T10:00:00Z' + s * interval '1 hour', 900,
+              CASE WHEN s < 2 THEN 'failed' ELSE 'ok' END, '[]' FROM m, generate_series(0, 4) s`,
+    );
     await http(api.url, 'POST', `/api/v1/boards/${week}/items/${legal.irritantId}/decision`, {
       key: triager,
       body: { kind: 'route', department: 'legal' },
@@ -193,6 +219,11 @@ describe('Monday digest', () => {
     expect(html).toContain('+500 vs sem. préc.');
     expect(html).toMatch(/NPS<\/td><td style="[^"]*color:#2b8a3e;[^"]*">● 40 ±\d/);
     expect(fr.text).toContain('- Page load time: 2400 ms (!) +500, objectif 2000 ms');
+    // The pinned quote, marked; the failed monitor with its count.
+    expect(html).toContain('mon paiement est refusé au 3-D Secure, je réessaie depuis hier');
+    expect(html).toContain('choisi par l’équipe');
+    expect(html).toContain('Parcours clients en échec');
+    expect(html).toContain('2 échecs sur 5 passages');
     expect(fr.text).toContain('LES IRRITANTS DE LA SEMAINE');
     expect(String(en.html)).toContain('Decisions taken');
   });

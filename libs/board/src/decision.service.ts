@@ -169,6 +169,21 @@ export class DecisionService {
     return { decision: made.decision, ticket: made.ticket };
   }
 
+  /** The team's pick of a quote for the digest: a verbatim of that irritant. */
+  async pinQuote(isoWeek: string, irritantId: string, verbatimId: string, actor: string): Promise<void> {
+    if (!isIsoWeek(isoWeek)) throw new BadRequestException(`not an ISO week (like 2026-W48): ${isoWeek}`);
+    if (!(await this.tickets.pinQuote({ isoWeek, irritantId, verbatimId, actor }))) {
+      throw new BadRequestException(`verbatim ${verbatimId} is not one of irritant ${irritantId}`);
+    }
+    await this.audit.record({
+      actor,
+      action: 'quote.pinned',
+      subjectType: 'irritant',
+      subjectId: irritantId,
+      after: { isoWeek, verbatimId },
+    });
+  }
+
   history(isoWeek: string, irritantId: string): Promise<Decision[]> {
     return this.tickets.decisions(isoWeek, irritantId);
   }

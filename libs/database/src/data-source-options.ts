@@ -24,6 +24,7 @@ import {
   Monitor,
   MonitorRun,
   IrritantLink,
+  PinnedQuote,
   Source,
   User,
   Verbatim,
@@ -56,6 +57,7 @@ export const ENTITIES = [
   Monitor,
   MonitorRun,
   IrritantLink,
+  PinnedQuote,
 ];
 
 /** The one set of options behind the app's DataSource and the TypeORM CLI's. */

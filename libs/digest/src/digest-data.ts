@@ -13,7 +13,7 @@ export interface DigestItem {
   customers: number;
   verbatims: number;
   /** One customer's words, redacted, so that the impact is felt and not only counted. */
-  quote: { text: string; channel: string } | null;
+  quote: { text: string; channel: string; pinned: boolean } | null;
   decision: { kind: string; owner: string | null; department: string | null } | null;
 }
 
@@ -28,6 +28,8 @@ export interface DigestData {
   decisions: { label: string; kind: string; owner: string | null; department: string | null }[];
   unanswered: { label: string; department: string; days: number }[];
   timeToFix: { medianDays: number | null; targetDays: number; deployed: number };
+  /** Monitors with failed runs during the week. */
+  monitorsFailed: { name: string; failed: number; runs: number }[];
   /** Headline KPIs: this week's figure against the week before and the target. */
   kpis: {
     name: string;

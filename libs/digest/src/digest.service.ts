@@ -3,7 +3,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
 import { BoardService, DecisionService } from '@app/board';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { BoardStatus, DeadLetterRepository, DigestRepository, TicketRepository } from '@app/database';
+import {
+  BoardStatus,
+  DeadLetterRepository,
+  DigestRepository,
+  MonitorRepository,
+  TicketRepository,
+} from '@app/database';
 import { JobHandler, JobName } from '@app/jobs';
 import { KpiService } from '@app/monitoring';
 import { AXES, IsoWeek, isoWeekOf, previousWeek, weekBounds } from '@app/scoring';
@@ -26,6 +32,8 @@ const words = (text: string) =>
       .filter((w) => w.length > 2),
   );
 
+const shorten = (text: string) => (text.length > 280 ? `${text.slice(0, 277)}…` : text);
+
 /** The quote that shares most words with the irritant's label: its most representative. */
 function representative(label: string, quotes: { text: string; channel: string }[]) {
   const wanted = words(label);
@@ -38,12 +46,7 @@ function representative(label: string, quotes: { text: string; channel: string }
       bestScore = score;
     }
   }
-  return (
-    best && {
-      text: best.text.length > 280 ? `${best.text.slice(0, 277)}…` : best.text,
-      channel: best.channel,
-    }
-  );
+  return best && { text: shorten(best.text), channel: best.channel, pinned: false };
 }
 
 /**
@@ -65,11 +68,13 @@ export class DigestService {
     private readonly deliveries: DigestRepository,
     private readonly deadLetters: DeadLetterRepository,
     private readonly kpis: KpiService,
+    private readonly monitorRows: MonitorRepository,
   ) {}
 
   async compose(week: IsoWeek): Promise<DigestData> {
     const { board, items } = await this.boards.get(week, { limit: this.config.digestTop });
     const inForce = new Map((await this.tickets.latestDecisions(week)).map((d) => [d.irritantId, d]));
+    const pinned = await this.tickets.pinnedQuotes(week);
     const labels = new Map(items.map((item) => [item.irritantId, item.label]));
     const { end } = weekBounds(week, this.config.timeZone);
     const [ttf] = await this.decisions.timeToFix(1, new Date(end.getTime() - 1));
@@ -86,7 +91,14 @@ export class DigestService {
         rankChange: item.rankChange,
         customers: item.distinctCustomers,
         verbatims: item.verbatimCount,
-        quote: representative(item.label, item.quotes),
+        // The team's pick first; else the most representative of the week's quotes.
+        quote: pinned.has(item.irritantId)
+          ? {
+              text: shorten(pinned.get(item.irritantId)?.text ?? ''),
+              channel: pinned.get(item.irritantId)?.channel ?? '',
+              pinned: true,
+            }
+          : representative(item.label, item.quotes),
         decision: decision
           ? { kind: decision.kind, owner: decision.owner, department: decision.department }
           : null,
@@ -116,6 +128,7 @@ export class DigestService {
         targetDays: ttf?.targetDays ?? 21,
         deployed: ttf?.deployed ?? 0,
       },
+      monitorsFailed: await this.monitorRows.failedBetween(weekBounds(week, this.config.timeZone).start, end),
       kpis: (await this.kpis.summaries(week, end)).map((summary) => ({
         name: summary.kpi.name,
         unit: summary.kpi.unit,

@@ -44,6 +44,10 @@ const WORDS = {
         : `médiane ${days.toLocaleString('fr-FR')} j pour ${deployed} correction${deployed > 1 ? 's' : ''}, objectif ${target} j`,
     open: 'Ouvrir le tableau de la semaine',
     kpis: 'Indicateurs',
+    monitors: 'Parcours clients en échec',
+    failedRuns: (failed: number, runs: number) =>
+      `${failed} échec${failed > 1 ? 's' : ''} sur ${runs} passage${runs > 1 ? 's' : ''}`,
+    pinned: 'choisi par l’équipe',
     noKpi: 'Aucune mesure cette semaine.',
     vs: 'vs sem. préc.',
     target: 'objectif',
@@ -90,6 +94,9 @@ const WORDS = {
         : `median ${days} d over ${deployed} fix${deployed > 1 ? 'es' : ''}, target ${target} d`,
     open: 'Open the board of the week',
     kpis: 'Headline KPIs',
+    monitors: 'Customer journeys that failed',
+    failedRuns: (failed: number, runs: number) => `${failed} failed of ${runs} run${runs > 1 ? 's' : ''}`,
+    pinned: 'picked by the team',
     noKpi: 'No measure this week.',
     vs: 'vs last week',
     target: 'target',
@@ -122,7 +129,7 @@ function itemHtml(item: DigestItem, lang: DigestLang): string {
     ? `${e(w.kinds[item.decision.kind] ?? item.decision.kind)}${item.decision.department ? ` → ${e(item.decision.department)}` : ''}${item.decision.owner ? ` (${e(item.decision.owner)})` : ''}`
     : `<span style="color:#c92a2a;">${e(w.noDecision)}</span>`;
   const quote = item.quote
-    ? `<tr><td colspan="3" style="${FONT}font-size:14px;font-style:italic;color:#343a40;border-left:3px solid #adb5bd;padding:6px 10px;">« ${e(item.quote.text)} » <span style="font-style:normal;color:#868e96;font-size:12px;">(${e(item.quote.channel)})</span></td></tr>`
+    ? `<tr><td colspan="3" style="${FONT}font-size:14px;font-style:italic;color:#343a40;border-left:3px solid #adb5bd;padding:6px 10px;">« ${e(item.quote.text)} » <span style="font-style:normal;color:#868e96;font-size:12px;">(${e(item.quote.channel)}${item.quote.pinned ? ` · ${e(w.pinned)}` : ''})</span></td></tr>`
     : '';
   return `<tr><td style="padding:14px 0;border-top:1px solid #dee2e6;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0">
@@ -161,6 +168,20 @@ function kpisHtml(data: DigestData, lang: DigestLang): string {
   return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0">${rows}</table>`;
 }
 
+function failedMonitorsHtml(data: DigestData, lang: DigestLang): string {
+  const w = WORDS[lang];
+  if (data.monitorsFailed.length === 0) return '';
+  return section(
+    w.monitors,
+    list(
+      data.monitorsFailed.map(
+        (m) => `${e(m.name)} : <span style="color:#c92a2a;">${e(w.failedRuns(m.failed, m.runs))}</span>`,
+      ),
+      w.none,
+    ),
+  );
+}
+
 function list(lines: string[], none: string): string {
   return lines.length === 0
     ? `<p style="${FONT}font-size:14px;color:#495057;margin:4px 0;">${e(none)}</p>`
@@ -185,6 +206,7 @@ export function renderHtml(data: DigestData, lang: DigestLang): { subject: strin
 ${section(w.kpis, kpisHtml(data, lang))}
 ${section(w.top, '')}
 ${data.items.map((item) => itemHtml(item, lang)).join('\n')}
+${failedMonitorsHtml(data, lang)}
 ${section(
   w.awaiting,
   list(
@@ -245,6 +267,14 @@ export function renderText(data: DigestData, lang: DigestLang): string {
     title.toUpperCase(),
     ...(entries.length ? entries.map((x) => `- ${x}`) : [w.none]),
   ];
+  if (data.monitorsFailed.length > 0) {
+    lines.push(
+      ...block(
+        w.monitors,
+        data.monitorsFailed.map((m) => `${m.name}: ${w.failedRuns(m.failed, m.runs)}`),
+      ),
+    );
+  }
   lines.push(
     ...block(
       w.awaiting,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOkResponse,
@@ -16,6 +16,7 @@ import {
   IsNumber,
   IsOptional,
   IsString,
+  IsUUID,
   Length,
   Matches,
   Max,
@@ -195,6 +196,12 @@ class DecisionBody {
   comment?: string;
 }
 
+class PinQuoteBody {
+  @ApiProperty({ description: 'A verbatim of this irritant' })
+  @IsUUID('all', { message: 'verbatimId must be a verbatim id' })
+  verbatimId: string;
+}
+
 class DecisionView {
   @ApiProperty() id: string;
   @ApiProperty() isoWeek: string;
@@ -281,6 +288,21 @@ export class BoardsController {
   ): Promise<DecisionView> {
     const { decision, ticket } = await this.decisions.decide(isoWeek, irritantId, body, actorOf(request));
     return decisionView(decision, ticket?.id ?? null);
+  }
+
+  @Put(':isoWeek/items/:irritantId/quote')
+  @Roles(...TRIAGERS)
+  @ApiOperation({
+    summary: 'Pin one of the irritant’s verbatims as its quote in the week’s digest (triager)',
+  })
+  async pinQuote(
+    @Param('isoWeek') isoWeek: string,
+    @Param('irritantId', new ParseUUIDPipe()) irritantId: string,
+    @Body() body: PinQuoteBody,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<{ pinned: true }> {
+    await this.decisions.pinQuote(isoWeek, irritantId, body.verbatimId, actorOf(request));
+    return { pinned: true };
   }
 
   @Get(':isoWeek/items/:irritantId/decisions')

@@ -1,4 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 export enum DecisionKind {
   Fix = 'fix',
@@ -119,4 +127,23 @@ export class Ticket {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
+}
+
+/** The quote the team pinned for an irritant of a week's board: the digest shows it. */
+@Entity('pinned_quote')
+export class PinnedQuote {
+  @PrimaryColumn({ name: 'iso_week', type: 'varchar', length: 8 })
+  isoWeek: string;
+
+  @PrimaryColumn({ name: 'irritant_id', type: 'uuid' })
+  irritantId: string;
+
+  @Column({ name: 'verbatim_id', type: 'uuid' })
+  verbatimId: string;
+
+  @Column({ type: 'varchar', length: 80 })
+  actor: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
 }

@@ -11,7 +11,7 @@ export { IrritantFeedback, FeedbackKind } from './irritant-feedback.entity';
 export type { RejectedRow } from './import-run.entity';
 export { Board, BoardItem, BoardStatus, AxisOverride } from './board.entity';
 export type { AxisView, QuoteView } from './board.entity';
-export { Decision, DecisionKind, Ticket, TicketStatus } from './decision.entity';
+export { Decision, DecisionKind, PinnedQuote, Ticket, TicketStatus } from './decision.entity';
 export { Webhook, WebhookDelivery, DeliveryStatus } from './webhook.entity';
 export { IdentityLink } from './identity-link.entity';
 export { DigestDelivery, DigestStatus } from './digest-delivery.entity';

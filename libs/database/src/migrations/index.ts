@@ -10,6 +10,7 @@ import { Connectors1795923815947 } from './1795923815947-Connectors';
 import { MondayDigest1795924363344 } from './1795924363344-MondayDigest';
 import { Kpis1795925055932 } from './1795925055932-Kpis';
 import { Monitors1795925622227 } from './1795925622227-Monitors';
+import { PinnedQuotes1795926150106 } from './1795926150106-PinnedQuotes';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   MondayDigest1795924363344,
   Kpis1795925055932,
   Monitors1795925622227,
+  PinnedQuotes1795926150106,
 ];

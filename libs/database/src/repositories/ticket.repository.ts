@@ -90,6 +90,36 @@ export class TicketRepository {
       .getMany();
   }
 
+  /** Pins a verbatim of the irritant as its quote for the week (replacing an earlier pin). */
+  async pinQuote(pin: {
+    isoWeek: string;
+    irritantId: string;
+    verbatimId: string;
+    actor: string;
+  }): Promise<boolean> {
+    const belongs: unknown[] = await this.dataSource.query(
+      'SELECT 1 FROM verbatim WHERE id = $1 AND irritant_id = $2',
+      [pin.verbatimId, pin.irritantId],
+    );
+    if (belongs.length === 0) return false;
+    await this.dataSource.query(
+      `INSERT INTO pinned_quote (iso_week, irritant_id, verbatim_id, actor) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (iso_week, irritant_id) DO UPDATE SET verbatim_id = EXCLUDED.verbatim_id, actor = EXCLUDED.actor`,
+      [pin.isoWeek, pin.irritantId, pin.verbatimId, pin.actor],
+    );
+    return true;
+  }
+
+  /** The pinned quotes of a week: irritant id -> the redacted text and channel. */
+  async pinnedQuotes(isoWeek: string): Promise<Map<string, { text: string; channel: string }>> {
+    const rows: { irritant_id: string; text: string; channel: string }[] = await this.dataSource.query(
+      `SELECT p.irritant_id, v.redacted_text AS text, v.channel FROM pinned_quote p
+         JOIN verbatim v ON v.id = p.verbatim_id WHERE p.iso_week = $1 AND v.redacted_text IS NOT NULL`,
+      [isoWeek],
+    );
+    return new Map(rows.map((row) => [row.irritant_id, { text: row.text, channel: row.channel }]));
+  }
+
   findDecision(id: string): Promise<Decision | null> {
     return this.dataSource.getRepository(Decision).findOne({ where: { id } });
   }
