@@ -2,6 +2,7 @@ import { BoardService } from '@app/board';
 import { Role } from '@app/database';
 import { DemoShop, MonitorService, startDemoShop } from '@app/monitoring';
 import { RunningApi, startApi, testConfig } from './support/app';
+import { ensureChromium } from './support/chromium';
 import { TestDatabase, createTestDatabase, query } from './support/database';
 import { http } from './support/http';
 
@@ -15,7 +16,7 @@ describe('monitors', () => {
   let triager: string;
 
   beforeAll(async () => {
-    [db, shop] = await Promise.all([createTestDatabase(), startDemoShop(0)]);
+    [db, shop] = await Promise.all([createTestDatabase(), startDemoShop(0), ensureChromium()]);
     api = await startApi(testConfig({ DATABASE_URL: db.url }));
     [admin, viewer, triager] = await Promise.all([
       api.key(Role.Admin),
