@@ -5,3 +5,5 @@ export { loggerOptions, scrubForLog, scrubString } from './logging';
 export { closeOnSignals } from './signals';
 export { findShippedFile } from './shipped-file';
 export { SecretBox, localSecret } from './secrets';
+export { describeValidationErrors } from './validation-errors';
+export type { ValidationProblem } from './validation-errors';

@@ -8,10 +8,10 @@ import {
   IsString,
   Length,
   Matches,
-  ValidationError,
   validateSync,
 } from 'class-validator';
 import { Channel } from '@app/database';
+import { describeValidationErrors } from '@app/config';
 
 /** Longest verbatim text accepted, in characters (a long e-mail is about 5,000). */
 export const MAX_TEXT_LENGTH = 20_000;
@@ -85,16 +85,6 @@ export class VerbatimInput {
 export type VerbatimCheck =
   { ok: true; value: VerbatimInput } | { ok: false; reason: string; tooLarge: boolean };
 
-function describe(errors: ValidationError[], path = ''): string[] {
-  return errors.flatMap((error) => {
-    const here = path ? `${path}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) =>
-      message.startsWith(error.property) ? `${path ? `${path}.` : ''}${message}` : `${here}: ${message}`,
-    );
-    return [...own, ...describe(error.children ?? [], here)];
-  });
-}
-
 // PostgreSQL refuses NUL in text and in jsonb: caught here as a reason, not later as a 500.
 const hasNul = (value: string) => value.includes('\u0000');
 function jsonHasNul(value: unknown): boolean {
@@ -123,7 +113,8 @@ export function checkVerbatim(item: unknown, now: Date = new Date()): VerbatimCh
   }
   const value = plainToInstance(VerbatimInput, item);
   const errors = validateSync(value, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length > 0) return { ok: false, reason: describe(errors).join('; '), tooLarge: false };
+  if (errors.length > 0)
+    return { ok: false, reason: describeValidationErrors(errors).join('; '), tooLarge: false };
   if (value.metadata !== undefined) {
     const size = Buffer.byteLength(JSON.stringify(value.metadata));
     if (size > MAX_METADATA_BYTES) {

@@ -11,8 +11,8 @@ import {
   Min,
   ValidateNested,
   validateSync,
-  type ValidationError,
 } from 'class-validator';
+import { describeValidationErrors } from '@app/config';
 
 export const AXES = ['client', 'business', 'legal', 'technical'] as const;
 export type Axis = (typeof AXES)[number];
@@ -98,16 +98,6 @@ export class ScoringProfile {
 
 export class ScoringProfileError extends Error {}
 
-function describe(errors: ValidationError[], path = ''): string[] {
-  return errors.flatMap((error) => {
-    const here = path ? `${path}.${error.property}` : error.property;
-    return [
-      ...Object.values(error.constraints ?? {}).map((message) => `${here}: ${message}`),
-      ...describe(error.children ?? [], here),
-    ];
-  });
-}
-
 /**
  * Checks a profile read from a file (at boot: a bad profile stops the process with the reason) and
  * compiles its patterns; throws ScoringProfileError naming every problem.
@@ -116,7 +106,7 @@ export function parseScoringProfile(value: unknown): ScoringProfile {
   if (typeof value !== 'object' || value === null)
     throw new ScoringProfileError('a profile is a JSON object');
   const profile = plainToInstance(ScoringProfile, value);
-  const problems = describe(validateSync(profile, { forbidUnknownValues: true }));
+  const problems = describeValidationErrors(validateSync(profile, { forbidUnknownValues: true }));
   const rules = [
     ...(profile.legal?.keywords ?? []),
     profile.business?.promiseBroken,

@@ -10,11 +10,11 @@ import {
   IsString,
   Length,
   ValidateNested,
-  ValidationError,
   validateSync,
 } from 'class-validator';
 import { Channel } from '@app/database';
 import type { VerbatimInput } from '@app/ingest';
+import { describeValidationErrors } from '@app/config';
 
 export class TranscriptTurn {
   /** The turn's own id, when the chat platform gives one (per-turn verbatims use it). */
@@ -76,21 +76,13 @@ const BOT_FAILURE =
 export type TranscriptCheck =
   { transcript: Transcript; errors?: undefined } | { transcript?: undefined; errors: string[] };
 
-function describe(errors: ValidationError[], path = ''): string[] {
-  return errors.flatMap((error) => {
-    const here = path ? `${path}.${error.property}` : error.property;
-    return [
-      ...Object.values(error.constraints ?? {}).map((message) => `${here}: ${message}`),
-      ...describe(error.children ?? [], here),
-    ];
-  });
-}
-
 export function checkTranscript(body: unknown): TranscriptCheck {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return { errors: ['a transcript is a JSON object'] };
   const transcript = plainToInstance(Transcript, body);
-  const errors = describe(validateSync(transcript, { whitelist: true, forbidUnknownValues: true }));
+  const errors = describeValidationErrors(
+    validateSync(transcript, { whitelist: true, forbidUnknownValues: true }),
+  );
   return errors.length > 0 ? { errors: errors.slice(0, 50) } : { transcript };
 }
 
