@@ -161,6 +161,31 @@ describe('e-mail connector', () => {
     expect(letter.cause).toBe('wrong-password: fails for good: IMAP login refused: check user and password');
   });
 
+  it('backs off a server that does not answer, and dead-letters it after five failures in a row', async () => {
+    const down = await http(api.url, 'POST', '/api/v1/sources', {
+      key: admin,
+      body: {
+        name: 'mailbox-down',
+        kind: 'email',
+        // Nothing listens there: each poll fails at once, for now (not for good).
+        settings: { host: '127.0.0.1', port: 9, secure: false, user: 'x' },
+        secrets: { password: 'x' },
+      },
+    });
+    for (let i = 1; i <= 5; i++) {
+      await http(api.url, 'POST', `/api/v1/sources/${down.body.id}/poll`, { key: admin });
+      const health = await http(api.url, 'GET', `/api/v1/sources/${down.body.id}/health`, { key: admin });
+      expect(health.body.consecutiveFailures).toBe(i);
+      expect(health.body.lastError).toMatch(/IMAP connection failed/);
+    }
+    const letters = await query<{ cause: string }>(
+      db.url,
+      `SELECT cause FROM dead_letter WHERE cause LIKE 'mailbox-down:%'`,
+    );
+    expect(letters).toHaveLength(1);
+    expect(letters[0].cause).toMatch(/^mailbox-down: 5 failures in a row: IMAP connection failed/);
+  });
+
   it('takes raw MIME pushed by a mail provider, signed, once', async () => {
     const raw = message(
       'pushed-1',

@@ -236,6 +236,64 @@ describe('monitors', () => {
       expect.arrayContaining([expect.objectContaining({ name: 'Paris → Lille (API)', status: 'failing' })]),
     );
     expect(item.axes.technical.score).toBeGreaterThanOrEqual(40);
+    expect(item.axes.business.reasons).toContain('the journey "Paris → Lille (API)" failed this week');
+  });
+
+  it('proposes a link when an irritant jumps while a monitor fails, with the evidence; a triager accepts it', async () => {
+    const posted = await http(api.url, 'POST', '/api/v1/verbatims', {
+      key: triager,
+      body: Array.from({ length: 5 }, (_, i) => ({
+        source: 'monitors',
+        externalId: `jump-${i}`,
+        author: `wheel-${i}@example.com`,
+        channel: 'email',
+        receivedAt: new Date().toISOString(),
+        text: 'Aucune assistance pour mon fauteuil roulant en gare, personne au rendez-vous',
+        lang: 'fr',
+      })),
+    });
+    const { waitForLastStage } = await import('./support/database');
+    await waitForLastStage(
+      db.url,
+      posted.body.items.map((item: { id: string }) => item.id),
+    );
+    const boards = api.app.get(BoardService);
+    await boards.compute(boards.currentWeek());
+    const proposals = await http(api.url, 'GET', '/api/v1/link-proposals', { key: viewer });
+    expect(proposals.status).toBe(200);
+    const proposal = proposals.body.find(
+      (one: { monitorId: string | null; evidence: { customers: number } }) =>
+        one.monitorId === httpId && one.evidence.customers === 5,
+    );
+    expect(proposal).toBeDefined();
+    expect(proposal.evidence).toMatchObject({ previousCustomers: 0, monitor: 'Paris → Lille (API)' });
+    expect(proposal.evidence.failedRuns).toBeGreaterThan(0);
+    expect(proposal.evidence.firstFailedAt).toEqual(expect.any(String));
+    // Proposed once per week, however often the board is rebuilt.
+    await boards.compute(boards.currentWeek());
+    const again = await http(api.url, 'GET', '/api/v1/link-proposals', { key: viewer });
+    expect(
+      again.body.filter(
+        (one: { id: string; irritantId: string; monitorId: string }) =>
+          one.irritantId === proposal.irritantId && one.monitorId === httpId,
+      ),
+    ).toHaveLength(1);
+
+    expect(
+      (await http(api.url, 'POST', `/api/v1/link-proposals/${proposal.id}/accept`, { key: viewer })).status,
+    ).toBe(403);
+    const accepted = await http(api.url, 'POST', `/api/v1/link-proposals/${proposal.id}/accept`, {
+      key: triager,
+    });
+    expect(accepted.body.status).toBe('accepted');
+    expect(
+      (await http(api.url, 'POST', `/api/v1/link-proposals/${proposal.id}/accept`, { key: triager })).status,
+    ).toBe(404);
+    await boards.compute(boards.currentWeek());
+    const item = (await http(api.url, 'GET', '/api/v1/boards/current', { key: viewer })).body.items.find(
+      (one: { irritantId: string }) => one.irritantId === proposal.irritantId,
+    );
+    expect(item.axes.technical.reasons).toContain('monitor "Paris → Lille (API)" failing');
   });
 
   it('links irritants to monitors by hand (triagers)', async () => {

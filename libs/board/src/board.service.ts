@@ -269,6 +269,80 @@ export class BoardService {
     return { monitors, kpis };
   }
 
+  /**
+   * Correlation: an irritant whose customers jumped this week (at least 5, and at least twice last
+   * week's) while a monitor it is not linked to failed, or a KPI it is not linked to left its
+   * target, in the same week. The link is proposed with the evidence, for a person to accept.
+   */
+  private async proposeLinks(
+    rows: IrritantWeekRow[],
+    lastWeek: ReadonlyMap<string, number>,
+    links: Awaited<ReturnType<BoardService['linksOf']>>,
+    week: IsoWeek,
+    before: IsoWeek,
+    start: Date,
+    end: Date,
+  ): Promise<void> {
+    const jumped = rows.filter(
+      (row) => row.customers >= 5 && row.customers >= 2 * (lastWeek.get(row.irritantId) ?? 0),
+    );
+    if (jumped.length === 0) return;
+    const monitors = await this.monitorRows.list();
+    const runs = await this.monitorRows.weekRuns(
+      monitors.map((monitor) => monitor.id),
+      start,
+      end,
+    );
+    const failing = monitors.filter((monitor) => (runs.get(monitor.id)?.failed ?? 0) > 0);
+    const offTarget = (await this.kpiService.summaries(week, end)).filter(
+      (summary) => summary.onTarget === false,
+    );
+    const proposals = jumped.flatMap((row) => {
+      const volume = {
+        customers: row.customers,
+        previousCustomers: lastWeek.get(row.irritantId) ?? 0,
+        previousWeek: before,
+      };
+      const linkedMonitors = new Set((links.monitors.get(row.irritantId) ?? []).map((monitor) => monitor.id));
+      const linkedKpis = new Set((links.kpis.get(row.irritantId) ?? []).map((kpi) => kpi.key));
+      return [
+        ...failing
+          .filter((monitor) => !linkedMonitors.has(monitor.id))
+          .map((monitor) => {
+            const run = runs.get(monitor.id);
+            return {
+              irritantId: row.irritantId,
+              isoWeek: week,
+              monitorId: monitor.id,
+              kpiKey: null,
+              evidence: {
+                ...volume,
+                monitor: monitor.name,
+                failedRuns: run?.failed ?? 0,
+                runs: run?.runs ?? 0,
+                firstFailedAt: run?.firstFailedAt?.toISOString() ?? null,
+              },
+            };
+          }),
+        ...offTarget
+          .filter((summary) => !linkedKpis.has(summary.kpi.key))
+          .map((summary) => ({
+            irritantId: row.irritantId,
+            isoWeek: week,
+            monitorId: null,
+            kpiKey: summary.kpi.key,
+            evidence: {
+              ...volume,
+              kpi: summary.kpi.name,
+              value: summary.week.value,
+              target: summary.kpi.target,
+            },
+          })),
+      ];
+    });
+    await this.monitorRows.propose(proposals);
+  }
+
   private async build(week: IsoWeek): Promise<NewBoardItem[]> {
     const zone = this.config.timeZone;
     const { start, end } = weekBounds(week, zone);
@@ -279,6 +353,7 @@ export class BoardService {
     const lastWeek = await this.boards.customers(previous.start, previous.end);
     const lastRanks = await this.boards.ranks(before);
     const links = await this.linksOf(rows, week, start, end);
+    await this.proposeLinks(rows, lastWeek, links, week, before, start, end);
     const overrides = await this.boards.overridesInForce(rows.map((row) => row.irritantId));
     const scored = rows.map((row) => {
       const computed = scoreIrritant(

@@ -25,6 +25,7 @@ import {
   MonitorRun,
   IrritantLink,
   PinnedQuote,
+  LinkProposal,
   Source,
   User,
   Verbatim,
@@ -58,6 +59,7 @@ export const ENTITIES = [
   MonitorRun,
   IrritantLink,
   PinnedQuote,
+  LinkProposal,
 ];
 
 /** The one set of options behind the app's DataSource and the TypeORM CLI's. */

@@ -2,10 +2,12 @@ import { BadRequestException, Inject, Injectable, Logger, NotFoundException } fr
 import { APP_CONFIG, AppConfig } from '@app/config';
 import {
   KpiRepository,
+  LinkProposal,
   Monitor,
   MonitorKind,
   MonitorRepository,
   MonitorStatsRow,
+  ProposalStatus,
   RunStatus,
 } from '@app/database';
 import { JobHandler, JobName, JobPayload, JobQueue } from '@app/jobs';
@@ -220,5 +222,27 @@ export class MonitorService {
       kpiKey: target.kpiKey ?? null,
       actor,
     });
+  }
+
+  proposals(status: ProposalStatus, limit: number): Promise<LinkProposal[]> {
+    return this.monitors.proposals(status, limit);
+  }
+
+  /** Accepts a proposed link: it becomes a link (and counts on the board from its next build). */
+  async settleProposal(id: string, accept: boolean, actor: string): Promise<LinkProposal> {
+    const proposal = await this.monitors.settle(
+      id,
+      accept ? ProposalStatus.Accepted : ProposalStatus.Dismissed,
+    );
+    if (!proposal) throw new NotFoundException(`no open proposal ${id}`);
+    if (accept) {
+      await this.monitors.link({
+        irritantId: proposal.irritantId,
+        monitorId: proposal.monitorId,
+        kpiKey: proposal.kpiKey,
+        actor,
+      });
+    }
+    return proposal;
   }
 }

@@ -63,6 +63,8 @@ export class BusinessRules {
   @IsNumber() @Min(1) revenueAtFullEuros: number;
   @IsNumber() @Min(0) @Max(100) revenuePoints: number;
   @ValidateNested() @Type(() => KeywordRule) promiseBroken: KeywordRule;
+  /** A linked journey monitor failing that week: customers cannot buy through it. */
+  @IsNumber() @Min(0) @Max(100) pointsPerFailingJourney: number;
 }
 
 export class LegalRules {
@@ -170,6 +172,7 @@ export const DEFAULT_PROFILE: ScoringProfile = parseScoringProfile({
     averageBasketEuros: 85,
     revenueAtFullEuros: 50_000,
     revenuePoints: 25,
+    pointsPerFailingJourney: 20,
     promiseBroken: {
       name: 'a promise broken',
       pattern:

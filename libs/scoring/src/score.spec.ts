@@ -49,6 +49,16 @@ describe('scoreIrritant', () => {
     ]);
   });
 
+  it('counts a failing linked journey on the business axis too: customers cannot buy through it', () => {
+    const score = scoreIrritant(
+      week({ customers: 100, monitors: [{ name: 'Paris-Lille booking', failing: true, slow: false }] }),
+      DEFAULT_PROFILE,
+    );
+    expect(score.axes.business.reasons).toContain('the journey "Paris-Lille booking" failed this week');
+    const healthy = scoreIrritant(week({ customers: 100 }), DEFAULT_PROFILE);
+    expect(score.axes.business.score).toBeGreaterThan(healthy.axes.business.score);
+  });
+
   it('finds legal words in French and English, accents or not', () => {
     const score = scoreIrritant(
       week({

@@ -112,6 +112,10 @@ function business(
     score += rules.promiseBroken.points;
     reasons.push(`${plural(promised, 'verbatim')} about ${rules.promiseBroken.name}`);
   }
+  for (const monitor of week.monitors.filter((one) => one.failing)) {
+    score += rules.pointsPerFailingJourney;
+    reasons.push(`the journey "${monitor.name}" failed this week`);
+  }
   const atRisk = week.customers * rules.averageBasketEuros;
   if (atRisk > 0) {
     score += Math.min(1, Math.log1p(atRisk) / Math.log1p(rules.revenueAtFullEuros)) * rules.revenuePoints;

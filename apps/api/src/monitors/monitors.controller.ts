@@ -31,7 +31,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import type { Response } from 'express';
-import { Monitor, MonitorKind, MonitorRun, RunStatus } from '@app/database';
+import { LinkProposal, Monitor, MonitorKind, MonitorRun, ProposalStatus, RunStatus } from '@app/database';
 import { MonitorService } from '@app/monitoring';
 import { ADMINS, READERS, Roles, TRIAGERS } from '../auth/access.decorators';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
@@ -119,6 +119,38 @@ class LinkBody {
   @Matches(/^[a-z][a-z0-9_]{0,39}$/, { message: 'kpiKey must be a KPI key' })
   kpiKey?: string;
 }
+
+class ProposalsQuery {
+  @ApiPropertyOptional({ enum: ProposalStatus, default: ProposalStatus.Proposed })
+  @IsOptional()
+  @IsEnum(ProposalStatus, { message: 'status must be proposed, accepted or dismissed' })
+  status?: ProposalStatus;
+}
+
+class ProposalView {
+  @ApiProperty() id: string;
+  @ApiProperty() irritantId: string;
+  @ApiProperty() isoWeek: string;
+  @ApiProperty({ nullable: true, type: String }) monitorId: string | null;
+  @ApiProperty({ nullable: true, type: String }) kpiKey: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Times and values that make the case',
+  })
+  evidence: Record<string, unknown>;
+  @ApiProperty({ enum: ProposalStatus }) status: string;
+}
+
+const proposalView = (proposal: LinkProposal): ProposalView => ({
+  id: proposal.id,
+  irritantId: proposal.irritantId,
+  isoWeek: proposal.isoWeek,
+  monitorId: proposal.monitorId,
+  kpiKey: proposal.kpiKey,
+  evidence: proposal.evidence,
+  status: proposal.status,
+});
 
 class MonitorView {
   @ApiProperty() id: string;
@@ -245,6 +277,38 @@ export class MonitorsController {
     const png = await this.monitors.screenshot(runId);
     if (!png) throw new NotFoundException(`run ${runId} has no screenshot`);
     response.type('image/png').send(png);
+  }
+
+  @Get('link-proposals')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary:
+      'Links the product proposes: an irritant’s volume jumped while a monitor failed or a KPI left its target',
+  })
+  async proposals(@Query() query: ProposalsQuery): Promise<ProposalView[]> {
+    return (await this.monitors.proposals(query.status ?? ProposalStatus.Proposed, 100)).map(proposalView);
+  }
+
+  @Post('link-proposals/:id/accept')
+  @Roles(...TRIAGERS)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Accept a proposed link (triager): it becomes a link' })
+  async accept(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<ProposalView> {
+    return proposalView(await this.monitors.settleProposal(id, true, actorOf(request)));
+  }
+
+  @Post('link-proposals/:id/dismiss')
+  @Roles(...TRIAGERS)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Dismiss a proposed link (triager)' })
+  async dismiss(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<ProposalView> {
+    return proposalView(await this.monitors.settleProposal(id, false, actorOf(request)));
   }
 
   @Post('irritants/:id/links')

@@ -16,5 +16,13 @@ export { Webhook, WebhookDelivery, DeliveryStatus } from './webhook.entity';
 export { IdentityLink } from './identity-link.entity';
 export { DigestDelivery, DigestStatus } from './digest-delivery.entity';
 export { Kpi, KpiPoint, KpiDirection, SurveyAnswer, SurveyKind } from './kpi.entity';
-export { Monitor, MonitorKind, MonitorRun, RunStatus, IrritantLink } from './monitor.entity';
+export {
+  Monitor,
+  MonitorKind,
+  MonitorRun,
+  RunStatus,
+  IrritantLink,
+  LinkProposal,
+  ProposalStatus,
+} from './monitor.entity';
 export type { StepResult } from './monitor.entity';

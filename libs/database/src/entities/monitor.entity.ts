@@ -123,3 +123,43 @@ export class IrritantLink {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }
+
+export enum ProposalStatus {
+  Proposed = 'proposed',
+  Accepted = 'accepted',
+  Dismissed = 'dismissed',
+}
+
+/**
+ * A link the product suggests between an irritant and a monitor or a KPI: the irritant's volume
+ * jumped in a week when the monitor failed or the KPI left its target. A person accepts it (it
+ * becomes a link) or dismisses it; it is proposed once per week.
+ */
+@Entity('link_proposal')
+@Index('uq_link_proposal', ['irritantId', 'isoWeek', 'monitorId', 'kpiKey'], { unique: true })
+export class LinkProposal {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'irritant_id', type: 'uuid' })
+  irritantId: string;
+
+  @Column({ name: 'iso_week', type: 'varchar', length: 8 })
+  isoWeek: string;
+
+  @Column({ name: 'monitor_id', type: 'uuid', nullable: true })
+  monitorId: string | null;
+
+  @Column({ name: 'kpi_key', type: 'varchar', length: 40, nullable: true })
+  kpiKey: string | null;
+
+  /** Times and values that make the case, in words and figures. */
+  @Column({ type: 'jsonb' })
+  evidence: Record<string, unknown>;
+
+  @Column({ type: 'varchar', length: 10 })
+  status: ProposalStatus;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

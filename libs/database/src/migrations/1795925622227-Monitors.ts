@@ -21,7 +21,7 @@ export class Monitors1795925622227 implements MigrationInterface {
       `CREATE TABLE "irritant_link" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "irritant_id" uuid NOT NULL, "monitor_id" uuid, "kpi_key" character varying(40), "actor" character varying(80) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_728bc67b93aa3383defe2ac2bf9" PRIMARY KEY ("id"))`,
     );
     await queryRunner.query(
-      `CREATE UNIQUE INDEX "uq_irritant_link" ON "irritant_link"  ("irritant_id", "monitor_id", "kpi_key") `,
+      `CREATE UNIQUE INDEX "uq_irritant_link" ON "irritant_link"  ("irritant_id", "monitor_id", "kpi_key") NULLS NOT DISTINCT`,
     );
   }
 

@@ -11,6 +11,7 @@ import { MondayDigest1795924363344 } from './1795924363344-MondayDigest';
 import { Kpis1795925055932 } from './1795925055932-Kpis';
 import { Monitors1795925622227 } from './1795925622227-Monitors';
 import { PinnedQuotes1795926150106 } from './1795926150106-PinnedQuotes';
+import { LinkProposals1795926885511 } from './1795926885511-LinkProposals';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   Kpis1795925055932,
   Monitors1795925622227,
   PinnedQuotes1795926150106,
+  LinkProposals1795926885511,
 ];

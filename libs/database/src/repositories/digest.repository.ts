@@ -36,7 +36,8 @@ export class DigestRepository {
       existing.status === DigestStatus.Failed ? waited >= retryAfterMs(existing.attempts) : waited >= staleMs;
     if (!due) return null;
     // Taken only if no one else took it in between (same status, same attempts).
-    const taken: { id: string }[] = await this.dataSource.query(
+    // UPDATE answers [rows, count] through TypeORM.
+    const [taken]: [{ id: string }[], number] = await this.dataSource.query(
       `UPDATE digest_delivery SET status = $2, attempts = attempts + 1, updated_at = $5
         WHERE id = $1 AND status = $3 AND attempts = $4 RETURNING id`,
       [existing.id, DigestStatus.Sending, existing.status, existing.attempts, now],

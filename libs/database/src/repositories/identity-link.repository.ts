@@ -37,7 +37,8 @@ export class IdentityLinkRepository {
         authorKey,
         root,
       ]);
-      const rows: { irritant_id: string | null }[] = await tx.query(
+      // UPDATE answers [rows, count] through TypeORM.
+      const [rows]: [{ irritant_id: string | null }[], number] = await tx.query(
         `UPDATE verbatim SET author_key = $2 WHERE author_key = $1 OR author_key IN
            (SELECT author_key FROM identity_link WHERE canonical_key = $2) RETURNING irritant_id`,
         [authorKey, root],

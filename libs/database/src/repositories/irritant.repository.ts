@@ -111,7 +111,8 @@ export class IrritantRepository {
   /** Deletes those of the irritants that have no verbatim left. @returns the ids deleted. */
   async deleteEmpty(ids: string[], tx: EntityManager): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows: { id: string }[] = await tx.query(
+    // UPDATE and DELETE answer [rows, count] through TypeORM.
+    const [rows]: [{ id: string }[], number] = await tx.query(
       `DELETE FROM irritant i WHERE i.id = ANY($1::uuid[])
           AND NOT EXISTS (SELECT 1 FROM verbatim v WHERE v.irritant_id = i.id) RETURNING i.id`,
       [ids],

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { IrritantLink, Monitor, MonitorRun, RunStatus } from '../entities';
+import { IrritantLink, LinkProposal, Monitor, MonitorRun, ProposalStatus, RunStatus } from '../entities';
 
 export interface MonitorStatsRow {
   period: string;
@@ -135,19 +135,28 @@ export class MonitorRepository {
     monitorIds: string[],
     start: Date,
     end: Date,
-  ): Promise<Map<string, { runs: number; failed: number; slow: number }>> {
+  ): Promise<Map<string, { runs: number; failed: number; slow: number; firstFailedAt: Date | null }>> {
     if (monitorIds.length === 0) return new Map();
-    const rows: { monitor_id: string; runs: number; failed: number; slow: number }[] =
-      await this.dataSource.query(
-        `SELECT monitor_id, count(*)::int AS runs,
-              count(*) FILTER (WHERE status = 'failed')::int AS failed,
-              count(*) FILTER (WHERE status = 'slow')::int AS slow
-         FROM monitor_run WHERE monitor_id = ANY($1::uuid[]) AND started_at >= $2 AND started_at < $3
-        GROUP BY monitor_id`,
-        [monitorIds, start, end],
-      );
+    const rows: {
+      monitor_id: string;
+      runs: number;
+      failed: number;
+      slow: number;
+      first_failed: Date | null;
+    }[] = await this.dataSource.query(
+      `SELECT monitor_id, count(*)::int AS runs,
+                count(*) FILTER (WHERE status = 'failed')::int AS failed,
+                count(*) FILTER (WHERE status = 'slow')::int AS slow,
+                min(started_at) FILTER (WHERE status = 'failed') AS first_failed
+           FROM monitor_run WHERE monitor_id = ANY($1::uuid[]) AND started_at >= $2 AND started_at < $3
+          GROUP BY monitor_id`,
+      [monitorIds, start, end],
+    );
     return new Map(
-      rows.map((row) => [row.monitor_id, { runs: row.runs, failed: row.failed, slow: row.slow }]),
+      rows.map((row) => [
+        row.monitor_id,
+        { runs: row.runs, failed: row.failed, slow: row.slow, firstFailedAt: row.first_failed },
+      ]),
     );
   }
 
@@ -174,5 +183,39 @@ export class MonitorRepository {
         ORDER BY 2 DESC`,
       [start, end],
     );
+  }
+
+  /** Records proposals; one proposed before for the same week and target is left as it is. */
+  async propose(proposals: Omit<LinkProposal, 'id' | 'createdAt' | 'status'>[]): Promise<void> {
+    for (const proposal of proposals) {
+      await this.dataSource.query(
+        `INSERT INTO link_proposal (irritant_id, iso_week, monitor_id, kpi_key, evidence, status)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6) ON CONFLICT DO NOTHING`,
+        [
+          proposal.irritantId,
+          proposal.isoWeek,
+          proposal.monitorId,
+          proposal.kpiKey,
+          JSON.stringify(proposal.evidence),
+          ProposalStatus.Proposed,
+        ],
+      );
+    }
+  }
+
+  proposals(status: ProposalStatus, limit: number): Promise<LinkProposal[]> {
+    return this.dataSource
+      .getRepository(LinkProposal)
+      .find({ where: { status }, order: { createdAt: 'DESC' }, take: limit });
+  }
+
+  /** Settles a proposal still open. @returns it, or null when it is not open (or not there). */
+  async settle(id: string, status: ProposalStatus): Promise<LinkProposal | null> {
+    // UPDATE answers [rows, count] through TypeORM.
+    const [rows]: [{ id: string }[], number] = await this.dataSource.query(
+      `UPDATE link_proposal SET status = $2 WHERE id = $1 AND status = $3 RETURNING id`,
+      [id, status, ProposalStatus.Proposed],
+    );
+    return rows.length > 0 ? this.dataSource.getRepository(LinkProposal).findOne({ where: { id } }) : null;
   }
 }

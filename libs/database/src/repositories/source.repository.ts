@@ -83,7 +83,8 @@ export class SourceRepository {
 
   /** @returns the number of failures in a row, this one included. */
   async pollFailed(id: string, at: Date, error: string, backoffUntil: Date | null): Promise<number> {
-    const rows: { consecutive_failures: number }[] = await this.dataSource.query(
+    // UPDATE answers [rows, count] through TypeORM.
+    const [rows]: [{ consecutive_failures: number }[], number] = await this.dataSource.query(
       `UPDATE source SET last_poll_at = $2, last_error_at = $2, last_error = $3, backoff_until = $4,
               consecutive_failures = consecutive_failures + 1
         WHERE id = $1 RETURNING consecutive_failures`,
