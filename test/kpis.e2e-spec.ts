@@ -44,13 +44,14 @@ describe('KPIs and surveys', () => {
       }[]
     ).find((row) => row.isoWeek === week);
 
-  it('ships the reference team’s six KPIs, which admins retarget', async () => {
+  it('ships the reference team’s six KPIs and the monitors’ availability, which admins retarget', async () => {
     const listed = await http(api.url, 'GET', '/api/v1/kpis', { key: viewer });
     expect(listed.body.map((kpi: { key: string }) => kpi.key)).toEqual([
       'booking_journey_time',
       'csat',
       'error_page_rate',
       'error_rate',
+      'journey_availability',
       'nps',
       'page_load_time',
     ]);

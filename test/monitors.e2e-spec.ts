@@ -296,6 +296,34 @@ describe('monitors', () => {
     expect(item.axes.technical.reasons).toContain('monitor "Paris → Lille (API)" failing');
   });
 
+  it('links by journey step: a step’s categories link their irritants to the journey', async () => {
+    const created = await http(api.url, 'POST', '/api/v1/monitors', {
+      key: admin,
+      body: {
+        name: 'Station assistance booking',
+        kind: 'http',
+        steps: [
+          {
+            name: 'assistance',
+            method: 'GET',
+            url: `${shop.url}/api/ticket/none`,
+            expect: { status: 404 },
+            categories: ['accessibility'],
+          },
+        ],
+      },
+    });
+    expect(created.status).toBe(201);
+    const boards = api.app.get(BoardService);
+    await boards.compute(boards.currentWeek());
+    const item = (await http(api.url, 'GET', '/api/v1/boards/current', { key: viewer })).body.items.find(
+      (one: { category: string }) => one.category === 'accessibility',
+    );
+    expect(item.monitors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'Station assistance booking' })]),
+    );
+  });
+
   it('links irritants to monitors by hand (triagers)', async () => {
     const irritant = '00000000-0000-4000-8000-000000000001';
     expect(

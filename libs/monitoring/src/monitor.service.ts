@@ -25,6 +25,9 @@ export interface MonitorInput {
   enabled?: boolean;
 }
 
+/** The KPI every run feeds (seeded by the migrations; an installation may delete it). */
+export const AVAILABILITY_KPI = 'journey_availability';
+
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const ACTIONS = ['goto', 'click', 'fill', 'waitFor', 'assertText'];
 const isHttpUrl = (value: unknown) =>
@@ -38,6 +41,11 @@ export function checkSteps(kind: MonitorKind, steps: unknown): string[] {
     const step = (raw ?? {}) as Record<string, unknown>;
     if (typeof step.name !== 'string' || step.name.length === 0 || step.name.length > 80)
       problems.push(`step ${i}: name (1-80 characters)`);
+    if (
+      step.categories !== undefined &&
+      (!Array.isArray(step.categories) || !step.categories.every((c) => typeof c === 'string'))
+    )
+      problems.push(`step ${i}: categories is a list of category keys`);
     if (kind === MonitorKind.Http) {
       if (!METHODS.includes(String(step.method)))
         problems.push(`step ${i}: method one of ${METHODS.join(', ')}`);

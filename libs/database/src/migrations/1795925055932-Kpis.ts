@@ -27,7 +27,8 @@ export class Kpis1795925055932 implements MigrationInterface {
         ('error_page_rate', 'Error-page rate', '%', 'lower', 1, false),
         ('page_load_time', 'Page load time', 'ms', 'lower', 2000, false),
         ('error_rate', 'Error rate', '%', 'lower', 0.5, false),
-        ('booking_journey_time', 'Time to complete a booking', 's', 'lower', 90, false)`,
+        ('booking_journey_time', 'Time to complete a booking', 's', 'lower', 90, false),
+        ('journey_availability', 'Journey availability (monitors)', '%', 'higher', 99, false)`,
     );
   }
 

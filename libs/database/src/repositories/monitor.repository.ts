@@ -9,6 +9,19 @@ export interface MonitorStatsRow {
   p95: number | null;
 }
 
+/**
+ * The categories a monitor is linked to by rule: its own, and those of its journey steps (a step
+ * `{"name": "pay", "categories": ["payment"]}` links the payment irritants to the journey).
+ */
+function rulesOf(monitor: Monitor): Set<string> {
+  const categories = new Set(monitor.categories);
+  for (const step of monitor.steps) {
+    if (Array.isArray(step.categories))
+      for (const category of step.categories) if (typeof category === 'string') categories.add(category);
+  }
+  return categories;
+}
+
 @Injectable()
 export class MonitorRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -123,7 +136,7 @@ export class MonitorRepository {
         byHand.filter((row) => row.irritant_id === irritant.id).map((row) => row.monitor_id),
       );
       const found = monitors.filter(
-        (monitor) => ids.has(monitor.id) || monitor.categories.includes(irritant.category),
+        (monitor) => ids.has(monitor.id) || rulesOf(monitor).has(irritant.category),
       );
       if (found.length > 0) linked.set(irritant.id, found);
     }
