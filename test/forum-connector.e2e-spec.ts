@@ -4,7 +4,7 @@ import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http
 import { join } from 'node:path';
 import { Role } from '@app/database';
 import { RunningApi, startApi, testConfig } from './support/app';
-import { TestDatabase, createTestDatabase, query } from './support/database';
+import { TestDatabase, createTestDatabase, query, verbatimsOfSource } from './support/database';
 import { http } from './support/http';
 
 const FIXTURES = join(__dirname, 'fixtures', 'forums');
@@ -175,21 +175,7 @@ describe('forum connector', () => {
       backoffUntil: string | null;
       itemsLast24h: number;
     };
-  const rows = (source: string) =>
-    query<{
-      external_id: string;
-      raw_text: string;
-      author_key: string;
-      channel: string;
-      received_at: Date;
-      lang: string | null;
-      metadata: Record<string, unknown>;
-    }>(
-      db.url,
-      `SELECT v.external_id, v.raw_text, v.author_key, v.channel, v.received_at, v.lang, v.metadata
-         FROM verbatim v JOIN source s ON s.id = v.source_id WHERE s.name = $1 ORDER BY v.external_id`,
-      [source],
-    );
+  const rows = (source: string) => verbatimsOfSource(db.url, source);
   const byId = async (source: string) => new Map((await rows(source)).map((row) => [row.external_id, row]));
 
   describe('RSS and Atom', () => {

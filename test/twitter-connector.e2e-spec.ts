@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Role } from '@app/database';
 import { AuthorKeys } from '@app/ingest';
 import { RunningApi, startApi, testConfig } from './support/app';
-import { TestDatabase, createTestDatabase, query } from './support/database';
+import { TestDatabase, createTestDatabase, query, verbatimsOfSource } from './support/database';
 import { http } from './support/http';
 
 interface FakeTweet {
@@ -263,21 +263,7 @@ describe('twitter connector', () => {
       consecutiveFailures: number;
       backoffUntil: string | null;
     };
-  const rows = (source: string) =>
-    query<{
-      external_id: string;
-      raw_text: string;
-      author_key: string;
-      channel: string;
-      received_at: Date;
-      lang: string | null;
-      metadata: Record<string, unknown>;
-    }>(
-      db.url,
-      `SELECT v.external_id, v.raw_text, v.author_key, v.channel, v.received_at, v.lang, v.metadata
-         FROM verbatim v JOIN source s ON s.id = v.source_id WHERE s.name = $1 ORDER BY v.external_id`,
-      [source],
-    );
+  const rows = (source: string) => verbatimsOfSource(db.url, source);
   const byId = async (source: string) => new Map((await rows(source)).map((row) => [row.external_id, row]));
   /** Every external id of the source with how many times it is stored. */
   const counts = async (source: string) =>

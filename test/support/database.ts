@@ -63,3 +63,23 @@ export async function waitForLastStage(url: string, ids: string[]): Promise<void
   }
   throw new Error('verbatims never reached the last stage (clustered)');
 }
+
+export interface StoredVerbatimRow {
+  external_id: string;
+  raw_text: string;
+  author_key: string;
+  channel: string;
+  received_at: Date;
+  lang: string | null;
+  metadata: Record<string, unknown>;
+}
+
+/** The verbatims a source stored, by external id: what a connector test checks. */
+export function verbatimsOfSource(url: string, source: string): Promise<StoredVerbatimRow[]> {
+  return query<StoredVerbatimRow>(
+    url,
+    `SELECT v.external_id, v.raw_text, v.author_key, v.channel, v.received_at, v.lang, v.metadata
+       FROM verbatim v JOIN source s ON s.id = v.source_id WHERE s.name = $1 ORDER BY v.external_id`,
+    [source],
+  );
+}
