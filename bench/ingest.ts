@@ -69,6 +69,7 @@ async function benchPipeline(databaseUrl: string): Promise<{ seconds: number; pe
     LOG_LEVEL: 'warn',
     JOB_CONCURRENCY: '8',
     DATABASE_POOL_SIZE: '12',
+    INGEST_REQUESTS_PER_MINUTE: '1000000',
   };
   const api = start('api', env);
   const children = [api.child];

@@ -45,7 +45,7 @@ describe('access matrix (generated from the controllers)', () => {
       const base = (Reflect.getMetadata(PATH_METADATA, controller) as string | undefined) ?? '';
       const prototype = Object.getPrototypeOf(wrapper.instance) as object;
       for (const name of scanner.getAllMethodNames(prototype)) {
-        const handler = (prototype as Record<string, unknown>)[name] as object;
+        const handler = (prototype as Record<string, unknown>)[name] as (...args: unknown[]) => unknown;
         const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (path === undefined || method === undefined) continue;

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule } from '@app/auth';
 import { AppConfig, ConfigModule, loggerOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
@@ -61,6 +62,8 @@ export class ApiModule {
         DatabaseModule.forRoot({ migrate: true }),
         JobsModule.forRoot(config),
         AuthModule,
+        // Only the routes that ask for it are throttled (ingestion): no global guard.
+        ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.ingestRequestsPerMinute }] }),
         IngestModule,
         AnalysisModule,
         BoardModule,

@@ -64,6 +64,10 @@ export interface AppConfig {
   readonly publicUrl: string;
   /** Where the demo shop the demo monitors watch is served (null: not served). */
   readonly demoShopPort: number | null;
+  /** Failed authentications an address may make in a minute before it is refused for a while. */
+  readonly authFailuresPerMinute: number;
+  /** Ingestion requests (batches of up to 1,000) a key may make in a minute. */
+  readonly ingestRequestsPerMinute: number;
   readonly mode: RunMode;
 }
 
@@ -248,6 +252,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
               return port === 0 ? 0 : port + 1;
             })()
           : null,
+    authFailuresPerMinute: integer(env, 'AUTH_FAILURES_PER_MINUTE', 30, 1, 100_000),
+    ingestRequestsPerMinute: integer(env, 'INGEST_REQUESTS_PER_MINUTE', 600, 1, 1_000_000),
     publicUrl: (read(env, 'PUBLIC_URL') ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
     mode: databaseUrl !== null && redisUrl !== null ? 'server' : 'embedded',
   };

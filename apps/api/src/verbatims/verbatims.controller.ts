@@ -10,6 +10,7 @@ import {
   Query,
   Req,
   Res,
+  UseGuards,
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -25,6 +26,7 @@ import { Role } from '@app/database';
 import { VerbatimInput } from '@app/ingest';
 import { READERS, Roles, TRIAGERS } from '../auth/access.decorators';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
+import { IngestThrottlerGuard } from '../auth/ingest-throttler.guard';
 import {
   CorrectCategoryBody,
   IngestResult,
@@ -46,7 +48,11 @@ export class VerbatimsController {
 
   @Post()
   @Roles(...TRIAGERS)
-  @ApiOperation({ summary: 'Ingest one verbatim or a batch of up to 1,000; replays create nothing' })
+  @UseGuards(IngestThrottlerGuard)
+  @ApiOperation({
+    summary:
+      'Ingest one verbatim or a batch of up to 1,000; replays create nothing; INGEST_REQUESTS_PER_MINUTE per key (429 beyond)',
+  })
   @ApiBody({
     schema: {
       oneOf: [
