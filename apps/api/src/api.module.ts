@@ -24,6 +24,7 @@ import { DigestsController } from './digests/digests.controller';
 import { KpisController } from './kpis/kpis.controller';
 import { MonitorsController } from './monitors/monitors.controller';
 import { MetricsController } from './metrics/metrics.controller';
+import { PeopleController } from './people/people.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { FirstStart } from './embedded/first-start';
 import { HealthController } from './health/health.controller';
@@ -87,6 +88,7 @@ export class ApiModule {
         KpisController,
         MonitorsController,
         MetricsController,
+        PeopleController,
         DeadLettersController,
       ],
       providers: [

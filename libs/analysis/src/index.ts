@@ -2,3 +2,4 @@ export { AnalysisModule } from './analysis.module';
 export { ModelStore, findTrainingSet } from './model-store';
 export type { LoadedModel } from './model-store';
 export { IrritantTriageService } from './irritant-triage.service';
+export { PrivacyService } from './privacy.service';

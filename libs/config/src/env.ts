@@ -68,6 +68,8 @@ export interface AppConfig {
   readonly authFailuresPerMinute: number;
   /** Ingestion requests (batches of up to 1,000) a key may make in a minute. */
   readonly ingestRequestsPerMinute: number;
+  /** Raw text (personal data included) older than this is replaced by its redacted form (days; 0: kept). */
+  readonly rawTextRetentionDays: number;
   readonly mode: RunMode;
 }
 
@@ -254,6 +256,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
           : null,
     authFailuresPerMinute: integer(env, 'AUTH_FAILURES_PER_MINUTE', 30, 1, 100_000),
     ingestRequestsPerMinute: integer(env, 'INGEST_REQUESTS_PER_MINUTE', 600, 1, 1_000_000),
+    rawTextRetentionDays: integer(env, 'RAW_TEXT_RETENTION_DAYS', 0, 0, 36_500),
     publicUrl: (read(env, 'PUBLIC_URL') ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
     mode: databaseUrl !== null && redisUrl !== null ? 'server' : 'embedded',
   };

@@ -26,6 +26,7 @@ import { IdentityLinkRepository } from './repositories/identity-link.repository'
 import { DigestRepository } from './repositories/digest.repository';
 import { KpiRepository } from './repositories/kpi.repository';
 import { MonitorRepository } from './repositories/monitor.repository';
+import { PrivacyRepository } from './repositories/privacy.repository';
 import { SourceRepository } from './repositories/source.repository';
 import { VerbatimRepository } from './repositories/verbatim.repository';
 
@@ -67,6 +68,7 @@ const REPOSITORIES = [
   DigestRepository,
   KpiRepository,
   MonitorRepository,
+  PrivacyRepository,
 ];
 
 @Global()

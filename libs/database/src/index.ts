@@ -32,6 +32,8 @@ export { KpiRepository } from './repositories/kpi.repository';
 export type { WeekRow } from './repositories/kpi.repository';
 export { MonitorRepository } from './repositories/monitor.repository';
 export type { MonitorStatsRow } from './repositories/monitor.repository';
+export { PrivacyRepository } from './repositories/privacy.repository';
+export type { Erasure } from './repositories/privacy.repository';
 export type { IrritantWeekRow, NewBoardItem } from './repositories/board.repository';
 export type { ImportSummary, ImportRow } from './repositories/import.repository';
 export { Transactions } from './transactions';

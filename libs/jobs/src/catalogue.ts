@@ -36,6 +36,8 @@ export enum JobName {
   TickMonitors = 'monitors.tick',
   /** Replay one synthetic journey, step by step. */
   RunMonitor = 'monitor.run',
+  /** Replace raw text older than RAW_TEXT_RETENTION_DAYS by its redacted form. */
+  PurgeRawText = 'retention.purge',
 }
 
 export enum QueueName {
@@ -66,6 +68,7 @@ export interface JobPayloads {
   [JobName.SendDigests]: Record<string, never>;
   [JobName.TickMonitors]: Record<string, never>;
   [JobName.RunMonitor]: { monitorId: string; slot: number };
+  [JobName.PurgeRawText]: Record<string, never>;
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -216,6 +219,12 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
       UUID.test(payload.monitorId) &&
       Number.isSafeInteger(payload.slot),
   },
+  [JobName.PurgeRawText]: {
+    queue: QueueName.Maintenance,
+    retry: RETRY_NEXT_RUN,
+    jobId: () => 'retention-purge',
+    isValid: (payload): payload is Record<string, never> => isObject(payload),
+  },
 };
 
 /** How often due monitors are looked for. */
@@ -249,6 +258,8 @@ export async function scheduleRecurringJobs(
   await jobs.schedule(JobName.TickSources, SOURCES_TICK_EVERY_MS);
   await jobs.schedule(JobName.SendDigests, DIGEST_CHECK_EVERY_MS);
   await jobs.schedule(JobName.TickMonitors, MONITORS_TICK_EVERY_MS);
+  // Hourly: each run purges a bounded batch, so a first run on a big installation does not block.
+  await jobs.schedule(JobName.PurgeRawText, 3_600_000);
   if (config.modelRetrainHours > 0) {
     await jobs.schedule(JobName.RetrainModel, config.modelRetrainHours * 3_600_000);
   }

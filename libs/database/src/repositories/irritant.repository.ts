@@ -203,6 +203,11 @@ export class IrritantRepository {
     );
   }
 
+  /** `deleteEmpty` in a transaction of its own. */
+  deleteEmptyNow(ids: string[]): Promise<string[]> {
+    return this.dataSource.transaction((tx) => this.deleteEmpty(ids, tx));
+  }
+
   /** `recount` in a transaction of its own. */
   async recountNow(ids: string[]): Promise<void> {
     if (ids.length > 0) await this.dataSource.transaction((tx) => this.recount(ids, tx));

@@ -1,0 +1,68 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { AuditRepository, IrritantRepository, PrivacyRepository } from '@app/database';
+import { JobHandler, JobName } from '@app/jobs';
+
+const PURGE_BATCH = 50_000;
+
+/**
+ * A person's erasure (GDPR) and the retention of raw text. Erasure removes their verbatims, survey
+ * answers, identity links, and their words quoted on boards, frozen ones included; the irritants
+ * they were in are recounted (deleted when nothing is left).
+ */
+@Injectable()
+export class PrivacyService {
+  private readonly logger = new Logger(PrivacyService.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly privacy: PrivacyRepository,
+    private readonly irritants: IrritantRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async erase(
+    authorKey: string,
+    actor: string,
+  ): Promise<{
+    verbatims: number;
+    surveyAnswers: number;
+    identityLinks: number;
+    irritantsRecounted: number;
+  }> {
+    const erased = await this.privacy.erase(authorKey);
+    await this.irritants.recountNow(erased.irritants);
+    await this.irritants.deleteEmptyNow(erased.irritants);
+    const result = {
+      verbatims: erased.verbatims,
+      surveyAnswers: erased.surveyAnswers,
+      identityLinks: erased.identityLinks,
+      irritantsRecounted: erased.irritants.length,
+    };
+    // The key is a keyed hash: recording it names no one.
+    await this.audit.record({
+      actor,
+      action: 'person.erased',
+      subjectType: 'person',
+      subjectId: authorKey,
+      after: result,
+    });
+    return result;
+  }
+
+  @JobHandler(JobName.PurgeRawText)
+  async purgeNow(): Promise<void> {
+    await this.purge(new Date());
+  }
+
+  /** Raw text older than the retention replaced by its redacted form. @returns how many. */
+  async purge(now: Date): Promise<number> {
+    if (this.config.rawTextRetentionDays === 0) return 0;
+    const purged = await this.privacy.purgeRawText(
+      new Date(now.getTime() - this.config.rawTextRetentionDays * 86_400_000),
+      PURGE_BATCH,
+    );
+    if (purged > 0) this.logger.log({ purged }, 'raw text past retention replaced by its redacted form');
+    return purged;
+  }
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export interface Erasure {
+  verbatims: number;
+  surveyAnswers: number;
+  identityLinks: number;
+  irritants: string[];
+}
+
+@Injectable()
+export class PrivacyRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Erases a person (GDPR): their verbatims (raw and redacted), their survey answers, their
+   * identity links, their words quoted on boards (frozen ones included) and pinned for the digest.
+   * In one transaction. UPDATE and DELETE answer [rows, count] through TypeORM.
+   */
+  async erase(authorKey: string): Promise<Erasure> {
+    return this.dataSource.transaction(async (tx) => {
+      const [gone]: [{ id: string; irritant_id: string | null }[], number] = await tx.query(
+        'DELETE FROM verbatim WHERE author_key = $1 RETURNING id, irritant_id',
+        [authorKey],
+      );
+      const ids = gone.map((row) => row.id);
+      if (ids.length > 0) {
+        await tx.query('DELETE FROM pinned_quote WHERE verbatim_id = ANY($1::uuid[])', [ids]);
+        await tx.query(
+          `UPDATE board_item SET quotes = COALESCE((
+              SELECT jsonb_agg(q) FROM jsonb_array_elements(quotes) q WHERE NOT (q->>'verbatimId' = ANY($1::text[]))
+            ), '[]'::jsonb)
+            WHERE EXISTS (SELECT 1 FROM jsonb_array_elements(quotes) q WHERE q->>'verbatimId' = ANY($1::text[]))`,
+          [ids],
+        );
+      }
+      const [answers]: [unknown[], number] = await tx.query(
+        'DELETE FROM survey_answer WHERE author_key = $1 RETURNING id',
+        [authorKey],
+      );
+      const [links]: [unknown[], number] = await tx.query(
+        'DELETE FROM identity_link WHERE author_key = $1 OR canonical_key = $1 RETURNING author_key',
+        [authorKey],
+      );
+      return {
+        verbatims: ids.length,
+        surveyAnswers: answers.length,
+        identityLinks: links.length,
+        irritants: [...new Set(gone.map((row) => row.irritant_id).filter((id): id is string => id !== null))],
+      };
+    });
+  }
+
+  /** Raw text older than the cut replaced by its redacted form (retention). @returns how many. */
+  async purgeRawText(olderThan: Date, limit: number): Promise<number> {
+    const [rows]: [unknown[], number] = await this.dataSource.query(
+      `UPDATE verbatim SET raw_text = redacted_text
+        WHERE id IN (SELECT id FROM verbatim WHERE received_at < $1 AND redacted_text IS NOT NULL
+                       AND raw_text IS DISTINCT FROM redacted_text LIMIT $2)
+        RETURNING id`,
+      [olderThan, limit],
+    );
+    return rows.length;
+  }
+}
