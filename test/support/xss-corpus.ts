@@ -56,7 +56,7 @@ const CONTEXTS = [
   (v: string) => `Site lent ${encodeURIComponent(v)}`,
   (v: string) => `Prix ${v.replace(/alert\(1\)/g, 'prompt(document.cookie)')}`,
   (v: string) => `@LoveRail ${v} #fail`,
-  (v: string) => `Contrôleur ${v.replace(/</g, '<\u0000')}`.replace(/\u0000/g, ''),
+  (v: string) => `Contrôleur ${v.replace(/</g, '<\u200b')}`,
   (v: string) => `Wheelchair ${v.replace(/ /g, '/')}`,
   (v: string) => `Gare ${v.replace(/=/g, ' = ')}`,
   (v: string) => `Billet ${v.replace(/"/g, "'")}`,
