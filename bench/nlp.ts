@@ -16,9 +16,9 @@ import {
   Redactor,
   analyzeVerbatim,
   detectLanguage,
-  prepareText,
   termVector,
   toConcepts,
+  clusteringTerms,
 } from '@app/nlp';
 
 const args = process.argv.slice(2);
@@ -37,7 +37,7 @@ const trainSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 const redactor = new Redactor();
 // The cluster stage's background: how distinctive each stem is in the shipped training set.
 const idf = IdfTable.fromDocuments(
-  examples.map(({ text }) => toConcepts(prepareText(text, detectLanguage(text).lang).stems)),
+  examples.map(({ text }) => clusteringTerms(text, detectLanguage(text).lang).terms),
 );
 const assigners = new Map<string, IrritantAssigner>();
 const DEVICES = [

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IrritantRepository, VerbatimRepository, VerbatimStage } from '@app/database';
 import { JobHandler, JobName, JobPayload } from '@app/jobs';
-import { IrritantAssigner, labelOf, prepareText, termVector, toConcepts } from '@app/nlp';
+import { IrritantAssigner, clusteringVector, labelOf } from '@app/nlp';
 import { ModelStore } from './model-store';
 
 /**
@@ -36,11 +36,12 @@ export class ClusterStage {
         const firstSeen = new Map<string, Date>();
         waiting.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
         for (const verbatim of waiting) {
-          const lang = verbatim.lang === 'fr' || verbatim.lang === 'en' ? verbatim.lang : 'other';
-          const prepared = prepareText(verbatim.redactedText ?? '', lang);
-          // French and English words for one thing meet as one concept: one complaint, one irritant.
-          const terms = toConcepts(prepared.stems);
-          const { key, created } = assigner.place(termVector(terms, idf), terms, prepared.surfaces);
+          const { terms, surfaces, vector } = clusteringVector(
+            verbatim.redactedText ?? '',
+            verbatim.lang,
+            idf,
+          );
+          const { key, created } = assigner.place(vector, terms, surfaces);
           if (created) firstSeen.set(key, verbatim.receivedAt);
           placed.push({ verbatimId: verbatim.id, key });
         }

@@ -15,26 +15,20 @@ import {
   IdfTable,
   addToCentroid,
   centroidSimilarity,
+  clusteringVector,
   emptyCentroid,
   labelOf,
   mergeCentroids,
-  prepareText,
   removeFromCentroid,
   similarity,
-  termVector,
-  toConcepts,
 } from '@app/nlp';
 import { ModelStore } from './model-store';
 
 type Lesson = Omit<IrritantFeedback, 'id' | 'createdAt'>;
 
 /** A verbatim as clustering reads it. */
-function read(verbatim: Verbatim, idf: IdfTable) {
-  const lang = verbatim.lang === 'fr' || verbatim.lang === 'en' ? verbatim.lang : 'other';
-  const prepared = prepareText(verbatim.redactedText ?? '', lang);
-  const stems = toConcepts(prepared.stems);
-  return { ...prepared, stems, vector: termVector(stems, idf) };
-}
+const read = (verbatim: Verbatim, idf: IdfTable) =>
+  clusteringVector(verbatim.redactedText ?? '', verbatim.lang, idf);
 
 const CLUSTERED_OR_ANALYZED: readonly string[] = [VerbatimStage.Analyzed, VerbatimStage.Clustered];
 
@@ -119,7 +113,7 @@ export class IrritantTriageService {
       let split: Centroid = emptyCentroid();
       for (const one of readings) {
         remaining = removeFromCentroid(remaining, one.vector);
-        split = addToCentroid(split, one.vector, one.stems, one.surfaces);
+        split = addToCentroid(split, one.vector, one.terms, one.surfaces);
       }
       const seenAt = new Date(Math.min(...verbatims.map((v) => v.receivedAt.getTime())));
       const newId = await this.irritants.create(
@@ -198,7 +192,7 @@ export class IrritantTriageService {
           actor,
         },
       ];
-      const grown = addToCentroid(target.centroid, one.vector, one.stems, one.surfaces);
+      const grown = addToCentroid(target.centroid, one.vector, one.terms, one.surfaces);
       await this.irritants.placeByHand([verbatimId], target, actor, tx);
       await this.irritants.updateCentroid(intoId, labelOf(grown) || target.label, grown, tx);
       if (fromId) {

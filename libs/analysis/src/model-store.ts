@@ -15,8 +15,7 @@ import {
   categoryKeys,
   detectLanguage,
   fitJoinThreshold,
-  prepareText,
-  toConcepts,
+  clusteringTerms,
 } from '@app/nlp';
 
 export interface LoadedModel {
@@ -91,7 +90,7 @@ export class ModelStore {
   background(): Promise<IdfTable> {
     this.idf ??= readTrainingSet(new Set(categoryKeys(DEFAULT_TAXONOMY))).then((examples) =>
       IdfTable.fromDocuments(
-        examples.map(({ text }) => toConcepts(prepareText(text, detectLanguage(text).lang).stems)),
+        examples.map(({ text }) => clusteringTerms(text, detectLanguage(text).lang).terms),
       ),
     );
     return this.idf;

@@ -36,6 +36,8 @@ export {
 } from './irritants/similarity';
 export { IrritantAssigner } from './irritants/assigner';
 export { conceptOf, toConcepts } from './irritants/concepts';
+export { clusteringTerms, clusteringVector } from './irritants/clustering-terms';
+export type { ClusteringTerms } from './irritants/clustering-terms';
 export type { Placement } from './irritants/assigner';
 export { fitJoinThreshold, MIN_THRESHOLD_EVIDENCE } from './irritants/threshold';
 export type { ThresholdEvidence } from './irritants/threshold';
