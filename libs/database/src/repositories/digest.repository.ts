@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { changedRows } from '../returning';
 import { DigestDelivery, DigestStatus } from '../entities';
 
 @Injectable()
@@ -36,8 +37,8 @@ export class DigestRepository {
       existing.status === DigestStatus.Failed ? waited >= retryAfterMs(existing.attempts) : waited >= staleMs;
     if (!due) return null;
     // Taken only if no one else took it in between (same status, same attempts).
-    // UPDATE answers [rows, count] through TypeORM.
-    const [taken]: [{ id: string }[], number] = await this.dataSource.query(
+    const taken = await changedRows<{ id: string }>(
+      this.dataSource.manager,
       `UPDATE digest_delivery SET status = $2, attempts = attempts + 1, updated_at = $5
         WHERE id = $1 AND status = $3 AND attempts = $4 RETURNING id`,
       [existing.id, DigestStatus.Sending, existing.status, existing.attempts, now],

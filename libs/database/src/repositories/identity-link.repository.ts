@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { changedRows } from '../returning';
 import { IdentityLink } from '../entities';
 
 @Injectable()
@@ -37,8 +38,8 @@ export class IdentityLinkRepository {
         authorKey,
         root,
       ]);
-      // UPDATE answers [rows, count] through TypeORM.
-      const [rows]: [{ irritant_id: string | null }[], number] = await tx.query(
+      const rows = await changedRows<{ irritant_id: string | null }>(
+        tx,
         `UPDATE verbatim SET author_key = $2 WHERE author_key = $1 OR author_key IN
            (SELECT author_key FROM identity_link WHERE canonical_key = $2) RETURNING irritant_id`,
         [authorKey, root],

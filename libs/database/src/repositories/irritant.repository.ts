@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { changedRows } from '../returning';
 import { Irritant, IrritantFeedback, Verbatim, VerbatimStage } from '../entities';
 
 export type IrritantCentroid = Irritant['centroid'];
@@ -111,8 +112,8 @@ export class IrritantRepository {
   /** Deletes those of the irritants that have no verbatim left. @returns the ids deleted. */
   async deleteEmpty(ids: string[], tx: EntityManager): Promise<string[]> {
     if (ids.length === 0) return [];
-    // UPDATE and DELETE answer [rows, count] through TypeORM.
-    const [rows]: [{ id: string }[], number] = await tx.query(
+    const rows = await changedRows<{ id: string }>(
+      tx,
       `DELETE FROM irritant i WHERE i.id = ANY($1::uuid[])
           AND NOT EXISTS (SELECT 1 FROM verbatim v WHERE v.irritant_id = i.id) RETURNING i.id`,
       [ids],

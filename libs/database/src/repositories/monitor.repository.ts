@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { changedRows } from '../returning';
 import { IrritantLink, LinkProposal, Monitor, MonitorRun, ProposalStatus, RunStatus } from '../entities';
 
 export interface MonitorStatsRow {
@@ -122,11 +123,13 @@ export class MonitorRepository {
     await this.dataSource.createQueryBuilder().insert().into(IrritantLink).values(link).orIgnore().execute();
   }
 
-  /** Monitors linked to these irritants: by hand, or by the rule of their category. */
-  async linkedMonitors(irritants: { id: string; category: string }[]): Promise<Map<string, Monitor[]>> {
+  /** Which of the given monitors are linked to these irritants: by hand, or by rule. */
+  async linkedMonitors(
+    irritants: { id: string; category: string }[],
+    monitors: readonly Monitor[],
+  ): Promise<Map<string, Monitor[]>> {
     const linked = new Map<string, Monitor[]>();
-    if (irritants.length === 0) return linked;
-    const monitors = await this.list();
+    if (irritants.length === 0 || monitors.length === 0) return linked;
     const byHand: { irritant_id: string; monitor_id: string }[] = await this.dataSource.query(
       'SELECT irritant_id, monitor_id FROM irritant_link WHERE monitor_id IS NOT NULL AND irritant_id = ANY($1::uuid[])',
       [irritants.map((irritant) => irritant.id)],
@@ -224,8 +227,8 @@ export class MonitorRepository {
 
   /** Settles a proposal still open. @returns it, or null when it is not open (or not there). */
   async settle(id: string, status: ProposalStatus): Promise<LinkProposal | null> {
-    // UPDATE answers [rows, count] through TypeORM.
-    const [rows]: [{ id: string }[], number] = await this.dataSource.query(
+    const rows = await changedRows<{ id: string }>(
+      this.dataSource.manager,
       `UPDATE link_proposal SET status = $2 WHERE id = $1 AND status = $3 RETURNING id`,
       [id, status, ProposalStatus.Proposed],
     );

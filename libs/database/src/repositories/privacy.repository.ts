@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { changedRows } from '../returning';
 
 export interface Erasure {
   verbatims: number;
@@ -15,11 +16,12 @@ export class PrivacyRepository {
   /**
    * Erases a person (GDPR): their verbatims (raw and redacted), their survey answers, their
    * identity links, their words quoted on boards (frozen ones included) and pinned for the digest.
-   * In one transaction. UPDATE and DELETE answer [rows, count] through TypeORM.
+   * In one transaction.
    */
   async erase(authorKey: string): Promise<Erasure> {
     return this.dataSource.transaction(async (tx) => {
-      const [gone]: [{ id: string; irritant_id: string | null }[], number] = await tx.query(
+      const gone = await changedRows<{ id: string; irritant_id: string | null }>(
+        tx,
         'DELETE FROM verbatim WHERE author_key = $1 RETURNING id, irritant_id',
         [authorKey],
       );
@@ -34,11 +36,13 @@ export class PrivacyRepository {
           [ids],
         );
       }
-      const [answers]: [unknown[], number] = await tx.query(
+      const answers = await changedRows<unknown>(
+        tx,
         'DELETE FROM survey_answer WHERE author_key = $1 RETURNING id',
         [authorKey],
       );
-      const [links]: [unknown[], number] = await tx.query(
+      const links = await changedRows<unknown>(
+        tx,
         'DELETE FROM identity_link WHERE author_key = $1 OR canonical_key = $1 RETURNING author_key',
         [authorKey],
       );
@@ -53,7 +57,8 @@ export class PrivacyRepository {
 
   /** Raw text older than the cut replaced by its redacted form (retention). @returns how many. */
   async purgeRawText(olderThan: Date, limit: number): Promise<number> {
-    const [rows]: [unknown[], number] = await this.dataSource.query(
+    const rows = await changedRows<unknown>(
+      this.dataSource.manager,
       `UPDATE verbatim SET raw_text = redacted_text
         WHERE id IN (SELECT id FROM verbatim WHERE received_at < $1 AND redacted_text IS NOT NULL
                        AND raw_text IS DISTINCT FROM redacted_text LIMIT $2)

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { changedRows } from '../returning';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Source, SourceKind } from '../entities';
 
@@ -83,8 +84,8 @@ export class SourceRepository {
 
   /** @returns the number of failures in a row, this one included. */
   async pollFailed(id: string, at: Date, error: string, backoffUntil: Date | null): Promise<number> {
-    // UPDATE answers [rows, count] through TypeORM.
-    const [rows]: [{ consecutive_failures: number }[], number] = await this.dataSource.query(
+    const rows = await changedRows<{ consecutive_failures: number }>(
+      this.dataSource.manager,
       `UPDATE source SET last_poll_at = $2, last_error_at = $2, last_error = $3, backoff_until = $4,
               consecutive_failures = consecutive_failures + 1
         WHERE id = $1 RETURNING consecutive_failures`,

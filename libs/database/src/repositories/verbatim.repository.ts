@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { changedRows } from '../returning';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Channel, Verbatim, VerbatimStage } from '../entities';
 
@@ -181,7 +182,8 @@ export class VerbatimRepository {
     manager: EntityManager = this.dataSource.manager,
   ): Promise<string[]> {
     if (rows.length === 0) return [];
-    const [moved]: [{ id: string }[], number] = await manager.query(
+    const moved = await changedRows<{ id: string }>(
+      manager,
       `UPDATE verbatim v
           SET redacted_text = r.redacted_text, stage = $3, ingested_at = now()
          FROM unnest($1::uuid[], $2::text[]) AS r(id, redacted_text)
@@ -205,7 +207,8 @@ export class VerbatimRepository {
   async markAnalyzed(rows: AnalyzedVerbatim[]): Promise<string[]> {
     if (rows.length === 0) return [];
     const column = <K extends keyof AnalyzedVerbatim>(key: K) => rows.map((row) => row[key]);
-    const [moved]: [{ id: string }[], number] = await this.dataSource.query(
+    const moved = await changedRows<{ id: string }>(
+      this.dataSource.manager,
       `UPDATE verbatim v
           SET lang = coalesce(v.lang, r.lang), category = r.category, category_confidence = r.confidence,
               needs_triage = r.needs_triage, sentiment = r.sentiment, sentiment_label = r.sentiment_label,
