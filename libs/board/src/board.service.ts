@@ -13,7 +13,7 @@ import {
   MonitorRepository,
   NewBoardItem,
 } from '@app/database';
-import { KpiService } from '@app/monitoring';
+import { KpiService, KpiSummary } from '@app/monitoring';
 import { JobHandler, JobName } from '@app/jobs';
 import {
   AXES,
@@ -30,6 +30,8 @@ import {
 } from '@app/scoring';
 import { WebhookEvent, WebhookService } from '@app/webhooks';
 import { SCORING_PROFILE } from './scoring-profile.provider';
+
+type WeekSignals = Awaited<ReturnType<BoardService['weekSignals']>>;
 
 /** Texts per irritant and week the words rules read (the most recent): enough to count on. */
 const MAX_TEXTS = 2_000;
@@ -227,12 +229,27 @@ export class BoardService {
    * irritant, with how they did that week: a monitor with a failed run is failing, with a slow one
    * slow; a KPI off its target. They feed the technical axis, and show on the board.
    */
-  private async linksOf(rows: IrritantWeekRow[], week: IsoWeek, start: Date, end: Date) {
+  /**
+   * How every monitor ran and every KPI stood in the week, read once per build: the links of the
+   * board's items and the correlation proposals both draw on them.
+   */
+  private async weekSignals(week: IsoWeek, start: Date, end: Date) {
+    const monitors = await this.monitorRows.list();
+    const runs = await this.monitorRows.weekRuns(
+      monitors.map((monitor) => monitor.id),
+      start,
+      end,
+    );
+    let summaries: Promise<KpiSummary[]> | null = null;
+    return { monitors, runs, summaries: () => (summaries ??= this.kpiService.summaries(week, end)) };
+  }
+
+  private async linksOf(rows: IrritantWeekRow[], signals: WeekSignals) {
     const linked = await this.monitorRows.linkedMonitors(
       rows.map((row) => ({ id: row.irritantId, category: row.category })),
+      signals.monitors,
     );
-    const monitorIds = [...new Set([...linked.values()].flat().map((monitor) => monitor.id))];
-    const runs = await this.monitorRows.weekRuns(monitorIds, start, end);
+    const runs = signals.runs;
     const monitors = new Map<string, { id: string; name: string; status: string }[]>();
     for (const [irritantId, list] of linked) {
       monitors.set(
@@ -250,7 +267,7 @@ export class BoardService {
       { key: string; name: string; value: number | null; target: number | null; onTarget: boolean | null }[]
     >();
     if (kpiKeys.size > 0) {
-      const summaries = await this.kpiService.summaries(week, end);
+      const summaries = await signals.summaries();
       for (const [irritantId, keys] of kpiKeys) {
         kpis.set(
           irritantId,
@@ -278,25 +295,17 @@ export class BoardService {
     rows: IrritantWeekRow[],
     lastWeek: ReadonlyMap<string, number>,
     links: Awaited<ReturnType<BoardService['linksOf']>>,
+    signals: WeekSignals,
     week: IsoWeek,
     before: IsoWeek,
-    start: Date,
-    end: Date,
   ): Promise<void> {
     const jumped = rows.filter(
       (row) => row.customers >= 5 && row.customers >= 2 * (lastWeek.get(row.irritantId) ?? 0),
     );
     if (jumped.length === 0) return;
-    const monitors = await this.monitorRows.list();
-    const runs = await this.monitorRows.weekRuns(
-      monitors.map((monitor) => monitor.id),
-      start,
-      end,
-    );
+    const { monitors, runs } = signals;
     const failing = monitors.filter((monitor) => (runs.get(monitor.id)?.failed ?? 0) > 0);
-    const offTarget = (await this.kpiService.summaries(week, end)).filter(
-      (summary) => summary.onTarget === false,
-    );
+    const offTarget = (await signals.summaries()).filter((summary) => summary.onTarget === false);
     const proposals = jumped.flatMap((row) => {
       const volume = {
         customers: row.customers,
@@ -352,8 +361,9 @@ export class BoardService {
     const rows = await this.boards.weekFacts(start, end, MAX_TEXTS);
     const lastWeek = await this.boards.customers(previous.start, previous.end);
     const lastRanks = await this.boards.ranks(before);
-    const links = await this.linksOf(rows, week, start, end);
-    await this.proposeLinks(rows, lastWeek, links, week, before, start, end);
+    const signals = await this.weekSignals(week, start, end);
+    const links = await this.linksOf(rows, signals);
+    await this.proposeLinks(rows, lastWeek, links, signals, week, before);
     const overrides = await this.boards.overridesInForce(rows.map((row) => row.irritantId));
     const scored = rows.map((row) => {
       const computed = scoreIrritant(
