@@ -28,7 +28,6 @@ import { PeopleController } from './people/people.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { FirstStart } from './embedded/first-start';
 import { HealthController } from './health/health.controller';
-import { HomeController } from './home/home.controller';
 import { IrritantsController } from './irritants/irritants.controller';
 import { ErrorFilter } from './http/error.filter';
 import { VerbatimsController } from './verbatims/verbatims.controller';
@@ -74,7 +73,6 @@ export class ApiModule {
         WebhooksModule,
       ],
       controllers: [
-        HomeController,
         HealthController,
         VerbatimsController,
         IrritantsController,

@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ExpressAdapter as BullBoardExpressAdapter } from '@bull-board/express';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { ApiKeyService } from '@app/auth';
 import type { AppConfig } from '@app/config';
@@ -17,6 +17,7 @@ import { ApiModule } from './api.module';
 import { ADMINS, READERS } from './auth/access.decorators';
 import { requireKey } from './auth/key-middleware';
 import { csvBody, jsonBody, mailBody } from './http/body-parser';
+import { securityHeaders, serveWebUi, webUiDirectory } from './http/web-ui';
 
 export function openApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -39,20 +40,14 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
  * limits, validation, docs, and in embedded mode the in-process job consumer and its schedules.
  */
 export async function createApi(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(ApiModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          // Swagger UI and Bull Board ship inline styles and scripts of their own.
-          'script-src': ["'self'", "'unsafe-inline'"],
-          'style-src': ["'self'", "'unsafe-inline'", 'https:'],
-          'img-src': ["'self'", 'data:'],
-        },
-      },
-    }),
-  );
+  securityHeaders(app);
+  const web = webUiDirectory();
+  if (web !== null) serveWebUi(app, web);
   app.use(mailBody());
   app.use(csvBody());
   app.use(...jsonBody());

@@ -1,0 +1,27 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+
+/**
+ * The triage UI builds to static files in dist/web, which apps/api serves (same origin: the session
+ * cookie and the strict content-security policy need nothing more). `npm run web:dev` proxies the
+ * API to a running `npm start` for work on the UI itself.
+ */
+export default defineConfig({
+  root: import.meta.dirname,
+  base: '/',
+  build: {
+    outDir: resolve(import.meta.dirname, '..', '..', 'dist', 'web'),
+    emptyOutDir: true,
+    sourcemap: true,
+    // Recharts alone is most of the bundle; one chunk per page keeps the board's first paint small.
+    chunkSizeWarningLimit: 1_000,
+  },
+  server: {
+    port: 5173,
+    proxy: {
+      '/api': 'http://127.0.0.1:3000',
+      '/auth': 'http://127.0.0.1:3000',
+      '/health': 'http://127.0.0.1:3000',
+    },
+  },
+});
