@@ -15,6 +15,13 @@ export default defineConfig({
     sourcemap: true,
     // Recharts alone is most of the bundle; one chunk per page keeps the board's first paint small.
     chunkSizeWarningLimit: 1_000,
+    rolldownOptions: {
+      // React Server Components' "use client" markers mean nothing in a client-only bundle.
+      onwarn(warning, warn) {
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
+        warn(warning);
+      },
+    },
   },
   server: {
     port: 5173,

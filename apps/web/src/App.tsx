@@ -1,0 +1,38 @@
+import { lazy, Suspense } from 'react';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { useTranslation } from 'react-i18next';
+
+// One chunk per page: the board, which everyone opens first, does not wait for the charts.
+const BoardPage = lazy(() => import('./pages/board'));
+const IrritantPage = lazy(() => import('./pages/irritant'));
+const ExplorerPage = lazy(() => import('./pages/explorer'));
+const TriagePage = lazy(() => import('./pages/triage'));
+const KpisPage = lazy(() => import('./pages/kpis'));
+const MonitorsPage = lazy(() => import('./pages/monitors'));
+const SourcesPage = lazy(() => import('./pages/sources'));
+const SigninPage = lazy(() => import('./pages/signin'));
+
+function Loading() {
+  const { t } = useTranslation();
+  return <p role="status">{t('loading')}</p>;
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <Suspense fallback={<Loading />}>
+        <Routes>
+          <Route path="/sign-in" element={<SigninPage />} />
+          <Route path="/" element={<BoardPage />} />
+          <Route path="/boards/:isoWeek" element={<BoardPage />} />
+          <Route path="/irritants/:id" element={<IrritantPage />} />
+          <Route path="/verbatims" element={<ExplorerPage />} />
+          <Route path="/triage" element={<TriagePage />} />
+          <Route path="/kpis" element={<KpisPage />} />
+          <Route path="/monitors" element={<MonitorsPage />} />
+          <Route path="/sources" element={<SourcesPage />} />
+        </Routes>
+      </Suspense>
+    </BrowserRouter>
+  );
+}

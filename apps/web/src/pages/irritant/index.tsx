@@ -1,0 +1,3 @@
+export default function IrritantPage() {
+  return <h1>irritant</h1>;
+}

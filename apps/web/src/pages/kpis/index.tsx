@@ -1,0 +1,3 @@
+export default function KpisPage() {
+  return <h1>kpis</h1>;
+}

@@ -1,0 +1,3 @@
+export default function MonitorsPage() {
+  return <h1>monitors</h1>;
+}

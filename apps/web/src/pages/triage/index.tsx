@@ -1,0 +1,3 @@
+export default function TriagePage() {
+  return <h1>triage</h1>;
+}
