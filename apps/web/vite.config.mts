@@ -25,10 +25,17 @@ export default defineConfig({
   },
   server: {
     port: 5173,
-    proxy: {
-      '/api': 'http://127.0.0.1:3000',
-      '/auth': 'http://127.0.0.1:3000',
-      '/health': 'http://127.0.0.1:3000',
-    },
+    // LB_DEV_API_KEY lets `npm run web:dev` read a running API before signing in works there.
+    proxy: Object.fromEntries(
+      ['/api', '/auth', '/health'].map((path) => [
+        path,
+        {
+          target: process.env.LB_API_URL ?? 'http://127.0.0.1:3000',
+          headers: process.env.LB_DEV_API_KEY
+            ? { Authorization: `Bearer ${process.env.LB_DEV_API_KEY}` }
+            : {},
+        },
+      ]),
+    ),
   },
 });
