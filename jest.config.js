@@ -23,6 +23,10 @@ module.exports = {
   ],
   moduleNameMapper: { '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   testTimeout: 180_000,
+  // One run directory for every app's and process's logs (LOG_DIR), scanned at the end of the run
+  // for credentials, personal data and verbatim text: the run fails on any leak.
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
   // Server processes, pools and Redis connections are closed by each suite; this is the net under it.
   forceExit: true,
 };

@@ -1,6 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { SessionService, UserService } from '@app/auth';
 import { Role } from '@app/database';
 import { PUBLIC, ROLES } from '../apps/api/src/auth/access.decorators';
 import { RunningApi, startApi, testConfig } from './support/app';
@@ -31,12 +32,19 @@ describe('access matrix (generated from the controllers)', () => {
   let db: TestDatabase;
   let api: RunningApi;
   const keys = new Map<Role, string>();
+  /** People's sessions (cookie and CSRF token): roles viewer, triager, admin. */
+  const sessions = new Map<Role, { cookie: string; csrf: string }>();
   const routes: Route[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase();
     api = await startApi(testConfig({ DATABASE_URL: db.url }));
     for (const role of Object.values(Role)) keys.set(role, await api.key(role));
+    for (const role of [Role.Viewer, Role.Triager, Role.Admin]) {
+      const { user } = await api.app.get(UserService).create({ email: `${role}@example.com`, role }, 'test');
+      const session = await api.app.get(SessionService).create(user.id);
+      sessions.set(role, { cookie: `lb_session=${session.token}`, csrf: session.csrfToken });
+    }
     const reflector = api.app.get(Reflector);
     const scanner = api.app.get(MetadataScanner);
     for (const wrapper of api.app.get(DiscoveryService).getControllers()) {
@@ -64,10 +72,14 @@ describe('access matrix (generated from the controllers)', () => {
     await db?.drop();
   });
 
-  const call = (route: Route, key?: string) =>
+  const call = (route: Route, key?: string, headers: Record<string, string> = {}) =>
     fetch(`${api.url}${fill(route.path)}`, {
       method: route.method,
-      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...headers,
+      },
       body: route.method === 'GET' || route.method === 'HEAD' ? undefined : '{}',
       redirect: 'manual',
     });
@@ -78,10 +90,13 @@ describe('access matrix (generated from the controllers)', () => {
       (route) => !route.isPublic && (route.roles === undefined || route.roles.length === 0),
     );
     expect(unnamed.map((route) => `${route.method} ${route.path}`)).toEqual([]);
-    // The public ones are health and the signature-verified webhooks, nothing else.
+    // The public ones are health, the signature-verified webhooks and signing in, nothing else.
     const open = routes.filter((route) => route.isPublic).map((route) => route.path);
     for (const path of open)
-      expect(path).toMatch(/^\/(health|api\/v1\/webhooks\/(chat|email|facebook)\/:sourceId)$/);
+      expect(path).toMatch(
+        /^\/(health|api\/v1\/webhooks\/(chat|email|facebook)\/:sourceId|auth\/(providers|local|logout|oidc\/login|oidc\/callback))$/,
+      );
+    expect(open).toEqual(expect.arrayContaining(['/auth/providers', '/auth/local', '/auth/oidc/callback']));
   });
 
   it('refuses every non-public route without a key, and with a key in the URL instead', async () => {
@@ -115,6 +130,31 @@ describe('access matrix (generated from the controllers)', () => {
         const refused = response.status === 403;
         if (allowed === refused || response.status === 401)
           wrong.push(`${role} ${route.method} ${route.path}: ${response.status} (allowed: ${allowed})`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("gives each person's session exactly the routes that name its role, and no change without its CSRF token", async () => {
+    const wrong: string[] = [];
+    for (const route of routes.filter((one) => !one.isPublic)) {
+      const changes = !['GET', 'HEAD', 'OPTIONS'].includes(route.method);
+      for (const [role, session] of sessions) {
+        const response = await call(route, undefined, {
+          cookie: session.cookie,
+          'x-csrf-token': session.csrf,
+        });
+        const allowed = route.roles?.includes(role) ?? false;
+        const refused = response.status === 403;
+        if (allowed === refused || response.status === 401)
+          wrong.push(
+            `${role} session ${route.method} ${route.path}: ${response.status} (allowed: ${allowed})`,
+          );
+        if (changes) {
+          const bare = await call(route, undefined, { cookie: session.cookie });
+          if (bare.status !== 403)
+            wrong.push(`${role} session without CSRF ${route.method} ${route.path}: ${bare.status}`);
+        }
       }
     }
     expect(wrong).toEqual([]);

@@ -16,11 +16,13 @@ describe('embedded mode (PGlite, in-process jobs)', () => {
   let server: Spawned;
   let url: string;
   let adminKey: string;
+  let adminPassword: string;
 
   beforeAll(async () => {
     server = spawnApp('api', [], env);
     url = (await server.waitFor(/running at (http:\/\/\S+)/, 90_000))[1];
     adminKey = (await server.waitFor(/^\s+(lb_\S+)$/m))[1];
+    adminPassword = (await server.waitFor(/Sign in at \S+ as admin@loveboard\.local \/ (\S+)$/m))[1];
   });
 
   afterAll(async () => {
@@ -88,6 +90,18 @@ describe('embedded mode (PGlite, in-process jobs)', () => {
     expect(listed.body.items).toHaveLength(1);
   });
 
+  it('signs the first admin in with the password it printed', async () => {
+    const signIn = await fetch(`${url}/auth/local`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@loveboard.local', password: adminPassword }),
+    });
+    expect(signIn.status).toBe(204);
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0];
+    const me = await fetch(`${url}/api/v1/me`, { headers: { cookie } });
+    expect(await me.json()).toMatchObject({ kind: 'user', email: 'admin@loveboard.local', role: 'admin' });
+  });
+
   it('keeps customer text, e-mail addresses and keys out of its logs', () => {
     const logLines = server
       .output()
@@ -97,6 +111,7 @@ describe('embedded mode (PGlite, in-process jobs)', () => {
     const logs = logLines.join('\n');
     expect(logs).not.toMatch(/@example\.(com|org|net)/);
     expect(logs).not.toContain(adminKey);
+    expect(logs).not.toContain(adminPassword);
     expect(logs).not.toContain('3-D Secure');
     expect(logs).not.toContain('4111 1111 1111 1111');
   });
@@ -106,6 +121,7 @@ describe('embedded mode (PGlite, in-process jobs)', () => {
     server = spawnApp('api', [], env);
     url = (await server.waitFor(/running at (http:\/\/\S+)/, 90_000))[1];
     expect(server.output()).not.toMatch(/lb_/);
+    expect(server.output()).not.toMatch(/Sign in at/);
     const listed = await http(url, 'GET', '/api/v1/verbatims?source=smoke&limit=100', { key: adminKey });
     expect(listed.body.items).toHaveLength(10);
   });

@@ -22,6 +22,10 @@ export function testConfig(env: TestEnv): AppConfig {
     QUEUE_PREFIX: `lbt${randomBytes(4).toString('hex')}`,
     PORT: '0',
     DEMO_DATA: 'false',
+    // The run's log directory (test/global-setup.ts): every line goes there at debug, to be scanned
+    // for secrets and customer data at the end of the run (test/global-teardown.ts).
+    LOG_DIR: process.env.LOG_DIR,
+    LOG_DIR_LEVEL: process.env.LOG_DIR === undefined ? undefined : 'debug',
     ...env,
   });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { recordPostedText } from './log-scan';
 
 export interface VerbatimBody {
   source?: string;
@@ -25,5 +26,7 @@ export function verbatim(overrides: VerbatimBody = {}): VerbatimBody {
   const merged: Record<string, unknown> = { ...base, ...overrides };
   for (const key of Object.keys(overrides))
     if (overrides[key as keyof VerbatimBody] === undefined) delete merged[key];
+  // Remembered for the end-of-run log scan (test/global-teardown.ts): no log line may quote it.
+  recordPostedText(merged.text);
   return merged;
 }

@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule } from '@app/auth';
-import { AppConfig, ConfigModule, loggerOptions } from '@app/config';
+import { AppConfig, ConfigModule, logDestination, loggerOptions, scrubString } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { AnalysisModule } from '@app/analysis';
 import { BoardModule } from '@app/board';
@@ -13,7 +13,11 @@ import { MonitoringModule } from '@app/monitoring';
 import { WebhooksModule } from '@app/webhooks';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
-import { ApiKeyGuard } from './auth/api-key.guard';
+import { AccessGuard } from './auth/api-key.guard';
+import { AuthController } from './auth/auth.controller';
+import { FailureLimiter } from './auth/failure-limiter';
+import { MeController } from './auth/me.controller';
+import { UsersController } from './auth/users.controller';
 import { BoardsController } from './boards/boards.controller';
 import { DecisionsController } from './boards/decisions.controller';
 import { TicketsController } from './tickets/tickets.controller';
@@ -33,6 +37,16 @@ import { ErrorFilter } from './http/error.filter';
 import { VerbatimsController } from './verbatims/verbatims.controller';
 import { VerbatimsService } from './verbatims/verbatims.service';
 
+/** The path of a request URL, percent-decoded so that the scrubbing sees `a%40b.fr` as the e-mail it is. */
+function decodedPath(url: string): string {
+  const path = url.split('?')[0];
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 /**
  * The HTTP runtime. In embedded mode it also consumes the jobs (in-process queue); in server mode
  * it only enqueues them and apps/worker consumes.
@@ -45,19 +59,25 @@ export class ApiModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
-          pinoHttp: {
-            ...loggerOptions(config, 'api'),
-            // Health probes every few seconds would drown the log.
-            autoLogging: { ignore: (request) => request.url === '/health' },
-            // Method and path only: no headers (credentials), no query string (search terms are customer words).
-            serializers: {
-              req: (request: { id: unknown; method: string; url: string }) => ({
-                id: request.id,
-                method: request.method,
-                path: request.url.split('?')[0],
-              }),
+          pinoHttp: [
+            {
+              ...loggerOptions(config, 'api'),
+              // Health probes every few seconds would drown the log.
+              autoLogging: { ignore: (request) => request.url === '/health' },
+              // Method and path only: no headers (credentials), no query string (search terms are customer words).
+              serializers: {
+                req: (request: { id: unknown; method: string; url: string }) => ({
+                  id: request.id,
+                  method: request.method,
+                  // Serializers run after the log formatter that scrubs: a path can carry a key (`;key=lb_…`).
+                  path: scrubString(decodedPath(request.url)),
+                }),
+                // The status only: response headers carry the session cookie being set.
+                res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+              },
             },
-          },
+            logDestination(config, 'api'),
+          ],
         }),
         DatabaseModule.forRoot({ migrate: true }),
         JobsModule.forRoot(config),
@@ -88,11 +108,15 @@ export class ApiModule {
         MetricsController,
         PeopleController,
         DeadLettersController,
+        AuthController,
+        MeController,
+        UsersController,
       ],
       providers: [
         VerbatimsService,
         FirstStart,
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        FailureLimiter,
+        { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],
     };

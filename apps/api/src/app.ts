@@ -8,6 +8,8 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
+import cookieParser from 'cookie-parser';
+import type { Express, NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { ApiKeyService } from '@app/auth';
 import type { AppConfig } from '@app/config';
@@ -46,11 +48,24 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
   });
   app.useLogger(app.get(Logger));
   securityHeaders(app);
+  // PostgreSQL can neither store nor compare a NUL character: refused here with a reason rather
+  // than failing as a 500 in whichever query the value reaches (test/sql-injection.e2e-spec.ts).
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (!/%00/.test(request.url)) return next();
+    response.status(400).json({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'NUL characters (%00) are not accepted in a URL',
+    });
+  });
   const web = webUiDirectory();
   if (web !== null) serveWebUi(app, web);
   app.use(mailBody());
   app.use(csvBody());
   app.use(...jsonBody());
+  // People's sessions (lb_session) and the single sign-on attempt (lb_oidc); unsigned: both carry
+  // their own protection (a random token looked up by hash, a sealed value).
+  app.use(cookieParser());
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -71,7 +86,11 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
       queues: ALL_QUEUE_NAMES.map((name) => new BullMQAdapter(app.get<Queue>(getQueueToken(name)))),
       serverAdapter: board,
     });
-    app.use('/admin/queues', requireKey(apiKeys, ADMINS), board.getRouter());
+    const boardApp = board.getRouter() as Express;
+    // Bull Board is an Express application of its own: it would announce itself (X-Powered-By)
+    // after helmet removed the header.
+    boardApp.disable('x-powered-by');
+    app.use('/admin/queues', requireKey(apiKeys, ADMINS), boardApp);
   }
 
   await app.init();

@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   closeOnSignals(app);
   // The demo shop the demo monitors watch: a second port, beside the API.
   const shop = config.demoShopPort === null ? null : await startDemoShop(config.demoShopPort, config.host);
-  const { adminKey, demoVerbatims } = await app.get(FirstStart).run(shop?.url ?? null);
+  const { adminKey, admin, demoVerbatims } = await app.get(FirstStart).run(shop?.url ?? null);
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as { port: number };
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
           `  try: curl -H "Authorization: Bearer ${adminKey}" ${url}/api/v1/verbatims`,
         ]
       : []),
+    ...(admin ? [`  Sign in at ${url} as ${admin.email} / ${admin.password}`] : []),
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

@@ -1,8 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import pino from 'pino';
 import { AuthModule } from '@app/auth';
-import { AppConfig, ConfigModule, loggerOptions } from '@app/config';
+import { AppConfig, ConfigModule, logDestination, loggerOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { AnalysisModule } from '@app/analysis';
 import { BoardModule } from '@app/board';
@@ -21,7 +20,7 @@ export class CliModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
-          pinoHttp: [{ ...loggerOptions(config, 'cli'), level: 'warn' }, pino.destination(2)],
+          pinoHttp: [{ ...loggerOptions(config, 'cli'), level: 'warn' }, logDestination(config, 'cli', 2)],
         }),
         DatabaseModule.forRoot({ migrate: true }),
         JobsModule.forRoot(config),

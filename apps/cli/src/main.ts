@@ -9,7 +9,7 @@ import Table from 'cli-table3';
 import { ModelStore } from '@app/analysis';
 import { BoardService } from '@app/board';
 import { DigestService } from '@app/digest';
-import { ApiKeyService } from '@app/auth';
+import { ApiKeyService, UserService, isPersonRole } from '@app/auth';
 import { AppConfig, loadConfigOrExit } from '@app/config';
 import {
   BoardItem,
@@ -189,6 +189,18 @@ function role(value: string): Role {
   return value as Role;
 }
 
+function personRole(value: string): Role {
+  if (!isPersonRole(value)) throw new InvalidArgumentError('expected one of viewer, triager, admin');
+  return value;
+}
+
+/** The account of an address, or a clear refusal. */
+async function userByEmail(app: INestApplicationContext, email: string) {
+  const user = await app.get(UserService).findByEmail(email);
+  if (!user) throw new InvalidArgumentError(`no user with the e-mail address ${email}`);
+  return user;
+}
+
 export function buildProgram(config: () => AppConfig): Command {
   const program = new Command('cli').description('LoveBoard command line').showHelpAfterError();
 
@@ -306,6 +318,83 @@ export function buildProgram(config: () => AppConfig): Command {
           .create(options.name.slice(0, 80), options.role, 'cli');
         out(`created API key ${apiKey.id} (${apiKey.role}) for ${apiKey.name}`);
         out(key);
+      });
+    });
+
+  const user = program.command('user').description("People's accounts (sign-in to the UI)");
+  user
+    .command('create')
+    .description(
+      'Create an account; with local accounts on, its generated password is printed on the last line, once',
+    )
+    .requiredOption('--email <email>', 'the address the person signs in with')
+    .requiredOption('--role <role>', 'one of viewer, triager, admin', personRole)
+    .option('--name <name>', 'shown in the UI (default: the part of the address before @)')
+    .action(async (options: { email: string; role: Role; name?: string }) => {
+      await withApp(config(), async (app) => {
+        const { user: created, password } = await app
+          .get(UserService)
+          .create({ email: options.email, role: options.role, displayName: options.name }, 'cli');
+        out(`created user ${created.id} (${created.role}) ${created.email}`);
+        out(
+          password ??
+            'local accounts are off (LOCAL_ACCOUNTS): this person signs in through single sign-on, linked by their verified e-mail address',
+        );
+      });
+    });
+  user
+    .command('set-role')
+    .description("Change a person's role (applies to their next request)")
+    .requiredOption('--email <email>')
+    .requiredOption('--role <role>', 'one of viewer, triager, admin', personRole)
+    .action(async (options: { email: string; role: Role }) => {
+      await withApp(config(), async (app) => {
+        const found = await userByEmail(app, options.email);
+        const updated = await app.get(UserService).update(found.id, { role: options.role }, 'cli');
+        out(`user ${updated.id} ${updated.email} is now ${updated.role}`);
+      });
+    });
+  user
+    .command('disable')
+    .description('Disable an account and end its sessions (--enable to let the person in again)')
+    .requiredOption('--email <email>')
+    .option('--enable', 'enable the account again instead')
+    .action(async (options: { email: string; enable?: boolean }) => {
+      await withApp(config(), async (app) => {
+        const found = await userByEmail(app, options.email);
+        const updated = await app.get(UserService).update(found.id, { disabled: !options.enable }, 'cli');
+        out(`user ${updated.id} ${updated.email} ${updated.disabledAt ? 'disabled' : 'enabled'}`);
+      });
+    });
+  user
+    .command('reset-password')
+    .description(
+      'Give an account a new generated password, printed on the last line, once (its sessions end)',
+    )
+    .requiredOption('--email <email>')
+    .action(async (options: { email: string }) => {
+      await withApp(config(), async (app) => {
+        const found = await userByEmail(app, options.email);
+        const password = await app.get(UserService).resetPassword(found.id, 'cli');
+        out(`new password for ${found.email}:`);
+        out(password);
+      });
+    });
+  user
+    .command('list')
+    .description('Every account, its role and how it signs in')
+    .action(async () => {
+      await withApp(config(), async (app) => {
+        const users = await app.get(UserService).list();
+        for (const one of users) {
+          const how = [one.passwordHash !== null ? 'local' : '', one.oidcSubject !== null ? 'sso' : '']
+            .filter(Boolean)
+            .join('+');
+          out(
+            `${one.id}  ${one.role.padEnd(7)}  ${one.disabledAt ? 'disabled' : 'active  '}  ${how || '-'}  ${one.email}`,
+          );
+        }
+        out(`users=${users.length}`);
       });
     });
 

@@ -1,6 +1,8 @@
 import { lazy, Suspense } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import { RequireAuth } from './components/auth';
+import { Layout } from './components/Layout';
 
 // One chunk per page: the board, which everyone opens first, does not wait for the charts.
 const BoardPage = lazy(() => import('./pages/board'));
@@ -17,20 +19,39 @@ function Loading() {
   return <p role="status">{t('loading')}</p>;
 }
 
+function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <h1>{t('notFound.title')}</h1>
+      <p>{t('notFound.text')}</p>
+    </>
+  );
+}
+
 export function App() {
   return (
     <BrowserRouter>
       <Suspense fallback={<Loading />}>
         <Routes>
           <Route path="/sign-in" element={<SigninPage />} />
-          <Route path="/" element={<BoardPage />} />
-          <Route path="/boards/:isoWeek" element={<BoardPage />} />
-          <Route path="/irritants/:id" element={<IrritantPage />} />
-          <Route path="/verbatims" element={<ExplorerPage />} />
-          <Route path="/triage" element={<TriagePage />} />
-          <Route path="/kpis" element={<KpisPage />} />
-          <Route path="/monitors" element={<MonitorsPage />} />
-          <Route path="/sources" element={<SourcesPage />} />
+          <Route
+            element={
+              <RequireAuth>
+                <Layout />
+              </RequireAuth>
+            }
+          >
+            <Route path="/" element={<BoardPage />} />
+            <Route path="/boards/:isoWeek" element={<BoardPage />} />
+            <Route path="/irritants/:id" element={<IrritantPage />} />
+            <Route path="/verbatims" element={<ExplorerPage />} />
+            <Route path="/triage" element={<TriagePage />} />
+            <Route path="/kpis" element={<KpisPage />} />
+            <Route path="/monitors" element={<MonitorsPage />} />
+            <Route path="/sources" element={<SourcesPage />} />
+            <Route path="*" element={<NotFound />} />
+          </Route>
         </Routes>
       </Suspense>
     </BrowserRouter>

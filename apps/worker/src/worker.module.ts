@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { AppConfig, ConfigModule, loggerOptions } from '@app/config';
+import { AppConfig, ConfigModule, logDestination, loggerOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { AnalysisModule } from '@app/analysis';
 import { BoardModule } from '@app/board';
@@ -19,7 +19,9 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({ pinoHttp: loggerOptions(config, 'worker') }),
+        LoggerModule.forRoot({
+          pinoHttp: [loggerOptions(config, 'worker'), logDestination(config, 'worker')],
+        }),
         DatabaseModule.forRoot({ migrate: true }),
         JobsModule.forRoot(config),
         IngestModule,

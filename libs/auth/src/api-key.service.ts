@@ -1,14 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ApiKey, ApiKeyRepository, AuditRepository, Role } from '@app/database';
-
-/** Who is calling: what a guard attaches to the request once the key checks out. */
-export interface Principal {
-  kind: 'apikey';
-  id: string;
-  name: string;
-  role: Role;
-}
+import type { Principal } from './principal';
 
 export interface CreatedApiKey {
   /** The only time the key exists in clear: print it, hand it over, forget it. */

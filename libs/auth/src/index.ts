@@ -1,3 +1,11 @@
 export { ApiKeyService } from './api-key.service';
-export type { Principal, CreatedApiKey } from './api-key.service';
+export type { CreatedApiKey } from './api-key.service';
+export type { Principal } from './principal';
+export { UserService, UserError, normaliseEmail, isPersonRole } from './user.service';
+export type { CreatedUser, NewPerson } from './user.service';
+export { SessionService } from './session.service';
+export type { ActiveSession, NewSessionCookie } from './session.service';
+export { OidcService, OidcSignInError, OIDC_ATTEMPT_TTL_MS, roleFromClaims } from './oidc.service';
+export type { OidcStart } from './oidc.service';
+export { hashPassword, verifyPassword, generatePassword } from './password';
 export { AuthModule } from './auth.module';

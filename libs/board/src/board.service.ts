@@ -106,6 +106,23 @@ export class BoardService {
     return read;
   }
 
+  /** The weeks that have a board, newest first (the current week's is computed if it was not). */
+  async weeks(limit: number): Promise<Board[]> {
+    if (!(await this.boards.findBoard(this.currentWeek()))) await this.compute(this.currentWeek());
+    return this.boards.weeks(limit);
+  }
+
+  /** One irritant's item on a week's board (the board computed first if it never was). */
+  async item(
+    week: string,
+    irritantId: string,
+  ): Promise<{ board: Board; item: BoardItem; pinnedVerbatimId: string | null }> {
+    const { board } = await this.get(week, { limit: 1 });
+    const item = await this.boards.item(week, irritantId);
+    if (!item) throw new NotFoundException(`irritant ${irritantId} is not on the board of ${week}`);
+    return { board, item, pinnedVerbatimId: await this.boards.pinnedQuoteId(week, irritantId) };
+  }
+
   /**
    * Recomputes a live board from the verbatims, scores and overrides as they are now.
    * @returns false when the board is frozen (it is left as it was).

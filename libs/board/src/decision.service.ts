@@ -188,6 +188,17 @@ export class DecisionService {
     return this.tickets.decisions(isoWeek, irritantId);
   }
 
+  /** The decision in force (the latest) for each irritant of a week's board. */
+  inForce(isoWeek: string): Promise<Decision[]> {
+    if (!isIsoWeek(isoWeek)) throw new BadRequestException(`not an ISO week (like 2026-W48): ${isoWeek}`);
+    return this.tickets.latestDecisions(isoWeek);
+  }
+
+  /** Where a routed item may go (DEPARTMENTS). */
+  departments(): readonly string[] {
+    return this.config.departments;
+  }
+
   /** What the department answered to a routed item. */
   async answer(decisionId: string, answer: string, actor: string): Promise<Decision> {
     const decision = await this.tickets.findDecision(decisionId);

@@ -49,6 +49,72 @@ describe('loadConfig', () => {
   });
 });
 
+describe('sign-in settings', () => {
+  const server = { DATABASE_URL: 'postgres://u@db:5432/lb', REDIS_URL: 'redis://cache:6379' };
+  const oidc = { OIDC_ISSUER: 'https://sso.example.com/realms/acme', OIDC_CLIENT_ID: 'loveboard' };
+
+  it('turns local accounts on in embedded mode only, and keeps sessions 12 hours', () => {
+    expect(loadConfig({})).toMatchObject({ localAccounts: true, sessionHours: 12, oidc: null });
+    expect(loadConfig(server)).toMatchObject({ localAccounts: false });
+    expect(loadConfig({ ...server, LOCAL_ACCOUNTS: 'true', SESSION_HOURS: '8' })).toMatchObject({
+      localAccounts: true,
+      sessionHours: 8,
+    });
+  });
+
+  it('reads the provider, the role map and builds the redirect URI from PUBLIC_URL', () => {
+    const config = loadConfig({
+      ...oidc,
+      OIDC_CLIENT_SECRET: 's3cret-value',
+      OIDC_ROLE_MAP: 'lb-admins=admin, lb-triagers=triager',
+      PUBLIC_URL: 'https://loveboard.example.com/',
+    });
+    expect(config.oidc).toMatchObject({
+      issuer: oidc.OIDC_ISSUER,
+      clientId: 'loveboard',
+      clientSecret: 's3cret-value',
+      label: 'Company SSO',
+      roleClaim: 'groups',
+      defaultRole: 'viewer',
+      redirectUri: 'https://loveboard.example.com/auth/oidc/callback',
+    });
+    expect([...(config.oidc?.roleMap ?? [])]).toEqual([
+      ['lb-admins', 'admin'],
+      ['lb-triagers', 'triager'],
+    ]);
+  });
+
+  it.each([
+    [{ OIDC_ISSUER: 'http://sso.example.com', OIDC_CLIENT_ID: 'x' }, /OIDC_ISSUER: expected an https URL/],
+    [{ OIDC_ISSUER: 'https://sso.example.com' }, /OIDC_CLIENT_ID/],
+    [{ OIDC_CLIENT_ID: 'x', OIDC_CLIENT_SECRET: 'y' }, /OIDC_ISSUER/],
+    [{ ...oidc, OIDC_ROLE_MAP: 'lb-admins=root' }, /OIDC_ROLE_MAP: expected claim values with their role/],
+    [
+      { ...oidc, OIDC_DEFAULT_ROLE: 'developer' },
+      /OIDC_DEFAULT_ROLE: expected one of viewer\|triager\|admin/,
+    ],
+    [{ SESSION_HOURS: '0' }, /SESSION_HOURS: expected an integer from 1 to 744/],
+    [{ LOCAL_ACCOUNTS: 'perhaps' }, /LOCAL_ACCOUNTS: expected true or false/],
+    [{ PUBLIC_URL: 'https://example.com/loveboard' }, /PUBLIC_URL: expected the origin/],
+  ])('refuses a wrong sign-in setting: %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('accepts plain http for a provider on the loopback only, and never prints the client secret', () => {
+    expect(loadConfig({ OIDC_ISSUER: 'http://127.0.0.1:9000', OIDC_CLIENT_ID: 'x' }).oidc?.issuer).toBe(
+      'http://127.0.0.1:9000',
+    );
+    let message = '';
+    try {
+      loadConfig({ OIDC_ISSUER: 'ftp://x', OIDC_CLIENT_ID: 'x', OIDC_CLIENT_SECRET: 'hunter2-secret' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/OIDC_ISSUER/);
+    expect(message).not.toContain('hunter2');
+  });
+});
+
 describe('log scrubbing', () => {
   it('removes e-mail addresses, API keys, bearer tokens and URL passwords from strings', () => {
     const line = scrubString(

@@ -9,6 +9,7 @@ import { IANAZone } from 'luxon';
 
 export type RunMode = 'embedded' | 'server';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export interface AppConfig {
   readonly nodeEnv: 'development' | 'production' | 'test';
@@ -20,6 +21,13 @@ export interface AppConfig {
   readonly redisUrl: string | null;
   readonly dataDir: string;
   readonly logLevel: LogLevel;
+  /**
+   * `null`: logs go to stdout only. Otherwise every process also appends its log lines to
+   * `<logDir>/<app>-<pid>.log` (for log shippers that read files, and for the tests' log scan).
+   */
+  readonly logDir: string | null;
+  /** Level of the lines written under `logDir` (default: `logLevel`). */
+  readonly logDirLevel: LogLevel;
   /** Jobs a process runs at once (per queue for BullMQ workers, in total in-process). */
   readonly jobConcurrency: number;
   /** How long a BullMQ worker holds a job before another worker may take it over (ms). */
@@ -70,7 +78,35 @@ export interface AppConfig {
   readonly ingestRequestsPerMinute: number;
   /** Raw text (personal data included) older than this is replaced by its redacted form (days; 0: kept). */
   readonly rawTextRetentionDays: number;
+  /** How long a person's session lasts without a request (hours; each request slides it). */
+  readonly sessionHours: number;
+  /** People may sign in with an e-mail and a password kept here (default: on in embedded mode). */
+  readonly localAccounts: boolean;
+  /** Single sign-on with the company's OpenID provider; null: not offered. */
+  readonly oidc: OidcConfig | null;
   readonly mode: RunMode;
+}
+
+/** A role a person may hold (API keys may also be `developer`). */
+export type PersonRole = 'viewer' | 'triager' | 'admin';
+export const PERSON_ROLES: readonly PersonRole[] = Object.freeze(['viewer', 'triager', 'admin']);
+
+export interface OidcConfig {
+  /** The issuer identifier; its discovery document is at `<issuer>/.well-known/openid-configuration`. */
+  readonly issuer: string;
+  readonly clientId: string;
+  /** null: a public client (PKCE alone, no client authentication at the token endpoint). */
+  readonly clientSecret: string | null;
+  /** The sign-in button's text. */
+  readonly label: string;
+  /** The claim that carries the person's groups (a dotted path reaches into objects: `realm_access.roles`). */
+  readonly roleClaim: string;
+  /** Claim value → role; the highest mapped role wins. */
+  readonly roleMap: ReadonlyMap<string, PersonRole>;
+  /** The role of a person none of whose claim values is mapped. */
+  readonly defaultRole: PersonRole;
+  /** `${PUBLIC_URL}/auth/oidc/callback`, registered at the provider. */
+  readonly redirectUri: string;
 }
 
 export class ConfigError extends Error {
@@ -169,6 +205,78 @@ function url(env: Env, name: string, protocols: readonly string[]): string | nul
   return raw;
 }
 
+function roleMap(env: Env, name: string): ReadonlyMap<string, PersonRole> {
+  const value = read(env, name);
+  const map = new Map<string, PersonRole>();
+  if (value === undefined) return map;
+  for (const entry of value.split(',')) {
+    const at = entry.lastIndexOf('=');
+    const claim = entry.slice(0, at).trim();
+    const role = entry.slice(at + 1).trim() as PersonRole;
+    if (at <= 0 || claim === '' || !PERSON_ROLES.includes(role)) {
+      throw new ConfigError(
+        name,
+        'claim values with their role, like lb-admins=admin,lb-triagers=triager',
+        value,
+      );
+    }
+    map.set(claim, role);
+  }
+  return map;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The provider's settings, all or nothing. Plain http only on the loopback (a provider on the same
+ * machine, tests): anywhere else the codes and tokens would cross the network in clear.
+ */
+function oidc(env: Env, publicUrl: string): OidcConfig | null {
+  const issuer = read(env, 'OIDC_ISSUER');
+  const clientId = read(env, 'OIDC_CLIENT_ID');
+  const clientSecret = read(env, 'OIDC_CLIENT_SECRET') ?? null;
+  if (issuer === undefined) {
+    if (clientId !== undefined || clientSecret !== null)
+      throw new ConfigError(
+        'OIDC_ISSUER',
+        'the provider URL when OIDC_CLIENT_ID or OIDC_CLIENT_SECRET is set',
+        undefined,
+      );
+    return null;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(issuer);
+  } catch {
+    throw new ConfigError('OIDC_ISSUER', 'an https URL', issuer);
+  }
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname))) {
+    throw new ConfigError('OIDC_ISSUER', 'an https URL (http only on the loopback)', issuer);
+  }
+  if (clientId === undefined)
+    throw new ConfigError('OIDC_CLIENT_ID', 'the client id registered at the provider', undefined);
+  const roleClaim = read(env, 'OIDC_ROLE_CLAIM') ?? 'groups';
+  if (!/^[A-Za-z0-9_:/-]+(?:\.[A-Za-z0-9_:/-]+)*$/.test(roleClaim)) {
+    throw new ConfigError(
+      'OIDC_ROLE_CLAIM',
+      'a claim name, or a dotted path such as realm_access.roles',
+      roleClaim,
+    );
+  }
+  const label = read(env, 'OIDC_LABEL') ?? 'Company SSO';
+  if (label.length > 60) throw new ConfigError('OIDC_LABEL', 'at most 60 characters', label);
+  return Object.freeze({
+    issuer,
+    clientId,
+    clientSecret,
+    label,
+    roleClaim,
+    roleMap: roleMap(env, 'OIDC_ROLE_MAP'),
+    defaultRole: oneOf(env, 'OIDC_DEFAULT_ROLE', PERSON_ROLES, 'viewer'),
+    redirectUri: `${publicUrl}/auth/oidc/callback`,
+  });
+}
+
 /** Passwords in connection strings must not reach the error line (it is printed and logged). */
 export function redactUrl(raw: string): string {
   return raw.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
@@ -207,6 +315,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('QUEUE_PREFIX', 'letters, digits, _ or -, at most 40', queuePrefix);
   }
   const dataDirRaw = read(env, 'DATA_DIR') ?? './data';
+  const publicUrl = (read(env, 'PUBLIC_URL') ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  if (url(env, 'PUBLIC_URL', ['http:', 'https:']) !== null && new URL(publicUrl).pathname !== '/') {
+    // Cookies are set on Path=/ and the callback is built from it: a sub-path deployment is not supported.
+    throw new ConfigError(
+      'PUBLIC_URL',
+      'the origin people open, without a path (https://loveboard.example.com)',
+      publicUrl,
+    );
+  }
+  const mode: RunMode = databaseUrl !== null && redisUrl !== null ? 'server' : 'embedded';
+  const logLevel = oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info');
+  const logDirRaw = read(env, 'LOG_DIR');
   const config: AppConfig = {
     nodeEnv,
     host: read(env, 'HOST') ?? '127.0.0.1',
@@ -214,12 +334,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl,
     redisUrl,
     dataDir: isAbsolute(dataDirRaw) ? dataDirRaw : resolve(process.cwd(), dataDirRaw),
-    logLevel: oneOf(
-      env,
-      'LOG_LEVEL',
-      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
-      'info',
-    ),
+    logLevel,
+    logDir:
+      logDirRaw === undefined ? null : isAbsolute(logDirRaw) ? logDirRaw : resolve(process.cwd(), logDirRaw),
+    logDirLevel: oneOf(env, 'LOG_DIR_LEVEL', LOG_LEVELS, logLevel),
     jobConcurrency: integer(env, 'JOB_CONCURRENCY', 4, 1, 256),
     jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000, 1_000, 3_600_000),
     queuePrefix,
@@ -257,8 +375,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     authFailuresPerMinute: integer(env, 'AUTH_FAILURES_PER_MINUTE', 30, 1, 100_000),
     ingestRequestsPerMinute: integer(env, 'INGEST_REQUESTS_PER_MINUTE', 600, 1, 1_000_000),
     rawTextRetentionDays: integer(env, 'RAW_TEXT_RETENTION_DAYS', 0, 0, 36_500),
-    publicUrl: (read(env, 'PUBLIC_URL') ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
-    mode: databaseUrl !== null && redisUrl !== null ? 'server' : 'embedded',
+    publicUrl,
+    sessionHours: integer(env, 'SESSION_HOURS', 12, 1, 24 * 31),
+    localAccounts: boolean(env, 'LOCAL_ACCOUNTS', mode === 'embedded'),
+    oidc: oidc(env, publicUrl),
+    mode,
   };
   return Object.freeze(config);
 }

@@ -1,7 +1,8 @@
-export { loadConfig, loadConfigOrExit, ConfigError, redactUrl } from './env';
-export type { AppConfig, RunMode, LogLevel } from './env';
+export { loadConfig, loadConfigOrExit, ConfigError, redactUrl, PERSON_ROLES } from './env';
+export type { AppConfig, RunMode, LogLevel, OidcConfig, PersonRole } from './env';
 export { ConfigModule, APP_CONFIG } from './config.module';
 export { loggerOptions, scrubForLog, scrubString } from './logging';
+export { logDestination } from './logger-destination';
 export { closeOnSignals } from './signals';
 export { findShippedFile } from './shipped-file';
 export { SecretBox, localSecret } from './secrets';

@@ -28,6 +28,7 @@ import {
   LinkProposal,
   Source,
   User,
+  UserSession,
   Verbatim,
 } from './entities';
 
@@ -60,6 +61,7 @@ export const ENTITIES = [
   IrritantLink,
   PinnedQuote,
   LinkProposal,
+  UserSession,
 ];
 
 /** The one set of options behind the app's DataSource and the TypeORM CLI's. */

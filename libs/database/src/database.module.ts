@@ -14,6 +14,8 @@ import { EmbeddedPostgres, openEmbeddedPostgres } from './embedded-postgres';
 import { runMigrationsOnce } from './migrate';
 import { Transactions } from './transactions';
 import { ApiKeyRepository } from './repositories/api-key.repository';
+import { SessionRepository } from './repositories/session.repository';
+import { UserRepository } from './repositories/user.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { ClassifierModelRepository } from './repositories/classifier-model.repository';
 import { DeadLetterRepository } from './repositories/dead-letter.repository';
@@ -59,6 +61,8 @@ const REPOSITORIES = [
   DeadLetterRepository,
   AuditRepository,
   ApiKeyRepository,
+  UserRepository,
+  SessionRepository,
   ImportRepository,
   IrritantRepository,
   BoardRepository,

@@ -111,7 +111,18 @@ export function checkVerbatim(item: unknown, now: Date = new Date()): VerbatimCh
       tooLarge: true,
     };
   }
-  const value = plainToInstance(VerbatimInput, item);
+  // class-transformer throws a TypeError on nested objects whose own key "constructor" is not a
+  // function (e.g. {"source":[{"constructor":"x"}]}): such input is malformed, not a server error.
+  let value: VerbatimInput;
+  try {
+    value = plainToInstance(VerbatimInput, item);
+  } catch {
+    return {
+      ok: false,
+      reason: 'malformed object (a "constructor" key is not allowed here)',
+      tooLarge: false,
+    };
+  }
   const errors = validateSync(value, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0)
     return { ok: false, reason: describeValidationErrors(errors).join('; '), tooLarge: false };

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { ALL_QUEUE_NAMES, JOB_CATALOGUE, JobName, JobPayload, QueueName } from './catalogue';
 import { JobQueue, QueueCounts } from './job-queue';
@@ -6,6 +6,8 @@ import { JobQueue, QueueCounts } from './job-queue';
 // Completed jobs go (their effect is in the database); failed ones stay a week for inspection.
 const KEEP_COMPLETED = { age: 3_600, count: 10_000 };
 const KEEP_FAILED = { age: 7 * 24 * 3_600 };
+/** How often each process checks that the recurring jobs it set are still scheduled in Redis. */
+const SCHEDULES_CHECK_MS = 30_000;
 
 export function bullJobOptions<N extends JobName>(name: N, payload: JobPayload<N>): JobsOptions {
   const { retry, jobId } = JOB_CATALOGUE[name];
@@ -19,7 +21,13 @@ export function bullJobOptions<N extends JobName>(name: N, payload: JobPayload<N
 }
 
 @Injectable()
-export class BullJobQueue extends JobQueue {
+export class BullJobQueue extends JobQueue implements BeforeApplicationShutdown {
+  /** The recurring jobs this process set, to set them again when Redis forgets them. */
+  private readonly schedules = new Map<JobName, number>();
+  private schedulesTimer: NodeJS.Timeout | null = null;
+  private restoring = false;
+  private readonly logger = new Logger('JobQueue');
+
   constructor(private readonly queues: ReadonlyMap<QueueName, Queue>) {
     super();
   }
@@ -65,6 +73,12 @@ export class BullJobQueue extends JobQueue {
   }
 
   async schedule(name: JobName, everyMs: number): Promise<void> {
+    this.schedules.set(name, everyMs);
+    await this.upsertSchedule(name, everyMs);
+    this.schedulesTimer ??= setInterval(() => void this.restoreSchedules(), SCHEDULES_CHECK_MS).unref();
+  }
+
+  private async upsertSchedule(name: JobName, everyMs: number): Promise<void> {
     const { retry } = JOB_CATALOGUE[name];
     await this.queueOf(name).upsertJobScheduler(
       `every-${name}`,
@@ -75,6 +89,37 @@ export class BullJobQueue extends JobQueue {
         opts: { attempts: retry.attempts, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED },
       },
     );
+  }
+
+  /**
+   * Job schedulers live in Redis only. A Redis that restarts empty (no persistence, or a failover
+   * to a blank replica) forgets them, and with them the pipeline sweeper that re-enqueues the jobs
+   * it lost: nothing would ever run them until some process restarted. Every process therefore
+   * sets back, every 30 s, any recurring job that is missing (idempotent: the same scheduler id).
+   */
+  async restoreSchedules(): Promise<number> {
+    // Commands wait for Redis while it is away: one check at a time, not a pile of them.
+    if (this.restoring) return 0;
+    this.restoring = true;
+    let restored = 0;
+    try {
+      for (const [name, everyMs] of this.schedules) {
+        if (await this.queueOf(name).getJobScheduler(`every-${name}`)) continue;
+        await this.upsertSchedule(name, everyMs);
+        restored++;
+      }
+      if (restored > 0) this.logger.warn({ restored }, 'recurring jobs missing from Redis were set again');
+    } catch {
+      // Redis unreachable or closing: the next check tries again.
+    } finally {
+      this.restoring = false;
+    }
+    return restored;
+  }
+
+  beforeApplicationShutdown(): void {
+    if (this.schedulesTimer) clearInterval(this.schedulesTimer);
+    this.schedulesTimer = null;
   }
 
   async counts(): Promise<Record<QueueName, QueueCounts>> {

@@ -44,6 +44,34 @@ export interface SurveyAnswerInput {
 const SURVEY_SOURCE = 'surveys';
 const MAX_POINTS = 10_000;
 
+/**
+ * An instant the database can store and a KPI can mean. A strict ISO 8601 check also passes week
+ * dates ("2026-W47") and years PostgreSQL or Date cannot hold; those were 500s, now a reason.
+ */
+function instantOf(value: string, what: string): Date {
+  const at = new Date(value);
+  const year = at.getUTCFullYear();
+  if (Number.isNaN(at.getTime()) || year < 1900 || year > 9999)
+    throw new BadRequestException(
+      `${what}: ${JSON.stringify(value).slice(0, 60)} is not a date-time from 1900 to 9999`,
+    );
+  return at;
+}
+
+/** One point per instant: a batch naming an instant twice keeps the last (the upsert could not). */
+function lastPerInstant(points: { at: Date; value: number }[]): { at: Date; value: number }[] {
+  return [...new Map(points.map((point) => [point.at.getTime(), point])).values()];
+}
+
+/** The target column is a PostgreSQL `real`: values it cannot hold were 500s, now a reason. */
+function checkedTarget(target: number | null): number | null {
+  if (target === null || target === 0) return target;
+  const single = Math.fround(target);
+  if (!Number.isFinite(single) || Math.abs(single) < 1.1754943508222875e-38)
+    throw new BadRequestException('target must be 0 or of a magnitude from 1.2e-38 to 3.4e38');
+  return target;
+}
+
 const mondayToWeek = (monday: string): IsoWeek => {
   const date = DateTime.fromISO(monday);
   return `${date.weekYear}-W${String(date.weekNumber).padStart(2, '0')}`;
@@ -82,7 +110,11 @@ export class KpiService {
     direction: KpiDirection;
     target: number | null;
   }): Promise<Kpi> {
-    return this.kpis.save({ ...kpi, fromSurveys: kpi.key === 'nps' || kpi.key === 'csat' });
+    return this.kpis.save({
+      ...kpi,
+      target: checkedTarget(kpi.target),
+      fromSurveys: kpi.key === 'nps' || kpi.key === 'csat',
+    });
   }
 
   async addPoints(key: string, points: { at: string; value: number }[]): Promise<number> {
@@ -92,11 +124,11 @@ export class KpiService {
         `${key} is computed from survey answers: post them to /api/v1/surveys/answers`,
       );
     if (points.length > MAX_POINTS) throw new BadRequestException(`at most ${MAX_POINTS} points per request`);
-    await this.kpis.upsertPoints(
-      key,
-      points.map((point) => ({ at: new Date(point.at), value: point.value })),
-      'api',
-    );
+    const instants = points.map((point, i) => ({
+      at: instantOf(point.at, `point ${i}`),
+      value: point.value,
+    }));
+    await this.kpis.upsertPoints(key, lastPerInstant(instants), 'api');
     return points.length;
   }
 
@@ -129,7 +161,9 @@ export class KpiService {
       const key = record.kpi ?? record.metric;
       const when = record.at ?? record.timestamp ?? record.date;
       const value = Number(record.value);
-      const at = when && /^\d{4}-\d{2}-\d{2}/.test(when) ? new Date(when) : new Date(Number.NaN);
+      let at = when && /^\d{4}-\d{2}-\d{2}/.test(when) ? new Date(when) : new Date(Number.NaN);
+      // Years PostgreSQL cannot store (or that no export means) are a bad line, not a 500.
+      if (at.getUTCFullYear() < 1900 || at.getUTCFullYear() > 9999) at = new Date(Number.NaN);
       const kpi = key ? known.get(key) : undefined;
       if (!kpi) problems.push(`line ${line}: unknown KPI ${JSON.stringify(key ?? '')}`);
       else if (kpi.fromSurveys) problems.push(`line ${line}: ${kpi.key} is computed from survey answers`);
@@ -142,7 +176,7 @@ export class KpiService {
     if (problems.length > 0) throw new BadRequestException(problems.slice(0, 50));
     const counts: Record<string, number> = {};
     for (const [key, points] of byKpi) {
-      await this.kpis.upsertPoints(key, points, 'csv');
+      await this.kpis.upsertPoints(key, lastPerInstant(points), 'csv');
       counts[key] = points.length;
     }
     return { stored: records.length, kpis: counts };
@@ -211,6 +245,7 @@ export class KpiService {
    */
   async answer(answers: SurveyAnswerInput[]): Promise<{ stored: number; duplicates: number }> {
     for (const [i, answer] of answers.entries()) {
+      instantOf(answer.answeredAt, `answer ${i}: answeredAt`);
       const max = answer.kind === SurveyKind.Nps ? 10 : 5;
       const min = answer.kind === SurveyKind.Nps ? 0 : 1;
       if (!Number.isInteger(answer.score) || answer.score < min || answer.score > max) {
@@ -220,7 +255,8 @@ export class KpiService {
       }
     }
     const comments: VerbatimInput[] = answers
-      .filter((answer) => answer.comment !== undefined && answer.comment.trim() !== '')
+      // `comment: null` passes the optional check: only a string is a comment (null was a 500).
+      .filter((answer) => typeof answer.comment === 'string' && answer.comment.trim() !== '')
       .map((answer) => ({
         source: SURVEY_SOURCE,
         externalId: `${answer.kind}:${answer.answerId}`,

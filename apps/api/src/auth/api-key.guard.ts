@@ -2,43 +2,47 @@ import {
   CanActivate,
   ExecutionContext,
   ForbiddenException,
-  HttpException,
-  HttpStatus,
-  Inject,
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { LRUCache } from 'lru-cache';
-import { APP_CONFIG, AppConfig } from '@app/config';
-import { ApiKeyService, Principal } from '@app/auth';
+import { ApiKeyService, Principal, SessionService } from '@app/auth';
 import { Role } from '@app/database';
 import { PUBLIC, ROLES } from './access.decorators';
 import { keyFromAuthorization } from './credentials';
+import { FailureLimiter } from './failure-limiter';
+import { CSRF_HEADER, SESSION_COOKIE, cookieOf, csrfMatches } from './session-cookie';
 
-export type AuthenticatedRequest = Request & { principal?: Principal };
+export type AuthenticatedRequest = Request & {
+  principal?: Principal;
+  /** Set for cookie sessions: what the UI must send back in X-CSRF-Token. */
+  csrfToken?: string;
+};
 
-/** Who acts, as audit records and triage decisions name them. */
+/** Who acts, as audit records and triage decisions name them: `apikey:<id>` or `user:<id>`. */
 export function actorOf(request: AuthenticatedRequest): string {
-  return `apikey:${request.principal?.id ?? 'unknown'}`;
+  const principal = request.principal;
+  return `${principal?.kind === 'user' ? 'user' : 'apikey'}:${principal?.id ?? 'unknown'}`;
 }
 
-const FAILURE_WINDOW_MS = 60_000;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Global guard: deny by default; a route opens only to the roles it names. An address that keeps
- * presenting wrong keys is refused (429) for the rest of the minute, valid key or not: guessing
- * keys costs a minute per AUTH_FAILURES_PER_MINUTE tries.
+ * Global guard: deny by default; a route opens only to the roles it names. Programs present an
+ * API key (Authorization header, which wins when both are present), people their session cookie;
+ * a cookie alone never changes anything: state-changing requests must also carry the session's
+ * CSRF token in X-CSRF-Token. Wrong keys count towards the per-address limit; stale cookies do not
+ * (a session token has 256 random bits: there is nothing to guess, and an idle tab must not lock
+ * its person out).
  */
 @Injectable()
-export class ApiKeyGuard implements CanActivate {
-  private readonly failures = new LRUCache<string, { count: number; until: number }>({ max: 100_000 });
-
+export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeyService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sessions: SessionService,
+    private readonly limiter: FailureLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -46,25 +50,30 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const address = request.ip ?? 'unknown';
-    const now = Date.now();
-    const failed = this.failures.get(address);
-    if (failed && failed.until > now && failed.count >= this.config.authFailuresPerMinute) {
-      context
-        .switchToHttp()
-        .getResponse<Response>()
-        .setHeader('Retry-After', String(Math.ceil((failed.until - now) / 1000)));
-      throw new HttpException(
-        'too many failed authentications from this address: try again later',
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
-    }
+    this.limiter.check(address, context.switchToHttp().getResponse<Response>());
     const key = keyFromAuthorization(request.headers.authorization);
-    if (key === null) throw new UnauthorizedException('an API key is required: Authorization: Bearer <key>');
-    const principal = await this.apiKeys.verify(key);
-    if (!principal) {
-      const current = failed && failed.until > now ? failed : { count: 0, until: now + FAILURE_WINDOW_MS };
-      this.failures.set(address, { count: current.count + 1, until: current.until });
-      throw new UnauthorizedException('unknown or revoked API key');
+    const cookie = cookieOf(request, SESSION_COOKIE);
+    let principal: Principal | null;
+    if (key !== null) {
+      principal = await this.apiKeys.verify(key);
+      if (!principal) {
+        this.limiter.fail(address);
+        throw new UnauthorizedException('unknown or revoked API key');
+      }
+    } else if (cookie !== undefined) {
+      const session = await this.sessions.resolve(cookie);
+      if (!session) throw new UnauthorizedException('your session has ended: sign in again');
+      principal = session.principal;
+      request.csrfToken = session.csrfToken;
+      if (!SAFE_METHODS.has(request.method)) {
+        const sent = request.headers[CSRF_HEADER];
+        if (typeof sent !== 'string' || sent === '')
+          throw new ForbiddenException('missing X-CSRF-Token header (the csrfToken of GET /api/v1/me)');
+        if (!csrfMatches(request, session.csrfToken))
+          throw new ForbiddenException('X-CSRF-Token does not match this session');
+      }
+    } else {
+      throw new UnauthorizedException('sign in, or present an API key: Authorization: Bearer <key>');
     }
     request.principal = principal;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);

@@ -24,7 +24,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { BoardService, BoardWithItems, DecisionService } from '@app/board';
-import { Decision, DecisionKind } from '@app/database';
+import { BoardItem, Decision, DecisionKind } from '@app/database';
 import { AXES, Axis } from '@app/scoring';
 import { READERS, Roles, TRIAGERS } from '../auth/access.decorators';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
@@ -142,30 +142,61 @@ class BoardView {
   @ApiProperty({ type: [BoardItemView] }) items: BoardItemView[];
 }
 
+const itemView = (item: BoardItem): BoardItemView => ({
+  rank: item.rank,
+  irritantId: item.irritantId,
+  category: item.category,
+  label: item.label,
+  total: item.total,
+  axes: item.axes,
+  movement: item.movement,
+  rankChange: item.rankChange,
+  verbatimCount: item.verbatimCount,
+  distinctCustomers: item.distinctCustomers,
+  channels: item.channels,
+  terminals: item.terminals,
+  quotes: item.quotes,
+  monitors: item.monitors,
+  kpis: item.kpis,
+});
+
 const view = ({ board, items }: BoardWithItems): BoardView => ({
   isoWeek: board.isoWeek,
   status: board.status,
   computedAt: board.computedAt.toISOString(),
   frozenAt: board.frozenAt?.toISOString() ?? null,
   profile: board.profile,
-  items: items.map((item) => ({
-    rank: item.rank,
-    irritantId: item.irritantId,
-    category: item.category,
-    label: item.label,
-    total: item.total,
-    axes: item.axes,
-    movement: item.movement,
-    rankChange: item.rankChange,
-    verbatimCount: item.verbatimCount,
-    distinctCustomers: item.distinctCustomers,
-    channels: item.channels,
-    terminals: item.terminals,
-    quotes: item.quotes,
-    monitors: item.monitors,
-    kpis: item.kpis,
-  })),
+  items: items.map(itemView),
 });
+
+class BoardWeekView {
+  @ApiProperty({ example: '2026-W48' }) isoWeek: string;
+  @ApiProperty({ enum: ['live', 'frozen'] }) status: string;
+  @ApiProperty() computedAt: string;
+  @ApiProperty({ nullable: true, type: String }) frozenAt: string | null;
+}
+
+class WeeksQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 520, default: 104 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(520)
+  limit?: number;
+}
+
+class BoardItemRead {
+  @ApiProperty({ example: '2026-W48' }) isoWeek: string;
+  @ApiProperty({ enum: ['live', 'frozen'] }) status: string;
+  @ApiProperty({ type: BoardItemView }) item: BoardItemView;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The verbatim pinned as its quote for the digest',
+  })
+  pinnedVerbatimId: string | null;
+}
 
 class DecisionBody {
   @ApiProperty({ enum: DecisionKind })
@@ -254,6 +285,19 @@ export class BoardsController {
     private readonly decisions: DecisionService,
   ) {}
 
+  @Get()
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'The weeks that have a board (live or frozen), newest first' })
+  @ApiOkResponse({ type: [BoardWeekView] })
+  async weeks(@Query() query: WeeksQuery): Promise<BoardWeekView[]> {
+    return (await this.boards.weeks(query.limit ?? 104)).map((board) => ({
+      isoWeek: board.isoWeek,
+      status: board.status,
+      computedAt: board.computedAt.toISOString(),
+      frozenAt: board.frozenAt?.toISOString() ?? null,
+    }));
+  }
+
   @Get('current')
   @Roles(...READERS)
   @ApiOperation({ summary: 'The live board of the current ISO week, ranked' })
@@ -303,6 +347,26 @@ export class BoardsController {
   ): Promise<{ pinned: true }> {
     await this.decisions.pinQuote(isoWeek, irritantId, body.verbatimId, actorOf(request));
     return { pinned: true };
+  }
+
+  @Get(':isoWeek/decisions')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'The decision in force (the latest) for each item of a week’s board' })
+  @ApiOkResponse({ type: [DecisionView] })
+  async inForce(@Param('isoWeek') isoWeek: string): Promise<DecisionView[]> {
+    return (await this.decisions.inForce(isoWeek)).map((decision) => decisionView(decision));
+  }
+
+  @Get(':isoWeek/items/:irritantId')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'One irritant’s item on a week’s board: axes with their reasons, quotes, links' })
+  @ApiOkResponse({ type: BoardItemRead })
+  async item(
+    @Param('isoWeek') isoWeek: string,
+    @Param('irritantId', new ParseUUIDPipe()) irritantId: string,
+  ): Promise<BoardItemRead> {
+    const { board, item, pinnedVerbatimId } = await this.boards.item(isoWeek, irritantId);
+    return { isoWeek: board.isoWeek, status: board.status, item: itemView(item), pinnedVerbatimId };
   }
 
   @Get(':isoWeek/items/:irritantId/decisions')

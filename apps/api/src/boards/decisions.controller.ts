@@ -30,6 +30,13 @@ class UnansweredQuery {
 export class DecisionsController {
   constructor(private readonly decisions: DecisionService) {}
 
+  @Get('departments')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'The departments a board item may be routed to (DEPARTMENTS)' })
+  departments(): readonly string[] {
+    return this.decisions.departments();
+  }
+
   @Get('unanswered')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Items routed to a department that has not answered yet, oldest first' })

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ApiKeyService } from '@app/auth';
+import { ApiKeyService, UserService } from '@app/auth';
 import { APP_CONFIG, AppConfig, findShippedFile } from '@app/config';
 import { MonitorKind, Role, SourceKind, SurveyKind } from '@app/database';
 import { IngestService, VerbatimInput, checkVerbatim, readImportRows } from '@app/ingest';
@@ -9,9 +9,14 @@ import { KpiService, MonitorService } from '@app/monitoring';
 const DEMO_FILE = join('apps', 'api', 'demo', 'verbatims.jsonl');
 const WEEK_MS = 7 * 86_400_000;
 
+/** The local admin account of an embedded installation's first start. */
+export const FIRST_ADMIN_EMAIL = 'admin@loveboard.local';
+
 export interface FirstStartResult {
   /** Set only on the very first start: the one time the admin key is shown. */
   adminKey: string | null;
+  /** The first admin's sign-in (embedded mode with demo data and local accounts), shown once too. */
+  admin: { email: string; password: string } | null;
   demoVerbatims: number;
 }
 
@@ -26,6 +31,7 @@ export class FirstStart {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly apiKeys: ApiKeyService,
+    private readonly users: UserService,
     private readonly ingest: IngestService,
     private readonly kpis: KpiService,
     private readonly monitors: MonitorService,
@@ -33,12 +39,27 @@ export class FirstStart {
 
   /** @param shopUrl the demo shop, when it is served: the demo monitors watch it. */
   async run(shopUrl: string | null = null): Promise<FirstStartResult> {
-    if (await this.apiKeys.hasAnyKey()) return { adminKey: null, demoVerbatims: 0 };
+    if (await this.apiKeys.hasAnyKey()) return { adminKey: null, admin: null, demoVerbatims: 0 };
     const { key } = await this.apiKeys.create('first-start admin', Role.Admin, 'system');
+    const admin = await this.createAdmin();
     const demoVerbatims = this.config.demoData ? await this.loadDemo() : 0;
     if (this.config.demoData) await this.loadDemoKpis(new Date());
     if (this.config.demoData && shopUrl) await this.createDemoMonitors(shopUrl);
-    return { adminKey: key, demoVerbatims };
+    return { adminKey: key, admin, demoVerbatims };
+  }
+
+  /**
+   * A newcomer trying the product opens the UI, which wants a person: an admin account beside the
+   * admin key. Only where there is no provider to sign in with (embedded mode, local accounts on).
+   */
+  private async createAdmin(): Promise<{ email: string; password: string } | null> {
+    if (this.config.mode !== 'embedded' || !this.config.demoData || !this.config.localAccounts) return null;
+    if (await this.users.findByEmail(FIRST_ADMIN_EMAIL)) return null;
+    const { password } = await this.users.create(
+      { email: FIRST_ADMIN_EMAIL, role: Role.Admin, displayName: 'Admin' },
+      'system',
+    );
+    return password === null ? null : { email: FIRST_ADMIN_EMAIL, password };
   }
 
   /**

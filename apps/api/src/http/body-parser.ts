@@ -36,8 +36,26 @@ export function mailBody(): RequestHandler {
   };
 }
 
-/** JSON bodies, with parse and size failures answered as 400/413 with a reason instead of an HTML page. */
-export function jsonBody(): [RequestHandler, ErrorRequestHandler] {
+/** Deeper JSON than any LoveBoard payload or webhook needs; validators recurse and overflowed (500). */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether a parsed JSON value nests deeper than `max`: iterative, so that it cannot overflow itself. */
+export function nestsDeeper(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number];
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * JSON bodies, with parse and size failures answered as 400/413 with a reason instead of an HTML
+ * page, and bodies nested deeper than MAX_JSON_DEPTH refused with a 400 before validation recurses.
+ */
+export function jsonBody(): [RequestHandler, ErrorRequestHandler, RequestHandler] {
   const parser = express.json({
     limit: MAX_BODY_BYTES,
     strict: false,
@@ -71,5 +89,16 @@ export function jsonBody(): [RequestHandler, ErrorRequestHandler] {
       next(error);
     }
   };
-  return [parser, onError];
+  const depth: RequestHandler = (request, response, next) => {
+    if (nestsDeeper(request.body, MAX_JSON_DEPTH)) {
+      response.status(400).json({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
+      });
+      return;
+    }
+    next();
+  };
+  return [parser, onError, depth];
 }

@@ -171,7 +171,15 @@ export class InboundWebhooksController {
   }
 
   private async source(id: string, kind: SourceKind): Promise<Source> {
-    const source = await this.sources.get(id).catch(() => null);
+    // Only "no such source" is a 404. A database that does not answer must surface as a 5xx: senders
+    // retry those, while a 4xx tells a chat platform or Meta to drop the delivery for good.
+    let source: Source | null;
+    try {
+      source = await this.sources.get(id);
+    } catch (error) {
+      if (!(error instanceof NotFoundException)) throw error;
+      source = null;
+    }
     if (!source || source.kind !== kind || !source.enabled)
       throw new NotFoundException(`no ${kind} source ${id}`);
     return source;

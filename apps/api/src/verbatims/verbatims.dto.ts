@@ -51,6 +51,11 @@ export class ListVerbatimsQuery {
   @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'category must be a category key' })
   category?: string;
 
+  @ApiPropertyOptional({ description: 'Only the verbatims of this irritant' })
+  @IsOptional()
+  @IsUUID('all', { message: 'irritant must be an irritant id' })
+  irritant?: string;
+
   @ApiPropertyOptional({ description: 'Only the verbatims whose category the classifier was unsure of' })
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'needsTriage must be true or false' })

@@ -110,6 +110,7 @@ export class VerbatimsService {
       to,
       query: query.q?.trim() || undefined,
       category: query.category,
+      irritantId: query.irritant,
       needsTriage: query.needsTriage === undefined ? undefined : query.needsTriage === 'true',
       after: query.cursor ? decodeCursor(query.cursor) : undefined,
       limit: limit + 1,

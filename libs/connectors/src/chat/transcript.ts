@@ -79,7 +79,14 @@ export type TranscriptCheck =
 export function checkTranscript(body: unknown): TranscriptCheck {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return { errors: ['a transcript is a JSON object'] };
-  const transcript = plainToInstance(Transcript, body);
+  // class-transformer throws a TypeError on nested objects whose own key "constructor" is not a
+  // function: a malformed transcript, answered 400, not a server error.
+  let transcript: Transcript;
+  try {
+    transcript = plainToInstance(Transcript, body);
+  } catch {
+    return { errors: ['malformed transcript (a "constructor" key is not allowed here)'] };
+  }
   const errors = describeValidationErrors(
     validateSync(transcript, { whitelist: true, forbidUnknownValues: true }),
   );

@@ -3,6 +3,7 @@ export { Verbatim, VerbatimStage, Channel, SEARCH_VECTOR_SQL } from './verbatim.
 export { DeadLetter, DeadLetterStatus } from './dead-letter.entity';
 export { AuditEvent } from './audit-event.entity';
 export { User, Role } from './user.entity';
+export { UserSession } from './user-session.entity';
 export { ApiKey } from './api-key.entity';
 export { ImportRun, ImportChunk, ImportStatus } from './import-run.entity';
 export { ClassifierModel } from './classifier-model.entity';

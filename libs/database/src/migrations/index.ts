@@ -12,6 +12,7 @@ import { Kpis1795925055932 } from './1795925055932-Kpis';
 import { Monitors1795925622227 } from './1795925622227-Monitors';
 import { PinnedQuotes1795926150106 } from './1795926150106-PinnedQuotes';
 import { LinkProposals1795926885511 } from './1795926885511-LinkProposals';
+import { SignIn1795927600000 } from './1795927600000-SignIn';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   Monitors1795925622227,
   PinnedQuotes1795926150106,
   LinkProposals1795926885511,
+  SignIn1795927600000,
 ];

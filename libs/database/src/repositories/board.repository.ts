@@ -220,6 +220,25 @@ export class BoardRepository {
     return qb.getMany();
   }
 
+  /** One irritant's item on a week's board, or null when it is not on it. */
+  item(isoWeek: string, irritantId: string): Promise<BoardItem | null> {
+    return this.dataSource.getRepository(BoardItem).findOne({ where: { isoWeek, irritantId } });
+  }
+
+  /** The verbatim the team pinned as an item's quote for the digest, if any. */
+  async pinnedQuoteId(isoWeek: string, irritantId: string): Promise<string | null> {
+    const rows: { verbatim_id: string }[] = await this.dataSource.query(
+      'SELECT verbatim_id FROM pinned_quote WHERE iso_week = $1 AND irritant_id = $2',
+      [isoWeek, irritantId],
+    );
+    return rows[0]?.verbatim_id ?? null;
+  }
+
+  /** The weeks that have a board (live or frozen), newest first: the UI's week picker. */
+  weeks(limit: number): Promise<Board[]> {
+    return this.dataSource.getRepository(Board).find({ order: { isoWeek: 'DESC' }, take: limit });
+  }
+
   /** Weeks whose board is still live, oldest first. */
   async liveWeeks(): Promise<string[]> {
     const rows: { iso_week: string }[] = await this.dataSource.query(

@@ -48,6 +48,8 @@ export interface VerbatimFilter {
   query?: string;
   category?: string;
   needsTriage?: boolean;
+  /** Only the verbatims of this irritant (its detail page searches inside them). */
+  irritantId?: string;
   after?: { receivedAt: Date; id: string };
   limit: number;
 }
@@ -140,6 +142,7 @@ export class VerbatimRepository {
     if (filter.sourceId) qb.andWhere('v.source_id = :sourceId', { sourceId: filter.sourceId });
     if (filter.channel) qb.andWhere('v.channel = :channel', { channel: filter.channel });
     if (filter.category) qb.andWhere('v.category = :category', { category: filter.category });
+    if (filter.irritantId) qb.andWhere('v.irritant_id = :irritantId', { irritantId: filter.irritantId });
     if (filter.needsTriage !== undefined)
       qb.andWhere('v.needs_triage = :needsTriage', { needsTriage: filter.needsTriage });
     if (filter.from) qb.andWhere('v.received_at >= :from', { from: filter.from });

@@ -1,3 +1,319 @@
+import { type FormEvent, useId, useMemo } from 'react';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import { api } from '../../api';
+import { CATEGORY_KEYS, CHANNELS, errorMessage, formatDateTime, formatNumber } from './shared';
+import './explorer.css';
+
+export interface Verbatim {
+  id: string;
+  source: string;
+  externalId: string;
+  channel: string;
+  receivedAt: string;
+  lang: string | null;
+  text: string;
+  stage: string;
+  category: string | null;
+  categoryConfidence: number | null;
+  needsTriage: boolean;
+  sentiment: number | null;
+  sentimentLabel: string | null;
+  intent: string | null;
+  terminal: string | null;
+  irritantId: string | null;
+}
+
+export interface VerbatimPage {
+  items: Verbatim[];
+  nextCursor: string | null;
+}
+
+interface SourceSummary {
+  id: string;
+  name: string;
+  kind: string;
+}
+
+/** The filters the URL keeps, by their query-string names. */
+const FILTERS = ['q', 'source', 'channel', 'category', 'from', 'to', 'needsTriage'] as const;
+type Filter = (typeof FILTERS)[number];
+const PAGE_SIZE = 50;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A day picked in the browser is a local day: from its first instant to the next day's. */
+function dayStart(day: string, offsetDays = 0): string | undefined {
+  if (!DATE.test(day)) return undefined;
+  const [year, month, date] = day.split('-').map(Number);
+  const start = new Date(year, month - 1, date + offsetDays);
+  return Number.isNaN(start.getTime()) ? undefined : start.toISOString();
+}
+
+const KIND_ICONS: Record<string, string> = {
+  api: '⇄',
+  import: '⇪',
+  email: '✉',
+  chat: '💬',
+  chatbot: '🤖',
+  twitter: '🐦',
+  forum: '🗨',
+  facebook: 'ⓕ',
+  survey: '☑',
+  phone: '☎',
+  other: '•',
+};
+
 export default function ExplorerPage() {
-  return <h1>explorer</h1>;
+  const { t, i18n } = useTranslation('explorer');
+  const [params, setParams] = useSearchParams();
+  const formId = useId();
+  const filters = useMemo(() => {
+    const values = {} as Record<Filter, string>;
+    for (const name of FILTERS) values[name] = params.get(name) ?? '';
+    return values;
+  }, [params]);
+
+  const sources = useQuery({
+    queryKey: ['sources'],
+    queryFn: () => api.get<SourceSummary[]>('/api/v1/sources'),
+  });
+  // One keyed list, the URL's source included before the list arrives: the option chosen stays the
+  // same DOM node when the others come, so the uncontrolled select keeps its value.
+  const sourceNames = useMemo(
+    () =>
+      [
+        ...new Set([...(filters.source ? [filters.source] : []), ...(sources.data ?? []).map((s) => s.name)]),
+      ].sort(),
+    [filters.source, sources.data],
+  );
+  const kindOf = useMemo(
+    () => new Map((sources.data ?? []).map((source) => [source.name, source.kind])),
+    [sources.data],
+  );
+
+  const query = {
+    q: filters.q,
+    source: filters.source,
+    channel: filters.channel,
+    category: filters.category,
+    needsTriage: filters.needsTriage === 'true' ? 'true' : undefined,
+    from: dayStart(filters.from),
+    to: dayStart(filters.to, 1),
+    limit: PAGE_SIZE,
+  };
+  const verbatims = useInfiniteQuery({
+    queryKey: ['verbatims', query],
+    queryFn: ({ pageParam }) => api.get<VerbatimPage>('/api/v1/verbatims', { ...query, cursor: pageParam }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+  const rows = verbatims.data?.pages.flatMap((page) => page.items) ?? [];
+
+  /** The form is read on submit: one request per search, not one per keystroke. */
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const next = new URLSearchParams();
+    for (const name of FILTERS) {
+      const entry = data.get(name);
+      const value = typeof entry === 'string' ? entry : '';
+      if (value.trim() !== '') next.set(name, value.trim());
+    }
+    setParams(next);
+  };
+
+  const field = (name: Filter) => `${formId}-${name}`;
+
+  return (
+    <section className="explorer" aria-labelledby={`${formId}-title`}>
+      <h1 id={`${formId}-title`}>{t('title')}</h1>
+      <form
+        className="explorer-filters"
+        role="search"
+        aria-label={t('filters')}
+        onSubmit={onSubmit}
+        // The URL is the truth: a new URL (back button, shared link) resets the inputs to it.
+        key={params.toString()}
+      >
+        <div className="explorer-field explorer-field-wide">
+          <label htmlFor={field('q')}>{t('search')}</label>
+          <input
+            id={field('q')}
+            name="q"
+            type="search"
+            maxLength={200}
+            defaultValue={filters.q}
+            placeholder={t('searchPlaceholder')}
+            aria-describedby={`${field('q')}-hint`}
+          />
+          <small id={`${field('q')}-hint`}>{t('searchHint')}</small>
+        </div>
+        <div className="explorer-field">
+          <label htmlFor={field('source')}>{t('source')}</label>
+          <select id={field('source')} name="source" defaultValue={filters.source}>
+            <option value="">{t('any')}</option>
+            {sourceNames.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="explorer-field">
+          <label htmlFor={field('channel')}>{t('channel')}</label>
+          <select id={field('channel')} name="channel" defaultValue={filters.channel}>
+            <option value="">{t('any')}</option>
+            {CHANNELS.map((channel) => (
+              <option key={channel} value={channel}>
+                {t(`channels.${channel}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="explorer-field">
+          <label htmlFor={field('category')}>{t('category')}</label>
+          <select id={field('category')} name="category" defaultValue={filters.category}>
+            <option value="">{t('any')}</option>
+            {CATEGORY_KEYS.map((key) => (
+              <option key={key} value={key}>
+                {t(`categories.${key}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="explorer-field">
+          <label htmlFor={field('from')}>{t('from')}</label>
+          <input id={field('from')} name="from" type="date" defaultValue={filters.from} />
+        </div>
+        <div className="explorer-field">
+          <label htmlFor={field('to')}>{t('to')}</label>
+          <input id={field('to')} name="to" type="date" defaultValue={filters.to} />
+        </div>
+        <div className="explorer-field explorer-check">
+          <input
+            id={field('needsTriage')}
+            name="needsTriage"
+            type="checkbox"
+            value="true"
+            defaultChecked={filters.needsTriage === 'true'}
+          />
+          <label htmlFor={field('needsTriage')}>{t('needsTriageOnly')}</label>
+        </div>
+        <div className="explorer-actions">
+          <button type="submit">{t('apply')}</button>
+          <button type="button" onClick={() => setParams(new URLSearchParams())}>
+            {t('clear')}
+          </button>
+        </div>
+      </form>
+
+      <p className="explorer-status" role="status" aria-live="polite">
+        {verbatims.isPending
+          ? t('loading')
+          : verbatims.isError && !verbatims.isFetchNextPageError
+            ? ''
+            : t('shown', { count: rows.length, more: verbatims.hasNextPage ? t('moreAvailable') : '' })}
+      </p>
+      {verbatims.isError && !verbatims.isFetchNextPageError && (
+        <p className="explorer-error" role="alert">
+          {t('error', { message: errorMessage(verbatims.error) })}
+        </p>
+      )}
+      {!verbatims.isPending && !verbatims.isError && rows.length === 0 && (
+        <p className="explorer-empty">{t('empty')}</p>
+      )}
+
+      {rows.length > 0 && (
+        <table className="explorer-table">
+          <caption className="explorer-sr-only">{t('tableCaption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('columns.text')}</th>
+              <th scope="col">{t('columns.source')}</th>
+              <th scope="col">{t('columns.date')}</th>
+              <th scope="col">{t('columns.lang')}</th>
+              <th scope="col">{t('columns.sentiment')}</th>
+              <th scope="col">{t('columns.category')}</th>
+              <th scope="col">{t('columns.irritant')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((verbatim) => (
+              <tr key={verbatim.id} data-verbatim-id={verbatim.id}>
+                <td className="explorer-text">
+                  {/* Redacted by the API, and rendered as text: never markup. */}
+                  {verbatim.text}
+                </td>
+                <td>
+                  <span className="explorer-icon" aria-hidden="true">
+                    {KIND_ICONS[kindOf.get(verbatim.source) ?? verbatim.channel] ?? KIND_ICONS.other}
+                  </span>{' '}
+                  {verbatim.source}
+                  <br />
+                  <small>{t(`channels.${verbatim.channel}`, { defaultValue: verbatim.channel })}</small>
+                </td>
+                <td>
+                  <time dateTime={verbatim.receivedAt}>
+                    {formatDateTime(verbatim.receivedAt, i18n.language)}
+                  </time>
+                </td>
+                <td>
+                  {verbatim.lang ? t(`languages.${verbatim.lang}`, { defaultValue: verbatim.lang }) : '—'}
+                </td>
+                <td>
+                  {verbatim.sentimentLabel ? (
+                    <span className={`explorer-sentiment explorer-sentiment-${verbatim.sentimentLabel}`}>
+                      {t(`sentiments.${verbatim.sentimentLabel}`, { defaultValue: verbatim.sentimentLabel })}{' '}
+                      ({formatNumber(verbatim.sentiment, i18n.language, 2)})
+                    </span>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td>
+                  {verbatim.category ? (
+                    <>
+                      {t(`categories.${verbatim.category}`, { defaultValue: verbatim.category })}
+                      <br />
+                      <small>
+                        {t('confidence', {
+                          value: formatNumber((verbatim.categoryConfidence ?? 0) * 100, i18n.language),
+                        })}
+                      </small>
+                      {verbatim.needsTriage && <span className="explorer-badge">{t('needsTriage')}</span>}
+                    </>
+                  ) : (
+                    t('notAnalysed')
+                  )}
+                </td>
+                <td>
+                  {verbatim.irritantId ? (
+                    <Link to={`/irritants/${verbatim.irritantId}`}>{t('openIrritant')}</Link>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {verbatims.hasNextPage && (
+        <button
+          type="button"
+          className="explorer-more"
+          onClick={() => void verbatims.fetchNextPage()}
+          disabled={verbatims.isFetchingNextPage}
+        >
+          {verbatims.isFetchingNextPage ? t('loading') : t('loadMore')}
+        </button>
+      )}
+      {verbatims.isFetchNextPageError && (
+        <p className="explorer-error" role="alert">
+          {t('error', { message: errorMessage(verbatims.error) })}
+        </p>
+      )}
+    </section>
+  );
 }

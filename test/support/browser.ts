@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM } from '@app/monitoring';
+import { ensureChromium } from './chromium';
+import { ROOT } from './processes';
+
+const run = promisify(execFile);
+
+async function newest(path: string): Promise<number> {
+  const info = await stat(path);
+  if (!info.isDirectory()) return info.mtimeMs;
+  let latest = info.mtimeMs;
+  for (const entry of await readdir(path)) latest = Math.max(latest, await newest(join(path, entry)));
+  return latest;
+}
+
+/**
+ * Builds the UI into dist/web when it is missing or older than its sources, so that a suite run
+ * alone (without `npm test`'s pretest build) drives the UI as it is in the working tree.
+ */
+export async function ensureWebBuild(): Promise<void> {
+  const index = join(ROOT, 'dist', 'web', 'index.html');
+  const built = await stat(index).then(
+    (info) => info.mtimeMs,
+    () => 0,
+  );
+  const sources = await newest(join(ROOT, 'apps', 'web'));
+  if (built >= sources) return;
+  await run(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      'apps/web/vite.config.mts',
+      '--logLevel',
+      'warn',
+    ],
+    {
+      cwd: ROOT,
+      timeout: 5 * 60_000,
+      maxBuffer: 64 << 20,
+    },
+  );
+}
+
+/** What went wrong in the page: console errors, uncaught exceptions, CSP violations, dialogs. */
+export interface PageProblems {
+  consoleErrors: { text: string; url: string }[];
+  pageErrors: string[];
+  cspViolations: string[];
+  dialogs: string[];
+}
+
+export interface TestBrowser {
+  context: BrowserContext;
+  page: Page;
+  problems: PageProblems;
+  close(): Promise<void>;
+}
+
+/**
+ * Debian's Chromium through playwright-core, headless, with a fresh profile, at a laptop's
+ * 1280x800. Every problem a page reports is recorded for the suite to assert on.
+ */
+export async function openBrowser(): Promise<TestBrowser> {
+  await ensureChromium();
+  const { chromium } = await import('playwright-core');
+  const profile = await mkdtemp(join(tmpdir(), 'lb-ui-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    // Without these, Chromium tries to reach Google's services at every start (no network here).
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1280, height: 800 },
+    locale: 'en-GB',
+    timezoneId: 'Europe/Paris',
+  });
+  const problems: PageProblems = { consoleErrors: [], pageErrors: [], cspViolations: [], dialogs: [] };
+  // The policy's reports, from inside the page: a violation is not always a console error.
+  await context.addInitScript(
+    "document.addEventListener('securitypolicyviolation', (event) => console.error('CSP violation: ' + event.violatedDirective + ' ' + event.blockedURI));",
+  );
+  const watch = (page: Page) => {
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      const text = message.text();
+      if (text.startsWith('CSP violation') || text.includes('Content Security Policy'))
+        problems.cspViolations.push(text);
+      else problems.consoleErrors.push({ text, url: message.location().url });
+    });
+    page.on('pageerror', (error) => problems.pageErrors.push(error.message));
+    page.on('dialog', (dialog) => {
+      problems.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+  };
+  const page = context.pages()[0] ?? (await context.newPage());
+  watch(page);
+  context.on('page', watch);
+  page.setDefaultTimeout(15_000);
+  return {
+    context,
+    page,
+    problems,
+    close: async () => {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
