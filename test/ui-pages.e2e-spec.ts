@@ -36,13 +36,16 @@ describe('UI pages: explorer, triage, KPIs, monitors, sources', () => {
   const vague = ['Je ne sais pas trop quoi penser de tout ça.', 'Not sure what to think about all this.'];
   const ids: Record<string, string> = {};
 
-  // A page signed in as `key`, in English unless told (the UI follows the browser's language).
+  // People sign in (local accounts); the keys of the same roles seed and check through the API.
+  const accounts = new Map<string, { email: string; password: string }>();
+
+  // A page signed in as the person holding `key`'s role, in English unless told (the UI follows the browser's language).
   const open = async (key: string, path: string, locale = 'en-GB'): Promise<Page> => {
-    const context = await browser.newContext({
-      locale,
-      extraHTTPHeaders: { Authorization: `Bearer ${key}` },
-      viewport: { width: 1280, height: 900 },
-    });
+    const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+    const account = accounts.get(key);
+    if (!account) throw new Error('no account for this key');
+    const signedIn = await context.request.post(`${api.url}/auth/local`, { data: account });
+    expect(signedIn.status()).toBe(204);
     // A loaded machine (the suites run one after the other, Chromium beside them) is slow, not wrong.
     context.setDefaultTimeout(60_000);
     contexts.push(context);
@@ -78,8 +81,20 @@ describe('UI pages: explorer, triage, KPIs, monitors, sources', () => {
         '--disable-sync',
       ],
     });
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
+    api = await startApi(testConfig({ DATABASE_URL: db.url, LOCAL_ACCOUNTS: 'true' }));
     [admin, viewer] = await Promise.all([api.key(Role.Admin), api.key(Role.Viewer)]);
+    for (const [key, role] of [
+      [admin, Role.Admin],
+      [viewer, Role.Viewer],
+    ] as const) {
+      const email = `${role}@pages.test`;
+      const created = await http(api.url, 'POST', '/api/v1/users', {
+        key: admin,
+        body: { email, role, displayName: `Pages ${role}` },
+      });
+      expect(created.status).toBe(201);
+      accounts.set(key, { email, password: created.body.password as string });
+    }
 
     const seeded = [
       { name: 'french', text: french, lang: 'fr', receivedAt: '2026-11-20T09:00:00Z' },

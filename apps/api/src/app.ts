@@ -25,7 +25,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('LoveBoard API')
     .setDescription(
-      'Customer-feedback triage: verbatims, irritants, the weekly board. Every route but /health needs an API key.',
+      'Customer-feedback triage: verbatims, irritants, the weekly board. Every route but /health, /auth/* and the signed webhooks needs an API key (programs) or a session cookie with its X-CSRF-Token (people, see docs/AUTH.md).',
     )
     .setVersion('1')
     .addBearerAuth({

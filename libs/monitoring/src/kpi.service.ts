@@ -63,6 +63,13 @@ function lastPerInstant(points: { at: Date; value: number }[]): { at: Date; valu
   return [...new Map(points.map((point) => [point.at.getTime(), point])).values()];
 }
 
+/** PostgreSQL refuses NUL in text: a reason here rather than a 500 from the database. */
+function refuseNul(fields: Record<string, unknown>, what: string): void {
+  for (const [name, value] of Object.entries(fields))
+    if (typeof value === 'string' && value.includes('\u0000'))
+      throw new BadRequestException(`${what}${name} must not contain NUL (U+0000) characters`);
+}
+
 /** The target column is a PostgreSQL `real`: values it cannot hold were 500s, now a reason. */
 function checkedTarget(target: number | null): number | null {
   if (target === null || target === 0) return target;
@@ -110,6 +117,7 @@ export class KpiService {
     direction: KpiDirection;
     target: number | null;
   }): Promise<Kpi> {
+    refuseNul({ name: kpi.name, unit: kpi.unit }, '');
     return this.kpis.save({
       ...kpi,
       target: checkedTarget(kpi.target),
@@ -246,6 +254,7 @@ export class KpiService {
   async answer(answers: SurveyAnswerInput[]): Promise<{ stored: number; duplicates: number }> {
     for (const [i, answer] of answers.entries()) {
       instantOf(answer.answeredAt, `answer ${i}: answeredAt`);
+      refuseNul({ answerId: answer.answerId, customer: answer.customer, comment: answer.comment }, `answer ${i}: `);
       const max = answer.kind === SurveyKind.Nps ? 10 : 5;
       const min = answer.kind === SurveyKind.Nps ? 0 : 1;
       if (!Number.isInteger(answer.score) || answer.score < min || answer.score > max) {
