@@ -152,6 +152,13 @@ describe('properties: ingest API (POST /api/v1/verbatims)', () => {
         numRuns: RUNS,
         // Regression (seed 678258973): a nested "constructor" key crashed class-transformer: a 500.
         examples: [
+          // Regression (seed 1740649867): a lone surrogate in externalId was a 500.
+          [
+            {
+              contentType: 'application/json',
+              body: '[{"source":"prop-web","externalId":"x\\udfffy","author":"!","text":"!","channel":"email","receivedAt":"2020-01-01T00:00:00.000Z","metadata":{"k\\ud800":"\\udfff"}}]',
+            },
+          ],
           [
             {
               contentType: 'application/json',

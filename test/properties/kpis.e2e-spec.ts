@@ -241,6 +241,10 @@ describe('properties: KPIs and survey answers', () => {
           [
             '{"answers":[{"answerId":"-","kind":"nps","score":0,"answeredAt":"2024-01-01T00:00:00.000Z","comment":null}]}',
           ],
+          // NUL in an answer id reached PostgreSQL (a 500).
+          [
+            '{"answers":[{"answerId":"a\\u0000b","kind":"nps","score":0,"answeredAt":"2024-01-01T00:00:00.000Z"}]}',
+          ],
         ],
       }),
     );
@@ -287,7 +291,11 @@ describe('properties: KPIs and survey answers', () => {
       ),
       params({
         // Regression (seed 802301210): a target the PostgreSQL real column cannot hold (a 500).
-        examples: [['error_rate', { name: ' ', unit: '%', direction: 'higher', target: -5e-324 }]],
+        examples: [
+          ['error_rate', { name: ' ', unit: '%', direction: 'higher', target: -5e-324 }],
+          // NUL in a name reached PostgreSQL (a 500).
+          ['error_rate', { name: 'a\u0000b', unit: '%', direction: 'higher', target: null }],
+        ],
       }),
     );
     rejections.check();

@@ -157,5 +157,21 @@ export function checkVerbatim(item: unknown, now: Date = new Date()): VerbatimCh
       tooLarge: false,
     };
   }
+  // Lone UTF-16 surrogates cannot be stored: UTF-8 turns them into U+FFFD (so a replay no longer
+  // matched its stored externalId) and jsonb refuses them (a 500). Replaced here, as storage would.
+  for (const field of ['source', 'externalId', 'author', 'text'] as const)
+    value[field] = wellFormed(value[field]);
+  if (value.metadata !== undefined)
+    value.metadata = wellFormedJson(value.metadata) as Record<string, unknown>;
   return { ok: true, value };
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const wellFormed = (text: string): string => text.replace(LONE_SURROGATE, '\ufffd');
+function wellFormedJson(value: unknown): unknown {
+  if (typeof value === 'string') return wellFormed(value);
+  if (Array.isArray(value)) return value.map(wellFormedJson);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [wellFormed(k), wellFormedJson(v)]));
+  return value;
 }

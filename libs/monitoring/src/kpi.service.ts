@@ -254,7 +254,10 @@ export class KpiService {
   async answer(answers: SurveyAnswerInput[]): Promise<{ stored: number; duplicates: number }> {
     for (const [i, answer] of answers.entries()) {
       instantOf(answer.answeredAt, `answer ${i}: answeredAt`);
-      refuseNul({ answerId: answer.answerId, customer: answer.customer, comment: answer.comment }, `answer ${i}: `);
+      refuseNul(
+        { answerId: answer.answerId, customer: answer.customer, comment: answer.comment },
+        `answer ${i}: `,
+      );
       const max = answer.kind === SurveyKind.Nps ? 10 : 5;
       const min = answer.kind === SurveyKind.Nps ? 0 : 1;
       if (!Number.isInteger(answer.score) || answer.score < min || answer.score > max) {
