@@ -373,7 +373,16 @@ describe('properties: parsers (import files, MIME, chat, Meta, X)', () => {
         }
         for (const item of transcriptVerbatims('site-chat', checked.transcript, per)) checksCleanly(item);
       }),
-      params(),
+      params({
+        // Regression (seed -26157043): a transcript without customer passed the check, then the
+        // mapping read customer.id (a TypeError: a 500 from the chat webhook).
+        examples: [
+          [
+            { conversationId: 'a', turns: [{ role: 'customer', text: '!', at: '2026-11-23T09:00:00Z' }] },
+            'conversation',
+          ],
+        ],
+      }),
     );
   });
 

@@ -224,9 +224,10 @@ describe('properties: signed inbound webhooks', () => {
           // A signed, non-empty mail refused for its content leaves a dead letter naming the cause
           // (one per message id: a second refusal of the same id updates it, so look it up by cause).
           if (kind === 'email' && !refused && body !== '' && typeof first.body.message === 'string') {
-            const letters = await sql.query(`SELECT 1 FROM dead_letter WHERE job_name = 'source.email' AND cause = $1`, [
-              first.body.message,
-            ]);
+            const letters = await sql.query(
+              `SELECT 1 FROM dead_letter WHERE job_name = 'source.email' AND cause = $1`,
+              [first.body.message],
+            );
             expect(letters.rowCount).toBeGreaterThan(0);
           }
           return;

@@ -6,6 +6,7 @@ import {
   IsBoolean,
   IsIn,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -52,6 +53,8 @@ export class Transcript {
   @Length(1, 200)
   conversationId: string;
 
+  // ValidateNested alone lets a missing customer through, and the mapping then read its id (a 500).
+  @IsObject({ message: 'customer must be an object with an id' })
   @ValidateNested()
   @Type(() => TranscriptCustomer)
   customer: TranscriptCustomer;
