@@ -10,6 +10,8 @@ import { checked, clipText, oneLine, plainText, tidy } from './forum-text';
  */
 export const ID_WINDOW = 250;
 const REGULAR_POST = 1;
+/** A UTF-16 surrogate without its pair: not encodable as UTF-8 (nor in a URL). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const CATEGORIES_TTL_MS = 10 * 60_000;
 
 /**
@@ -292,7 +294,12 @@ function outcomeOf(
   if (!text) return { refused: 'post has no text (raw and cooked empty)' };
   const topicId = isId(post.topic_id) ? post.topic_id : null;
   const postNumber = isId(post.post_number) ? post.post_number : null;
-  const slug = typeof post.topic_slug === 'string' && post.topic_slug ? post.topic_slug : 'topic';
+  // A slug with a lone surrogate made encodeURIComponent throw a URIError, failing the whole pull
+  // for one post (property seed 851100147): such a slug is dropped, Discourse finds a topic by id.
+  const slug =
+    typeof post.topic_slug === 'string' && post.topic_slug && !LONE_SURROGATE.test(post.topic_slug)
+      ? post.topic_slug
+      : 'topic';
   const topicTitle = oneLine(typeof post.topic_title === 'string' ? post.topic_title : undefined, 300);
   return checked({
     source: source.name,
