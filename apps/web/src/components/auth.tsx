@@ -25,7 +25,7 @@ export interface Auth {
 
 const AuthContext = createContext<Auth | null>(null);
 
-/** The `['me']` query is shared with the pages that ask for the role themselves. */
+/** Who is signed in: one query for the whole app (pages read it through useAuth). */
 export const ME_QUERY_KEY = ['me'] as const;
 
 async function loadMe(): Promise<Me> {

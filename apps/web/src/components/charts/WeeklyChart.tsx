@@ -41,7 +41,7 @@ export function WeeklyChart({ title, points, unit, target, labels, format, heigh
   const id = useId();
   return (
     <figure className="charts-figure" aria-labelledby={`${id}-caption`}>
-      <figcaption id={`${id}-caption`} className="charts-sr-only">
+      <figcaption id={`${id}-caption`} className="sr-only">
         {title}
       </figcaption>
       <div className="charts-drawing" aria-hidden="true">
@@ -84,7 +84,7 @@ export function WeeklyChart({ title, points, unit, target, labels, format, heigh
           </LineChart>
         </ResponsiveContainer>
       </div>
-      <table className="charts-sr-only">
+      <table className="sr-only">
         <caption>{title}</caption>
         <thead>
           <tr>

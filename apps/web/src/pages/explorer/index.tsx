@@ -226,7 +226,7 @@ export default function ExplorerPage() {
 
       {rows.length > 0 && (
         <table className="explorer-table">
-          <caption className="explorer-sr-only">{t('tableCaption')}</caption>
+          <caption className="sr-only">{t('tableCaption')}</caption>
           <thead>
             <tr>
               <th scope="col">{t('columns.text')}</th>

@@ -1,69 +1,18 @@
-import { useQuery } from '@tanstack/react-query';
-import { ApiError, api, setCsrfToken } from '../../api';
+import { type Role, useAuth } from '../../components/auth';
+import { CATEGORIES, CHANNELS, errorText } from '../../components/ui';
 
 /**
- * What the pages explorer, triage, kpis, monitors and sources share: the taxonomy's keys and the
- * channels (as the API validates them), who is signed in, and how dates and errors are shown.
+ * What the pages explorer, triage, kpis, monitors and sources share beyond the shell's
+ * (components/): who may act, and how numbers, dates and durations are shown.
  */
 
 /** The default taxonomy's keys, in its order (PATCH /verbatims/{id}/category accepts these). */
-export const CATEGORY_KEYS = [
-  'search_booking',
-  'payment',
-  'refund_exchange',
-  'account_login',
-  'eticket_delivery',
-  'mobile_app',
-  'site_performance',
-  'prices_fares',
-  'customer_service',
-  'legal_privacy',
-  'accessibility',
-  'idea_feature',
-  'praise',
-  'off_site',
-] as const;
+export { CATEGORIES as CATEGORY_KEYS, CHANNELS };
+export type { Role };
 
-export const CHANNELS = [
-  'email',
-  'chat',
-  'chatbot',
-  'twitter',
-  'forum',
-  'facebook',
-  'survey',
-  'phone',
-  'other',
-] as const;
-
-export type Role = 'viewer' | 'triager' | 'admin' | 'developer';
-
-export interface Me {
-  id: string;
-  kind: 'user' | 'apikey';
-  displayName: string;
-  role: Role;
-  email?: string;
-  csrfToken?: string;
-}
-
-/**
- * The signed-in principal's role, or null while it is unknown (loading, or an API without
- * /api/v1/me): then actions stay offered and the API's 403 is shown if it refuses.
- */
+/** The signed-in principal's role: these pages render inside the shell's <RequireAuth>. */
 export function useRole(): Role | null {
-  const me = useQuery({
-    queryKey: ['me'],
-    // The same query as the shell's auth context (same key): whichever runs first sets the token.
-    queryFn: async () => {
-      const me = await api.get<Me>('/api/v1/me');
-      setCsrfToken(me.csrfToken ?? null);
-      return me;
-    },
-    retry: false,
-    staleTime: 60_000,
-  });
-  return me.data?.role ?? null;
+  return useAuth().me.role;
 }
 
 /** Whether a role may do what `allowed` lists; an unknown role may try (the API decides). */
@@ -74,10 +23,7 @@ export const TRIAGERS: readonly Role[] = ['triager', 'admin'];
 export const ADMINS: readonly Role[] = ['admin'];
 
 /** The API's own reason (it never carries personal data), or the error's message. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return `${error.status} ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
-}
+export const errorMessage = errorText;
 
 export function formatDateTime(iso: string | null | undefined, language: string): string {
   if (!iso) return '—';
