@@ -15,6 +15,7 @@ import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { redisConnection } from '@app/jobs';
 import { REDIS_URL, peakRssMb, start, waitFor, withDatabase } from './support';
+import { EN, FR } from './customer-texts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -26,23 +27,6 @@ const WORKERS = option('workers', 2);
 const BATCH = 1_000;
 const PARALLEL_REQUESTS = option('parallel', 4);
 
-const FR = [
-  'Paiement refusé à l’étape 3-D Secure sur mobile, j’ai essayé trois fois',
-  'Je n’ai toujours pas reçu mon e-billet, commande {n}',
-  'Remboursement de mon train annulé toujours pas reçu après 3 semaines',
-  'Le prix a changé entre la recherche et le paiement, inadmissible',
-  'L’appli plante quand je choisis ma place (Android)',
-  'Impossible de réserver une place PMR en ligne',
-  'Site très lent ce matin, erreur 500 au moment de payer',
-];
-const EN = [
-  'Payment declined at the 3-D Secure step on my phone',
-  'My e-ticket never arrived, booking {n}',
-  'Still no refund for my cancelled train after three weeks',
-  'The price changed between search and checkout',
-  'The app crashes when I pick a seat',
-  'Cannot log in, the password reset e-mail never comes',
-];
 const CHANNELS = ['email', 'chat', 'chatbot', 'twitter', 'forum', 'facebook'];
 
 function syntheticVerbatim(i: number) {
