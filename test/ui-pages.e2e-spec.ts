@@ -1,6 +1,6 @@
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { Role } from '@app/database';
-import { CHROMIUM, DemoShop, startDemoShop } from '@app/monitoring';
+import { CHROMIUM, CHROMIUM_ARGS, DemoShop, startDemoShop } from '@app/monitoring';
 import { isoWeekOf, weekBounds } from '@app/scoring';
 import { webUiDirectory } from '../apps/api/src/http/web-ui';
 import { RunningApi, startApi, testConfig } from './support/app';
@@ -70,16 +70,7 @@ describe('UI pages: explorer, triage, KPIs, monitors, sources', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      // Without these, Chromium tries to reach Google's services at every start (no network here).
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
     api = await startApi(testConfig({ DATABASE_URL: db.url, LOCAL_ACCOUNTS: 'true' }));
     [admin, viewer] = await Promise.all([api.key(Role.Admin), api.key(Role.Viewer)]);

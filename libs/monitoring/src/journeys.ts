@@ -140,6 +140,16 @@ export async function runHttpJourney(steps: readonly HttpStep[], timeoutMs: numb
 
 /** Where Debian's Chromium is (tools/ensure-test-services.sh installs it); CHROMIUM_PATH overrides. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Without these, Chromium tries to reach Google's services at every start (no network on many hosts). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * Runs a browser journey in headless Chromium (playwright-core): go to, click, fill, wait for, assert
@@ -155,16 +165,7 @@ export async function runBrowserJourney(
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    // Without these, Chromium tries to reach Google's services at every start (no network here).
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   let screenshot: Buffer | undefined;
   const cut = setTimeout(() => void browser.close(), timeoutMs);
