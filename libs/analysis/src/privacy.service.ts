@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, Clock } from '@app/config';
 import { AuditRepository, IrritantRepository, PrivacyRepository } from '@app/database';
 import { JobHandler, JobName } from '@app/jobs';
 
@@ -16,6 +16,7 @@ export class PrivacyService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
     private readonly privacy: PrivacyRepository,
     private readonly irritants: IrritantRepository,
     private readonly audit: AuditRepository,
@@ -52,7 +53,7 @@ export class PrivacyService {
 
   @JobHandler(JobName.PurgeRawText)
   async purgeNow(): Promise<void> {
-    await this.purge(new Date());
+    await this.purge(this.clock.now());
   }
 
   /** Raw text older than the retention replaced by its redacted form. @returns how many. */

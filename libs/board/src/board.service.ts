@@ -1,6 +1,6 @@
 import { BadRequestException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, Clock } from '@app/config';
 import {
   AuditRepository,
   AxisView,
@@ -73,6 +73,7 @@ export class BoardService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
     @Inject(SCORING_PROFILE) private readonly profile: ScoringProfile,
     private readonly boards: BoardRepository,
     private readonly irritants: IrritantRepository,
@@ -82,12 +83,12 @@ export class BoardService {
     private readonly kpiService: KpiService,
   ) {}
 
-  currentWeek(now = new Date()): IsoWeek {
+  currentWeek(now = this.clock.now()): IsoWeek {
     return isoWeekOf(now, this.config.timeZone);
   }
 
   /** A week's board, computed first if it was never computed (a week that has begun only). */
-  async get(week: string, filter: BoardFilter, now = new Date()): Promise<BoardWithItems> {
+  async get(week: string, filter: BoardFilter, now = this.clock.now()): Promise<BoardWithItems> {
     if (!isIsoWeek(week)) throw new BadRequestException(`not an ISO week (like 2026-W48): ${week}`);
     const key = JSON.stringify([week, filter]);
     const cached = this.reads.get(key);
@@ -194,7 +195,7 @@ export class BoardService {
 
   @JobHandler(JobName.FreezeBoards)
   async freezeDueNow(): Promise<void> {
-    await this.freezeDue(new Date());
+    await this.freezeDue(this.clock.now());
   }
 
   /**

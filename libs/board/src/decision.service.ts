@@ -5,7 +5,7 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, Clock } from '@app/config';
 import {
   AuditRepository,
   Decision,
@@ -67,6 +67,7 @@ export interface TimeToFixWeek {
 export class DecisionService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
     private readonly tickets: TicketRepository,
     private readonly audit: AuditRepository,
     private readonly webhooks: WebhookService,
@@ -118,7 +119,7 @@ export class DecisionService {
               claimedBy: null,
               release: null,
               deployedAt: null,
-              firstSeenAt: (await this.tickets.firstSeenAt(irritantId, tx)) ?? new Date(),
+              firstSeenAt: (await this.tickets.firstSeenAt(irritantId, tx)) ?? this.clock.now(),
             }),
             decisionId: decision.id,
             isoWeek,
@@ -277,7 +278,7 @@ export class DecisionService {
           ...ticket,
           status,
           release: change.release ?? ticket.release,
-          deployedAt: status === TicketStatus.Deployed ? new Date() : ticket.deployedAt,
+          deployedAt: status === TicketStatus.Deployed ? this.clock.now() : ticket.deployedAt,
         },
         tx,
       );
@@ -312,7 +313,7 @@ export class DecisionService {
   }
 
   /** Median time-to-fix (first verbatim to deployed) of the tickets deployed each week. */
-  async timeToFix(weeks: number, now = new Date()): Promise<TimeToFixWeek[]> {
+  async timeToFix(weeks: number, now = this.clock.now()): Promise<TimeToFixWeek[]> {
     const zone = this.config.timeZone;
     const since = new Date(now.getTime() - weeks * 7 * 86_400_000);
     const byWeek = new Map<string, number[]>();

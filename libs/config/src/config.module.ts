@@ -1,12 +1,13 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from './env';
+import { Clock } from './clock';
 import { SecretBox, localSecret } from './secrets';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 /**
- * Makes the config validated at boot injectable everywhere as `@Inject(APP_CONFIG)`, and the
- * installation's SecretBox.
+ * Makes the config validated at boot injectable everywhere as `@Inject(APP_CONFIG)`, the
+ * installation's SecretBox, and the product's Clock (one per application).
  */
 @Global()
 @Module({})
@@ -16,13 +17,14 @@ export class ConfigModule {
       module: ConfigModule,
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        { provide: Clock, useFactory: () => new Clock(config.clockStart) },
         {
           provide: SecretBox,
           useFactory: () =>
             new SecretBox(config.secretsKey ?? (() => localSecret(config.dataDir, 'secrets-key'))),
         },
       ],
-      exports: [APP_CONFIG, SecretBox],
+      exports: [APP_CONFIG, SecretBox, Clock],
     };
   }
 }

@@ -85,6 +85,11 @@ export interface AppConfig {
   /** Single sign-on with the company's OpenID provider; null: not offered. */
   readonly oidc: OidcConfig | null;
   readonly mode: RunMode;
+  /**
+   * The instant the product's clock starts at (`Clock`), running on from there; null: the system
+   * clock. For tests that start processes and for rehearsing a past Monday; refused in production.
+   */
+  readonly clockStart: Date | null;
 }
 
 /** A role a person may hold (API keys may also be `developer`). */
@@ -180,6 +185,18 @@ function recipients(env: Env, name: string): readonly { address: string; lang: '
       return { address: address.toLowerCase(), lang };
     }),
   );
+}
+
+function instant(env: Env, name: string): Date | null {
+  const raw = read(env, name);
+  if (raw === undefined) return null;
+  // An offset or Z is required: a bare local time would depend on the machine's zone.
+  const parsed = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/.test(raw)
+    ? new Date(raw)
+    : null;
+  if (parsed === null || Number.isNaN(parsed.getTime()))
+    throw new ConfigError(name, 'an ISO instant with its offset, like 2026-12-07T08:00:00+01:00', raw);
+  return parsed;
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {
@@ -380,7 +397,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     localAccounts: boolean(env, 'LOCAL_ACCOUNTS', mode === 'embedded'),
     oidc: oidc(env, publicUrl),
     mode,
+    clockStart: instant(env, 'CLOCK_START'),
   };
+  if (config.clockStart !== null && nodeEnv === 'production') {
+    throw new ConfigError('CLOCK_START', 'nothing in production (the system clock is the truth)', '(set)');
+  }
   return Object.freeze(config);
 }
 

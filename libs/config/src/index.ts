@@ -8,3 +8,4 @@ export { findShippedFile } from './shipped-file';
 export { SecretBox, localSecret } from './secrets';
 export { describeValidationErrors } from './validation-errors';
 export type { ValidationProblem } from './validation-errors';
+export { Clock } from './clock';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
 import { BoardService, DecisionService } from '@app/board';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, Clock } from '@app/config';
 import {
   BoardStatus,
   DeadLetterRepository,
@@ -62,6 +62,7 @@ export class DigestService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
     private readonly boards: BoardService,
     private readonly decisions: DecisionService,
     private readonly tickets: TicketRepository,
@@ -78,7 +79,7 @@ export class DigestService {
     const labels = new Map(items.map((item) => [item.irritantId, item.label]));
     const { end } = weekBounds(week, this.config.timeZone);
     const [ttf] = await this.decisions.timeToFix(1, new Date(end.getTime() - 1));
-    const now = Date.now();
+    const now = this.clock.nowMs();
     const digestItems: DigestItem[] = items.map((item) => {
       const decision = inForce.get(item.irritantId);
       return {
@@ -149,7 +150,7 @@ export class DigestService {
 
   @JobHandler(JobName.SendDigests)
   async sendDueNow(): Promise<void> {
-    await this.sendDue(new Date());
+    await this.sendDue(this.clock.now());
   }
 
   /**
@@ -173,7 +174,7 @@ export class DigestService {
   }
 
   /** Sends a week's digest to every recipient who has not had it. @returns those sent to. */
-  async send(week: IsoWeek, now = new Date()): Promise<string[]> {
+  async send(week: IsoWeek, now = this.clock.now()): Promise<string[]> {
     if (this.config.smtpUrl === null) throw new Error('SMTP_URL is not set: the digest cannot be sent');
     const sent: string[] = [];
     const rendered = new Map<DigestLang, { subject: string; html: string; text: string }>();

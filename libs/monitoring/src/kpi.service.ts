@@ -1,7 +1,7 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, Clock } from '@app/config';
 import {
   Channel,
   Kpi,
@@ -94,6 +94,7 @@ const mondayToWeek = (monday: string): IsoWeek => {
 export class KpiService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
     private readonly kpis: KpiRepository,
     private readonly ingest: IngestService,
     private readonly authorKeys: AuthorKeys,
@@ -191,7 +192,7 @@ export class KpiService {
   }
 
   /** The KPI's figure for each of the last `weeks` ISO weeks, oldest first (null: no data). */
-  async weekly(key: string, weeks: number, now = new Date()): Promise<KpiWeek[]> {
+  async weekly(key: string, weeks: number, now = this.clock.now()): Promise<KpiWeek[]> {
     const kpi = await this.get(key);
     const zone = this.config.timeZone;
     const from = DateTime.fromJSDate(now, { zone })

@@ -1,5 +1,5 @@
 import { BadRequestException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, Clock } from '@app/config';
 import {
   KpiRepository,
   LinkProposal,
@@ -78,6 +78,7 @@ export class MonitorService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
     private readonly monitors: MonitorRepository,
     private readonly kpis: KpiRepository,
     private readonly jobs: JobQueue,
@@ -115,7 +116,7 @@ export class MonitorService {
 
   @JobHandler(JobName.TickMonitors)
   async tick(): Promise<void> {
-    await this.enqueueDue(new Date());
+    await this.enqueueDue(this.clock.now());
   }
 
   async enqueueDue(now: Date): Promise<number> {
@@ -139,10 +140,10 @@ export class MonitorService {
    * no tick's second can be.
    * @returns the run's status, or null when it was not this call's to run.
    */
-  async run(monitorId: string, slot = Date.now()): Promise<RunStatus | null> {
+  async run(monitorId: string, slot = this.clock.nowMs()): Promise<RunStatus | null> {
     const monitor = await this.monitors.find(monitorId);
     if (!monitor || !monitor.enabled) return null;
-    const startedAt = new Date();
+    const startedAt = this.clock.now();
     if (!(await this.monitors.claim(monitor.id, slot, startedAt))) return null;
     let result: JourneyResult;
     try {
@@ -154,7 +155,7 @@ export class MonitorService {
       // The runner itself could not start (no browser): a failed run with the reason, not a crash.
       result = {
         ok: false,
-        durationMs: Date.now() - startedAt.getTime(),
+        durationMs: this.clock.nowMs() - startedAt.getTime(),
         steps: [
           {
             name: 'start',
@@ -206,7 +207,7 @@ export class MonitorService {
     const rows = await this.monitors.stats(
       id,
       by,
-      new Date(Date.now() - days * 86_400_000),
+      new Date(this.clock.nowMs() - days * 86_400_000),
       this.config.timeZone,
     );
     return rows.map((row) => ({

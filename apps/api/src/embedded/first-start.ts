@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ApiKeyService, UserService } from '@app/auth';
-import { APP_CONFIG, AppConfig, findShippedFile } from '@app/config';
+import { APP_CONFIG, AppConfig, Clock, findShippedFile } from '@app/config';
 import { MonitorKind, Role, SourceKind, SurveyKind } from '@app/database';
 import { IngestService, VerbatimInput, checkVerbatim, readImportRows } from '@app/ingest';
 import { KpiService, MonitorService } from '@app/monitoring';
@@ -30,6 +30,7 @@ export class FirstStart {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
     private readonly apiKeys: ApiKeyService,
     private readonly users: UserService,
     private readonly ingest: IngestService,
@@ -43,7 +44,7 @@ export class FirstStart {
     const { key } = await this.apiKeys.create('first-start admin', Role.Admin, 'system');
     const admin = await this.createAdmin();
     const demoVerbatims = this.config.demoData ? await this.loadDemo() : 0;
-    if (this.config.demoData) await this.loadDemoKpis(new Date());
+    if (this.config.demoData) await this.loadDemoKpis(this.clock.now());
     if (this.config.demoData && shopUrl) await this.createDemoMonitors(shopUrl);
     return { adminKey: key, admin, demoVerbatims };
   }
@@ -189,7 +190,7 @@ export class FirstStart {
     const batch: VerbatimInput[] = [];
     let stored = 0;
     for await (const row of readImportRows(file, 'jsonl')) {
-      const check = checkVerbatim(row.value);
+      const check = checkVerbatim(row.value, this.clock.now());
       if (check.ok) batch.push(check.value);
       else this.logger.warn(`demo line ${row.line} skipped: ${row.error ?? (check.ok ? '' : check.reason)}`);
     }
@@ -197,7 +198,7 @@ export class FirstStart {
     // newest day is this week (weekdays and hours kept: "le site rame le lundi matin" stays a
     // Monday), the current board of a newcomer shows it whatever the date.
     const newest = Math.max(...batch.map((item) => Date.parse(item.receivedAt)));
-    const weeks = Math.max(0, Math.floor((Date.now() - newest) / WEEK_MS));
+    const weeks = Math.max(0, Math.floor((this.clock.nowMs() - newest) / WEEK_MS));
     for (const item of batch)
       item.receivedAt = new Date(Date.parse(item.receivedAt) + weeks * WEEK_MS).toISOString();
     for (let i = 0; i < batch.length; i += 500) {
