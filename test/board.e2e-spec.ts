@@ -1,6 +1,7 @@
 import { BoardService } from '@app/board';
+import { Clock } from '@app/config';
 import { Role } from '@app/database';
-import { JobName, JobQueue } from '@app/jobs';
+import { InProcessJobQueue, JobName, JobQueue } from '@app/jobs';
 import { freezeTime, isoWeekOf, previousWeek, weekBounds } from '@app/scoring';
 import { RunningApi, startApi, testConfig } from './support/app';
 import { verbatim } from './support/builders';
@@ -20,6 +21,7 @@ describe('weekly board', () => {
   let triager: string;
   let viewer: string;
   let developer: string;
+  let admin: string;
   // A past week of our own, so that the real clock never decides for the test.
   const week = '2026-W40';
   const before = previousWeek(week, ZONE);
@@ -33,6 +35,7 @@ describe('weekly board', () => {
     triager = await api.key(Role.Triager);
     viewer = await api.key(Role.Viewer);
     developer = await api.key(Role.Developer);
+    admin = await api.key(Role.Admin);
 
     let n = 0;
     const post = (w: string, author: string, channel: string, text: string) =>
@@ -87,6 +90,23 @@ describe('weekly board', () => {
   const board = (w: string, query = '', key = viewer) =>
     http(api.url, 'GET', `/api/v1/boards/${w}${query}`, { key });
 
+  it('only reads on a GET: weeks never stored are built for the read, not stored', async () => {
+    for (const path of [
+      `/api/v1/boards/${week}`,
+      `/api/v1/boards/${before}?axis=legal&above=10`,
+      '/api/v1/boards/current',
+      '/api/v1/boards',
+      '/api/v1/boards/meeting',
+      `/api/v1/boards/${week}/decisions`,
+    ])
+      expect({ path, status: (await http(api.url, 'GET', path, { key: viewer })).status }).toEqual({
+        path,
+        status: 200,
+      });
+    expect(await query(db.url, 'SELECT iso_week FROM board')).toEqual([]);
+    expect(await query(db.url, 'SELECT id FROM board_item')).toEqual([]);
+  });
+
   it('ranks the irritants of a week with four scored axes and reasons a person reads', async () => {
     const response = await board(week);
     expect(response.status).toBe(200);
@@ -111,7 +131,13 @@ describe('weekly board', () => {
     expect([...totals].sort((a, b) => b - a)).toEqual(totals);
 
     const payment = items.find((item) => item.category === 'payment');
-    expect(payment).toMatchObject({ verbatimCount: 4, distinctCustomers: 3, movement: 'new' });
+    // Last week's board was never stored: movement is still read against it (first there too).
+    expect(payment).toMatchObject({
+      verbatimCount: 4,
+      distinctCustomers: 3,
+      movement: 'unchanged',
+      rankChange: 0,
+    });
     expect(payment?.axes.client.reasons[0]).toBe(`3 customers in 3 channels, +200% vs ${before}`);
     expect(payment?.axes.business.reasons).toContain('blocks payment');
     expect(payment?.axes.technical.reasons.at(-1)).toBe('100% of the verbatims say the customer is blocked');
@@ -144,7 +170,15 @@ describe('weekly board', () => {
       const response = await board(week, bad);
       expect({ bad, status: response.status }).toEqual({ bad, status: 400 });
     }
-    expect((await board('2026-W99')).status).toBe(400);
+    const aboveAlone = await board(week, '?above=50');
+    expect(aboveAlone.status).toBe(400);
+    expect(JSON.stringify(aboveAlone.body.message)).toContain('above filters on an axis');
+    expect((await board(week, '?axis=legal')).status).toBe(400);
+    for (const odd of ['2026-W99', '1969-W01', '0000-W01', '2100-W01']) {
+      const response = await board(odd);
+      expect({ odd, status: response.status }).toEqual({ odd, status: 400 });
+      expect(response.body.message).toContain('years 2000-2099');
+    }
     expect((await board('2031-W10')).status).toBe(404);
     expect((await http(api.url, 'GET', `/api/v1/boards/${week}`)).status).toBe(401);
     expect((await board(week, '', developer)).status).toBe(200);
@@ -171,12 +205,16 @@ describe('weekly board', () => {
         })
       ).status,
     ).toBe(400);
+
+    // The past week's board is stored (and live): the override shows on it at once.
+    await api.app.get(BoardService).compute(week);
+    const legalBefore = (
+      (await board(week)).body.items as { irritantId: string; axes: Record<string, { score: number }> }[]
+    ).find((item) => item.irritantId === payment.irritantId)?.axes.legal.score;
+    expect(legalBefore).toBe(0);
     const done = await http(api.url, 'PUT', path, { key: triager, body });
     expect(done.status).toBe(200);
     expect(done.body).toEqual([expect.objectContaining({ axis: 'legal', score: 95, reason: body.reason })]);
-
-    // Overrides apply to live boards when they are computed: the current one at once, others at their refresh.
-    await api.app.get(BoardService).compute(week);
     const after = (
       (await board(week)).body.items as { irritantId: string; total: number; axes: Record<string, unknown> }[]
     ).find((item) => item.irritantId === payment.irritantId);
@@ -242,23 +280,54 @@ describe('weekly board', () => {
     expect((await board(week)).body).toEqual(frozen.body);
   });
 
-  it('freezes last week through the scheduled job, on the real clock', async () => {
-    const service = api.app.get(BoardService);
-    const lastWeek = previousWeek(service.currentWeek(), ZONE);
-    // Whatever the day, last week's freeze time (this week's Monday 08:00) may not have come yet.
-    const due = freezeTime(lastWeek, ZONE, '08:00') <= new Date();
-    await api.app.get(JobQueue).requeue(JobName.FreezeBoards, {});
-    let status: string | undefined;
-    for (let i = 0; i < 50 && status !== 'frozen'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      [{ status } = { status: undefined }] = await query<{ status: string }>(
-        db.url,
-        'SELECT status FROM board WHERE iso_week = $1',
-        [lastWeek],
-      );
+  it('freezes last week through the scheduled job at Monday’s time on the product’s clock (winter time too)', async () => {
+    const clock = api.app.get(Clock);
+    // 2026-W43 ends on Sunday 25 October, the night clocks go back: Monday 08:00 in Paris is 07:00Z.
+    const target = '2026-W43';
+    const freezesAt = freezeTime(target, ZONE, '08:00');
+    expect(freezesAt.toISOString()).toBe('2026-10-26T07:00:00.000Z');
+    const statusOf = async () =>
+      (await query<{ status: string }>(db.url, 'SELECT status FROM board WHERE iso_week = $1', [target]))[0]
+        ?.status;
+    // The embedded queue: a job asked for has run once the queue is idle again.
+    const queue = api.app.get<JobQueue, InProcessJobQueue>(JobQueue);
+    try {
+      clock.freeze(new Date(freezesAt.getTime() - 60_000));
+      await queue.requeue(JobName.FreezeBoards, {});
+      await queue.idle();
+      expect(await statusOf()).toBeUndefined();
+      clock.freeze(new Date(freezesAt.getTime() + 60_000));
+      await queue.requeue(JobName.FreezeBoards, {});
+      await queue.idle();
+      expect(await statusOf()).toBe('frozen');
+    } finally {
+      clock.reset();
     }
-    expect(status).toBe(due ? 'frozen' : undefined);
     expect(await query(db.url, 'SELECT job_name, cause FROM dead_letter')).toEqual([]);
+  });
+
+  it('lets an admin freeze a past week now, audited under their name; not the current week, not twice', async () => {
+    const early = '2026-W38';
+    const path = `/api/v1/boards/${early}/freeze`;
+    expect((await http(api.url, 'POST', path, { key: triager })).status).toBe(403);
+    const frozen = await http(api.url, 'POST', path, { key: admin });
+    expect(frozen.status).toBe(200);
+    expect(frozen.body).toMatchObject({ isoWeek: early, status: 'frozen' });
+    const again = await http(api.url, 'POST', path, { key: admin });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toContain('already frozen');
+    const current = api.app.get(BoardService).currentWeek();
+    const refused = await http(api.url, 'POST', `/api/v1/boards/${current}/freeze`, { key: admin });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain('has not ended');
+    expect((await http(api.url, 'POST', '/api/v1/boards/1969-W01/freeze', { key: admin })).status).toBe(400);
+    const [audit] = await query<{ actor: string; after: { early?: boolean } }>(
+      db.url,
+      `SELECT actor, after FROM audit_event WHERE action = 'board.frozen' AND subject_id = $1`,
+      [early],
+    );
+    expect(audit.actor).toMatch(/^apikey:/);
+    expect(audit.after.early).toBe(true);
   });
 
   it('shows each irritant’s movement against the previous week’s board', async () => {

@@ -1,3 +1,4 @@
+import { Clock } from '@app/config';
 import { Role } from '@app/database';
 import { RunningApi, startApi, testConfig } from './support/app';
 import { verbatim } from './support/builders';
@@ -36,6 +37,8 @@ describe('decisions and tickets', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     api = await startApi(testConfig({ DATABASE_URL: db.url }));
+    // Thursday of the week after the board's: dates, ages and time-to-fix read this clock.
+    api.app.get(Clock).freeze(new Date('2026-11-05T10:00:00Z'));
     [triager, viewer, developer, otherDeveloper] = await Promise.all([
       api.key(Role.Triager),
       api.key(Role.Viewer),
@@ -170,22 +173,34 @@ describe('decisions and tickets', () => {
 
     const patch = (body: Record<string, unknown>, key = developer) =>
       http(api.url, 'PATCH', `/api/v1/tickets/${ticket.id}`, { key, body });
-    expect((await patch({ status: 'deployed' })).status).toBe(409);
+    const skipped = await patch({ status: 'deployed' });
+    expect(skipped.status).toBe(409);
+    expect(skipped.body.message).toBe(
+      `ticket ${ticket.id} is in_progress: it can become todo or fixed, not deployed`,
+    );
     expect((await patch({ status: 'shipped' })).status).toBe(400);
     expect((await patch({})).status).toBe(400);
     expect((await patch({ status: 'fixed' }, viewer)).status).toBe(403);
     expect((await patch({ status: 'fixed' })).body.status).toBe('fixed');
     const deployed = await patch({ status: 'deployed', release: '12.5.0' });
     expect(deployed.body).toMatchObject({ status: 'deployed', release: '12.5.0' });
-    // The first verbatim was on 2026-10-27: time-to-fix runs from there.
-    const expected = (Date.parse(deployed.body.deployedAt) - Date.parse('2026-10-27T10:00:00Z')) / 86_400_000;
-    expect(deployed.body.timeToFixDays).toBeCloseTo(expected, 0);
-    expect((await patch({ status: 'todo' })).status).toBe(409);
+    // The first verbatim was on 2026-10-27, deployed on the product's clock: 9 days.
+    expect(deployed.body.deployedAt).toBe('2026-11-05T10:00:00.000Z');
+    const expected = 9;
+    expect(deployed.body.timeToFixDays).toBe(expected);
+    const closed = await patch({ status: 'todo' });
+    expect(closed.status).toBe(409);
+    expect(closed.body.message).toContain('it is closed');
 
     const ttf = await http(api.url, 'GET', '/api/v1/tickets/time-to-fix?weeks=4', { key: viewer });
     expect(ttf.status).toBe(200);
     expect(ttf.body).toHaveLength(4);
-    expect(ttf.body.at(-1)).toMatchObject({ deployed: 1, targetDays: 21, onTarget: expected <= 21 });
+    expect(ttf.body.at(-1)).toMatchObject({
+      isoWeek: '2026-W45',
+      deployed: 1,
+      targetDays: 21,
+      onTarget: true,
+    });
     expect(ttf.body.at(-1).medianDays).toBeCloseTo(expected, 0);
   });
 
@@ -226,7 +241,36 @@ describe('decisions and tickets', () => {
       body: { answer: 'Assistance staff added at Lyon from December' },
     });
     expect(answered.status).toBe(200);
-    expect(answered.body.answeredAt).not.toBeNull();
+    expect(answered.body.answeredAt).toBe('2026-11-05T10:00:00.000Z');
     expect((await http(api.url, 'GET', '/api/v1/decisions/unanswered', { key: viewer })).body).toEqual([]);
+    // A second answer is kept beside the first: the decision shows the latest, the history both.
+    api.app.get(Clock).advance(86_400_000);
+    const second = await http(api.url, 'POST', `/api/v1/decisions/${routed.body.id}/answer`, {
+      key: triager,
+      body: { answer: 'Staff confirmed at Lyon and Marseille' },
+    });
+    expect(second.body).toMatchObject({ answer: 'Staff confirmed at Lyon and Marseille' });
+    const history = await http(api.url, 'GET', `/api/v1/decisions/${routed.body.id}/answers`, {
+      key: viewer,
+    });
+    expect(history.status).toBe(200);
+    expect(history.body.map((one: { answer: string }) => one.answer)).toEqual([
+      'Assistance staff added at Lyon from December',
+      'Staff confirmed at Lyon and Marseille',
+    ]);
+    expect(history.body[0]).toMatchObject({
+      at: '2026-11-05T10:00:00.000Z',
+      by: expect.stringMatching(/^apikey:/),
+    });
+    expect(
+      (await http(api.url, 'GET', `/api/v1/decisions/${routed.body.id}/answers`, { key: viewer })).status,
+    ).toBe(200);
+    expect(
+      (
+        await http(api.url, 'GET', '/api/v1/decisions/00000000-0000-4000-8000-000000000000/answers', {
+          key: viewer,
+        })
+      ).status,
+    ).toBe(404);
   });
 });

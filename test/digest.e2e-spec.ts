@@ -3,7 +3,7 @@ import { SMTPServer } from 'smtp-server';
 import { BoardService } from '@app/board';
 import { readEmail } from '@app/connectors';
 import { Role } from '@app/database';
-import { DigestService } from '@app/digest';
+import { DigestRefusedError, DigestService } from '@app/digest';
 import { RunningApi, startApi, testConfig } from './support/app';
 import { verbatim } from './support/builders';
 import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
@@ -63,6 +63,7 @@ describe('Monday digest', () => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   let triager: string;
   let viewer: string;
+  let admin: string;
   const week = '2026-W40';
   const XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>';
   // Monday 2026-10-05, Paris (UTC+2): the board freezes at 08:00, the digest goes at 08:30.
@@ -79,10 +80,17 @@ describe('Monday digest', () => {
     };
     api = await startApi(testConfig(env));
     second = await startApi(testConfig(env));
-    [triager, viewer] = await Promise.all([api.key(Role.Triager), api.key(Role.Viewer)]);
+    [triager, viewer, admin] = await Promise.all([
+      api.key(Role.Triager),
+      api.key(Role.Viewer),
+      api.key(Role.Admin),
+    ]);
     const texts = [
       ['a@example.com', `Paiement refusé au 3-D Secure ${XSS}, impossible de payer`],
-      ['b@example.com', 'Paiement refusé au 3-D Secure, impossible de payer mon billet'],
+      [
+        'b@example.com',
+        'Paiement refusé au 3-D Secure, impossible de payer mon billet.\nCordialement,\nJeanne Martin',
+      ],
       ['c@example.com', 'mon paiement est refusé au 3-D Secure, je réessaie depuis hier'],
       ['d@example.com', 'Aucune assistance pour mon fauteuil roulant en gare de Lyon'],
       [
@@ -215,15 +223,41 @@ describe('Monday digest', () => {
     expect(html).toMatch(/3 clients/);
     // Page load time: 2,400 ms this week, +500 vs last week, off its 2,000 ms target (red); NPS 40.
     expect(html).toContain('Indicateurs');
-    expect(html).toMatch(/Page load time<\/td><td style="[^"]*color:#c92a2a;[^"]*">▲ 2400 ms<\/td>/);
+    expect(html).toMatch(
+      /Temps de chargement des pages<\/td><td style="[^"]*color:#c92a2a;[^"]*">▲ 2400 ms<\/td>/,
+    );
     expect(html).toContain('+500 vs sem. préc.');
     expect(html).toMatch(/NPS<\/td><td style="[^"]*color:#2b8a3e;[^"]*">● 40 ±\d/);
-    expect(fr.text).toContain('- Page load time: 2400 ms (!) +500, objectif 2000 ms');
+    expect(fr.text).toContain(
+      '- Temps de chargement des pages : 2400 ms (!) +500, objectif 2000 ms'.replace(' :', ':'),
+    );
+    // French throughout: KPI names, categories, axes, departments; no English word or key of ours.
+    for (const english of [
+      'Page load time',
+      'business',
+      'payment',
+      'legal_privacy',
+      'operations',
+      'board still open',
+    ]) {
+      const word = new RegExp(`\\b${english.replace(/[()]/g, '\\$&')}\\b`);
+      expect({ english, found: word.test(html) || word.test(String(fr.text)) }).toEqual({
+        english,
+        found: false,
+      });
+    }
+    expect(html).toContain('commercial');
+    expect(html).toContain('Paiement');
+    expect(html).toContain('→ Juridique');
+    expect(String(en.html)).toContain('→ Legal');
     // The pinned quote, marked; the failed monitor with its count.
     expect(html).toContain('mon paiement est refusé au 3-D Secure, je réessaie depuis hier');
     expect(html).toContain('choisi par l’équipe');
     expect(html).toContain('Parcours clients en échec');
     expect(html).toContain('2 échecs sur 5 passages');
+    // It failed twice, then passed again: recovered, with its window, not "failing".
+    expect(html).toContain('en échec de mer. 30 sept. 12:00 à mer. 30 sept. 14:00, rétabli depuis');
+    expect(String(en.html)).toContain('failed from Wed 30 Sept 12:00 to Wed 30 Sept 14:00, recovered since');
     expect(fr.text).toContain('LES IRRITANTS DE LA SEMAINE');
     expect(String(en.html)).toContain('Decisions taken');
   });
@@ -232,9 +266,12 @@ describe('Monday digest', () => {
     const html = String(smtp.received[0].mail.html);
     expect(html).not.toContain('<script>');
     expect(html).not.toMatch(/<img[^>]*onerror/i);
-    const raw = smtp.received.map((r) => r.raw.toString('utf8')).join('\n');
+    const raw = smtp.received.map((r) => `${String(r.mail.html)}\n${String(r.mail.text)}`).join('\n');
     expect(raw).not.toContain('e@example.com');
     expect(raw).not.toContain('a@example.com');
+    // A customer's signature and name are not quoted to the CEO.
+    expect(raw).not.toContain('Jeanne');
+    expect(raw).not.toContain('Martin');
   });
 
   it('is never read back as a verbatim by the e-mail connector', async () => {
@@ -266,6 +303,68 @@ describe('Monday digest', () => {
     expect(await digests.sendDue(new Date(monday.getTime() + 1_000))).toEqual([]);
     expect(await digests.sendDue(new Date(monday.getTime() + 61_000))).toEqual(['ceo@example.com']);
     expect(smtp.received.filter((r) => r.mail.headers.get('x-loveboard-digest') === next)).toHaveLength(2);
+  });
+
+  it('refuses to send a week whose board is not frozen, unless forced, and says so', async () => {
+    const open = '2026-W42';
+    const digests = api.app.get(DigestService);
+    await expect(digests.send(open)).rejects.toBeInstanceOf(DigestRefusedError);
+    const refused = await http(api.url, 'POST', `/api/v1/digests/${open}/send`, { key: admin, body: {} });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain(`the board of ${open} is not frozen`);
+    expect(refused.body.message).toContain('force');
+    expect(
+      (await http(api.url, 'POST', `/api/v1/digests/${open}/send`, { key: triager, body: {} })).status,
+    ).toBe(403);
+    expect(smtp.received.filter((r) => r.mail.headers.get('x-loveboard-digest') === open)).toHaveLength(0);
+    // Nothing was used up: forced, it goes, saying the board was still open.
+    const forced = await http(api.url, 'POST', `/api/v1/digests/${open}/send`, {
+      key: admin,
+      body: { force: true },
+    });
+    expect(forced.body.sent.sort()).toEqual(['ceo@example.com', 'cto@example.com']);
+    const mails = smtp.received.filter((r) => r.mail.headers.get('x-loveboard-digest') === open);
+    expect(mails).toHaveLength(2);
+    expect(String(mails.find((r) => r.to === 'ceo@example.com')?.mail.text)).toContain(
+      'tableau encore ouvert',
+    );
+    const deliveries = await http(api.url, 'GET', `/api/v1/digests/${open}/deliveries`, { key: admin });
+    expect(deliveries.body.map((d: { forced: boolean }) => d.forced)).toEqual([true, true]);
+  });
+
+  it('sends a week again only when asked to resend, as a message of its own', async () => {
+    const before = smtp.received.filter((r) => r.mail.headers.get('x-loveboard-digest') === week);
+    expect(before).toHaveLength(2);
+    const digests = api.app.get(DigestService);
+    expect(await digests.send(week)).toEqual([]);
+    const again = await digests.send(week, { resend: true });
+    expect(again.sort()).toEqual(['ceo@example.com', 'cto@example.com']);
+    const after = smtp.received.filter((r) => r.mail.headers.get('x-loveboard-digest') === week);
+    expect(after).toHaveLength(4);
+    expect(new Set(after.map((r) => r.mail.messageId)).size).toBe(4);
+    const deliveries = await http(api.url, 'GET', `/api/v1/digests/${week}/deliveries`, { key: admin });
+    expect(
+      deliveries.body.map((d: { recipient: string; sequence: number }) => `${d.recipient}#${d.sequence}`),
+    ).toEqual(['ceo@example.com#0', 'ceo@example.com#1', 'cto@example.com#0', 'cto@example.com#1']);
+  });
+
+  it('links to where the product really listens when PUBLIC_URL is not set', async () => {
+    const local = await startApi(
+      testConfig({
+        DATABASE_URL: db.url,
+        SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+        DIGEST_RECIPIENTS: 'ceo@example.com:fr',
+      }),
+    );
+    try {
+      const text = await fetch(`${local.url}/api/v1/digests/${week}?format=text`, {
+        headers: { authorization: `Bearer ${viewer}` },
+      });
+      expect(await text.text()).toContain(`${local.url}/boards/${week}`);
+      expect(local.url).not.toContain(':3000');
+    } finally {
+      await local.close();
+    }
   });
 
   it('previews a week’s digest through the API', async () => {

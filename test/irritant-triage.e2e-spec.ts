@@ -152,7 +152,20 @@ describe('irritant triage decisions', () => {
       body: { irritantId: into },
     });
     expect(moved.status).toBe(200);
-    expect((await http(api.url, 'GET', `/api/v1/irritants/${empty}`, { key: viewer })).status).toBe(404);
+    // The person is told where it went, and that its irritant, left empty, is gone.
+    expect(moved.body.placement).toMatchObject({
+      moved: true,
+      from: { id: empty, deleted: true },
+      to: { id: into, created: false },
+    });
+    expect(await query(db.url, 'SELECT id FROM irritant WHERE id = $1', [empty])).toEqual([]);
+    // Its id leads to the irritant its verbatim went to.
+    const gone = await fetch(`${api.url}/api/v1/irritants/${empty}`, {
+      headers: { authorization: `Bearer ${viewer}` },
+      redirect: 'manual',
+    });
+    expect(gone.status).toBe(301);
+    expect(gone.headers.get('location')).toBe(`/api/v1/irritants/${into}`);
   });
 
   it('splits verbatims off an irritant into a new one, which later verbatims of their topic join', async () => {

@@ -149,7 +149,14 @@ describe('irritants', () => {
       verbatimCount: expected.verbatims,
       distinctCustomers: expected.customers,
     });
-    expect((await http(api.url, 'GET', `/api/v1/irritants/${source}`, { key: viewer })).status).toBe(404);
+    // The merged-away id leads to the merged irritant (links and bookmarks keep working).
+    const gone = await fetch(`${api.url}/api/v1/irritants/${source}`, {
+      headers: { authorization: `Bearer ${viewer}` },
+      redirect: 'manual',
+    });
+    expect(gone.status).toBe(301);
+    expect(gone.headers.get('location')).toBe(`/api/v1/irritants/${into}`);
+    expect((await http(api.url, 'GET', `/api/v1/irritants/${source}`, { key: viewer })).body.id).toBe(into);
     const audit = await query<{ action: string }>(
       db.url,
       `SELECT action FROM audit_event WHERE subject_id = $1`,

@@ -103,9 +103,23 @@ describe('XSS corpus', () => {
   it('escapes every payload wherever the digest can put customer or team words', () => {
     for (let start = 0; start < XSS_CORPUS.length; start += 100) {
       const payloads = XSS_CORPUS.slice(start, start + 100);
+      const decision = (payload: string, carried: boolean) => ({
+        kind: payload,
+        owner: payload,
+        department: payload,
+        targetRelease: payload,
+        decidedWeek: payload,
+        carried,
+        ticket: { status: payload, release: payload },
+        ageDays: 30,
+        targetDays: 21,
+        overdue: true,
+        answer: payload,
+      });
       const data: DigestData = {
         isoWeek: week,
         frozen: true,
+        timeZone: 'Europe/Paris',
         boardUrl: 'https://loveboard.example.com/boards/x"><script>alert(1)</script>',
         items: payloads.map((payload, i) => ({
           rank: i + 1,
@@ -118,19 +132,37 @@ describe('XSS corpus', () => {
           customers: 3,
           verbatims: 4,
           quote: { text: payload, channel: payload, pinned: i % 2 === 0 },
-          decision: { kind: payload, owner: payload, department: payload },
+          decision: decision(payload, i % 2 === 0),
         })),
         awaiting: payloads.map((payload, i) => ({ rank: i, label: payload })),
-        decisions: payloads.map((payload) => ({
+        decisions: payloads.map((payload) => ({ label: payload, ...decision(payload, false) })),
+        ongoing: payloads.map((payload) => ({ label: payload, ...decision(payload, true) })),
+        unanswered: payloads.map((payload) => ({
           label: payload,
-          kind: 'fix',
-          owner: payload,
           department: payload,
+          days: 9,
+          targetDays: 7,
+          overdue: true,
         })),
-        unanswered: payloads.map((payload) => ({ label: payload, department: payload, days: 3 })),
+        overdue: payloads.map((payload) => ({
+          label: payload,
+          status: payload,
+          team: payload,
+          ageDays: 30,
+          targetDays: 21,
+        })),
         timeToFix: { medianDays: 12, targetDays: 21, deployed: 2 },
-        monitorsFailed: payloads.map((payload) => ({ name: payload, failed: 1, runs: 2 })),
+        monitors: payloads.map((payload, i) => ({
+          name: payload,
+          state: i % 2 === 0 ? ('failing' as const) : ('recovered' as const),
+          failed: 1,
+          runs: 2,
+          from: '2026-10-01T10:00:00Z',
+          to: i % 2 === 0 ? null : '2026-10-01T12:00:00Z',
+          steps: [payload],
+        })),
         kpis: payloads.map((payload) => ({
+          key: payload,
           name: payload,
           unit: payload,
           value: 1,

@@ -12,7 +12,8 @@ import cookieParser from 'cookie-parser';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { ApiKeyService } from '@app/auth';
-import type { AppConfig } from '@app/config';
+import type { Server } from 'node:http';
+import { type AppConfig, PublicUrl } from '@app/config';
 import { ALL_QUEUE_NAMES, InProcessJobQueue, JobQueue, JobRunner, scheduleRecurringJobs } from '@app/jobs';
 import { PipelineSweeper } from '@app/ingest';
 import { ApiModule } from './api.module';
@@ -94,6 +95,9 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
   }
 
   await app.init();
+  // Links the product sends (the digest) name the port this API really got.
+  const server: Server = app.getHttpServer();
+  server.once('listening', () => app.get(PublicUrl).listeningOn(server.address()));
   const jobs = app.get(JobQueue);
   if (jobs instanceof InProcessJobQueue) {
     // This process is its own worker: it must run every job, and pick up what a previous run left.

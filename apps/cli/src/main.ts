@@ -8,13 +8,14 @@ import { Logger } from 'nestjs-pino';
 import Table from 'cli-table3';
 import { ModelStore } from '@app/analysis';
 import { BoardService } from '@app/board';
-import { DigestService } from '@app/digest';
+import { DigestRefusedError, DigestService } from '@app/digest';
 import { ApiKeyService, UserService, isPersonRole } from '@app/auth';
 import { AppConfig, loadConfigOrExit } from '@app/config';
 import {
   BoardItem,
   DataDirInUseError,
   DeadLetterStatus,
+  DigestStatus,
   ImportStatus,
   Role,
   Transactions,
@@ -275,21 +276,50 @@ export function buildProgram(config: () => AppConfig): Command {
     .option('--out <file>', 'where to write the HTML')
     .option('--lang <lang>', 'fr or en', 'fr')
     .option('--send', 'send it now (once per recipient: those who had it are skipped)')
-    .action(async (options: { week: string; out?: string; lang: string; send?: boolean }) => {
-      if (options.lang !== 'fr' && options.lang !== 'en')
-        throw new InvalidArgumentError('--lang must be fr or en');
-      await withApp(config(), async (app) => {
-        const digests = app.get(DigestService);
-        const digest = await digests.render(options.week, options.lang as 'fr' | 'en');
-        if (options.out) {
-          writeFileSync(options.out, digest.html);
-          out(`wrote ${options.out} (${digest.subject})`);
-        } else if (!options.send) {
-          out(digest.text);
-        }
-        if (options.send) out(`sent to ${(await digests.send(options.week)).length} recipient(s)`);
-      });
-    });
+    .option('--force', 'with --send: send it even though the week’s board is not frozen yet')
+    .option('--resend', 'with --send: send it again to every recipient, those who had it included')
+    .action(
+      async (options: {
+        week: string;
+        out?: string;
+        lang: string;
+        send?: boolean;
+        force?: boolean;
+        resend?: boolean;
+      }) => {
+        if (options.lang !== 'fr' && options.lang !== 'en')
+          throw new InvalidArgumentError('--lang must be fr or en');
+        if ((options.force || options.resend) && !options.send)
+          throw new InvalidArgumentError('--force and --resend go with --send');
+        await withApp(config(), async (app) => {
+          const digests = app.get(DigestService);
+          const digest = await digests.render(options.week, options.lang as 'fr' | 'en');
+          if (options.out) {
+            writeFileSync(options.out, digest.html);
+            out(`wrote ${options.out} (${digest.subject})`);
+          } else if (!options.send) {
+            out(digest.text);
+          }
+          if (!options.send) return;
+          let sent: string[];
+          try {
+            sent = await digests.send(options.week, { force: options.force, resend: options.resend });
+          } catch (error) {
+            if (!(error instanceof DigestRefusedError)) throw error;
+            process.stderr.write(`refused: ${error.message} (--force)\n`);
+            process.exitCode = 1;
+            return;
+          }
+          if (options.force) out('forced: the board is sent as it stands, before its freeze');
+          out(`sent to ${sent.length} recipient(s)${sent.length ? `: ${sent.join(', ')}` : ''}`);
+          const had = (await digests.history(options.week))
+            .filter((delivery) => delivery.status === DigestStatus.Sent && !sent.includes(delivery.recipient))
+            .map((delivery) => delivery.recipient);
+          if (had.length > 0 && !options.resend)
+            out(`already sent to ${[...new Set(had)].join(', ')} (--resend to send again)`);
+        });
+      },
+    );
 
   program
     .command('nlp:train')

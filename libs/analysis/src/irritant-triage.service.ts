@@ -6,6 +6,7 @@ import {
   Irritant,
   IrritantFeedback,
   IrritantRepository,
+  RedirectRepository,
   Verbatim,
   VerbatimStage,
 } from '@app/database';
@@ -22,6 +23,7 @@ import {
   removeFromCentroid,
   similarity,
 } from '@app/nlp';
+import { ClusterStage } from './cluster.stage';
 import { ModelStore } from './model-store';
 
 type Lesson = Omit<IrritantFeedback, 'id' | 'createdAt'>;
@@ -46,6 +48,8 @@ export class IrritantTriageService {
     private readonly audit: AuditRepository,
     private readonly models: ModelStore,
     private readonly jobs: JobQueue,
+    private readonly redirects: RedirectRepository,
+    private readonly clusterStage: ClusterStage,
   ) {}
 
   /** Merges `sourceId` into `intoId`: its verbatims move, the centroids add up, it is deleted. */
@@ -58,6 +62,8 @@ export class IrritantTriageService {
       await this.irritants.moveAll(sourceId, lockedInto, actor, tx);
       await this.irritants.updateCentroid(intoId, labelOf(centroid) || lockedInto.label, centroid, tx);
       await this.irritants.remove(sourceId, tx);
+      // Links, bookmarks and boards that name the merged irritant lead to the one it lives on as.
+      await this.redirects.redirect(sourceId, intoId, 'merge', actor, new Date(), tx);
       await this.irritants.recount([intoId], tx);
       await this.irritants.recordFeedback(
         [
@@ -228,17 +234,19 @@ export class IrritantTriageService {
 
   /**
    * After a person corrected a verbatim's category: it leaves its irritant (of the old category)
-   * and is clustered again among the irritants of the new one.
+   * and is clustered again among the irritants of the new one, at once, so that the person is
+   * told where it went.
+   * @returns the irritant it left (null when it was not clustered, or stayed).
    */
-  async recluster(verbatimId: string): Promise<void> {
+  async recluster(verbatimId: string): Promise<{ from: string } | null> {
     const [peek] = await this.irritants.peekVerbatims([verbatimId]);
     if (!peek || peek.irritantId === null) {
       // Not clustered yet: the cluster stage will place it by its corrected category.
-      return;
+      return null;
     }
     const idf = await this.models.background();
     const [before] = await this.irritants.findByIds([peek.irritantId]);
-    if (!before) return;
+    if (!before) return null;
     const moved = await this.irritants.inCategoriesLock([before.category], async (tx) => {
       const [verbatim] = await this.irritants.lockVerbatims([verbatimId], tx);
       if (verbatim.irritantId !== before.id || verbatim.category === before.category) return false;
@@ -250,7 +258,20 @@ export class IrritantTriageService {
       await this.irritants.deleteEmpty([source.id], tx);
       return true;
     });
-    if (moved) await this.jobs.requeue(JobName.ClusterVerbatims, { verbatimIds: [verbatimId] });
+    if (!moved) return null;
+    try {
+      await this.clusterStage.cluster({ verbatimIds: [verbatimId] });
+    } catch {
+      // The job (or the sweeper) places it as it would any analysed verbatim.
+      await this.jobs.requeue(JobName.ClusterVerbatims, { verbatimIds: [verbatimId] });
+    }
+    return { from: before.id };
+  }
+
+  /** Records where an irritant emptied by moves went (the irritant its last verbatim joined). */
+  async redirectEmptied(fromId: string, toId: string, actor: string): Promise<void> {
+    if (fromId === toId || (await this.irritants.findByIds([fromId])).length > 0) return;
+    await this.redirects.redirect(fromId, toId, 'emptied', actor, new Date());
   }
 
   private async existing(ids: string[]): Promise<Irritant[]> {

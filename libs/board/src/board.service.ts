@@ -1,5 +1,12 @@
-import { BadRequestException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { LRUCache } from 'lru-cache';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
+import { DateTime } from 'luxon';
 import { APP_CONFIG, AppConfig, Clock } from '@app/config';
 import {
   AuditRepository,
@@ -9,39 +16,34 @@ import {
   BoardRepository,
   BoardStatus,
   IrritantRepository,
-  IrritantWeekRow,
-  MonitorRepository,
   NewBoardItem,
+  TicketRepository,
 } from '@app/database';
-import { KpiService, KpiSummary } from '@app/monitoring';
-import { JobHandler, JobName } from '@app/jobs';
 import {
   AXES,
   Axis,
+  ISO_WEEK_RULE,
   IsoWeek,
   ScoringProfile,
   freezeTime,
   isIsoWeek,
   isoWeekOf,
+  nextWeek,
   previousWeek,
   scoreIrritant,
   totalOf,
   weekBounds,
 } from '@app/scoring';
+import { quoteOf } from '@app/nlp';
 import { WebhookEvent, WebhookService } from '@app/webhooks';
+import { DecisionsInForce } from './in-force';
+import { MonitorSignals } from './monitor-signals';
+import { BoardWithItems, ReadCache } from './read-cache';
 import { SCORING_PROFILE } from './scoring-profile.provider';
-
-type WeekSignals = Awaited<ReturnType<BoardService['weekSignals']>>;
 
 /** Texts per irritant and week the words rules read (the most recent): enough to count on. */
 const MAX_TEXTS = 2_000;
 const QUOTES_PER_ITEM = 3;
-/**
- * Board and ticket reads are kept this long: the Monday meeting's screens and developers' tools
- * ask the same question over and over, and a board only changes when it is recomputed. Writes in
- * this process clear it at once; another process's writes show within this delay.
- */
-export const READ_CACHE_MS = 2_000;
 
 export interface BoardFilter {
   category?: string;
@@ -52,24 +54,43 @@ export interface BoardFilter {
   limit: number;
 }
 
-export interface BoardWithItems {
-  board: Board;
-  items: BoardItem[];
-  /** The answer as sent, made once per cached read (see READ_CACHE_MS). */
-  json?: string;
+/** Which board the Monday meeting opens, and why. */
+export interface MeetingWeek {
+  /** The board to open. */
+  isoWeek: IsoWeek;
+  currentWeek: IsoWeek;
+  lastWeek: IsoWeek;
+  /**
+   * Why last week's board rather than the current one: it is Monday (the meeting's day, until
+   * the freeze if that is later), or the current week has no verbatim yet; null: the current one.
+   */
+  reason: 'monday' | 'current_empty' | null;
+  /** When last week's board freezes (or froze). */
+  lastWeekFreezesAt: Date;
 }
+
+function matches(item: NewBoardItem, filter: BoardFilter): boolean {
+  if (filter.category && item.category !== filter.category) return false;
+  if (filter.axis && filter.above !== undefined && item.axes[filter.axis].score < filter.above) return false;
+  if (filter.channel && !item.channels.includes(filter.channel)) return false;
+  if (filter.terminal && !item.terminals.includes(filter.terminal)) return false;
+  return true;
+}
+
+const movementOf = (change: number | null) =>
+  change === null ? 'new' : change > 0 ? 'up' : change < 0 ? 'down' : 'unchanged';
 
 /**
  * The weekly prioritisation board: every irritant with verbatims in the week, scored on the four
- * axes (with people's overrides), ranked, with its movement since last week. The current week's
- * board is live (recomputed by `board.refresh`); on the Monday after its week, at the configured
- * time, it is frozen into a snapshot that never changes again. Both run under the board row's
- * lock, so that several workers freeze a week once.
+ * axes (with people's overrides), ranked, with its movement since last week and the decision in
+ * force on it. The current week's board is live (recomputed by `board.refresh` and by every
+ * triage action); on the Monday after its week, at the configured time, it is frozen into a
+ * snapshot that never changes again. Both run under the board row's lock, so that several
+ * workers freeze a week once. Reads never write: a week never stored is built for the read.
  */
 @Injectable()
 export class BoardService {
   private readonly logger = new Logger(BoardService.name);
-  private readonly reads = new LRUCache<string, BoardWithItems>({ max: 500, ttl: READ_CACHE_MS });
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -77,90 +98,189 @@ export class BoardService {
     @Inject(SCORING_PROFILE) private readonly profile: ScoringProfile,
     private readonly boards: BoardRepository,
     private readonly irritants: IrritantRepository,
+    private readonly tickets: TicketRepository,
     private readonly audit: AuditRepository,
     private readonly webhooks: WebhookService,
-    private readonly monitorRows: MonitorRepository,
-    private readonly kpiService: KpiService,
+    private readonly signals: MonitorSignals,
+    private readonly cache: ReadCache,
+    private readonly inForce: DecisionsInForce,
   ) {}
 
   currentWeek(now = this.clock.now()): IsoWeek {
     return isoWeekOf(now, this.config.timeZone);
   }
 
-  /** A week's board, computed first if it was never computed (a week that has begun only). */
-  async get(week: string, filter: BoardFilter, now = this.clock.now()): Promise<BoardWithItems> {
-    if (!isIsoWeek(week)) throw new BadRequestException(`not an ISO week (like 2026-W48): ${week}`);
-    const key = JSON.stringify([week, filter]);
-    const cached = this.reads.get(key);
-    if (cached) return cached;
-    let board = await this.boards.findBoard(week);
-    if (!board) {
-      if (weekBounds(week, this.config.timeZone).start > now) {
-        throw new NotFoundException(`week ${week} has not begun`);
-      }
-      await this.compute(week);
-      board = await this.boards.findBoard(week);
-      if (!board) throw new NotFoundException(`week ${week} has no board`);
-    }
-    const read = { board, items: await this.boards.items(week, filter) };
-    this.reads.set(key, read);
-    return read;
-  }
-
-  /** The weeks that have a board, newest first (the current week's is computed if it was not). */
-  async weeks(limit: number): Promise<Board[]> {
-    if (!(await this.boards.findBoard(this.currentWeek()))) await this.compute(this.currentWeek());
-    return this.boards.weeks(limit);
-  }
-
-  /** One irritant's item on a week's board (the board computed first if it never was). */
-  async item(
-    week: string,
-    irritantId: string,
-  ): Promise<{ board: Board; item: BoardItem; pinnedVerbatimId: string | null }> {
-    const { board } = await this.get(week, { limit: 1 });
-    const item = await this.boards.item(week, irritantId);
-    if (!item) throw new NotFoundException(`irritant ${irritantId} is not on the board of ${week}`);
-    return { board, item, pinnedVerbatimId: await this.boards.pinnedQuoteId(week, irritantId) };
+  /** Refuses what is not an ISO week of 2000-2099 (400), before anything is read. */
+  checkWeek(week: string): asserts week is IsoWeek {
+    if (!isIsoWeek(week)) throw new BadRequestException(`not ${ISO_WEEK_RULE}: ${week}`);
   }
 
   /**
-   * Recomputes a live board from the verbatims, scores and overrides as they are now.
+   * The board the Monday meeting opens: last week's on Monday (until the freeze, if that is later
+   * in the day) and whenever the current week has no verbatim yet; else the current week's.
+   */
+  async meeting(now = this.clock.now()): Promise<MeetingWeek> {
+    const zone = this.config.timeZone;
+    const currentWeek = this.currentWeek(now);
+    const lastWeek = previousWeek(currentWeek, zone);
+    const lastWeekFreezesAt = freezeTime(lastWeek, zone, this.config.boardFreezeAt);
+    const { start, end } = weekBounds(currentWeek, zone);
+    const mondayEnds = DateTime.fromJSDate(start, { zone }).plus({ days: 1 }).toJSDate();
+    const monday = now < mondayEnds || now < lastWeekFreezesAt;
+    const empty = !monday && !(await this.boards.hasVerbatims(start, end));
+    return {
+      isoWeek: monday || empty ? lastWeek : currentWeek,
+      currentWeek,
+      lastWeek,
+      reason: monday ? 'monday' : empty ? 'current_empty' : null,
+      lastWeekFreezesAt,
+    };
+  }
+
+  /**
+   * A week's board as it stands: stored (live or frozen), or built for this read when the week
+   * was never stored (nothing is written: a read only reads). Movement against the previous
+   * week's board and the decisions in force are worked out at each read.
+   */
+  async get(week: string, filter: BoardFilter, now = this.clock.now()): Promise<BoardWithItems> {
+    this.checkWeek(week);
+    const key = JSON.stringify([week, filter]);
+    const cached = this.cache.boards.get(key);
+    if (cached) return cached;
+    const zone = this.config.timeZone;
+    const { start, end } = weekBounds(week, zone);
+    if (start > now) throw new NotFoundException(`week ${week} has not begun`);
+    const stored = await this.boards.findBoard(week);
+    let board: Board;
+    let items: (BoardItem | NewBoardItem)[];
+    if (stored) {
+      board = stored;
+      items = await this.boards.items(week, filter);
+    } else {
+      board = {
+        isoWeek: week,
+        status: BoardStatus.Live,
+        computedAt: now,
+        frozenAt: null,
+        profile: this.profile.name,
+      };
+      items = (await this.built(week)).filter((item) => matches(item, filter)).slice(0, filter.limit);
+    }
+    const ranks = await this.previousRanks(week);
+    const shown = items.map((item) => {
+      const last = ranks.get(item.irritantId);
+      const rankChange = last === undefined ? null : last - item.rank;
+      const shown: BoardItem = { id: '', ...item, movement: movementOf(rankChange), rankChange };
+      return shown;
+    });
+    const before = previousWeek(week, zone);
+    const after = nextWeek(week, zone);
+    const read: BoardWithItems = {
+      board,
+      items: shown,
+      decisions: await this.inForce.forWeek(
+        week,
+        shown.map((item) => item.irritantId),
+        now,
+      ),
+      previousWeek: isIsoWeek(before) ? before : null,
+      nextWeek: isIsoWeek(after) && end <= now ? after : null,
+    };
+    this.cache.boards.set(key, read);
+    return read;
+  }
+
+  /**
+   * The weeks that have a stored board, with the current and the last week whether stored or
+   * not (the week picker), newest first.
+   */
+  async weeks(
+    limit: number,
+    now = this.clock.now(),
+  ): Promise<Pick<Board, 'isoWeek' | 'status' | 'computedAt' | 'frozenAt'>[]> {
+    const stored = await this.boards.weeks(limit);
+    const current = this.currentWeek(now);
+    const listed: Pick<Board, 'isoWeek' | 'status' | 'computedAt' | 'frozenAt'>[] = [...stored];
+    for (const week of [current, previousWeek(current, this.config.timeZone)]) {
+      if (!listed.some((board) => board.isoWeek === week))
+        listed.push({ isoWeek: week, status: BoardStatus.Live, computedAt: now, frozenAt: null });
+    }
+    return listed
+      .filter((board) => board.isoWeek <= current)
+      .sort((a, b) => (a.isoWeek < b.isoWeek ? 1 : -1))
+      .slice(0, limit);
+  }
+
+  /** One irritant's item on a week's board (read as the board is), with its decision in force. */
+  async item(week: string, irritantId: string) {
+    const read = await this.get(week, { limit: 100_000 });
+    const item = read.items.find((one) => one.irritantId === irritantId);
+    if (!item) throw new NotFoundException(`irritant ${irritantId} is not on the board of ${week}`);
+    return {
+      board: read.board,
+      item,
+      decision: read.decisions.get(irritantId) ?? null,
+      pinnedVerbatimId: await this.boards.pinnedQuoteId(week, irritantId),
+    };
+  }
+
+  /** The week's board stored (computed now if it never was): what a decision is taken on. */
+  async ensure(week: string): Promise<void> {
+    this.checkWeek(week);
+    if (await this.boards.findBoard(week)) return;
+    if (weekBounds(week, this.config.timeZone).start > this.clock.now())
+      throw new NotFoundException(`week ${week} has not begun`);
+    await this.compute(week);
+  }
+
+  /**
+   * Recomputes a live board from the verbatims, scores and overrides as they are now, and moves
+   * the priority of open tickets to it.
    * @returns false when the board is frozen (it is left as it was).
    */
   async compute(week: IsoWeek): Promise<boolean> {
     if ((await this.boards.findBoard(week))?.status === BoardStatus.Frozen) return false;
     // Built before the board's lock is taken (reads only): in embedded mode the one database
     // connection must not be held by the lock while the build reads.
-    const items = await this.build(week);
+    const items = await this.build(week, true);
+    const at = this.clock.now();
     const computed = await this.boards.transaction(async (tx) => {
-      const board = await this.boards.lockBoard(week, this.profile.name, tx);
+      const board = await this.boards.lockBoard(week, this.profile.name, at, tx);
       if (board.status === BoardStatus.Frozen) return false;
-      await this.boards.replaceItems(week, items, BoardStatus.Live, this.profile.name, tx);
+      await this.boards.replaceItems(week, items, BoardStatus.Live, this.profile.name, at, tx);
+      await this.tickets.followBoard(week, tx);
       return true;
     });
-    this.reads.clear();
+    this.cache.clear();
     return computed;
   }
 
   /**
    * Freezes a week's board: computed one last time and kept as it is from then on.
+   * @param actor who froze it: `system` at the Monday time, a person who froze it early.
    * @returns whether this call froze it (false: it was frozen already, by this process or another).
    */
-  async freeze(week: IsoWeek): Promise<boolean> {
+  async freeze(week: IsoWeek, actor = 'system'): Promise<boolean> {
     if ((await this.boards.findBoard(week))?.status === BoardStatus.Frozen) return false;
-    const items = await this.build(week);
+    const items = await this.build(week, true);
+    const at = this.clock.now();
     const deliveries = await this.boards.transaction(async (tx) => {
-      const board = await this.boards.lockBoard(week, this.profile.name, tx);
+      const board = await this.boards.lockBoard(week, this.profile.name, at, tx);
       if (board.status === BoardStatus.Frozen) return null;
-      await this.boards.replaceItems(week, items, BoardStatus.Frozen, this.profile.name, tx);
+      await this.boards.replaceItems(week, items, BoardStatus.Frozen, this.profile.name, at, tx);
+      await this.tickets.followBoard(week, tx);
       await this.audit.record(
         {
-          actor: 'system',
+          actor,
           action: 'board.frozen',
           subjectType: 'board',
           subjectId: week,
-          after: { items: items.length, top: items.slice(0, 5).map((item) => item.label) },
+          after: {
+            items: items.length,
+            top: items.slice(0, 5).map((item) => item.label),
+            at: at.toISOString(),
+            ...(actor === 'system' ? {} : { early: true }),
+          },
         },
         tx,
       );
@@ -182,20 +302,34 @@ export class BoardService {
         tx,
       );
     });
-    this.reads.clear();
+    this.cache.clear();
     if (deliveries === null) return false;
     await this.webhooks.dispatch(deliveries);
     return true;
   }
 
-  @JobHandler(JobName.RefreshBoard)
-  async refreshCurrent(): Promise<void> {
-    await this.compute(this.currentWeek());
+  /**
+   * An admin freezes a week that has ended without waiting for Monday's time (the meeting starts
+   * early, or rehearses on a past week): audited under their name.
+   */
+  async freezeNow(week: string, actor: string): Promise<Board> {
+    this.checkWeek(week);
+    const current = this.currentWeek();
+    if (week >= current)
+      throw new ConflictException(
+        `week ${week} has not ended: only a past week can be frozen (the current one is ${current})`,
+      );
+    const existing = await this.boards.findBoard(week);
+    if (existing?.status === BoardStatus.Frozen)
+      throw new ConflictException(
+        `the board of ${week} is already frozen (${existing.frozenAt?.toISOString()})`,
+      );
+    await this.freeze(week, actor);
+    return (await this.boards.findBoard(week)) as Board;
   }
 
-  @JobHandler(JobName.FreezeBoards)
-  async freezeDueNow(): Promise<void> {
-    await this.freezeDue(this.clock.now());
+  async refreshCurrent(): Promise<void> {
+    await this.compute(this.currentWeek());
   }
 
   /**
@@ -217,8 +351,23 @@ export class BoardService {
   }
 
   /**
+   * Recomputes every live board a triage action on these irritants changes (those that show them,
+   * or hold their verbatims), and the current week's: merges, splits, moves, corrections and
+   * overrides show at once, on past unfrozen weeks too.
+   * @returns the weeks recomputed.
+   */
+  async refreshFor(irritantIds: string[]): Promise<IsoWeek[]> {
+    const weeks = new Set(await this.boards.liveWeeksOf(irritantIds, this.config.timeZone));
+    weeks.add(this.currentWeek());
+    const done: IsoWeek[] = [];
+    for (const week of [...weeks].sort()) if (await this.compute(week)) done.push(week);
+    return done;
+  }
+
+  /**
    * A person's score for one axis of an irritant (null lifts it), audited, in force on live boards
-   * from now on; the current week's board is recomputed at once. Frozen boards keep theirs.
+   * from now on; every live board that shows the irritant is recomputed at once. Frozen boards
+   * keep theirs.
    */
   async overrideAxis(
     irritantId: string,
@@ -230,7 +379,7 @@ export class BoardService {
     if (!(await this.irritants.findById(irritantId)))
       throw new NotFoundException(`irritant ${irritantId} does not exist`);
     const [before] = (await this.boards.overridesInForce([irritantId])).filter((o) => o.axis === axis);
-    await this.boards.addOverride({ irritantId, axis, score, reason, actor });
+    await this.boards.addOverride({ irritantId, axis, score, reason, actor, createdAt: this.clock.now() });
     await this.audit.record({
       actor,
       action: score === null ? 'irritant.axis.override.lift' : 'irritant.axis.override',
@@ -239,138 +388,31 @@ export class BoardService {
       before: before ? { axis, score: before.score, reason: before.reason } : { axis, score: null },
       after: { axis, score, reason },
     });
-    await this.compute(this.currentWeek());
+    await this.refreshFor([irritantId]);
+  }
+
+  /** Irritant id -> rank on the previous week's board (stored, or built for the read). */
+  private async previousRanks(week: IsoWeek): Promise<Map<string, number>> {
+    const before = previousWeek(week, this.config.timeZone);
+    if (!isIsoWeek(before)) return new Map();
+    if (await this.boards.findBoard(before)) return this.boards.ranks(before);
+    return new Map((await this.built(before)).map((item) => [item.irritantId, item.rank]));
+  }
+
+  /** A week never stored, built for reads (and kept as long as they are). */
+  private async built(week: IsoWeek): Promise<NewBoardItem[]> {
+    const cached = this.cache.built.get(week);
+    if (cached) return cached;
+    const items = await this.build(week, false);
+    this.cache.built.set(week, items);
+    return items;
   }
 
   /**
-   * The monitors (linked by hand or by the rule of the category) and KPIs (by hand) of each
-   * irritant, with how they did that week: a monitor with a failed run is failing, with a slow one
-   * slow; a KPI off its target. They feed the technical axis, and show on the board.
+   * Scores and ranks the irritants of a week.
+   * @param store whether the board is being stored: only then are link proposals recorded.
    */
-  /**
-   * How every monitor ran and every KPI stood in the week, read once per build: the links of the
-   * board's items and the correlation proposals both draw on them.
-   */
-  private async weekSignals(week: IsoWeek, start: Date, end: Date) {
-    const monitors = await this.monitorRows.list();
-    const runs = await this.monitorRows.weekRuns(
-      monitors.map((monitor) => monitor.id),
-      start,
-      end,
-    );
-    let summaries: Promise<KpiSummary[]> | null = null;
-    return { monitors, runs, summaries: () => (summaries ??= this.kpiService.summaries(week, end)) };
-  }
-
-  private async linksOf(rows: IrritantWeekRow[], signals: WeekSignals) {
-    const linked = await this.monitorRows.linkedMonitors(
-      rows.map((row) => ({ id: row.irritantId, category: row.category })),
-      signals.monitors,
-    );
-    const runs = signals.runs;
-    const monitors = new Map<string, { id: string; name: string; status: string }[]>();
-    for (const [irritantId, list] of linked) {
-      monitors.set(
-        irritantId,
-        list.map((monitor) => {
-          const week = runs.get(monitor.id);
-          const status = !week ? 'no runs' : week.failed > 0 ? 'failing' : week.slow > 0 ? 'slow' : 'ok';
-          return { id: monitor.id, name: monitor.name, status };
-        }),
-      );
-    }
-    const kpiKeys = await this.monitorRows.linkedKpis(rows.map((row) => row.irritantId));
-    const kpis = new Map<
-      string,
-      { key: string; name: string; value: number | null; target: number | null; onTarget: boolean | null }[]
-    >();
-    if (kpiKeys.size > 0) {
-      const summaries = await signals.summaries();
-      for (const [irritantId, keys] of kpiKeys) {
-        kpis.set(
-          irritantId,
-          summaries
-            .filter((summary) => keys.includes(summary.kpi.key))
-            .map((summary) => ({
-              key: summary.kpi.key,
-              name: summary.kpi.name,
-              value: summary.week.value,
-              target: summary.kpi.target,
-              onTarget: summary.onTarget,
-            })),
-        );
-      }
-    }
-    return { monitors, kpis };
-  }
-
-  /**
-   * Correlation: an irritant whose customers jumped this week (at least 5, and at least twice last
-   * week's) while a monitor it is not linked to failed, or a KPI it is not linked to left its
-   * target, in the same week. The link is proposed with the evidence, for a person to accept.
-   */
-  private async proposeLinks(
-    rows: IrritantWeekRow[],
-    lastWeek: ReadonlyMap<string, number>,
-    links: Awaited<ReturnType<BoardService['linksOf']>>,
-    signals: WeekSignals,
-    week: IsoWeek,
-    before: IsoWeek,
-  ): Promise<void> {
-    const jumped = rows.filter(
-      (row) => row.customers >= 5 && row.customers >= 2 * (lastWeek.get(row.irritantId) ?? 0),
-    );
-    if (jumped.length === 0) return;
-    const { monitors, runs } = signals;
-    const failing = monitors.filter((monitor) => (runs.get(monitor.id)?.failed ?? 0) > 0);
-    const offTarget = (await signals.summaries()).filter((summary) => summary.onTarget === false);
-    const proposals = jumped.flatMap((row) => {
-      const volume = {
-        customers: row.customers,
-        previousCustomers: lastWeek.get(row.irritantId) ?? 0,
-        previousWeek: before,
-      };
-      const linkedMonitors = new Set((links.monitors.get(row.irritantId) ?? []).map((monitor) => monitor.id));
-      const linkedKpis = new Set((links.kpis.get(row.irritantId) ?? []).map((kpi) => kpi.key));
-      return [
-        ...failing
-          .filter((monitor) => !linkedMonitors.has(monitor.id))
-          .map((monitor) => {
-            const run = runs.get(monitor.id);
-            return {
-              irritantId: row.irritantId,
-              isoWeek: week,
-              monitorId: monitor.id,
-              kpiKey: null,
-              evidence: {
-                ...volume,
-                monitor: monitor.name,
-                failedRuns: run?.failed ?? 0,
-                runs: run?.runs ?? 0,
-                firstFailedAt: run?.firstFailedAt?.toISOString() ?? null,
-              },
-            };
-          }),
-        ...offTarget
-          .filter((summary) => !linkedKpis.has(summary.kpi.key))
-          .map((summary) => ({
-            irritantId: row.irritantId,
-            isoWeek: week,
-            monitorId: null,
-            kpiKey: summary.kpi.key,
-            evidence: {
-              ...volume,
-              kpi: summary.kpi.name,
-              value: summary.week.value,
-              target: summary.kpi.target,
-            },
-          })),
-      ];
-    });
-    await this.monitorRows.propose(proposals);
-  }
-
-  private async build(week: IsoWeek): Promise<NewBoardItem[]> {
+  private async build(week: IsoWeek, store: boolean): Promise<NewBoardItem[]> {
     const zone = this.config.timeZone;
     const { start, end } = weekBounds(week, zone);
     const before = previousWeek(week, zone);
@@ -378,10 +420,8 @@ export class BoardService {
     // One after the other: the queries share the transaction's connection.
     const rows = await this.boards.weekFacts(start, end, MAX_TEXTS);
     const lastWeek = await this.boards.customers(previous.start, previous.end);
-    const lastRanks = await this.boards.ranks(before);
-    const signals = await this.weekSignals(week, start, end);
-    const links = await this.linksOf(rows, signals);
-    await this.proposeLinks(rows, lastWeek, links, signals, week, before);
+    const links = await this.signals.links(week, rows);
+    if (store) await this.signals.proposeLinks(week, rows, links);
     const overrides = await this.boards.overridesInForce(rows.map((row) => row.irritantId));
     const scored = rows.map((row) => {
       const computed = scoreIrritant(
@@ -397,8 +437,8 @@ export class BoardService {
           texts: row.texts,
           detractors: row.detractors,
           monitors: (links.monitors.get(row.irritantId) ?? []).map((monitor) => ({
-            name: monitor.name,
-            failing: monitor.status === 'failing',
+            name: monitor.monitor.name,
+            failing: monitor.failedRuns > 0,
             slow: monitor.status === 'slow',
           })),
           kpis: (links.kpis.get(row.irritantId) ?? []).map((kpi) => ({
@@ -439,6 +479,8 @@ export class BoardService {
       end,
       QUOTES_PER_ITEM,
     );
+    // Movement is worked out again at each read; stored here for the snapshot's sake.
+    const lastRanks = (await this.boards.findBoard(before)) ? await this.boards.ranks(before) : new Map();
     return scored.map(({ row, axes, total }, index) => {
       const rank = index + 1;
       const last = lastRanks.get(row.irritantId);
@@ -451,18 +493,17 @@ export class BoardService {
         label: row.label,
         axes,
         total,
-        movement: change === null ? 'new' : change > 0 ? 'up' : change < 0 ? 'down' : 'unchanged',
+        movement: movementOf(change),
         rankChange: change,
         verbatimCount: row.verbatims,
         distinctCustomers: row.customers,
         channels: row.channels,
         terminals: row.terminals,
-        quotes: quotes.get(row.irritantId) ?? [],
-        monitors: (links.monitors.get(row.irritantId) ?? []).map(({ id, name, status }) => ({
-          id,
-          name,
-          status,
-        })),
+        // Shown to people who do not handle the case: without the customer's name or signature.
+        quotes: (quotes.get(row.irritantId) ?? [])
+          .map((quote) => ({ ...quote, text: quoteOf(quote.text) }))
+          .filter((quote) => quote.text !== ''),
+        monitors: links.monitors.get(row.irritantId)?.map((monitor) => monitor.view) ?? [],
         kpis: (links.kpis.get(row.irritantId) ?? []).map(({ key, name, value, target }) => ({
           key,
           name,

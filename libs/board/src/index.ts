@@ -1,6 +1,12 @@
 export { BoardModule } from './board.module';
 export { BoardService } from './board.service';
-export type { BoardFilter, BoardWithItems } from './board.service';
+export type { BoardFilter, MeetingWeek } from './board.service';
+export { READ_CACHE_MS } from './read-cache';
+export type { BoardWithItems, TicketList } from './read-cache';
 export { SCORING_PROFILE } from './scoring-profile.provider';
-export { DecisionService } from './decision.service';
-export type { DecisionInput, TicketList, TimeToFixWeek } from './decision.service';
+export { DecisionService, NEXT_STATUSES } from './decision.service';
+export type { DecisionInput, TimeToFixWeek } from './decision.service';
+export { DecisionsInForce } from './in-force';
+export type { DecisionInForce } from './in-force';
+export { MonitorSignals, monitorState, failureOf } from './monitor-signals';
+export { MondayJobs } from './monday.jobs';

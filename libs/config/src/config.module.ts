@@ -1,13 +1,14 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from './env';
 import { Clock } from './clock';
+import { APP_CONFIG_TOKEN, PublicUrl } from './public-url';
 import { SecretBox, localSecret } from './secrets';
 
-export const APP_CONFIG = Symbol('APP_CONFIG');
+export const APP_CONFIG = APP_CONFIG_TOKEN;
 
 /**
  * Makes the config validated at boot injectable everywhere as `@Inject(APP_CONFIG)`, the
- * installation's SecretBox, and the product's Clock (one per application).
+ * installation's SecretBox, the product's Clock (one per application) and its PublicUrl.
  */
 @Global()
 @Module({})
@@ -18,13 +19,14 @@ export class ConfigModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: Clock, useFactory: () => new Clock(config.clockStart) },
+        PublicUrl,
         {
           provide: SecretBox,
           useFactory: () =>
             new SecretBox(config.secretsKey ?? (() => localSecret(config.dataDir, 'secrets-key'))),
         },
       ],
-      exports: [APP_CONFIG, SecretBox, Clock],
+      exports: [APP_CONFIG, SecretBox, Clock, PublicUrl],
     };
   }
 }

@@ -4,6 +4,7 @@
  * Every variable is listed in `.env.example` with its default. A missing or malformed variable stops
  * the process with one line that names it and says what it expects (see `ConfigError`).
  */
+import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { IANAZone } from 'luxon';
 
@@ -59,6 +60,8 @@ export interface AppConfig {
   readonly departments: readonly string[];
   /** Time-to-fix target, first verbatim to deployed (days). */
   readonly timeToFixTargetDays: number;
+  /** Days a department has to answer a routed decision before it is flagged on the board and digest. */
+  readonly routedAnswerTargetDays: number;
   /** Where the Monday digest is sent through (`smtp://user:pass@host:port`); null: not sent. */
   readonly smtpUrl: string | null;
   readonly digestFrom: string;
@@ -70,6 +73,8 @@ export interface AppConfig {
   readonly digestTop: number;
   /** The address people open the product at, for links in the digest. */
   readonly publicUrl: string;
+  /** PUBLIC_URL was given: else `publicUrl` is where the API listens (see PublicUrl). */
+  readonly publicUrlSet: boolean;
   /** Where the demo shop the demo monitors watch is served (null: not served). */
   readonly demoShopPort: number | null;
   /** Failed authentications an address may make in a minute before it is refused for a while. */
@@ -245,6 +250,16 @@ function roleMap(env: Env, name: string): ReadonlyMap<string, PersonRole> {
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
+ * Where a server bound to `host:port` is opened from: the machine's name when it listens on every
+ * interface (other machines reach it by that name), the address it is bound to otherwise.
+ */
+export function listeningUrl(host: string, port: number): string {
+  const name =
+    host === '0.0.0.0' || host === '::' || host === '' ? hostname() : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
+
+/**
  * The provider's settings, all or nothing. Plain http only on the loopback (a provider on the same
  * machine, tests): anywhere else the codes and tokens would cross the network in clear.
  */
@@ -332,7 +347,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('QUEUE_PREFIX', 'letters, digits, _ or -, at most 40', queuePrefix);
   }
   const dataDirRaw = read(env, 'DATA_DIR') ?? './data';
-  const publicUrl = (read(env, 'PUBLIC_URL') ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  // Unset, links point where this installation listens (HOST and PORT), not to a guess.
+  const publicUrl = (
+    read(env, 'PUBLIC_URL') ??
+    listeningUrl(read(env, 'HOST') ?? '127.0.0.1', integer(env, 'PORT', 3000, 0, 65535))
+  ).replace(/\/+$/, '');
   if (url(env, 'PUBLIC_URL', ['http:', 'https:']) !== null && new URL(publicUrl).pathname !== '/') {
     // Cookies are set on Path=/ and the callback is built from it: a sub-path deployment is not supported.
     throw new ConfigError(
@@ -375,6 +394,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       'customer_service,marketing,legal,operations,finance,product',
     ),
     timeToFixTargetDays: integer(env, 'TIME_TO_FIX_TARGET_DAYS', 21, 1, 365),
+    routedAnswerTargetDays: integer(env, 'ROUTED_ANSWER_TARGET_DAYS', 7, 1, 365),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     digestFrom: read(env, 'DIGEST_FROM') ?? 'LoveBoard <loveboard@localhost>',
     digestRecipients: recipients(env, 'DIGEST_RECIPIENTS'),
@@ -393,6 +413,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ingestRequestsPerMinute: integer(env, 'INGEST_REQUESTS_PER_MINUTE', 600, 1, 1_000_000),
     rawTextRetentionDays: integer(env, 'RAW_TEXT_RETENTION_DAYS', 0, 0, 36_500),
     publicUrl,
+    publicUrlSet: read(env, 'PUBLIC_URL') !== undefined,
     sessionHours: integer(env, 'SESSION_HOURS', 12, 1, 24 * 31),
     localAccounts: boolean(env, 'LOCAL_ACCOUNTS', mode === 'embedded'),
     oidc: oidc(env, publicUrl),

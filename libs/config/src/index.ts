@@ -1,4 +1,4 @@
-export { loadConfig, loadConfigOrExit, ConfigError, redactUrl, PERSON_ROLES } from './env';
+export { loadConfig, loadConfigOrExit, ConfigError, redactUrl, PERSON_ROLES, listeningUrl } from './env';
 export type { AppConfig, RunMode, LogLevel, OidcConfig, PersonRole } from './env';
 export { ConfigModule, APP_CONFIG } from './config.module';
 export { loggerOptions, scrubForLog, scrubString } from './logging';
@@ -9,3 +9,4 @@ export { SecretBox, localSecret } from './secrets';
 export { describeValidationErrors } from './validation-errors';
 export type { ValidationProblem } from './validation-errors';
 export { Clock } from './clock';
+export { PublicUrl } from './public-url';

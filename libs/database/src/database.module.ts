@@ -23,6 +23,7 @@ import { ImportRepository } from './repositories/import.repository';
 import { IrritantRepository } from './repositories/irritant.repository';
 import { BoardRepository } from './repositories/board.repository';
 import { TicketRepository } from './repositories/ticket.repository';
+import { RedirectRepository } from './repositories/redirect.repository';
 import { WebhookRepository } from './repositories/webhook.repository';
 import { IdentityLinkRepository } from './repositories/identity-link.repository';
 import { DigestRepository } from './repositories/digest.repository';
@@ -67,6 +68,7 @@ const REPOSITORIES = [
   IrritantRepository,
   BoardRepository,
   TicketRepository,
+  RedirectRepository,
   WebhookRepository,
   IdentityLinkRepository,
   DigestRepository,

@@ -1,19 +1,23 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
-import { BoardService, DecisionService } from '@app/board';
-import { APP_CONFIG, AppConfig, Clock } from '@app/config';
+import { BoardService, DecisionInForce, DecisionService } from '@app/board';
+import { APP_CONFIG, AppConfig, Clock, PublicUrl } from '@app/config';
 import {
   BoardStatus,
   DeadLetterRepository,
   DigestRepository,
+  IrritantRepository,
   MonitorRepository,
+  OPEN_TICKET_STATUSES,
+  RunStatus,
   TicketRepository,
 } from '@app/database';
 import { JobHandler, JobName } from '@app/jobs';
 import { KpiService } from '@app/monitoring';
-import { AXES, IsoWeek, isoWeekOf, previousWeek, weekBounds } from '@app/scoring';
-import type { DigestData, DigestItem, DigestLang } from './digest-data';
+import { quoteOf } from '@app/nlp';
+import { AXES, IsoWeek, freezeTime, isoWeekOf, previousWeek, weekBounds } from '@app/scoring';
+import type { DigestData, DigestDecision, DigestItem, DigestLang } from './digest-data';
 import { renderHtml, renderText } from './render';
 
 /** The header the e-mail connector recognises: the digest never comes back as a verbatim. */
@@ -23,6 +27,9 @@ const MAX_ATTEMPTS = 6;
 const STALE_SENDING_MS = 15 * 60_000;
 /** Backoff between SMTP attempts: 1, 2, 4, 8, 16 minutes. */
 export const digestRetryAfter = (attempts: number) => 60_000 * 2 ** Math.max(0, attempts - 1);
+/** The whole board is read for the decisions; the digest shows its top. */
+const WHOLE_BOARD = 500;
+const DAY_MS = 86_400_000;
 
 const words = (text: string) =>
   new Set(
@@ -40,20 +47,48 @@ function representative(label: string, quotes: { text: string; channel: string }
   let best: { text: string; channel: string } | null = null;
   let bestScore = -1;
   for (const quote of quotes) {
-    const score = [...words(quote.text)].filter((w) => wanted.has(w)).length;
+    const text = quoteOf(quote.text);
+    if (text === '') continue;
+    const score = [...words(text)].filter((w) => wanted.has(w)).length;
     if (score > bestScore) {
-      best = quote;
+      best = { text, channel: quote.channel };
       bestScore = score;
     }
   }
   return best && { text: shorten(best.text), channel: best.channel, pinned: false };
 }
 
+const decisionOf = (week: IsoWeek, inForce: DecisionInForce): DigestDecision => ({
+  kind: inForce.decision.kind,
+  owner: inForce.decision.owner,
+  department: inForce.decision.department,
+  targetRelease: inForce.decision.targetRelease,
+  decidedWeek: inForce.decision.isoWeek,
+  carried: inForce.decision.isoWeek !== week,
+  ticket: inForce.ticket && { status: inForce.ticket.status, release: inForce.ticket.release },
+  ageDays: inForce.ageDays,
+  targetDays: inForce.targetDays,
+  overdue: inForce.overdue,
+  answer: inForce.decision.answer,
+});
+
+/** A send that was not made, and why: the caller says so (the CLI prints it). */
+export class DigestRefusedError extends ConflictException {}
+
+export interface SendOptions {
+  /** Send a week whose board is not frozen yet (it says "board still open"). */
+  force?: boolean;
+  /** Send again to recipients who had it (a new message, counted apart from the Monday send). */
+  resend?: boolean;
+  now?: Date;
+}
+
 /**
- * The Monday digest: composed from the week's frozen board, its decisions, the routed items
- * without answer and the time-to-fix; rendered as mail HTML and plain text in French or English;
- * sent over SMTP once per week and recipient (a unique delivery row claimed before sending), with
- * retries and backoff, then a dead letter.
+ * The Monday digest: composed from the week's frozen board, the decisions in force on it (carried
+ * from earlier weeks), work past its target, failed journeys and headline KPIs; rendered as mail
+ * HTML and plain text in French or English; sent over SMTP once per week and recipient (a unique
+ * delivery row claimed before sending), with retries and backoff, then a dead letter. An unfrozen
+ * week is sent only when forced; sending again is an explicit resend.
  */
 @Injectable()
 export class DigestService {
@@ -63,9 +98,11 @@ export class DigestService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly publicUrl: PublicUrl,
     private readonly boards: BoardService,
     private readonly decisions: DecisionService,
     private readonly tickets: TicketRepository,
+    private readonly irritants: IrritantRepository,
     private readonly deliveries: DigestRepository,
     private readonly deadLetters: DeadLetterRepository,
     private readonly kpis: KpiService,
@@ -73,15 +110,19 @@ export class DigestService {
   ) {}
 
   async compose(week: IsoWeek): Promise<DigestData> {
-    const { board, items } = await this.boards.get(week, { limit: this.config.digestTop });
-    const inForce = new Map((await this.tickets.latestDecisions(week)).map((d) => [d.irritantId, d]));
+    const now = this.clock.now();
+    const zone = this.config.timeZone;
+    const whole = await this.boards.get(week, { limit: WHOLE_BOARD });
+    const { board } = whole;
+    const top = whole.items.slice(0, this.config.digestTop);
     const pinned = await this.tickets.pinnedQuotes(week);
-    const labels = new Map(items.map((item) => [item.irritantId, item.label]));
-    const { end } = weekBounds(week, this.config.timeZone);
+    const labels = new Map(whole.items.map((item) => [item.irritantId, item.label]));
+    const { start, end } = weekBounds(week, zone);
     const [ttf] = await this.decisions.timeToFix(1, new Date(end.getTime() - 1));
-    const now = this.clock.nowMs();
-    const digestItems: DigestItem[] = items.map((item) => {
-      const decision = inForce.get(item.irritantId);
+    const items: DigestItem[] = top.map((item) => {
+      const inForce = whole.decisions.get(item.irritantId);
+      const pin = pinned.get(item.irritantId);
+      const pinText = pin ? quoteOf(pin.text) : '';
       return {
         rank: item.rank,
         label: item.label,
@@ -93,44 +134,83 @@ export class DigestService {
         customers: item.distinctCustomers,
         verbatims: item.verbatimCount,
         // The team's pick first; else the most representative of the week's quotes.
-        quote: pinned.has(item.irritantId)
-          ? {
-              text: shorten(pinned.get(item.irritantId)?.text ?? ''),
-              channel: pinned.get(item.irritantId)?.channel ?? '',
-              pinned: true,
-            }
-          : representative(item.label, item.quotes),
-        decision: decision
-          ? { kind: decision.kind, owner: decision.owner, department: decision.department }
-          : null,
+        quote:
+          pin && pinText !== ''
+            ? { text: shorten(pinText), channel: pin.channel, pinned: true }
+            : representative(item.label, item.quotes),
+        decision: inForce ? decisionOf(week, inForce) : null,
       };
     });
+    const inForce = whole.items.flatMap((item) => {
+      const one = whole.decisions.get(item.irritantId);
+      return one ? [{ label: item.label, ...decisionOf(week, one) }] : [];
+    });
+    const unanswered = await this.decisions.unanswered(20);
+    const missing = unanswered.map((d) => d.irritantId).filter((id) => !labels.has(id));
+    for (const irritant of missing.length > 0 ? await this.irritants.findByIds(missing) : [])
+      labels.set(irritant.id, irritant.label);
+    const openTickets = await this.tickets.list({ statuses: OPEN_TICKET_STATUSES, limit: 200 });
+    const target = this.config.timeToFixTargetDays;
+    const monitors = await this.monitorRows.list();
+    const runs = await this.monitorRows.weekRuns(
+      monitors.map((monitor) => monitor.id),
+      start,
+      end,
+    );
     return {
       isoWeek: week,
       frozen: board.status === BoardStatus.Frozen,
-      boardUrl: `${this.config.publicUrl}/boards/${week}`,
-      items: digestItems,
-      awaiting: digestItems
-        .filter((item) => item.decision === null)
+      timeZone: zone,
+      boardUrl: `${this.publicUrl.get()}/boards/${week}`,
+      items,
+      awaiting: top
+        .filter((item) => !whole.decisions.has(item.irritantId))
         .map(({ rank, label }) => ({ rank, label })),
-      decisions: [...inForce.values()].map((d) => ({
-        label: labels.get(d.irritantId) ?? d.irritantId,
-        kind: d.kind,
-        owner: d.owner,
-        department: d.department,
-      })),
-      unanswered: (await this.decisions.unanswered(20)).map((d) => ({
-        label: labels.get(d.irritantId) ?? `${d.isoWeek} · ${d.irritantId.slice(0, 8)}`,
-        department: d.department ?? '?',
-        days: Math.floor((now - d.createdAt.getTime()) / 86_400_000),
-      })),
+      decisions: inForce.filter((decision) => !decision.carried),
+      ongoing: inForce.filter((decision) => decision.carried),
+      unanswered: unanswered.map((d) => {
+        const days = Math.floor((now.getTime() - d.createdAt.getTime()) / DAY_MS);
+        return {
+          label: labels.get(d.irritantId) ?? `${d.isoWeek} · ${d.irritantId.slice(0, 8)}`,
+          department: d.department ?? '?',
+          days,
+          targetDays: this.config.routedAnswerTargetDays,
+          overdue: days > this.config.routedAnswerTargetDays,
+        };
+      }),
+      overdue: openTickets
+        .map(({ ticket, item }) => ({
+          label: item?.label ?? labels.get(ticket.irritantId) ?? ticket.irritantId.slice(0, 8),
+          status: ticket.status,
+          team: ticket.team,
+          ageDays: Math.floor((now.getTime() - ticket.firstSeenAt.getTime()) / DAY_MS),
+          targetDays: target,
+        }))
+        .filter((ticket) => ticket.ageDays > target)
+        .sort((a, b) => b.ageDays - a.ageDays),
       timeToFix: {
         medianDays: ttf?.medianDays ?? null,
-        targetDays: ttf?.targetDays ?? 21,
+        targetDays: ttf?.targetDays ?? target,
         deployed: ttf?.deployed ?? 0,
       },
-      monitorsFailed: await this.monitorRows.failedBetween(weekBounds(week, this.config.timeZone).start, end),
+      monitors: monitors.flatMap((monitor) => {
+        const week = runs.get(monitor.id);
+        if (!week?.firstFailedAt) return [];
+        const failing = week.lastStatus === RunStatus.Failed;
+        return [
+          {
+            name: monitor.name,
+            state: failing ? ('failing' as const) : ('recovered' as const),
+            failed: week.failed,
+            runs: week.runs,
+            from: week.firstFailedAt.toISOString(),
+            to: failing ? null : (week.recoveredAt?.toISOString() ?? null),
+            steps: week.failedSteps,
+          },
+        ];
+      }),
       kpis: (await this.kpis.summaries(week, end)).map((summary) => ({
+        key: summary.kpi.key,
         name: summary.kpi.name,
         unit: summary.kpi.unit,
         value: summary.week.value,
@@ -162,26 +242,44 @@ export class DigestService {
     if (this.config.smtpUrl === null || this.config.digestRecipients.length === 0) return [];
     const zone = this.config.timeZone;
     const week = previousWeek(isoWeekOf(now, zone), zone);
-    const { end } = weekBounds(week, zone);
-    const [hour, minute] = this.config.digestSendAt.split(':').map(Number);
-    const sendAt = new Date(end.getTime() + (hour * 60 + minute) * 60_000);
-    // `end` is Monday 00:00 local; adding hours is right except across a DST change on Sunday night
-    // (none happens then in Europe), and the board must be frozen anyway.
-    if (now < sendAt) return [];
+    if (now < freezeTime(week, zone, this.config.digestSendAt)) return [];
     const board = await this.boards.get(week, { limit: 1 }, now);
     if (board.board.status !== BoardStatus.Frozen) return [];
-    return this.send(week, now);
+    return this.send(week, { now });
   }
 
-  /** Sends a week's digest to every recipient who has not had it. @returns those sent to. */
-  async send(week: IsoWeek, now = this.clock.now()): Promise<string[]> {
+  /**
+   * Sends a week's digest to every recipient who has not had it.
+   * @throws DigestRefusedError when the week's board is not frozen and `force` is not given: the
+   *   Monday send would then be used up on a board that still moves.
+   * @returns those sent to.
+   */
+  async send(week: IsoWeek, options: SendOptions = {}): Promise<string[]> {
     if (this.config.smtpUrl === null) throw new Error('SMTP_URL is not set: the digest cannot be sent');
+    const now = options.now ?? this.clock.now();
+    const board = await this.boards.get(week, { limit: 1 }, now);
+    const frozen = board.board.status === BoardStatus.Frozen;
+    if (!frozen && !options.force) {
+      const at = freezeTime(week, this.config.timeZone, this.config.boardFreezeAt);
+      throw new DigestRefusedError(
+        `the board of ${week} is not frozen (it freezes ${at.toISOString()}): nothing sent. Sending it now would use up the week's digest on a board that still moves; force it to send it as it stands`,
+      );
+    }
     const sent: string[] = [];
     const rendered = new Map<DigestLang, { subject: string; html: string; text: string }>();
     for (const recipient of this.config.digestRecipients) {
-      const messageId = `<digest-${week}-${createHash('sha256').update(recipient.address).digest('hex').slice(0, 16)}@loveboard>`;
+      const sequence = options.resend ? await this.deliveries.nextSequence(week, recipient.address) : 0;
+      const hash = createHash('sha256').update(recipient.address).digest('hex').slice(0, 16);
+      const messageId = `<digest-${week}-${hash}${sequence > 0 ? `-r${sequence}` : ''}@loveboard>`;
       const delivery = await this.deliveries.claim(
-        { isoWeek: week, recipient: recipient.address, lang: recipient.lang, messageId },
+        {
+          isoWeek: week,
+          recipient: recipient.address,
+          lang: recipient.lang,
+          messageId,
+          sequence,
+          forced: !frozen,
+        },
         now,
         digestRetryAfter,
         MAX_ATTEMPTS,
@@ -201,9 +299,9 @@ export class DigestService {
           messageId,
           headers: { [DIGEST_HEADER_NAME]: week, 'Auto-Submitted': 'auto-generated' },
         });
-        await this.deliveries.sent(delivery.id);
+        await this.deliveries.sent(delivery.id, this.clock.now());
         sent.push(recipient.address);
-        this.logger.log({ week, attempt: delivery.attempts }, 'digest sent');
+        this.logger.log({ week, attempt: delivery.attempts, sequence, forced: !frozen }, 'digest sent');
       } catch (error) {
         const cause = error instanceof Error ? error.message : String(error);
         await this.deliveries.failed(delivery.id, cause, now);
@@ -221,6 +319,11 @@ export class DigestService {
       }
     }
     return sent;
+  }
+
+  /** Who has had a week's digest, and how (for `cli digest` and the API). */
+  history(week: IsoWeek) {
+    return this.deliveries.forWeek(week);
   }
 
   private transporter(): Transporter {

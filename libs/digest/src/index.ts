@@ -1,4 +1,5 @@
 export { DigestModule } from './digest.module';
-export { DigestService, DIGEST_HEADER_NAME, digestRetryAfter } from './digest.service';
-export type { DigestData, DigestItem, DigestLang } from './digest-data';
+export { DigestService, DigestRefusedError, DIGEST_HEADER_NAME, digestRetryAfter } from './digest.service';
+export type { SendOptions } from './digest.service';
+export type { DigestData, DigestDecision, DigestItem, DigestLang } from './digest-data';
 export { renderHtml, renderText } from './render';

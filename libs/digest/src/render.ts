@@ -1,111 +1,12 @@
 import escapeHtml from 'escape-html';
 import { AXES, type Axis } from '@app/scoring';
 import type { DigestData, DigestItem, DigestLang } from './digest-data';
-
-const WORDS = {
-  fr: {
-    subject: (week: string) => `LoveBoard · ce que les clients ont vécu en ${week}`,
-    intro: (week: string, frozen: boolean) =>
-      `Semaine ${week}${frozen ? '' : ' (tableau encore ouvert)'} : les irritants qui ont le plus touché les clients, et ce que l’équipe propose.`,
-    top: 'Les irritants de la semaine',
-    customers: (n: number) => `${n.toLocaleString('fr-FR')} client${n > 1 ? 's' : ''}`,
-    verbatims: (n: number) => `${n.toLocaleString('fr-FR')} verbatim${n > 1 ? 's' : ''}`,
-    total: 'score',
-    axes: { client: 'client', business: 'business', legal: 'juridique', technical: 'technique' } as Record<
-      Axis,
-      string
-    >,
-    movement: (item: DigestItem) =>
-      item.movement === 'new'
-        ? 'nouveau'
-        : item.movement === 'up'
-          ? `▲ ${item.rankChange}`
-          : item.movement === 'down'
-            ? `▼ ${Math.abs(item.rankChange ?? 0)}`
-            : '=',
-    decision: 'Décision',
-    noDecision: 'à décider',
-    kinds: {
-      fix: 'corriger',
-      small_evolution: 'petite évolution',
-      route: 'orienter',
-      watch: 'surveiller',
-      reject: 'rejeter',
-    } as Record<string, string>,
-    decisions: 'Décisions prises',
-    none: 'Aucune.',
-    awaiting: 'En attente de votre arbitrage',
-    unanswered: 'Orientés, sans réponse du service',
-    days: (n: number) => `depuis ${n} j`,
-    timeToFix: 'Délai de correction (premier verbatim → mise en production)',
-    median: (days: number | null, target: number, deployed: number) =>
-      days === null
-        ? `aucune correction déployée cette semaine (objectif ${target} j)`
-        : `médiane ${days.toLocaleString('fr-FR')} j pour ${deployed} correction${deployed > 1 ? 's' : ''}, objectif ${target} j`,
-    open: 'Ouvrir le tableau de la semaine',
-    kpis: 'Indicateurs',
-    monitors: 'Parcours clients en échec',
-    failedRuns: (failed: number, runs: number) =>
-      `${failed} échec${failed > 1 ? 's' : ''} sur ${runs} passage${runs > 1 ? 's' : ''}`,
-    pinned: 'choisi par l’équipe',
-    noKpi: 'Aucune mesure cette semaine.',
-    vs: 'vs sem. préc.',
-    target: 'objectif',
-    answers: (n: number) => `${n} réponse${n > 1 ? 's' : ''}`,
-  },
-  en: {
-    subject: (week: string) => `LoveBoard · what customers went through in ${week}`,
-    intro: (week: string, frozen: boolean) =>
-      `Week ${week}${frozen ? '' : ' (board still open)'}: the irritants that hurt customers most, and what the team proposes.`,
-    top: 'Irritants of the week',
-    customers: (n: number) => `${n.toLocaleString('en-US')} customer${n > 1 ? 's' : ''}`,
-    verbatims: (n: number) => `${n.toLocaleString('en-US')} verbatim${n > 1 ? 's' : ''}`,
-    total: 'score',
-    axes: { client: 'client', business: 'business', legal: 'legal', technical: 'technical' } as Record<
-      Axis,
-      string
-    >,
-    movement: (item: DigestItem) =>
-      item.movement === 'new'
-        ? 'new'
-        : item.movement === 'up'
-          ? `▲ ${item.rankChange}`
-          : item.movement === 'down'
-            ? `▼ ${Math.abs(item.rankChange ?? 0)}`
-            : '=',
-    decision: 'Decision',
-    noDecision: 'to decide',
-    kinds: {
-      fix: 'fix',
-      small_evolution: 'small evolution',
-      route: 'route',
-      watch: 'watch',
-      reject: 'reject',
-    } as Record<string, string>,
-    decisions: 'Decisions taken',
-    none: 'None.',
-    awaiting: 'Awaiting your call',
-    unanswered: 'Routed, no answer from the department yet',
-    days: (n: number) => `for ${n} d`,
-    timeToFix: 'Time to fix (first verbatim → deployed)',
-    median: (days: number | null, target: number, deployed: number) =>
-      days === null
-        ? `no fix deployed this week (target ${target} d)`
-        : `median ${days} d over ${deployed} fix${deployed > 1 ? 'es' : ''}, target ${target} d`,
-    open: 'Open the board of the week',
-    kpis: 'Headline KPIs',
-    monitors: 'Customer journeys that failed',
-    failedRuns: (failed: number, runs: number) => `${failed} failed of ${runs} run${runs > 1 ? 's' : ''}`,
-    pinned: 'picked by the team',
-    noKpi: 'No measure this week.',
-    vs: 'vs last week',
-    target: 'target',
-    answers: (n: number) => `${n} answer${n > 1 ? 's' : ''}`,
-  },
-};
+import { WORDS, decisionLine, when } from './words';
 
 const e = (value: string | number): string => escapeHtml(String(value));
 const FONT = 'font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;';
+const RED = '#c92a2a';
+const GREEN = '#2b8a3e';
 const AXIS_COLOURS: Record<Axis, string> = {
   client: '#d9480f',
   business: '#1971c2',
@@ -125,16 +26,17 @@ function itemHtml(item: DigestItem, lang: DigestLang): string {
     (axis) =>
       `<tr><td style="${FONT}font-size:12px;color:#495057;width:80px;padding:1px 6px 1px 0;">${e(w.axes[axis])}</td><td style="padding:1px 0;">${bar(item.axes[axis], AXIS_COLOURS[axis])}</td><td style="${FONT}font-size:12px;color:#495057;width:28px;text-align:right;padding-left:6px;">${e(Math.round(item.axes[axis]))}</td></tr>`,
   ).join('');
-  const decision = item.decision
-    ? `${e(w.kinds[item.decision.kind] ?? item.decision.kind)}${item.decision.department ? ` → ${e(item.decision.department)}` : ''}${item.decision.owner ? ` (${e(item.decision.owner)})` : ''}`
-    : `<span style="color:#c92a2a;">${e(w.noDecision)}</span>`;
+  const line = item.decision ? decisionLine(item.decision, lang) : null;
+  const decision = line
+    ? `<span style="color:${line.late ? RED : '#212529'};">${e(line.text)}</span>`
+    : `<span style="color:${RED};">${e(w.noDecision)}</span>`;
   const quote = item.quote
     ? `<tr><td colspan="3" style="${FONT}font-size:14px;font-style:italic;color:#343a40;border-left:3px solid #adb5bd;padding:6px 10px;">« ${e(item.quote.text)} » <span style="font-style:normal;color:#868e96;font-size:12px;">(${e(item.quote.channel)}${item.quote.pinned ? ` · ${e(w.pinned)}` : ''})</span></td></tr>`
     : '';
   return `<tr><td style="padding:14px 0;border-top:1px solid #dee2e6;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0">
 <tr><td style="${FONT}font-size:16px;font-weight:bold;color:#212529;">${e(item.rank)}. ${e(item.label)}</td><td style="${FONT}font-size:13px;color:#495057;text-align:right;white-space:nowrap;">${e(w.movement(item))} · ${e(w.total)} ${e(item.total.toFixed(0))}</td></tr>
-<tr><td colspan="2" style="${FONT}font-size:13px;color:#495057;padding:2px 0 6px;">${e(w.customers(item.customers))} · ${e(w.verbatims(item.verbatims))} · ${e(item.category.replace(/_/g, ' '))}</td></tr>
+<tr><td colspan="2" style="${FONT}font-size:13px;color:#495057;padding:2px 0 6px;">${e(w.customers(item.customers))} · ${e(w.verbatims(item.verbatims))} · ${e(w.category(item.category))}</td></tr>
 <tr><td colspan="2"><table role="presentation" width="100%" cellpadding="0" cellspacing="0">${axes}</table></td></tr>
 ${quote ? `<tr><td colspan="2" style="padding-top:8px;"><table role="presentation" width="100%" cellpadding="0" cellspacing="0">${quote}</table></td></tr>` : ''}
 <tr><td colspan="2" style="${FONT}font-size:13px;color:#212529;padding-top:6px;">${e(w.decision)} : ${decision}</td></tr>
@@ -152,34 +54,33 @@ function change(value: number | null, previous: number | null): string {
   return `${delta >= 0 ? '+' : ''}${delta}`;
 }
 
+const shownKpis = (data: DigestData) =>
+  data.kpis.filter((kpi) => kpi.value !== null || kpi.previous !== null);
+
 function kpisHtml(data: DigestData, lang: DigestLang): string {
   const w = WORDS[lang];
-  const shown = data.kpis.filter((kpi) => kpi.value !== null || kpi.previous !== null);
+  const shown = shownKpis(data);
   if (shown.length === 0)
     return `<p style="${FONT}font-size:14px;color:#495057;margin:4px 0;">${e(w.noKpi)}</p>`;
   const rows = shown
     .map((kpi) => {
-      const colour = kpi.onTarget === null ? '#495057' : kpi.onTarget ? '#2b8a3e' : '#c92a2a';
+      const colour = kpi.onTarget === null ? '#495057' : kpi.onTarget ? GREEN : RED;
       const mark = kpi.onTarget === null ? '' : kpi.onTarget ? '●' : '▲';
       const interval = kpi.ci95 !== null ? ` ±${kpi.ci95}` : '';
-      return `<tr><td style="${FONT}font-size:14px;color:#212529;padding:3px 8px 3px 0;">${e(kpi.name)}</td><td style="${FONT}font-size:14px;font-weight:bold;color:${colour};padding:3px 8px;white-space:nowrap;">${e(mark)} ${e(figure(kpi.value, kpi.unit))}${e(interval)}</td><td style="${FONT}font-size:12px;color:#495057;padding:3px 8px;white-space:nowrap;">${e(change(kpi.value, kpi.previous))} ${kpi.previous !== null ? e(w.vs) : ''}</td><td style="${FONT}font-size:12px;color:#495057;padding:3px 0;white-space:nowrap;">${kpi.target !== null ? `${e(w.target)} ${e(figure(kpi.target, kpi.unit))}` : ''}</td></tr>`;
+      return `<tr><td style="${FONT}font-size:14px;color:#212529;padding:3px 8px 3px 0;">${e(w.kpiName(kpi.key, kpi.name))}</td><td style="${FONT}font-size:14px;font-weight:bold;color:${colour};padding:3px 8px;white-space:nowrap;">${e(mark)} ${e(figure(kpi.value, kpi.unit))}${e(interval)}</td><td style="${FONT}font-size:12px;color:#495057;padding:3px 8px;white-space:nowrap;">${e(change(kpi.value, kpi.previous))} ${kpi.previous !== null ? e(w.vs) : ''}</td><td style="${FONT}font-size:12px;color:#495057;padding:3px 0;white-space:nowrap;">${kpi.target !== null ? `${e(w.target)} ${e(figure(kpi.target, kpi.unit))}` : ''}</td></tr>`;
     })
     .join('');
   return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0">${rows}</table>`;
 }
 
-function failedMonitorsHtml(data: DigestData, lang: DigestLang): string {
+/** A failed journey: still failing, or failed then recovered, with its window. */
+function monitorLine(monitor: DigestData['monitors'][number], data: DigestData, lang: DigestLang): string {
   const w = WORDS[lang];
-  if (data.monitorsFailed.length === 0) return '';
-  return section(
-    w.monitors,
-    list(
-      data.monitorsFailed.map(
-        (m) => `${e(m.name)} : <span style="color:#c92a2a;">${e(w.failedRuns(m.failed, m.runs))}</span>`,
-      ),
-      w.none,
-    ),
-  );
+  const from = when(monitor.from, data.timeZone, lang);
+  const steps = monitor.steps.join(', ');
+  return monitor.state === 'failing'
+    ? w.failing(from, steps)
+    : w.recovered(from, monitor.to && when(monitor.to, data.timeZone, lang), steps);
 }
 
 function list(lines: string[], none: string): string {
@@ -192,10 +93,17 @@ function section(title: string, body: string): string {
   return `<tr><td style="padding:18px 0 4px;"><h2 style="${FONT}font-size:16px;color:#212529;margin:0 0 4px;">${e(title)}</h2>${body}</td></tr>`;
 }
 
+const late = (text: string, overdue: boolean) =>
+  overdue ? `<span style="color:${RED};font-weight:bold;">${e(text)}</span>` : e(text);
+
 /** The digest as e-mail HTML: tables and inline styles only, no script, every customer word escaped. */
 export function renderHtml(data: DigestData, lang: DigestLang): { subject: string; html: string } {
   const w = WORDS[lang];
   const subject = w.subject(data.isoWeek);
+  const decided = (d: DigestData['decisions'][number]) => {
+    const line = decisionLine(d, lang);
+    return `${e(d.label)} : ${late(line.text, line.late)}`;
+  };
   const html = `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${e(subject)}</title></head>
 <body style="margin:0;padding:0;background:#f1f3f5;">
@@ -206,7 +114,20 @@ export function renderHtml(data: DigestData, lang: DigestLang): { subject: strin
 ${section(w.kpis, kpisHtml(data, lang))}
 ${section(w.top, '')}
 ${data.items.map((item) => itemHtml(item, lang)).join('\n')}
-${failedMonitorsHtml(data, lang)}
+${
+  data.monitors.length === 0
+    ? ''
+    : section(
+        w.monitors,
+        list(
+          data.monitors.map(
+            (m) =>
+              `${e(m.name)} : <span style="color:${m.state === 'failing' ? RED : '#e67700'};">${e(monitorLine(m, data, lang))}</span> · ${e(w.failedRuns(m.failed, m.runs))}`,
+          ),
+          w.none,
+        ),
+      )
+}
 ${section(
   w.awaiting,
   list(
@@ -214,24 +135,32 @@ ${section(
     w.none,
   ),
 )}
+${section(w.decisions, list(data.decisions.map(decided), w.none))}
+${data.ongoing.length === 0 ? '' : section(w.ongoing, list(data.ongoing.map(decided), w.none))}
+${
+  data.overdue.length === 0
+    ? ''
+    : section(
+        w.overdue,
+        list(
+          data.overdue.map(
+            (t) =>
+              `${e(t.label)} · ${e(w.statuses[t.status] ?? t.status)}${t.team ? ` (${e(t.team)})` : ''} · ${late(w.overdueLine(t.ageDays, t.targetDays), true)}`,
+          ),
+          w.none,
+        ),
+      )
+}
 ${section(
-  w.decisions,
+  w.unanswered,
   list(
-    data.decisions.map(
-      (d) =>
-        `${e(d.label)} : <strong>${e(w.kinds[d.kind] ?? d.kind)}</strong>${d.department ? ` → ${e(d.department)}` : ''}${d.owner ? ` (${e(d.owner)})` : ''}`,
+    data.unanswered.map(
+      (u) => `${e(u.label)} → ${e(w.department(u.department))}, ${late(w.days(u.days), u.overdue)}`,
     ),
     w.none,
   ),
 )}
-${section(
-  w.unanswered,
-  list(
-    data.unanswered.map((u) => `${e(u.label)} → ${e(u.department)}, ${e(w.days(u.days))}`),
-    w.none,
-  ),
-)}
-${section(w.timeToFix, `<p style="${FONT}font-size:14px;color:${data.timeToFix.medianDays !== null && data.timeToFix.medianDays > data.timeToFix.targetDays ? '#c92a2a' : '#2b8a3e'};margin:4px 0;">${e(w.median(data.timeToFix.medianDays, data.timeToFix.targetDays, data.timeToFix.deployed))}</p>`)}
+${section(w.timeToFix, `<p style="${FONT}font-size:14px;color:${data.timeToFix.medianDays !== null && data.timeToFix.medianDays > data.timeToFix.targetDays ? RED : GREEN};margin:4px 0;">${e(w.median(data.timeToFix.medianDays, data.timeToFix.targetDays, data.timeToFix.deployed))}</p>`)}
 <tr><td style="padding:22px 0 4px;" align="center"><a href="${e(data.boardUrl)}" style="${FONT}font-size:15px;background:#1971c2;color:#ffffff;text-decoration:none;padding:10px 18px;border-radius:4px;display:inline-block;">${e(w.open)}</a></td></tr>
 </table></td></tr></table></td></tr></table></body></html>`;
   return { subject, html };
@@ -241,12 +170,12 @@ ${section(w.timeToFix, `<p style="${FONT}font-size:14px;color:${data.timeToFix.m
 export function renderText(data: DigestData, lang: DigestLang): string {
   const w = WORDS[lang];
   const lines = [`LoveBoard · ${data.isoWeek}`, w.intro(data.isoWeek, data.frozen), '', w.kpis.toUpperCase()];
-  const shown = data.kpis.filter((kpi) => kpi.value !== null || kpi.previous !== null);
+  const shown = shownKpis(data);
   if (shown.length === 0) lines.push(w.noKpi);
   for (const kpi of shown) {
     const status = kpi.onTarget === null ? '' : kpi.onTarget ? ' (OK)' : ' (!)';
     lines.push(
-      `- ${kpi.name}: ${figure(kpi.value, kpi.unit)}${kpi.ci95 !== null ? ` ±${kpi.ci95}` : ''}${status} ${change(kpi.value, kpi.previous)}${kpi.target !== null ? `, ${w.target} ${figure(kpi.target, kpi.unit)}` : ''}`,
+      `- ${w.kpiName(kpi.key, kpi.name)}: ${figure(kpi.value, kpi.unit)}${kpi.ci95 !== null ? ` ±${kpi.ci95}` : ''}${status} ${change(kpi.value, kpi.previous)}${kpi.target !== null ? `, ${w.target} ${figure(kpi.target, kpi.unit)}` : ''}`,
     );
   }
   lines.push('', w.top.toUpperCase());
@@ -254,42 +183,45 @@ export function renderText(data: DigestData, lang: DigestLang): string {
     lines.push(
       '',
       `${item.rank}. ${item.label} (${w.movement(item)}, ${w.total} ${item.total.toFixed(0)})`,
-      `   ${w.customers(item.customers)} · ${w.verbatims(item.verbatims)} · ${item.category.replace(/_/g, ' ')}`,
+      `   ${w.customers(item.customers)} · ${w.verbatims(item.verbatims)} · ${w.category(item.category)}`,
       `   ${AXES.map((axis) => `${w.axes[axis]} ${Math.round(item.axes[axis])}`).join(' · ')}`,
     );
     if (item.quote) lines.push(`   « ${item.quote.text} » (${item.quote.channel})`);
-    lines.push(
-      `   ${w.decision}: ${item.decision ? `${w.kinds[item.decision.kind] ?? item.decision.kind}${item.decision.department ? ` → ${item.decision.department}` : ''}${item.decision.owner ? ` (${item.decision.owner})` : ''}` : w.noDecision}`,
-    );
+    lines.push(`   ${w.decision}: ${item.decision ? decisionLine(item.decision, lang).text : w.noDecision}`);
   }
-  const block = (title: string, entries: string[]) => [
-    '',
-    title.toUpperCase(),
-    ...(entries.length ? entries.map((x) => `- ${x}`) : [w.none]),
-  ];
-  if (data.monitorsFailed.length > 0) {
-    lines.push(
-      ...block(
-        w.monitors,
-        data.monitorsFailed.map((m) => `${m.name}: ${w.failedRuns(m.failed, m.runs)}`),
-      ),
-    );
-  }
+  const block = (title: string, entries: string[], always = true) =>
+    !always && entries.length === 0
+      ? []
+      : ['', title.toUpperCase(), ...(entries.length ? entries.map((x) => `- ${x}`) : [w.none])];
+  const decided = (d: DigestData['decisions'][number]) => `${d.label}: ${decisionLine(d, lang).text}`;
   lines.push(
+    ...block(
+      w.monitors,
+      data.monitors.map(
+        (m) => `${m.name}: ${monitorLine(m, data, lang)} · ${w.failedRuns(m.failed, m.runs)}`,
+      ),
+      false,
+    ),
     ...block(
       w.awaiting,
       data.awaiting.map((item) => `${item.rank}. ${item.label}`),
     ),
+    ...block(w.decisions, data.decisions.map(decided)),
+    ...block(w.ongoing, data.ongoing.map(decided), false),
     ...block(
-      w.decisions,
-      data.decisions.map(
-        (d) =>
-          `${d.label}: ${w.kinds[d.kind] ?? d.kind}${d.department ? ` → ${d.department}` : ''}${d.owner ? ` (${d.owner})` : ''}`,
+      w.overdue,
+      data.overdue.map(
+        (t) =>
+          `${t.label} · ${w.statuses[t.status] ?? t.status}${t.team ? ` (${t.team})` : ''} · ${w.overdueLine(t.ageDays, t.targetDays)} · ${w.late.toUpperCase()}`,
       ),
+      false,
     ),
     ...block(
       w.unanswered,
-      data.unanswered.map((u) => `${u.label} → ${u.department}, ${w.days(u.days)}`),
+      data.unanswered.map(
+        (u) =>
+          `${u.label} → ${w.department(u.department)}, ${w.days(u.days)}${u.overdue ? ` · ${w.late.toUpperCase()}` : ''}`,
+      ),
     ),
     '',
     w.timeToFix.toUpperCase(),

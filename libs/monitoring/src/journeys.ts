@@ -152,63 +152,124 @@ export const CHROMIUM_ARGS = [
 ];
 
 /**
+ * The runner could not measure the journey at all (no browser to start, the browser died): an
+ * infrastructure error, which says nothing about what customers go through.
+ */
+export class RunnerUnavailableError extends Error {
+  override readonly name = 'RunnerUnavailableError';
+}
+
+/** A page the journey navigated to answered an error: which step it is charged to, and why. */
+class BrokenPage extends Error {
+  constructor(
+    readonly step: number,
+    readonly error: string,
+  ) {
+    super(error);
+  }
+}
+
+/**
  * Runs a browser journey in headless Chromium (playwright-core): go to, click, fill, wait for, assert
  * text. The first failure ends it, with a screenshot of the page as it was. Cut at `timeoutMs`.
+ *
+ * A page that answers an error (4xx, 5xx) fails the step that loaded it at once, rather than the
+ * next step timing out on the error page: the click that submitted a broken form fails, and when
+ * the click's own request worked and redirected to a page that answered an error, the step that
+ * reads that page fails (a broken e-ticket page after a good payment is the e-ticket's).
+ * @throws RunnerUnavailableError when the browser cannot be started or dies under the journey.
  */
 export async function runBrowserJourney(
   steps: readonly BrowserStep[],
   timeoutMs: number,
 ): Promise<JourneyResult> {
-  const { chromium } = await import('playwright-core');
   const started = performance.now();
+  let browser: import('playwright-core').Browser;
+  try {
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  } catch (failure) {
+    const message = failure instanceof Error ? failure.message.split('\n')[0] : String(failure);
+    throw new RunnerUnavailableError(`the browser could not start: ${message}`);
+  }
   const results: StepResult[] = [];
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
   let screenshot: Buffer | undefined;
   const cut = setTimeout(() => void browser.close(), timeoutMs);
   try {
-    const page = await browser.newPage();
+    let page: import('playwright-core').Page;
+    try {
+      page = await browser.newPage();
+    } catch (failure) {
+      throw new RunnerUnavailableError(
+        `the browser could not open a page: ${failure instanceof Error ? failure.message.split('\n')[0] : String(failure)}`,
+      );
+    }
     page.setDefaultTimeout(Math.min(timeoutMs, 15_000));
-    for (const step of steps) {
+    let active = 0;
+    let broken: BrokenPage | null = null;
+    let notify: ((broken: BrokenPage) => void) | null = null;
+    const initiatedBy = new WeakMap<object, number>();
+    const firstOf = (request: import('playwright-core').Request) => {
+      let first = request;
+      for (let from = first.redirectedFrom(); from; from = from.redirectedFrom()) first = from;
+      return first;
+    };
+    page.on('request', (request) => {
+      if (request.isNavigationRequest() && request.frame() === page.mainFrame() && !request.redirectedFrom())
+        initiatedBy.set(request, active);
+    });
+    page.on('response', (response) => {
+      const request = response.request();
+      if (!request.isNavigationRequest() || request.frame() !== page.mainFrame() || response.status() < 400)
+        return;
+      if (broken) return;
+      const first = firstOf(request);
+      const by = initiatedBy.get(first) ?? active;
+      // Redirected by a request that worked: the page it led to belongs to the step after.
+      const step = first !== request ? Math.min(by + 1, steps.length - 1) : by;
+      const found = new BrokenPage(
+        step,
+        `the page answered ${response.status()} (${new URL(response.url()).pathname})`,
+      );
+      broken = found;
+      notify?.(found);
+    });
+    for (const [index, step] of steps.entries()) {
+      active = index;
       const begin = performance.now();
       try {
-        switch (step.action) {
-          case 'goto': {
-            const response = await page.goto(step.url ?? '', { waitUntil: 'load' });
-            if (response && response.status() >= 400) throw new Error(`answered ${response.status()}`);
-            break;
-          }
-          case 'click':
-            await Promise.all([page.waitForLoadState('load'), page.click(step.selector ?? '')]);
-            break;
-          case 'fill':
-            await page.fill(step.selector ?? '', step.value ?? '');
-            break;
-          case 'waitFor':
-            await page.waitForSelector(step.selector ?? '');
-            break;
-          case 'assertText': {
-            const content = await page.textContent(step.selector ?? 'body');
-            if (!content?.includes(step.text ?? ''))
-              throw new Error(`"${step.text}" not found in ${step.selector ?? 'the page'}`);
-            break;
-          }
-        }
+        const already = broken as BrokenPage | null;
+        if (already) throw already;
+        const pageBroke = new Promise<never>((_, reject) => {
+          notify = (found) => {
+            if (found.step <= index) reject(found);
+          };
+        });
+        pageBroke.catch(() => undefined);
+        await Promise.race([runStep(page, step), pageBroke]);
+        const found = broken as BrokenPage | null;
+        if (found && found.step <= index) throw found;
         results.push({ name: step.name, status: 'ok', ms: elapsed(begin) });
       } catch (failure) {
+        if (!browser.isConnected() && performance.now() - started < timeoutMs)
+          throw new RunnerUnavailableError('the browser died during the journey');
         const timedOut = performance.now() - started >= timeoutMs;
-        const message = failure instanceof Error ? failure.message.split('\n')[0] : String(failure);
-        results.push({
-          name: step.name,
-          status: 'failed',
-          ms: elapsed(begin),
-          error: timedOut ? `cut after ${timeoutMs} ms` : message,
-        });
+        const found = broken as BrokenPage | null;
+        const error = timedOut
+          ? `cut after ${timeoutMs} ms`
+          : found && found.step <= index
+            ? found.error
+            : failure instanceof Error
+              ? failure.message.split('\n')[0]
+              : String(failure);
+        // A broken page charged to an earlier step (it was still loading when that step ended).
+        const at = found && found.step < index && !timedOut ? found.step : index;
+        results.splice(at);
+        results.push({ name: steps[at].name, status: 'failed', ms: elapsed(begin), error });
         screenshot = await page.screenshot({ fullPage: true }).catch(() => undefined);
         break;
+      } finally {
+        notify = null;
       }
     }
   } finally {
@@ -222,4 +283,30 @@ export async function runBrowserJourney(
     steps: results,
     ...(screenshot ? { screenshot } : {}),
   };
+}
+
+async function runStep(page: import('playwright-core').Page, step: BrowserStep): Promise<void> {
+  switch (step.action) {
+    case 'goto': {
+      const response = await page.goto(step.url ?? '', { waitUntil: 'load' });
+      if (response && response.status() >= 400) throw new Error(`answered ${response.status()}`);
+      return;
+    }
+    case 'click':
+      await page.click(step.selector ?? '');
+      await page.waitForLoadState('load');
+      return;
+    case 'fill':
+      await page.fill(step.selector ?? '', step.value ?? '');
+      return;
+    case 'waitFor':
+      await page.waitForSelector(step.selector ?? '');
+      return;
+    case 'assertText': {
+      const content = await page.textContent(step.selector ?? 'body');
+      if (!content?.includes(step.text ?? ''))
+        throw new Error(`"${step.text}" not found in ${step.selector ?? 'the page'}`);
+      return;
+    }
+  }
 }

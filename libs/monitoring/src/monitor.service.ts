@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { BadRequestException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, Clock } from '@app/config';
 import {
@@ -27,6 +28,9 @@ export interface MonitorInput {
 
 /** The KPI every run feeds (seeded by the migrations; an installation may delete it). */
 export const AVAILABILITY_KPI = 'journey_availability';
+
+/** 0-996 ms, the same for a monitor every time: its availability points never collide with another's. */
+const offsetOf = (monitorId: string) => createHash('sha1').update(monitorId).digest().readUInt32BE(0) % 997;
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const ACTIONS = ['goto', 'click', 'fill', 'waitFor', 'assertText'];
@@ -146,31 +150,30 @@ export class MonitorService {
     const startedAt = this.clock.now();
     if (!(await this.monitors.claim(monitor.id, slot, startedAt))) return null;
     let result: JourneyResult;
+    let unavailable: string | null = null;
     try {
       result =
         monitor.kind === MonitorKind.Http
           ? await runHttpJourney(monitor.steps as unknown as HttpStep[], monitor.timeoutMs)
           : await runBrowserJourney(monitor.steps as unknown as BrowserStep[], monitor.timeoutMs);
     } catch (error) {
-      // The runner itself could not start (no browser): a failed run with the reason, not a crash.
+      // The runner could not measure the journey (no browser to start): an infrastructure error,
+      // kept with its reason, never counted as a customer failure.
+      unavailable = error instanceof Error ? error.message : String(error);
       result = {
         ok: false,
         durationMs: this.clock.nowMs() - startedAt.getTime(),
-        steps: [
-          {
-            name: 'start',
-            status: 'failed',
-            ms: 0,
-            error: error instanceof Error ? error.message : String(error),
-          },
-        ],
+        steps: [{ name: 'start', status: 'failed', ms: 0, error: unavailable }],
       };
     }
-    const status = !result.ok
-      ? RunStatus.Failed
-      : monitor.slowMs !== null && result.durationMs > monitor.slowMs
-        ? RunStatus.Slow
-        : RunStatus.Ok;
+    const status =
+      unavailable !== null
+        ? RunStatus.Error
+        : !result.ok
+          ? RunStatus.Failed
+          : monitor.slowMs !== null && result.durationMs > monitor.slowMs
+            ? RunStatus.Slow
+            : RunStatus.Ok;
     await this.monitors.finish(monitor.id, slot, {
       durationMs: Math.max(1, result.durationMs),
       status,
@@ -184,7 +187,25 @@ export class MonitorService {
         'monitor',
       );
     }
-    if (status !== RunStatus.Ok) this.logger.warn({ monitor: monitor.name, status }, 'monitor run not ok');
+    if (status !== RunStatus.Error && (await this.kpis.find(AVAILABILITY_KPI))) {
+      // 100 for a journey that completed, 0 for one that failed: the week's mean is the share of
+      // runs that completed. Each monitor's point sits a few milliseconds apart from another's run
+      // at the same instant, so that one never replaces the other.
+      await this.kpis.upsertPoints(
+        AVAILABILITY_KPI,
+        [
+          {
+            at: new Date(startedAt.getTime() + offsetOf(monitor.id)),
+            value: status === RunStatus.Failed ? 0 : 100,
+          },
+        ],
+        'monitor',
+      );
+    }
+    if (status === RunStatus.Error)
+      this.logger.warn({ monitor: monitor.name, cause: unavailable }, 'monitor could not run');
+    else if (status !== RunStatus.Ok)
+      this.logger.warn({ monitor: monitor.name, status }, 'monitor run not ok');
     return status;
   }
 

@@ -42,3 +42,4 @@ export type { Placement } from './irritants/assigner';
 export { fitJoinThreshold, MIN_THRESHOLD_EVIDENCE } from './irritants/threshold';
 export type { ThresholdEvidence } from './irritants/threshold';
 export type { Centroid, TermVector } from './irritants/similarity';
+export { quoteOf } from './quote';

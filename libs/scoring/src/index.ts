@@ -2,5 +2,14 @@ export { AXES, DEFAULT_PROFILE, ScoringProfile, ScoringProfileError, parseScorin
 export type { Axis, KeywordRule } from './profile';
 export { scoreIrritant, totalOf, foldForRules } from './score';
 export type { AxisScore, IrritantScore, IrritantWeek } from './score';
-export { isIsoWeek, isoWeekOf, weekBounds, previousWeek, freezeTime } from './iso-week';
+export {
+  ISO_WEEK_RULE,
+  ISO_WEEK_YEARS,
+  isIsoWeek,
+  isoWeekOf,
+  weekBounds,
+  previousWeek,
+  nextWeek,
+  freezeTime,
+} from './iso-week';
 export type { IsoWeek } from './iso-week';

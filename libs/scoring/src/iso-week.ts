@@ -5,9 +5,20 @@ export type IsoWeek = string;
 
 const ISO_WEEK = /^(\d{4})-W(\d{2})$/;
 
+/**
+ * The years a board can be about: feedback older than 2000 or later than 2099 is a typo or a
+ * probe (`1969-W01`, `0000-W01`), answered as a bad request rather than computed.
+ */
+export const ISO_WEEK_YEARS = { first: 2000, last: 2099 } as const;
+
+/** What a refused week is told: the shape and the range. */
+export const ISO_WEEK_RULE = `an ISO week like 2026-W48, years ${ISO_WEEK_YEARS.first}-${ISO_WEEK_YEARS.last}`;
+
 export function isIsoWeek(value: string): boolean {
   const match = ISO_WEEK.exec(value);
   if (!match) return false;
+  const year = Number(match[1]);
+  if (year < ISO_WEEK_YEARS.first || year > ISO_WEEK_YEARS.last) return false;
   const week = Number(match[2]);
   if (week < 1) return false;
   // 2026 has 53 weeks, 2027 has 52: ask the calendar, not a constant.
@@ -34,6 +45,11 @@ export function weekBounds(week: IsoWeek, zone: string): { start: Date; end: Dat
 export function previousWeek(week: IsoWeek, zone: string): IsoWeek {
   const { start } = weekBounds(week, zone);
   return isoWeekOf(DateTime.fromJSDate(start, { zone }).minus({ days: 3 }).toJSDate(), zone);
+}
+
+export function nextWeek(week: IsoWeek, zone: string): IsoWeek {
+  const { end } = weekBounds(week, zone);
+  return isoWeekOf(DateTime.fromJSDate(end, { zone }).plus({ days: 3 }).toJSDate(), zone);
 }
 
 /**

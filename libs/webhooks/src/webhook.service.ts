@@ -7,7 +7,15 @@ import { JobHandler, JobName, JobPayload, JobQueue, PoisonJobError, RETRY_WEBHOO
 
 export enum WebhookEvent {
   DecisionMade = 'decision.made',
+  /** A department answered a routed decision (every answer, the second one too). */
+  DecisionAnswered = 'decision.answered',
+  /** A routed decision its department has not answered within ROUTED_ANSWER_TARGET_DAYS (once). */
+  DecisionUnanswered = 'decision.unanswered',
+  /** A developer took a ticket. */
+  TicketClaimed = 'ticket.claimed',
   TicketStatusChanged = 'ticket.status_changed',
+  /** An open ticket passed TIME_TO_FIX_TARGET_DAYS from its irritant's first verbatim (once). */
+  TicketOverdue = 'ticket.overdue',
   BoardFrozen = 'board.frozen',
 }
 

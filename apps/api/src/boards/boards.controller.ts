@@ -1,10 +1,24 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
+  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -23,10 +37,10 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { BoardService, BoardWithItems, DecisionService } from '@app/board';
-import { BoardItem, Decision, DecisionKind } from '@app/database';
+import { BoardService, BoardWithItems, DecisionInForce, DecisionService } from '@app/board';
+import { BoardItem, Decision, DecisionKind, MonitorLinkView, RedirectRepository } from '@app/database';
 import { AXES, Axis } from '@app/scoring';
-import { READERS, Roles, TRIAGERS } from '../auth/access.decorators';
+import { ADMINS, READERS, Roles, TRIAGERS } from '../auth/access.decorators';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
 
 class BoardQuery {
@@ -39,8 +53,10 @@ class BoardQuery {
     enum: AXES,
     description: 'With `above`: only items whose score on this axis is at least `above`',
   })
-  @IsOptional()
-  @IsIn(AXES, { message: `axis must be one of ${AXES.join(', ')}` })
+  @ValidateIf((query: BoardQuery) => query.axis !== undefined || query.above !== undefined)
+  @IsIn(AXES, {
+    message: `axis must be one of ${AXES.join(', ')} (above filters on an axis: give both)`,
+  })
   axis?: Axis;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 100 })
@@ -104,6 +120,84 @@ class QuoteView {
   @ApiProperty({ description: 'Redacted text' }) text: string;
 }
 
+class TicketBrief {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: ['todo', 'in_progress', 'fixed', 'deployed', 'dropped'] }) status: string;
+  @ApiProperty({ nullable: true, type: String }) release: string | null;
+  @ApiProperty({ nullable: true, type: String }) claimedBy: string | null;
+  @ApiProperty({ nullable: true, type: String }) deployedAt: string | null;
+}
+
+class DecisionView {
+  @ApiProperty() id: string;
+  @ApiProperty({ description: 'The week of the board it was taken on' }) isoWeek: string;
+  @ApiProperty() irritantId: string;
+  @ApiProperty({ enum: DecisionKind }) kind: string;
+  @ApiProperty({ nullable: true, type: String }) department: string | null;
+  @ApiProperty({ nullable: true, type: String }) owner: string | null;
+  @ApiProperty({ nullable: true, type: String }) targetRelease: string | null;
+  @ApiProperty({ nullable: true, type: String }) comment: string | null;
+  @ApiProperty() by: string;
+  @ApiProperty() at: string;
+  @ApiProperty({ nullable: true, type: String, description: 'When the department last answered (route)' })
+  answeredAt: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Its latest answer' }) answer: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The ticket it opened or updated' })
+  ticketId?: string | null;
+}
+
+class DecisionInForceView extends DecisionView {
+  @ApiProperty({
+    description:
+      'The irritant it shows on: the decision’s own, or the one it was merged into (`decidedOn` then names the first)',
+  })
+  declare irritantId: string;
+  @ApiProperty({ description: 'The irritant it was taken on' }) decidedOn: string;
+  @ApiProperty({ description: 'Taken on an earlier week’s board and still in force' }) carried: boolean;
+  @ApiProperty({ nullable: true, type: TicketBrief }) ticket: TicketBrief | null;
+  @ApiProperty({ description: 'Answers its department gave (route)' }) answers: number;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description:
+      'Ticket: days from the irritant’s first verbatim to its deployment or now; route: days from the decision to its answer or now',
+  })
+  ageDays: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'TIME_TO_FIX_TARGET_DAYS for a ticket, ROUTED_ANSWER_TARGET_DAYS for a route',
+  })
+  targetDays: number | null;
+  @ApiProperty({ description: 'An open ticket past its target, or a route unanswered past its target' })
+  overdue: boolean;
+}
+
+class MonitorFailureView {
+  @ApiProperty({ description: 'First failed run of the week' }) from: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'First good run after the last failure (null: still failing)',
+  })
+  to: string | null;
+  @ApiProperty({ type: [String], description: 'The steps that failed' }) steps: string[];
+}
+
+class MonitorLinkItemView {
+  @ApiProperty() id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({
+    enum: ['ok', 'slow', 'failing', 'recovered', 'no runs', 'not measured'],
+    description:
+      'Its state that week: failing (latest run failed), recovered (failed, then passed again), slow, ok, no runs, not measured (its runner could not start: an infrastructure error)',
+  })
+  status: string;
+  @ApiPropertyOptional({ description: 'Runs that measured the journey' }) runs?: number;
+  @ApiPropertyOptional() failedRuns?: number;
+  @ApiPropertyOptional({ nullable: true, type: MonitorFailureView }) failure?: MonitorFailureView | null;
+}
+
 class BoardItemView {
   @ApiProperty() rank: number;
   @ApiProperty() irritantId: string;
@@ -119,18 +213,21 @@ class BoardItemView {
   @ApiProperty({ type: [String] }) channels: string[];
   @ApiProperty({ type: [String] }) terminals: string[];
   @ApiProperty({ type: [QuoteView] }) quotes: QuoteView[];
-  @ApiProperty({
-    type: 'array',
-    items: { type: 'object' },
-    description: 'Linked monitors and how they did that week: {id, name, status: ok|slow|failing|no runs}',
-  })
-  monitors: { id: string; name: string; status: string }[];
+  @ApiProperty({ type: [MonitorLinkItemView], description: 'Linked monitors and how they did that week' })
+  monitors: MonitorLinkView[];
   @ApiProperty({
     type: 'array',
     items: { type: 'object' },
     description: 'Linked KPIs that week: {key, name, value, target}',
   })
   kpis: { key: string; name: string; value: number | null; target: number | null }[];
+  @ApiProperty({
+    nullable: true,
+    type: DecisionInForceView,
+    description:
+      'The decision in force (taken this week or carried from an earlier one); null: awaiting a call',
+  })
+  decision: DecisionInForceView | null;
 }
 
 class BoardView {
@@ -139,10 +236,51 @@ class BoardView {
   @ApiProperty() computedAt: string;
   @ApiProperty({ nullable: true, type: String }) frozenAt: string | null;
   @ApiProperty({ description: 'Scoring profile' }) profile: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The week before' }) previousWeek: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The week after, once it has begun' })
+  nextWeek: string | null;
   @ApiProperty({ type: [BoardItemView] }) items: BoardItemView[];
 }
 
-const itemView = (item: BoardItem): BoardItemView => ({
+export const decisionView = (decision: Decision, ticketId?: string | null): DecisionView => ({
+  id: decision.id,
+  isoWeek: decision.isoWeek,
+  irritantId: decision.irritantId,
+  kind: decision.kind,
+  department: decision.department,
+  owner: decision.owner,
+  targetRelease: decision.targetRelease,
+  comment: decision.comment,
+  by: decision.actor,
+  at: decision.createdAt.toISOString(),
+  answeredAt: decision.answeredAt?.toISOString() ?? null,
+  answer: decision.answer,
+  ...(ticketId !== undefined ? { ticketId } : {}),
+});
+
+export const inForceView = (week: string, inForce: DecisionInForce): DecisionInForceView => ({
+  ...decisionView(inForce.decision, inForce.ticket?.id ?? null),
+  irritantId: inForce.irritantId,
+  decidedOn: inForce.decision.irritantId,
+  carried: inForce.decision.isoWeek !== week,
+  ticket: inForce.ticket && {
+    id: inForce.ticket.id,
+    status: inForce.ticket.status,
+    release: inForce.ticket.release,
+    claimedBy: inForce.ticket.claimedBy,
+    deployedAt: inForce.ticket.deployedAt?.toISOString() ?? null,
+  },
+  answers: inForce.answers,
+  ageDays: inForce.ageDays,
+  targetDays: inForce.targetDays,
+  overdue: inForce.overdue,
+});
+
+const itemView = (
+  item: BoardItem,
+  week: string,
+  inForce: DecisionInForce | undefined | null,
+): BoardItemView => ({
   rank: item.rank,
   irritantId: item.irritantId,
   category: item.category,
@@ -158,15 +296,18 @@ const itemView = (item: BoardItem): BoardItemView => ({
   quotes: item.quotes,
   monitors: item.monitors,
   kpis: item.kpis,
+  decision: inForce ? inForceView(week, inForce) : null,
 });
 
-const view = ({ board, items }: BoardWithItems): BoardView => ({
+const view = ({ board, items, decisions, previousWeek, nextWeek }: BoardWithItems): BoardView => ({
   isoWeek: board.isoWeek,
   status: board.status,
   computedAt: board.computedAt.toISOString(),
   frozenAt: board.frozenAt?.toISOString() ?? null,
   profile: board.profile,
-  items: items.map(itemView),
+  previousWeek,
+  nextWeek,
+  items: items.map((item) => itemView(item, board.isoWeek, decisions.get(item.irritantId))),
 });
 
 class BoardWeekView {
@@ -184,6 +325,21 @@ class WeeksQuery {
   @Min(1)
   @Max(520)
   limit?: number;
+}
+
+class MeetingView {
+  @ApiProperty({ example: '2026-W48', description: 'The board the meeting opens' }) isoWeek: string;
+  @ApiProperty() currentWeek: string;
+  @ApiProperty() lastWeek: string;
+  @ApiProperty({
+    nullable: true,
+    enum: ['monday', 'current_empty'],
+    description:
+      'Why last week’s board: it is Monday (until the freeze if later in the day), or the current week has no verbatim yet; null: the current week’s',
+  })
+  reason: string | null;
+  @ApiProperty({ description: 'When last week’s board freezes (or froze)' }) lastWeekFreezesAt: string;
+  @ApiProperty({ enum: ['live', 'frozen'], description: 'Last week’s board' }) lastWeekStatus: string;
 }
 
 class BoardItemRead {
@@ -233,40 +389,6 @@ class PinQuoteBody {
   verbatimId: string;
 }
 
-class DecisionView {
-  @ApiProperty() id: string;
-  @ApiProperty() isoWeek: string;
-  @ApiProperty() irritantId: string;
-  @ApiProperty({ enum: DecisionKind }) kind: string;
-  @ApiProperty({ nullable: true, type: String }) department: string | null;
-  @ApiProperty({ nullable: true, type: String }) owner: string | null;
-  @ApiProperty({ nullable: true, type: String }) targetRelease: string | null;
-  @ApiProperty({ nullable: true, type: String }) comment: string | null;
-  @ApiProperty() by: string;
-  @ApiProperty() at: string;
-  @ApiProperty({ nullable: true, type: String, description: 'When the department answered (route)' })
-  answeredAt: string | null;
-  @ApiProperty({ nullable: true, type: String }) answer: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'The ticket it opened or updated' })
-  ticketId?: string | null;
-}
-
-export const decisionView = (decision: Decision, ticketId?: string | null): DecisionView => ({
-  id: decision.id,
-  isoWeek: decision.isoWeek,
-  irritantId: decision.irritantId,
-  kind: decision.kind,
-  department: decision.department,
-  owner: decision.owner,
-  targetRelease: decision.targetRelease,
-  comment: decision.comment,
-  by: decision.actor,
-  at: decision.createdAt.toISOString(),
-  answeredAt: decision.answeredAt?.toISOString() ?? null,
-  answer: decision.answer,
-  ...(ticketId !== undefined ? { ticketId } : {}),
-});
-
 /**
  * Sends a board read as JSON, serialised once per cached read: the board is the most read answer
  * of the product (every screen of the Monday meeting), and its serialisation was most of its cost.
@@ -283,6 +405,7 @@ export class BoardsController {
   constructor(
     private readonly boards: BoardService,
     private readonly decisions: DecisionService,
+    private readonly redirects: RedirectRepository,
   ) {}
 
   @Get()
@@ -296,6 +419,47 @@ export class BoardsController {
       computedAt: board.computedAt.toISOString(),
       frozenAt: board.frozenAt?.toISOString() ?? null,
     }));
+  }
+
+  @Get('meeting')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary:
+      'Which board the Monday meeting opens: last week’s on Monday and while the current week is empty, else the current week’s',
+  })
+  @ApiOkResponse({ type: MeetingView })
+  async meeting(): Promise<MeetingView> {
+    const meeting = await this.boards.meeting();
+    const last = await this.boards.get(meeting.lastWeek, { limit: 1 });
+    return {
+      isoWeek: meeting.isoWeek,
+      currentWeek: meeting.currentWeek,
+      lastWeek: meeting.lastWeek,
+      reason: meeting.reason,
+      lastWeekFreezesAt: meeting.lastWeekFreezesAt.toISOString(),
+      lastWeekStatus: last.board.status,
+    };
+  }
+
+  @Post(':isoWeek/freeze')
+  @Roles(...ADMINS)
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Freeze a past week’s board now, without waiting for Monday’s time (admin; audited under your name): 409 for the current week or a frozen one',
+  })
+  @ApiOkResponse({ type: BoardWeekView })
+  async freeze(
+    @Param('isoWeek') isoWeek: string,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<BoardWeekView> {
+    const board = await this.boards.freezeNow(isoWeek, actorOf(request));
+    return {
+      isoWeek: board.isoWeek,
+      status: board.status,
+      computedAt: board.computedAt.toISOString(),
+      frozenAt: board.frozenAt?.toISOString() ?? null,
+    };
   }
 
   @Get('current')
@@ -330,6 +494,8 @@ export class BoardsController {
     @Body() body: DecisionBody,
     @Req() request: AuthenticatedRequest,
   ): Promise<DecisionView> {
+    // A decision is taken on a stored board: a week never stored (reads do not store) is now.
+    await this.boards.ensure(isoWeek);
     const { decision, ticket } = await this.decisions.decide(isoWeek, irritantId, body, actorOf(request));
     return decisionView(decision, ticket?.id ?? null);
   }
@@ -351,22 +517,43 @@ export class BoardsController {
 
   @Get(':isoWeek/decisions')
   @Roles(...READERS)
-  @ApiOperation({ summary: 'The decision in force (the latest) for each item of a week’s board' })
-  @ApiOkResponse({ type: [DecisionView] })
-  async inForce(@Param('isoWeek') isoWeek: string): Promise<DecisionView[]> {
-    return (await this.decisions.inForce(isoWeek)).map((decision) => decisionView(decision));
+  @ApiOperation({
+    summary:
+      'The decision in force on each item of a week’s board: the latest taken on it that week or an earlier one, until closed or re-decided',
+  })
+  @ApiOkResponse({ type: [DecisionInForceView] })
+  async inForce(@Param('isoWeek') isoWeek: string): Promise<DecisionInForceView[]> {
+    const read = await this.boards.get(isoWeek, { limit: 100_000 });
+    return read.items.flatMap((item) => {
+      const inForce = read.decisions.get(item.irritantId);
+      return inForce ? [inForceView(isoWeek, inForce)] : [];
+    });
   }
 
   @Get(':isoWeek/items/:irritantId')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One irritant’s item on a week’s board: axes with their reasons, quotes, links' })
   @ApiOkResponse({ type: BoardItemRead })
+  @ApiResponse({ status: 301, description: 'The irritant was merged: Location names the one it lives on as' })
   async item(
     @Param('isoWeek') isoWeek: string,
     @Param('irritantId', new ParseUUIDPipe()) irritantId: string,
-  ): Promise<BoardItemRead> {
-    const { board, item, pinnedVerbatimId } = await this.boards.item(isoWeek, irritantId);
-    return { isoWeek: board.isoWeek, status: board.status, item: itemView(item), pinnedVerbatimId };
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<BoardItemRead | undefined> {
+    try {
+      const { board, item, decision, pinnedVerbatimId } = await this.boards.item(isoWeek, irritantId);
+      return {
+        isoWeek: board.isoWeek,
+        status: board.status,
+        item: itemView(item, board.isoWeek, decision),
+        pinnedVerbatimId,
+      };
+    } catch (error) {
+      const moved = error instanceof NotFoundException ? await this.redirects.find(irritantId) : null;
+      if (!moved) throw error;
+      response.redirect(301, `/api/v1/boards/${isoWeek}/items/${moved.toId}`);
+      return undefined;
+    }
   }
 
   @Get(':isoWeek/items/:irritantId/decisions')

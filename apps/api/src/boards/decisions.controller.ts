@@ -14,6 +14,13 @@ class AnswerBody {
   answer: string;
 }
 
+class AnswerView {
+  @ApiProperty() id: string;
+  @ApiProperty() answer: string;
+  @ApiProperty() by: string;
+  @ApiProperty() at: string;
+}
+
 class UnansweredQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
@@ -44,10 +51,25 @@ export class DecisionsController {
     return (await this.decisions.unanswered(query.limit ?? 100)).map((decision) => decisionView(decision));
   }
 
+  @Get(':id/answers')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'Every answer of its department to a routed decision, oldest first' })
+  async answers(@Param('id', new ParseUUIDPipe()) id: string): Promise<AnswerView[]> {
+    return (await this.decisions.answers(id)).map((answer) => ({
+      id: answer.id,
+      answer: answer.answer,
+      by: answer.actor,
+      at: answer.createdAt.toISOString(),
+    }));
+  }
+
   @Post(':id/answer')
   @Roles(...TRIAGERS)
   @HttpCode(200)
-  @ApiOperation({ summary: 'Record the department’s answer to a routed item (audited)' })
+  @ApiOperation({
+    summary:
+      'Record the department’s answer to a routed item (audited; a second answer is kept beside the first; sent as decision.answered)',
+  })
   async answer(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: AnswerBody,

@@ -1,10 +1,28 @@
-import { BadRequestException, Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOperation,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { Response } from 'express';
 import { DigestService } from '@app/digest';
-import { isIsoWeek } from '@app/scoring';
-import { READERS, Roles } from '../auth/access.decorators';
+import { ISO_WEEK_RULE, isIsoWeek } from '@app/scoring';
+import { ADMINS, READERS, Roles } from '../auth/access.decorators';
 
 class DigestQuery {
   @ApiPropertyOptional({ enum: ['fr', 'en'], default: 'fr' })
@@ -17,6 +35,38 @@ class DigestQuery {
   @IsIn(['html', 'text'], { message: 'format must be html or text' })
   format?: 'html' | 'text';
 }
+
+class SendBody {
+  @ApiPropertyOptional({ description: 'Send a week whose board is not frozen yet (it says so)' })
+  @IsOptional()
+  @IsBoolean()
+  force?: boolean;
+
+  @ApiPropertyOptional({ description: 'Send again to recipients who had it' })
+  @IsOptional()
+  @IsBoolean()
+  resend?: boolean;
+}
+
+class SendView {
+  @ApiProperty({ type: [String] }) sent: string[];
+  @ApiProperty({ description: 'Sent before the board froze' }) forced: boolean;
+}
+
+class DeliveryView {
+  @ApiProperty() recipient: string;
+  @ApiProperty() lang: string;
+  @ApiProperty({ description: '0: the week’s send; more: resends' }) sequence: number;
+  @ApiProperty({ enum: ['sending', 'sent', 'failed'] }) status: string;
+  @ApiProperty() attempts: number;
+  @ApiProperty() forced: boolean;
+  @ApiProperty({ nullable: true, type: String }) sentAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) lastError: string | null;
+}
+
+const checkWeek = (isoWeek: string) => {
+  if (!isIsoWeek(isoWeek)) throw new BadRequestException(`not ${ISO_WEEK_RULE}: ${isoWeek}`);
+};
 
 @ApiTags('digests')
 @ApiBearerAuth()
@@ -34,9 +84,39 @@ export class DigestsController {
     @Query() query: DigestQuery,
     @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
-    if (!isIsoWeek(isoWeek)) throw new BadRequestException(`not an ISO week (like 2026-W48): ${isoWeek}`);
+    checkWeek(isoWeek);
     const digest = await this.digests.render(isoWeek, query.lang ?? 'fr');
     response.type(query.format === 'text' ? 'text/plain' : 'text/html');
     return query.format === 'text' ? digest.text : digest.html;
+  }
+
+  @Post(':isoWeek/send')
+  @Roles(...ADMINS)
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Send a week’s digest now to DIGEST_RECIPIENTS who have not had it (admin): 409 while its board is not frozen unless force; resend sends it again',
+  })
+  async send(@Param('isoWeek') isoWeek: string, @Body() body: SendBody): Promise<SendView> {
+    checkWeek(isoWeek);
+    const sent = await this.digests.send(isoWeek, { force: body.force, resend: body.resend });
+    return { sent, forced: body.force === true };
+  }
+
+  @Get(':isoWeek/deliveries')
+  @Roles(...ADMINS)
+  @ApiOperation({ summary: 'Who had a week’s digest, when, and resends (admin)' })
+  async deliveries(@Param('isoWeek') isoWeek: string): Promise<DeliveryView[]> {
+    checkWeek(isoWeek);
+    return (await this.digests.history(isoWeek)).map((delivery) => ({
+      recipient: delivery.recipient,
+      lang: delivery.lang,
+      sequence: delivery.sequence,
+      status: delivery.status,
+      attempts: delivery.attempts,
+      forced: delivery.forced,
+      sentAt: delivery.sentAt?.toISOString() ?? null,
+      lastError: delivery.lastError,
+    }));
   }
 }

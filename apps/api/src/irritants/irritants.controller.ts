@@ -11,8 +11,17 @@ import {
   Put,
   Query,
   Req,
+  Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import {
+  ApiBearerAuth,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -31,7 +40,7 @@ import {
 } from 'class-validator';
 import { IrritantTriageService } from '@app/analysis';
 import { BoardService } from '@app/board';
-import { BoardRepository, Irritant, IrritantRepository } from '@app/database';
+import { BoardRepository, Irritant, IrritantRepository, RedirectRepository } from '@app/database';
 import { AXES, Axis } from '@app/scoring';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
 import { READERS, Roles, TRIAGERS } from '../auth/access.decorators';
@@ -140,6 +149,7 @@ export class IrritantsController {
     private readonly triage: IrritantTriageService,
     private readonly boards: BoardService,
     private readonly boardRows: BoardRepository,
+    private readonly redirects: RedirectRepository,
   ) {}
 
   @Get()
@@ -161,7 +171,9 @@ export class IrritantsController {
     @Req() request: AuthenticatedRequest,
   ): Promise<IrritantDetail> {
     await this.triage.merge(id, body.into, actorOf(request));
-    return this.get(body.into);
+    // The live boards that showed either (or hold their verbatims) show the merged one at once.
+    await this.boards.refreshFor([id, body.into]);
+    return this.detail(body.into);
   }
 
   @Post(':id/split')
@@ -176,7 +188,9 @@ export class IrritantsController {
     @Body() body: SplitIrritantBody,
     @Req() request: AuthenticatedRequest,
   ): Promise<IrritantDetail> {
-    return this.get(await this.triage.split(id, body.verbatimIds, actorOf(request)));
+    const created = await this.triage.split(id, body.verbatimIds, actorOf(request));
+    await this.boards.refreshFor([id, created]);
+    return this.detail(created);
   }
 
   @Put(':id/axes/:axis')
@@ -214,7 +228,26 @@ export class IrritantsController {
   @Get(':id')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One irritant with its most recent verbatims (redacted)' })
-  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<IrritantDetail> {
+  @ApiResponse({
+    status: 301,
+    description:
+      'It was merged into another (or emptied by moves): Location names the irritant it lives on as',
+  })
+  async get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<IrritantDetail | undefined> {
+    const irritant = await this.irritants.findById(id);
+    if (!irritant) {
+      const moved = await this.redirects.find(id);
+      if (!moved) throw new NotFoundException(`irritant ${id} does not exist`);
+      response.redirect(301, `/api/v1/irritants/${moved.toId}`);
+      return undefined;
+    }
+    return this.detail(id);
+  }
+
+  private async detail(id: string): Promise<IrritantDetail> {
     const irritant = await this.irritants.findById(id);
     if (!irritant) throw new NotFoundException(`irritant ${id} does not exist`);
     const samples = await this.irritants.samples(id, 10);

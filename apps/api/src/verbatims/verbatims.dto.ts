@@ -90,6 +90,28 @@ export class IngestResult {
   @ApiProperty({ type: [IngestItemResult] }) items: IngestItemResult[];
 }
 
+class PlacementFrom {
+  @ApiProperty() id: string;
+  @ApiProperty() label: string;
+  @ApiProperty({ description: 'Left empty, it was deleted (its id now redirects to `to`)' }) deleted: boolean;
+}
+
+class PlacementTo {
+  @ApiProperty() id: string;
+  @ApiProperty() label: string;
+  @ApiProperty() category: string;
+  @ApiProperty() verbatimCount: number;
+  @ApiProperty({ description: 'It started an irritant of its own (one verbatim)' }) created: boolean;
+}
+
+/** Where a triage action put a verbatim: what the person is told. */
+export class Placement {
+  @ApiProperty({ nullable: true, type: PlacementFrom }) from: PlacementFrom | null;
+  @ApiProperty({ nullable: true, type: PlacementTo, description: 'null: not clustered yet' })
+  to: PlacementTo | null;
+  @ApiProperty() moved: boolean;
+}
+
 export class VerbatimView {
   @ApiProperty() id: string;
   @ApiProperty() source: string;
@@ -132,6 +154,11 @@ export class VerbatimView {
     description: 'As written, personal data included (triagers and admins, single verbatim only)',
   })
   rawText?: string;
+  @ApiPropertyOptional({
+    type: Placement,
+    description: 'After a move or a category correction: the irritant it left and the one it joined',
+  })
+  placement?: Placement;
 }
 
 export class VerbatimPage {

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import {
   AuditRepository,
+  IrritantRepository,
   Role,
   SourceKind,
   SourceRepository,
@@ -14,9 +15,10 @@ import {
   VerbatimRepository,
 } from '@app/database';
 import { IrritantTriageService } from '@app/analysis';
+import { BoardService } from '@app/board';
 import { IngestService, MAX_BATCH_SIZE, VerbatimInput, checkVerbatim } from '@app/ingest';
 import { Redactor } from '@app/nlp';
-import { IngestResult, ListVerbatimsQuery, VerbatimPage, VerbatimView } from './verbatims.dto';
+import { IngestResult, ListVerbatimsQuery, Placement, VerbatimPage, VerbatimView } from './verbatims.dto';
 
 const MAX_REASONS = 50;
 
@@ -42,6 +44,8 @@ export class VerbatimsService {
     private readonly sources: SourceRepository,
     private readonly audit: AuditRepository,
     private readonly triage: IrritantTriageService,
+    private readonly irritants: IrritantRepository,
+    private readonly boards: BoardService,
   ) {}
 
   /** All or nothing: one bad item refuses the whole batch, with the reason of each bad item. */
@@ -129,6 +133,8 @@ export class VerbatimsService {
   }
 
   async correctCategory(id: string, category: string, actor: string, role: Role): Promise<VerbatimView> {
+    const before = await this.verbatims.findById(id);
+    const from = before?.irritantId ? await this.irritants.findById(before.irritantId) : null;
     const result = await this.verbatims.correctCategory(id, category, actor);
     if (!result) throw new NotFoundException(`verbatim ${id} does not exist`);
     await this.audit.record({
@@ -141,13 +147,45 @@ export class VerbatimsService {
     });
     // Its irritant is of the old category: it leaves it and is clustered among the new one's.
     if (result.before !== category) await this.triage.recluster(id);
-    return this.get(id, role);
+    return this.placed(id, from, actor, role);
   }
 
   /** A person puts the verbatim in another irritant (audited; clustering leaves it there). */
   async moveToIrritant(id: string, irritantId: string, actor: string, role: Role): Promise<VerbatimView> {
+    const before = await this.verbatims.findById(id);
+    const from = before?.irritantId ? await this.irritants.findById(before.irritantId) : null;
     await this.triage.move(id, irritantId, actor);
-    return this.get(id, role);
+    return this.placed(id, from, actor, role);
+  }
+
+  /**
+   * The verbatim as it is now, with where it went (an irritant emptied by it redirects there),
+   * once every live board it changes is recomputed: the person sees the result of the action.
+   */
+  private async placed(
+    id: string,
+    from: { id: string; label: string } | null,
+    actor: string,
+    role: Role,
+  ): Promise<VerbatimView> {
+    const verbatim = await this.verbatims.findById(id);
+    if (!verbatim) throw new NotFoundException(`verbatim ${id} does not exist`);
+    const to = verbatim.irritantId ? await this.irritants.findById(verbatim.irritantId) : null;
+    if (from && to && from.id !== to.id) await this.triage.redirectEmptied(from.id, to.id, actor);
+    const left = from && from.id !== to?.id ? await this.irritants.findById(from.id) : null;
+    await this.boards.refreshFor([from?.id, to?.id].filter((one): one is string => typeof one === 'string'));
+    const placement: Placement = {
+      from: from && { id: from.id, label: from.label, deleted: from.id !== to?.id && left === null },
+      to: to && {
+        id: to.id,
+        label: to.label,
+        category: to.category,
+        verbatimCount: to.verbatimCount,
+        created: to.verbatimCount === 1,
+      },
+      moved: (from?.id ?? null) !== (to?.id ?? null),
+    };
+    return { ...this.view(verbatim, role, true), placement };
   }
 
   private view(verbatim: Verbatim, role: Role, single: boolean): VerbatimView {

@@ -35,6 +35,21 @@ export interface AxisView {
   override?: { score: number; computed: number; reason: string; by: string; at: string };
 }
 
+/**
+ * A monitor linked to a board item, as it did that week: `status` is its state at the end of the
+ * week (or now): `failing` (its latest run failed), `recovered` (it failed, then passed again),
+ * `slow`, `ok`, `no runs`, or `not measured` (its runner could not start: an infrastructure
+ * error, not a customer failure); `failure` the window it failed in.
+ */
+export interface MonitorLinkView {
+  id: string;
+  name: string;
+  status: string;
+  runs?: number;
+  failedRuns?: number;
+  failure?: { from: string; to: string | null; steps: string[] } | null;
+}
+
 export interface QuoteView {
   verbatimId: string;
   channel: string;
@@ -100,8 +115,9 @@ export class BoardItem {
   @Column({ type: 'jsonb' })
   quotes: QuoteView[];
 
+  /** Linked monitors and how they did that week (see MonitorLinkView). */
   @Column({ type: 'jsonb', default: () => "'[]'" })
-  monitors: { id: string; name: string; status: string }[];
+  monitors: MonitorLinkView[];
 
   @Column({ type: 'jsonb', default: () => "'[]'" })
   kpis: { key: string; name: string; value: number | null; target: number | null }[];

@@ -56,10 +56,36 @@ export class Decision {
   @Column({ name: 'answered_at', type: 'timestamptz', nullable: true })
   answeredAt: Date | null;
 
+  /** The department's latest answer; every answer is kept in `decision_answer`. */
   @Column({ type: 'varchar', length: 2000, nullable: true })
   answer: string | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  /** For `route`: when it was flagged as waiting too long for its department's answer. */
+  @Column({ name: 'overdue_at', type: 'timestamptz', nullable: true })
+  overdueAt: Date | null;
+
+  /** The product's clock when it was taken (its age and "the latest" are read from it). */
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
+}
+
+/** One answer of a department to a routed decision: a second answer adds to the history. */
+@Entity('decision_answer')
+@Index('ix_decision_answer_decision', ['decisionId', 'createdAt'])
+export class DecisionAnswer {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'decision_id', type: 'uuid' })
+  decisionId: string;
+
+  @Column({ type: 'varchar', length: 2000 })
+  answer: string;
+
+  @Column({ type: 'varchar', length: 80 })
+  actor: string;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }
 
@@ -121,6 +147,10 @@ export class Ticket {
 
   @Column({ name: 'deployed_at', type: 'timestamptz', nullable: true })
   deployedAt: Date | null;
+
+  /** When it was flagged as past TIME_TO_FIX_TARGET_DAYS while still open (`ticket.overdue`). */
+  @Column({ name: 'overdue_at', type: 'timestamptz', nullable: true })
+  overdueAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

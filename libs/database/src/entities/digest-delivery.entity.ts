@@ -9,7 +9,7 @@ export enum DigestStatus {
 
 /** The Monday digest of one ISO week for one recipient: unique, so that it is sent once. */
 @Entity('digest_delivery')
-@Index('uq_digest_delivery_week_recipient', ['isoWeek', 'recipient'], { unique: true })
+@Index('uq_digest_delivery_week_recipient', ['isoWeek', 'recipient', 'sequence'], { unique: true })
 export class DigestDelivery {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -23,6 +23,14 @@ export class DigestDelivery {
 
   @Column({ type: 'varchar', length: 2 })
   lang: string;
+
+  /** 0: the Monday send; 1, 2…: resends someone asked for explicitly. */
+  @Column({ type: 'integer', default: 0 })
+  sequence: number;
+
+  /** Sent although the week's board was not frozen (`--force`). */
+  @Column({ type: 'boolean', default: false })
+  forced: boolean;
 
   @Column({ type: 'varchar', length: 8 })
   status: DigestStatus;

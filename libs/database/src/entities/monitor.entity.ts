@@ -12,6 +12,12 @@ export enum RunStatus {
   /** Every assertion held but the journey took longer than its `slowMs`. */
   Slow = 'slow',
   Failed = 'failed',
+  /**
+   * The runner could not measure the journey (no browser to start, the worker out of resources):
+   * an infrastructure error, not a customer failure. Left out of availability, the axes and
+   * correlation.
+   */
+  Error = 'error',
 }
 
 /** A synthetic customer journey the product replays on a schedule. */

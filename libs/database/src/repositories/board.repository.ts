@@ -81,6 +81,30 @@ export class BoardRepository {
     return new Map(rows.map((row) => [row.irritant_id, row.customers]));
   }
 
+  /**
+   * Distinct customers per irritant in a window [from, to) and in the `baselineMs` before it: did
+   * they jump when something broke, or were they already there?
+   */
+  async customersAround(
+    irritantIds: string[],
+    from: Date,
+    to: Date,
+    baselineMs: number,
+  ): Promise<Map<string, { during: number; before: number }>> {
+    if (irritantIds.length === 0) return new Map();
+    const since = new Date(from.getTime() - baselineMs);
+    const rows: { irritant_id: string; during: number; before: number }[] = await this.dataSource.query(
+      `SELECT irritant_id,
+              count(DISTINCT author_key) FILTER (WHERE received_at >= $2)::int AS during,
+              count(DISTINCT author_key) FILTER (WHERE received_at < $2)::int AS before
+         FROM verbatim
+        WHERE irritant_id = ANY($1::uuid[]) AND received_at >= $4 AND received_at < $3
+        GROUP BY irritant_id`,
+      [irritantIds, from, to, since],
+    );
+    return new Map(rows.map((row) => [row.irritant_id, { during: row.during, before: row.before }]));
+  }
+
   /** The most recent verbatims of each irritant in [start, end), redacted, for quotes. */
   async quotes(
     irritantIds: string[],
@@ -133,7 +157,7 @@ export class BoardRepository {
     return rows.filter((row) => row.score !== null);
   }
 
-  async addOverride(override: Omit<AxisOverride, 'id' | 'createdAt'>): Promise<AxisOverride> {
+  async addOverride(override: Omit<AxisOverride, 'id'>): Promise<AxisOverride> {
     const repository = this.dataSource.getRepository(AxisOverride);
     const saved = await repository.save(repository.create(override));
     return saved;
@@ -146,11 +170,11 @@ export class BoardRepository {
   }
 
   /** The week's board row, created live if missing, locked until the transaction ends. */
-  async lockBoard(isoWeek: string, profile: string, tx: EntityManager): Promise<Board> {
+  async lockBoard(isoWeek: string, profile: string, at: Date, tx: EntityManager): Promise<Board> {
     await tx.query(
-      `INSERT INTO board (iso_week, status, computed_at, profile) VALUES ($1, $2, now(), $3)
+      `INSERT INTO board (iso_week, status, computed_at, profile) VALUES ($1, $2, $4, $3)
        ON CONFLICT (iso_week) DO NOTHING`,
-      [isoWeek, BoardStatus.Live, profile],
+      [isoWeek, BoardStatus.Live, profile, at],
     );
     return tx
       .getRepository(Board)
@@ -165,17 +189,44 @@ export class BoardRepository {
     items: NewBoardItem[],
     status: BoardStatus,
     profile: string,
+    at: Date,
     tx: EntityManager,
   ): Promise<void> {
     await tx.getRepository(BoardItem).delete({ isoWeek });
     for (let i = 0; i < items.length; i += 500)
       await tx.getRepository(BoardItem).insert(items.slice(i, i + 500));
     await tx.query(
-      `UPDATE board SET status = $2, computed_at = now(), profile = $3,
-              frozen_at = CASE WHEN $4 THEN now() ELSE frozen_at END
+      `UPDATE board SET status = $2, computed_at = $5, profile = $3,
+              frozen_at = CASE WHEN $4 THEN $5::timestamptz ELSE frozen_at END
         WHERE iso_week = $1`,
-      [isoWeek, status, profile, status === BoardStatus.Frozen],
+      [isoWeek, status, profile, status === BoardStatus.Frozen, at],
     );
+  }
+
+  /**
+   * The weeks whose stored board is live and shows one of these irritants, or would once
+   * recomputed (their verbatims fall in it): what a triage action on them must recompute.
+   */
+  async liveWeeksOf(irritantIds: string[], zone: string): Promise<string[]> {
+    if (irritantIds.length === 0) return [];
+    const rows: { iso_week: string }[] = await this.dataSource.query(
+      `SELECT iso_week FROM board WHERE status = $3 AND (
+          iso_week IN (SELECT iso_week FROM board_item WHERE irritant_id = ANY($1::uuid[]))
+          OR iso_week IN (SELECT DISTINCT to_char(received_at AT TIME ZONE $2, 'IYYY-"W"IW')
+                            FROM verbatim WHERE irritant_id = ANY($1::uuid[])))
+        ORDER BY iso_week`,
+      [irritantIds, zone, BoardStatus.Live],
+    );
+    return rows.map((row) => row.iso_week);
+  }
+
+  /** Whether any clustered verbatim was received in [start, end): an empty week has none. */
+  async hasVerbatims(start: Date, end: Date): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM verbatim WHERE received_at >= $1 AND received_at < $2 AND irritant_id IS NOT NULL LIMIT 1`,
+      [start, end],
+    );
+    return rows.length > 0;
   }
 
   findBoard(isoWeek: string): Promise<Board | null> {

@@ -14,23 +14,40 @@ export class DigestRepository {
    * @returns the delivery to send, or null when it is sent, being sent, or waiting.
    */
   async claim(
-    delivery: { isoWeek: string; recipient: string; lang: string; messageId: string },
+    delivery: {
+      isoWeek: string;
+      recipient: string;
+      lang: string;
+      messageId: string;
+      /** 0: the week's send; more: an explicit resend. */
+      sequence: number;
+      forced: boolean;
+    },
     now: Date,
     retryAfterMs: (attempts: number) => number,
     maxAttempts: number,
     staleMs: number,
   ): Promise<DigestDelivery | null> {
     const inserted: DigestDelivery[] = await this.dataSource.query(
-      `INSERT INTO digest_delivery (iso_week, recipient, lang, status, message_id, attempts, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, 1, $6, $6)
-       ON CONFLICT (iso_week, recipient) DO NOTHING RETURNING id`,
-      [delivery.isoWeek, delivery.recipient, delivery.lang, DigestStatus.Sending, delivery.messageId, now],
+      `INSERT INTO digest_delivery (iso_week, recipient, lang, status, message_id, attempts, created_at, updated_at, sequence, forced)
+       VALUES ($1, $2, $3, $4, $5, 1, $6, $6, $7, $8)
+       ON CONFLICT (iso_week, recipient, sequence) DO NOTHING RETURNING id`,
+      [
+        delivery.isoWeek,
+        delivery.recipient,
+        delivery.lang,
+        DigestStatus.Sending,
+        delivery.messageId,
+        now,
+        delivery.sequence,
+        delivery.forced,
+      ],
     );
     if (inserted.length > 0)
       return this.dataSource.getRepository(DigestDelivery).findOneBy({ id: inserted[0].id });
     const existing = await this.dataSource
       .getRepository(DigestDelivery)
-      .findOneBy({ isoWeek: delivery.isoWeek, recipient: delivery.recipient });
+      .findOneBy({ isoWeek: delivery.isoWeek, recipient: delivery.recipient, sequence: delivery.sequence });
     if (!existing || existing.status === DigestStatus.Sent || existing.attempts >= maxAttempts) return null;
     const waited = now.getTime() - existing.updatedAt.getTime();
     const due =
@@ -48,10 +65,22 @@ export class DigestRepository {
       : null;
   }
 
-  async sent(id: string): Promise<void> {
+  async sent(id: string, at: Date): Promise<void> {
     await this.dataSource
       .getRepository(DigestDelivery)
-      .update({ id }, { status: DigestStatus.Sent, sentAt: new Date(), lastError: null });
+      .update({ id }, { status: DigestStatus.Sent, sentAt: at, lastError: null });
+  }
+
+  /**
+   * The sequence a resend to a recipient takes: after the latest one sent (or tried). A resend
+   * of a week never sent is its first send.
+   */
+  async nextSequence(isoWeek: string, recipient: string): Promise<number> {
+    const rows: { next: number }[] = await this.dataSource.query(
+      `SELECT COALESCE(max(sequence) + 1, 0)::int AS next FROM digest_delivery WHERE iso_week = $1 AND recipient = $2`,
+      [isoWeek, recipient],
+    );
+    return rows[0].next;
   }
 
   /** @param at the caller's clock: backoff is measured from it. */
@@ -65,6 +94,6 @@ export class DigestRepository {
   forWeek(isoWeek: string): Promise<DigestDelivery[]> {
     return this.dataSource
       .getRepository(DigestDelivery)
-      .find({ where: { isoWeek }, order: { recipient: 'ASC' } });
+      .find({ where: { isoWeek }, order: { recipient: 'ASC', sequence: 'ASC' } });
   }
 }

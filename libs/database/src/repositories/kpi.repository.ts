@@ -38,6 +38,22 @@ export class KpiRepository {
     }
   }
 
+  /** The first point of [start, end) on the wrong side of the target: when the KPI left it. */
+  async firstOffTarget(
+    key: string,
+    higherIsBetter: boolean,
+    target: number,
+    start: Date,
+    end: Date,
+  ): Promise<Date | null> {
+    const rows: { at: Date | null }[] = await this.dataSource.query(
+      `SELECT min(at) AS at FROM kpi_point WHERE kpi_key = $1 AND at >= $2 AND at < $3
+          AND CASE WHEN $4 THEN value < $5 ELSE value > $5 END`,
+      [key, start, end, higherIsBetter, target],
+    );
+    return rows[0]?.at ?? null;
+  }
+
   /** Mean of a KPI's points per week (weeks start on Monday in `zone`) since `from`. */
   async weeklyMeans(key: string, from: Date, zone: string): Promise<WeekRow[]> {
     const rows: { monday: string; value: number; n: number }[] = await this.dataSource.query(

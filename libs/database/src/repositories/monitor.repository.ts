@@ -3,6 +3,19 @@ import { DataSource } from 'typeorm';
 import { changedRows } from '../returning';
 import { IrritantLink, LinkProposal, Monitor, MonitorRun, ProposalStatus, RunStatus } from '../entities';
 
+/** How a monitor ran over a week (see MonitorRepository.weekRuns). */
+export interface WeekRuns {
+  runs: number;
+  failed: number;
+  slow: number;
+  errors: number;
+  firstFailedAt: Date | null;
+  lastFailedAt: Date | null;
+  recoveredAt: Date | null;
+  lastStatus: RunStatus | null;
+  failedSteps: string[];
+}
+
 export interface MonitorStatsRow {
   period: string;
   runs: number;
@@ -105,7 +118,8 @@ export class MonitorRepository {
 
   /**
    * Availability (runs not failed) and p95 duration per local day or ISO week since `from`. A run
-   * whose process died before it finished stays failed: a journey that did not complete.
+   * whose process died before it finished stays failed: a journey that did not complete. A run
+   * whose runner could not start (`error`) measured nothing and is left out.
    */
   async stats(monitorId: string, by: 'day' | 'week', from: Date, zone: string): Promise<MonitorStatsRow[]> {
     const format = by === 'day' ? 'YYYY-MM-DD' : 'IYYY-"W"IW';
@@ -113,7 +127,7 @@ export class MonitorRepository {
       `SELECT to_char(started_at AT TIME ZONE $3, '${format}') AS period, count(*)::int AS runs,
               count(*) FILTER (WHERE status <> 'failed')::int AS ok,
               percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms)::float8 AS p95
-         FROM monitor_run WHERE monitor_id = $1 AND started_at >= $2
+         FROM monitor_run WHERE monitor_id = $1 AND started_at >= $2 AND status <> 'error'
         GROUP BY 1 ORDER BY 1`,
       [monitorId, from, zone],
     );
@@ -146,34 +160,89 @@ export class MonitorRepository {
     return linked;
   }
 
-  /** Runs, failed runs and slow runs of each monitor in [start, end). */
-  async weekRuns(
-    monitorIds: string[],
-    start: Date,
-    end: Date,
-  ): Promise<Map<string, { runs: number; failed: number; slow: number; firstFailedAt: Date | null }>> {
+  /**
+   * How each monitor ran in [start, end): runs that measured the journey (an infrastructure error,
+   * a runner that could not start, measures nothing), failed and slow ones, the failure window
+   * (first failed run, and the first good run after the last failed one: when it recovered), the
+   * state at the end (the latest measuring run), and the steps that failed.
+   */
+  async weekRuns(monitorIds: string[], start: Date, end: Date): Promise<Map<string, WeekRuns>> {
     if (monitorIds.length === 0) return new Map();
     const rows: {
       monitor_id: string;
       runs: number;
       failed: number;
       slow: number;
+      errors: number;
       first_failed: Date | null;
+      last_failed: Date | null;
+      recovered: Date | null;
+      last_status: RunStatus | null;
+      failed_steps: string[] | null;
     }[] = await this.dataSource.query(
-      `SELECT monitor_id, count(*)::int AS runs,
+      `WITH r AS (
+         SELECT monitor_id, started_at, status, steps FROM monitor_run
+          WHERE monitor_id = ANY($1::uuid[]) AND started_at >= $2 AND started_at < $3),
+       a AS (
+         SELECT monitor_id,
+                count(*) FILTER (WHERE status <> 'error')::int AS runs,
                 count(*) FILTER (WHERE status = 'failed')::int AS failed,
                 count(*) FILTER (WHERE status = 'slow')::int AS slow,
-                min(started_at) FILTER (WHERE status = 'failed') AS first_failed
-           FROM monitor_run WHERE monitor_id = ANY($1::uuid[]) AND started_at >= $2 AND started_at < $3
-          GROUP BY monitor_id`,
+                count(*) FILTER (WHERE status = 'error')::int AS errors,
+                min(started_at) FILTER (WHERE status = 'failed') AS first_failed,
+                max(started_at) FILTER (WHERE status = 'failed') AS last_failed,
+                (array_agg(status ORDER BY started_at DESC) FILTER (WHERE status <> 'error'))[1] AS last_status
+           FROM r GROUP BY monitor_id)
+       SELECT a.*,
+              (SELECT min(started_at) FROM r WHERE r.monitor_id = a.monitor_id
+                  AND r.status IN ('ok', 'slow') AND r.started_at > a.last_failed) AS recovered,
+              (SELECT array_agg(DISTINCT s->>'name') FROM r, jsonb_array_elements(r.steps) s
+                WHERE r.monitor_id = a.monitor_id AND r.status = 'failed' AND s->>'status' = 'failed') AS failed_steps
+         FROM a`,
       [monitorIds, start, end],
     );
     return new Map(
       rows.map((row) => [
         row.monitor_id,
-        { runs: row.runs, failed: row.failed, slow: row.slow, firstFailedAt: row.first_failed },
+        {
+          runs: row.runs,
+          failed: row.failed,
+          slow: row.slow,
+          errors: row.errors,
+          firstFailedAt: row.first_failed,
+          lastFailedAt: row.last_failed,
+          recoveredAt: row.recovered,
+          lastStatus: row.last_status,
+          failedSteps: row.failed_steps ?? [],
+        },
       ]),
     );
+  }
+
+  /**
+   * Records proposals, at most `cap` per monitor (or KPI) and week counting those already there;
+   * one proposed before for the same week and target is left as it is.
+   */
+  async propose(proposals: Omit<LinkProposal, 'id' | 'createdAt' | 'status'>[], cap: number): Promise<void> {
+    for (const proposal of proposals) {
+      await this.dataSource.query(
+        `INSERT INTO link_proposal (irritant_id, iso_week, monitor_id, kpi_key, evidence, status)
+         SELECT $1, $2, $3, $4, $5::jsonb, $6
+          WHERE (SELECT count(*) FROM link_proposal
+                  WHERE iso_week = $2 AND monitor_id IS NOT DISTINCT FROM $3 AND kpi_key IS NOT DISTINCT FROM $4
+                    AND irritant_id <> $1) < $7
+         ON CONFLICT DO NOTHING`,
+        [
+          proposal.irritantId,
+          proposal.isoWeek,
+          proposal.monitorId,
+          proposal.kpiKey,
+          JSON.stringify(proposal.evidence),
+          ProposalStatus.Proposed,
+          cap,
+        ],
+      );
+    }
   }
 
   /** KPIs linked by hand to these irritants. */
@@ -199,24 +268,6 @@ export class MonitorRepository {
         ORDER BY 2 DESC`,
       [start, end],
     );
-  }
-
-  /** Records proposals; one proposed before for the same week and target is left as it is. */
-  async propose(proposals: Omit<LinkProposal, 'id' | 'createdAt' | 'status'>[]): Promise<void> {
-    for (const proposal of proposals) {
-      await this.dataSource.query(
-        `INSERT INTO link_proposal (irritant_id, iso_week, monitor_id, kpi_key, evidence, status)
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6) ON CONFLICT DO NOTHING`,
-        [
-          proposal.irritantId,
-          proposal.isoWeek,
-          proposal.monitorId,
-          proposal.kpiKey,
-          JSON.stringify(proposal.evidence),
-          ProposalStatus.Proposed,
-        ],
-      );
-    }
   }
 
   proposals(status: ProposalStatus, limit: number): Promise<LinkProposal[]> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { BoardItem, Decision, DecisionKind, Ticket, TicketStatus } from '../entities';
+import { BoardItem, Decision, DecisionAnswer, DecisionKind, Ticket, TicketStatus } from '../entities';
 
 export const OPEN_TICKET_STATUSES: readonly TicketStatus[] = [
   TicketStatus.Todo,
@@ -13,6 +13,24 @@ export interface TicketRow {
   /** The irritant's most recent board item: scores, reasons, quotes, terminals. */
   item: BoardItem | null;
 }
+
+/** A decision as it stands for an irritant of a board: the latest taken on it up to that week. */
+export interface DecisionInForceRow {
+  /** The irritant of the board it shows on (the decision's own may have been merged into it). */
+  irritantId: string;
+  decision: Decision;
+  /** The ticket it opened or updated, if it is a fix or a small evolution. */
+  ticket: Ticket | null;
+  /** How many answers its department gave (route). */
+  answers: number;
+}
+
+/**
+ * Where an irritant's board item is read from: itself, or the irritant it was merged into. The
+ * same irritant id resolved in SQL wherever tickets meet board items.
+ */
+const RESOLVED = (column: string) =>
+  `COALESCE((SELECT r.to_id FROM irritant_redirect r WHERE r.from_id = ${column}), ${column})`;
 
 export interface TicketFilter {
   statuses: readonly TicketStatus[];
@@ -42,7 +60,7 @@ export class TicketRepository {
   }
 
   async addDecision(
-    decision: Omit<Decision, 'id' | 'createdAt' | 'answeredAt' | 'answer'>,
+    decision: Omit<Decision, 'id' | 'answeredAt' | 'answer'>,
     tx: EntityManager,
   ): Promise<Decision> {
     const repository = tx.getRepository(Decision);
@@ -90,6 +108,127 @@ export class TicketRepository {
       .getMany();
   }
 
+  /**
+   * The decision in force for each of these irritants on the board of `isoWeek`: the latest one
+   * taken on a board of that week or an earlier one, on the irritant or on one merged into it.
+   */
+  async decisionsInForce(irritantIds: string[], isoWeek: string): Promise<DecisionInForceRow[]> {
+    if (irritantIds.length === 0) return [];
+    const picked: { shown_id: string; id: string }[] = await this.dataSource.query(
+      `WITH shown AS (
+         SELECT id AS shown_id, id AS irritant_id FROM unnest($1::uuid[]) AS id
+         UNION ALL
+         SELECT r.to_id, r.from_id FROM irritant_redirect r WHERE r.to_id = ANY($1::uuid[]))
+       SELECT DISTINCT ON (s.shown_id) s.shown_id, d.id
+         FROM shown s JOIN decision d ON d.irritant_id = s.irritant_id
+        WHERE d.iso_week <= $2
+        ORDER BY s.shown_id, d.created_at DESC, d.id`,
+      [irritantIds, isoWeek],
+    );
+    if (picked.length === 0) return [];
+    const ids = picked.map((row) => row.id);
+    const decisions = await this.dataSource
+      .getRepository(Decision)
+      .createQueryBuilder('d')
+      .where('d.id IN (:...ids)', { ids })
+      .getMany();
+    const tickets = await this.dataSource
+      .getRepository(Ticket)
+      .createQueryBuilder('t')
+      .where('t.decision_id IN (:...ids)', { ids })
+      .orderBy('t.created_at', 'DESC')
+      .getMany();
+    const answers: { decision_id: string; n: number }[] = await this.dataSource.query(
+      'SELECT decision_id, count(*)::int AS n FROM decision_answer WHERE decision_id = ANY($1::uuid[]) GROUP BY 1',
+      [ids],
+    );
+    const byId = new Map(decisions.map((decision) => [decision.id, decision]));
+    return picked.map((row) => ({
+      irritantId: row.shown_id,
+      decision: byId.get(row.id) as Decision,
+      ticket: tickets.find((ticket) => ticket.decisionId === row.id) ?? null,
+      answers: answers.find((answer) => answer.decision_id === row.id)?.n ?? 0,
+    }));
+  }
+
+  /**
+   * Open tickets take the total of the newest board their irritant is on as their priority, so that
+   * developers' order follows the board week after week (called when a board is computed).
+   */
+  async followBoard(isoWeek: string, tx: EntityManager): Promise<number> {
+    const [, changed] = await tx.query<[unknown[], number]>(
+      `UPDATE ticket t SET priority = b.total
+         FROM board_item b
+        WHERE b.iso_week = $1 AND b.irritant_id = ${RESOLVED('t.irritant_id')}
+          AND t.status = ANY($2::varchar[]) AND t.priority IS DISTINCT FROM b.total
+          AND NOT EXISTS (SELECT 1 FROM board_item n WHERE n.irritant_id = b.irritant_id AND n.iso_week > $1)`,
+      [isoWeek, OPEN_TICKET_STATUSES],
+    );
+    return changed;
+  }
+
+  /** Records a department's answer (kept with the earlier ones); the decision shows the latest. */
+  async addAnswer(
+    decisionId: string,
+    answer: string,
+    actor: string,
+    at: Date,
+    tx: EntityManager,
+  ): Promise<void> {
+    await tx.getRepository(DecisionAnswer).insert({ decisionId, answer, actor, createdAt: at });
+    await tx.getRepository(Decision).update({ id: decisionId }, { answer, answeredAt: at });
+  }
+
+  answers(decisionId: string): Promise<DecisionAnswer[]> {
+    return this.dataSource
+      .getRepository(DecisionAnswer)
+      .find({ where: { decisionId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  lockDecision(id: string, tx: EntityManager): Promise<Decision | null> {
+    return tx
+      .getRepository(Decision)
+      .createQueryBuilder('d')
+      .setLock('pessimistic_write')
+      .where('d.id = :id', { id })
+      .getOne();
+  }
+
+  /**
+   * Open tickets past the time-to-fix target (from the irritant's first verbatim) not flagged yet,
+   * flagged now, in the caller's transaction: each is reported once.
+   */
+  async flagOverdueTickets(before: Date, at: Date, tx: EntityManager): Promise<Ticket[]> {
+    const [rows] = await tx.query<[{ id: string }[], number]>(
+      `UPDATE ticket SET overdue_at = $2
+        WHERE status = ANY($3::varchar[]) AND overdue_at IS NULL AND first_seen_at < $1
+        RETURNING id`,
+      [before, at, OPEN_TICKET_STATUSES],
+    );
+    if (rows.length === 0) return [];
+    return tx
+      .getRepository(Ticket)
+      .createQueryBuilder('t')
+      .where('t.id IN (:...ids)', { ids: rows.map((r) => r.id) })
+      .getMany();
+  }
+
+  /** Routed decisions without an answer since before `before`, not flagged yet, flagged now. */
+  async flagUnansweredRoutes(before: Date, at: Date, tx: EntityManager): Promise<Decision[]> {
+    const [rows] = await tx.query<[{ id: string }[], number]>(
+      `UPDATE decision SET overdue_at = $2
+        WHERE kind = $3 AND answered_at IS NULL AND overdue_at IS NULL AND created_at < $1
+        RETURNING id`,
+      [before, at, DecisionKind.Route],
+    );
+    if (rows.length === 0) return [];
+    return tx
+      .getRepository(Decision)
+      .createQueryBuilder('d')
+      .where('d.id IN (:...ids)', { ids: rows.map((r) => r.id) })
+      .getMany();
+  }
+
   /** Pins a verbatim of the irritant as its quote for the week (replacing an earlier pin). */
   async pinQuote(pin: {
     isoWeek: string;
@@ -124,13 +263,6 @@ export class TicketRepository {
     return this.dataSource.getRepository(Decision).findOne({ where: { id } });
   }
 
-  async answer(id: string, answer: string): Promise<boolean> {
-    const result = await this.dataSource
-      .getRepository(Decision)
-      .update({ id, kind: DecisionKind.Route }, { answer, answeredAt: new Date() });
-    return (result.affected ?? 0) > 0;
-  }
-
   /** Routed decisions whose department has not answered yet, oldest first. */
   unanswered(limit: number): Promise<Decision[]> {
     return this.dataSource
@@ -152,7 +284,7 @@ export class TicketRepository {
         't.item',
         BoardItem,
         'b',
-        `b.id = (SELECT b2.id FROM board_item b2 WHERE b2.irritant_id = t.irritant_id ORDER BY b2.iso_week DESC LIMIT 1)`,
+        `b.id = (SELECT b2.id FROM board_item b2 WHERE b2.irritant_id = ${RESOLVED('t.irritant_id')} ORDER BY b2.iso_week DESC LIMIT 1)`,
       )
       .where('t.status IN (:...statuses)', { statuses: filter.statuses })
       .orderBy('t.priority', 'DESC')
@@ -175,7 +307,10 @@ export class TicketRepository {
     if (!ticket) return null;
     const item = await this.dataSource
       .getRepository(BoardItem)
-      .findOne({ where: { irritantId: ticket.irritantId }, order: { isoWeek: 'DESC' } });
+      .createQueryBuilder('b')
+      .where(`b.irritant_id = ${RESOLVED(':irritantId::uuid')}`, { irritantId: ticket.irritantId })
+      .orderBy('b.iso_week', 'DESC')
+      .getOne();
     return { ticket, item };
   }
 
