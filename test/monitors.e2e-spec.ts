@@ -1,4 +1,5 @@
 import { BoardService } from '@app/board';
+import { Clock } from '@app/config';
 import { Role } from '@app/database';
 import { DemoShop, MonitorService, startDemoShop } from '@app/monitoring';
 import { RunningApi, startApi, testConfig } from './support/app';
@@ -18,6 +19,9 @@ describe('monitors', () => {
   beforeAll(async () => {
     [db, shop] = await Promise.all([createTestDatabase(), startDemoShop(0), ensureChromium()]);
     api = await startApi(testConfig({ DATABASE_URL: db.url }));
+    // A Wednesday morning, running on from there: runs, complaints and boards fall in one week
+    // whatever the day the suite runs.
+    api.app.get(Clock).travel(new Date('2026-11-18T09:00:00Z'));
     [admin, viewer, triager] = await Promise.all([
       api.key(Role.Admin),
       api.key(Role.Viewer),
@@ -37,6 +41,7 @@ describe('monitors', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(switches),
     });
+  const now = () => api.app.get(Clock).now().toISOString();
   const runNow = async (id: string) =>
     (await http(api.url, 'POST', `/api/v1/monitors/${id}/run`, { key: admin })).body;
 
@@ -167,12 +172,24 @@ describe('monitors', () => {
     expect(ok.status).toBe('ok');
     expect(ok.screenshotUrl).toBeNull();
 
+    // The pay step broken: the journey fails on the pay step, with the page's answer, at once
+    // (not on the e-ticket after a timeout).
     await setSwitches({ broken: ['pay'] });
     const failed = await runNow(created.body.id);
     await setSwitches({});
     expect(failed.status).toBe('failed');
     const failedStep = failed.steps.find((step: { status: string }) => step.status === 'failed');
-    expect(failedStep.name).toBe('ticket');
+    expect(failedStep).toMatchObject({ name: 'pay', error: 'the page answered 500 (/pay)' });
+    expect(failed.steps.at(-1)).toMatchObject({ name: 'ticket', status: 'skipped' });
+    // The e-ticket page broken after a good payment: the e-ticket step it belongs to fails.
+    await setSwitches({ broken: ['ticket'] });
+    const eticket = await runNow(created.body.id);
+    await setSwitches({});
+    expect(eticket.steps.find((step: { status: string }) => step.status === 'failed')).toMatchObject({
+      name: 'ticket',
+      error: expect.stringMatching(/^the page answered 500 \(\/ticket\//),
+    });
+    expect(eticket.steps.find((step: { name: string }) => step.name === 'pay').status).toBe('ok');
     const png = await fetch(`${api.url}${failed.screenshotUrl}`, {
       headers: { authorization: `Bearer ${viewer}` },
     });
@@ -216,7 +233,7 @@ describe('monitors', () => {
         externalId: 'm-1',
         author: 'jeanne@example.com',
         channel: 'email',
-        receivedAt: new Date().toISOString(),
+        receivedAt: now(),
         text: 'Paiement refusé au 3-D Secure, impossible de payer mon billet',
         lang: 'fr',
       },
@@ -229,55 +246,113 @@ describe('monitors', () => {
       const current = await http(api.url, 'GET', '/api/v1/boards/current', { key: viewer });
       return current.body.items.find((item: { category: string }) => item.category === 'payment');
     };
-    // This week's runs above include a failed one (pay broken): the monitor is failing.
+    // This week's runs above include a failed one (pay broken), and good ones after: it failed
+    // this week (the axes say so) and has recovered (the board says so, with the window).
     const item = await board();
     expect(item.axes.technical.reasons).toContain('monitor "Paris → Lille (API)" failing');
-    expect(item.monitors).toEqual(
-      expect.arrayContaining([expect.objectContaining({ name: 'Paris → Lille (API)', status: 'failing' })]),
+    const linked = item.monitors.find((monitor: { name: string }) => monitor.name === 'Paris → Lille (API)');
+    expect(linked).toMatchObject({
+      status: 'recovered',
+      failedRuns: 1,
+      failure: { from: expect.any(String), to: expect.any(String), steps: ['pay'] },
+    });
+    expect(Date.parse(linked.failure.to)).toBeGreaterThan(Date.parse(linked.failure.from));
+    // Broken again: failing, with no end to its window.
+    await setSwitches({ broken: ['pay'] });
+    expect((await runNow(httpId)).status).toBe('failed');
+    await setSwitches({});
+    const failing = (await board()).monitors.find(
+      (monitor: { name: string }) => monitor.name === 'Paris → Lille (API)',
     );
+    expect(failing).toMatchObject({ status: 'failing', failure: { to: null } });
+    expect((await runNow(httpId)).status).toBe('ok');
     expect(item.axes.technical.score).toBeGreaterThanOrEqual(40);
     expect(item.axes.business.reasons).toContain('the journey "Paris → Lille (API)" failed this week');
   });
 
-  it('proposes a link when an irritant jumps while a monitor fails, with the evidence; a triager accepts it', async () => {
-    const posted = await http(api.url, 'POST', '/api/v1/verbatims', {
-      key: triager,
-      body: Array.from({ length: 5 }, (_, i) => ({
-        source: 'monitors',
-        externalId: `jump-${i}`,
-        author: `wheel-${i}@example.com`,
-        channel: 'email',
-        receivedAt: new Date().toISOString(),
-        text: 'Aucune assistance pour mon fauteuil roulant en gare, personne au rendez-vous',
-        lang: 'fr',
-      })),
-    });
+  it('proposes a link only with evidence: customers who jumped in the failure window, on the failed step’s topic', async () => {
     const { waitForLastStage } = await import('./support/database');
-    await waitForLastStage(
-      db.url,
-      posted.body.items.map((item: { id: string }) => item.id),
+    const complain = async (prefix: string, text: string, n: number) => {
+      const posted = await http(api.url, 'POST', '/api/v1/verbatims', {
+        key: triager,
+        body: Array.from({ length: n }, (_, i) => ({
+          source: 'monitors',
+          externalId: `${prefix}-${i}`,
+          author: `${prefix}-${i}@example.com`,
+          channel: 'email',
+          receivedAt: now(),
+          text,
+          lang: 'fr',
+        })),
+      });
+      await waitForLastStage(
+        db.url,
+        posted.body.items.map((item: { id: string }) => item.id),
+      );
+      return (
+        await query<{ irritant_id: string }>(
+          db.url,
+          `SELECT irritant_id FROM verbatim WHERE external_id = $1`,
+          [`${prefix}-0`],
+        )
+      )[0].irritant_id;
+    };
+    // Slow-site complaints received before the journey below ever failed.
+    const slow = await complain('slow', 'Le site est très lent, chaque page met une minute à charger', 5);
+    // A journey with no category rule: only evidence can link it. Its pay step breaks.
+    const created = await http(api.url, 'POST', '/api/v1/monitors', {
+      key: admin,
+      body: { name: 'Paris → Lyon (API)', kind: 'http', steps: httpJourney() },
+    });
+    const lyon = created.body.id as string;
+    await setSwitches({ broken: ['pay'] });
+    expect((await runNow(lyon)).status).toBe('failed');
+    await setSwitches({});
+    api.app.get(Clock).advance(60_000);
+    // After the failure began: payment complaints (the failed step's topic) and GDPR ones (not).
+    const payment = await complain('pay', 'Paiement refusé au 3-D Secure, impossible de payer mon billet', 5);
+    const gdpr = await complain(
+      'gdpr',
+      'Je demande l’effacement de mes données personnelles au titre du RGPD, sans réponse',
+      6,
     );
     const boards = api.app.get(BoardService);
     await boards.compute(boards.currentWeek());
-    const proposals = await http(api.url, 'GET', '/api/v1/link-proposals', { key: viewer });
-    expect(proposals.status).toBe(200);
-    const proposal = proposals.body.find(
-      (one: { monitorId: string | null; evidence: { customers: number } }) =>
-        one.monitorId === httpId && one.evidence.customers === 5,
-    );
-    expect(proposal).toBeDefined();
-    expect(proposal.evidence).toMatchObject({ previousCustomers: 0, monitor: 'Paris → Lille (API)' });
-    expect(proposal.evidence.failedRuns).toBeGreaterThan(0);
-    expect(proposal.evidence.firstFailedAt).toEqual(expect.any(String));
-    // Proposed once per week, however often the board is rebuilt.
+    const proposals = (await http(api.url, 'GET', '/api/v1/link-proposals', { key: viewer })).body as {
+      id: string;
+      irritantId: string;
+      monitorId: string | null;
+      evidence: Record<string, unknown>;
+    }[];
+    const forLyon = proposals.filter((one) => one.monitorId === lyon);
+    expect(forLyon.map((one) => one.irritantId)).toEqual([payment]);
+    const [proposal] = forLyon;
+    expect(proposal.evidence).toMatchObject({
+      monitor: 'Paris → Lyon (API)',
+      failedSteps: ['pay'],
+      customers: 5,
+      topic: 'payment',
+      recoveredAt: null,
+    });
+    expect(Date.parse(proposal.evidence.firstFailedAt as string)).toBeLessThan(Date.now() + 86_400_000 * 365);
+    expect(proposal.evidence.strength).toBeGreaterThanOrEqual(2);
+    // No proposal for the complaints that came before the failure, nor for another topic.
+    expect(proposals.some((one) => one.irritantId === slow && one.monitorId === lyon)).toBe(false);
+    expect(proposals.some((one) => one.irritantId === gdpr)).toBe(false);
+    // Proposed once per week, however often the board is rebuilt; at most three per monitor.
     await boards.compute(boards.currentWeek());
-    const again = await http(api.url, 'GET', '/api/v1/link-proposals', { key: viewer });
+    const again = (await http(api.url, 'GET', '/api/v1/link-proposals', { key: viewer })).body as {
+      monitorId: string | null;
+    }[];
+    expect(again.filter((one) => one.monitorId === lyon)).toHaveLength(1);
     expect(
-      again.body.filter(
-        (one: { id: string; irritantId: string; monitorId: string }) =>
-          one.irritantId === proposal.irritantId && one.monitorId === httpId,
-      ),
-    ).toHaveLength(1);
+      (
+        await query<{ n: number }>(
+          db.url,
+          'SELECT count(*)::int AS n FROM link_proposal GROUP BY monitor_id, kpi_key, iso_week ORDER BY 1 DESC LIMIT 1',
+        )
+      )[0].n,
+    ).toBeLessThanOrEqual(3);
 
     expect(
       (await http(api.url, 'POST', `/api/v1/link-proposals/${proposal.id}/accept`, { key: viewer })).status,
@@ -293,10 +368,101 @@ describe('monitors', () => {
     const item = (await http(api.url, 'GET', '/api/v1/boards/current', { key: viewer })).body.items.find(
       (one: { irritantId: string }) => one.irritantId === proposal.irritantId,
     );
-    expect(item.axes.technical.reasons).toContain('monitor "Paris → Lille (API)" failing');
+    expect(item.axes.technical.reasons).toContain('monitor "Paris → Lyon (API)" failing');
+    expect(item.monitors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: lyon, status: 'failing' })]),
+    );
+    // Mended.
+    expect((await runNow(lyon)).status).toBe('ok');
+  });
+
+  it('counts a runner that cannot start as an infrastructure error, not a customer failure', async () => {
+    const created = await http(api.url, 'POST', '/api/v1/monitors', {
+      key: admin,
+      body: {
+        name: 'No browser here',
+        kind: 'browser',
+        steps: [{ name: 'home', action: 'goto', url: `${shop.url}/` }],
+        categories: ['eticket_delivery'],
+      },
+    });
+    const id = created.body.id as string;
+    const availability = async () =>
+      (
+        await query<{ n: number }>(
+          db.url,
+          `SELECT count(*)::int AS n FROM kpi_point WHERE kpi_key = 'journey_availability'`,
+        )
+      )[0].n;
+    const pointsBefore = await availability();
+    const proposalsBefore = (await http(api.url, 'GET', '/api/v1/link-proposals', { key: viewer })).body
+      .length;
+    const path = process.env.CHROMIUM_PATH;
+    process.env.CHROMIUM_PATH = '/nonexistent/chromium';
+    let run;
+    try {
+      run = await runNow(id);
+    } finally {
+      if (path === undefined) delete process.env.CHROMIUM_PATH;
+      else process.env.CHROMIUM_PATH = path;
+    }
+    expect(run.status).toBe('error');
+    expect(run.steps[0].error).toMatch(/^the browser could not start/);
+    // It measured nothing: no availability point, not in the stats, no axis, no proposal.
+    expect(await availability()).toBe(pointsBefore);
+    const stats = await http(api.url, 'GET', `/api/v1/monitors/${id}/stats?by=week&days=7`, { key: viewer });
+    expect(stats.body).toEqual([]);
+    const boards = api.app.get(BoardService);
+    await boards.compute(boards.currentWeek());
+    expect((await http(api.url, 'GET', '/api/v1/link-proposals', { key: viewer })).body).toHaveLength(
+      proposalsBefore,
+    );
+    const items = (await http(api.url, 'GET', '/api/v1/boards/current', { key: viewer })).body.items as {
+      monitors: { id: string; status: string }[];
+      axes: { technical: { reasons: string[] } };
+    }[];
+    for (const item of items) {
+      const mine = item.monitors.find((monitor) => monitor.id === id);
+      if (mine) expect(mine.status).toBe('not measured');
+      expect(item.axes.technical.reasons.join(' ')).not.toContain('No browser here');
+    }
+  });
+
+  it('feeds the journey-availability KPI with every run that measured something', async () => {
+    const rows = await query<{ value: number }>(
+      db.url,
+      `SELECT value FROM kpi_point WHERE kpi_key = 'journey_availability' AND origin = 'monitor'`,
+    );
+    const runs = await query<{ status: string }>(
+      db.url,
+      `SELECT status FROM monitor_run WHERE status <> 'error'`,
+    );
+    expect(rows).toHaveLength(runs.length);
+    expect(rows.filter((row) => row.value === 0)).toHaveLength(
+      runs.filter((run) => run.status === 'failed').length,
+    );
+    const weekly = await http(api.url, 'GET', '/api/v1/kpis/journey_availability/weekly', { key: viewer });
+    expect(weekly.status).toBe(200);
+    const [latest] = weekly.body.slice(-1);
+    expect(latest.value).toBeGreaterThan(0);
+    expect(latest.value).toBeLessThan(100);
   });
 
   it('links by journey step: a step’s categories link their irritants to the journey', async () => {
+    const posted = await http(api.url, 'POST', '/api/v1/verbatims', {
+      key: triager,
+      body: {
+        source: 'monitors',
+        externalId: 'wheel-1',
+        author: 'wheel-1@example.com',
+        channel: 'email',
+        receivedAt: now(),
+        text: 'Aucune assistance pour mon fauteuil roulant en gare, personne au rendez-vous',
+        lang: 'fr',
+      },
+    });
+    const { waitForLastStage } = await import('./support/database');
+    await waitForLastStage(db.url, [posted.body.items[0].id]);
     const created = await http(api.url, 'POST', '/api/v1/monitors', {
       key: admin,
       body: {

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
-import { BoardService } from '@app/board';
+import { BoardService, DecisionService } from '@app/board';
+import { Clock } from '@app/config';
 import { Role } from '@app/database';
 import { JobName, JobQueue } from '@app/jobs';
 import { RunningApi, startApi, testConfig } from './support/app';
@@ -56,6 +57,7 @@ describe('outgoing webhooks', () => {
   let api: RunningApi;
   let admin: string;
   let triager: string;
+  let developer: string;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   const week = '2026-W42';
   let irritants: string[];
@@ -63,8 +65,14 @@ describe('outgoing webhooks', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     api = await startApi(testConfig({ DATABASE_URL: db.url }));
+    // Friday of the board's week: decisions, ages and overdue flags read this clock.
+    api.app.get(Clock).freeze(new Date('2026-10-16T10:00:00Z'));
     receiver = await startReceiver();
-    [admin, triager] = await Promise.all([api.key(Role.Admin), api.key(Role.Triager)]);
+    [admin, triager, developer] = await Promise.all([
+      api.key(Role.Admin),
+      api.key(Role.Triager),
+      api.key(Role.Developer),
+    ]);
     const posted = await http(api.url, 'POST', '/api/v1/verbatims', {
       key: triager,
       body: [
@@ -214,5 +222,69 @@ describe('outgoing webhooks', () => {
       receiver.received.filter((r) => r.path === '/frozen' && JSON.parse(r.body).data.isoWeek === week),
     ).toHaveLength(1);
     expect(JSON.parse(hits[0].body).data.top[0]).toMatchObject({ rank: 1, irritantId: expect.any(String) });
+  });
+
+  it('sends a claim, each answer of a department, and work past its target, each once', async () => {
+    await create({
+      url: `${receiver.url}/work`,
+      events: [
+        'ticket.claimed',
+        'ticket.status_changed',
+        'decision.answered',
+        'ticket.overdue',
+        'decision.unanswered',
+      ],
+    });
+    const work = () => receiver.received.filter((r) => r.path === '/work').map((r) => JSON.parse(r.body));
+    // The item routed to legal is now a fix: its ticket, claimed by a developer.
+    const decided = await http(api.url, 'POST', `/api/v1/boards/${week}/items/${irritants[2]}/decision`, {
+      key: triager,
+      body: { kind: 'fix', owner: 'legal-tech' },
+    });
+    const claimed = await http(api.url, 'POST', `/api/v1/tickets/${decided.body.ticketId}/claim`, {
+      key: developer,
+    });
+    expect(claimed.body.status).toBe('in_progress');
+    await until(work, (list) => list.length >= 2);
+    expect(
+      work()
+        .map((hit) => hit.event)
+        .sort(),
+    ).toEqual(['ticket.claimed', 'ticket.status_changed']);
+    expect(work().find((hit) => hit.event === 'ticket.status_changed').data).toMatchObject({
+      ticketId: decided.body.ticketId,
+      from: 'todo',
+      to: 'in_progress',
+    });
+    // The operations department answers twice: both answers are sent.
+    const [routed] = (await http(api.url, 'GET', '/api/v1/decisions/unanswered', { key: admin })).body;
+    expect(routed.department).toBe('operations');
+    for (const answer of ['We add staff at Lyon', 'Staff confirmed at Lyon and Marseille'])
+      await http(api.url, 'POST', `/api/v1/decisions/${routed.id}/answer`, {
+        key: triager,
+        body: { answer },
+      });
+    await until(work, (list) => list.filter((hit) => hit.event === 'decision.answered').length >= 2);
+    expect(
+      work()
+        .filter((hit) => hit.event === 'decision.answered')
+        .map((hit) => [hit.data.answers, hit.data.answer]),
+    ).toEqual([
+      [1, 'We add staff at Lyon'],
+      [2, 'Staff confirmed at Lyon and Marseille'],
+    ]);
+    // 23 days after the first verbatim (target 21): the two open tickets are overdue, once each.
+    const clock = api.app.get(Clock);
+    clock.freeze(new Date('2026-11-02T10:00:00Z'));
+    const decisions = api.app.get(DecisionService);
+    expect(await decisions.flagOverdue()).toEqual({ tickets: 0, routes: 0 });
+    clock.freeze(new Date('2026-11-05T10:00:00Z'));
+    expect(await decisions.flagOverdue()).toEqual({ tickets: 2, routes: 0 });
+    expect(await decisions.flagOverdue()).toEqual({ tickets: 0, routes: 0 });
+    await until(work, (list) => list.filter((hit) => hit.event === 'ticket.overdue').length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const overdue = work().filter((hit) => hit.event === 'ticket.overdue');
+    expect(overdue).toHaveLength(2);
+    expect(overdue[0].data).toMatchObject({ ageDays: 23, targetDays: 21 });
   });
 });

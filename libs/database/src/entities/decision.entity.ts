@@ -2,6 +2,7 @@ import {
   Column,
   CreateDateColumn,
   Entity,
+  Generated,
   Index,
   PrimaryColumn,
   PrimaryGeneratedColumn,
@@ -63,6 +64,11 @@ export class Decision {
   /** For `route`: when it was flagged as waiting too long for its department's answer. */
   @Column({ name: 'overdue_at', type: 'timestamptz', nullable: true })
   overdueAt: Date | null;
+
+  /** Taken after every decision of a lower number: orders decisions taken at one instant. */
+  @Column({ type: 'bigint', insert: false, update: false, select: false })
+  @Generated('increment')
+  seq?: string;
 
   /** The product's clock when it was taken (its age and "the latest" are read from it). */
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })

@@ -24,6 +24,8 @@ export class MondayLoop1796617881023 implements MigrationInterface {
        SELECT "id", "answer", 'department', "answered_at" FROM "decision" WHERE "answered_at" IS NOT NULL AND "answer" IS NOT NULL`,
     );
     await queryRunner.query(`ALTER TABLE "decision" ADD "overdue_at" TIMESTAMP WITH TIME ZONE`);
+    // Decisions taken at one instant (a clock frozen for a rehearsal or a test) still have an order.
+    await queryRunner.query(`ALTER TABLE "decision" ADD "seq" BIGSERIAL NOT NULL`);
     await queryRunner.query(`ALTER TABLE "ticket" ADD "overdue_at" TIMESTAMP WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "digest_delivery" ADD "sequence" integer NOT NULL DEFAULT '0'`);
     await queryRunner.query(`ALTER TABLE "digest_delivery" ADD "forced" boolean NOT NULL DEFAULT false`);
@@ -42,6 +44,7 @@ export class MondayLoop1796617881023 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "digest_delivery" DROP COLUMN "forced"`);
     await queryRunner.query(`ALTER TABLE "digest_delivery" DROP COLUMN "sequence"`);
     await queryRunner.query(`ALTER TABLE "ticket" DROP COLUMN "overdue_at"`);
+    await queryRunner.query(`ALTER TABLE "decision" DROP COLUMN "seq"`);
     await queryRunner.query(`ALTER TABLE "decision" DROP COLUMN "overdue_at"`);
     await queryRunner.query(`DROP INDEX "public"."ix_decision_answer_decision"`);
     await queryRunner.query(`DROP TABLE "decision_answer"`);

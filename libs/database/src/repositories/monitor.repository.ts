@@ -227,10 +227,10 @@ export class MonitorRepository {
     for (const proposal of proposals) {
       await this.dataSource.query(
         `INSERT INTO link_proposal (irritant_id, iso_week, monitor_id, kpi_key, evidence, status)
-         SELECT $1, $2, $3, $4, $5::jsonb, $6
+         SELECT $1::uuid, $2::varchar, $3::uuid, $4::varchar, $5::jsonb, $6::varchar
           WHERE (SELECT count(*) FROM link_proposal
-                  WHERE iso_week = $2 AND monitor_id IS NOT DISTINCT FROM $3 AND kpi_key IS NOT DISTINCT FROM $4
-                    AND irritant_id <> $1) < $7
+                  WHERE iso_week = $2::varchar AND monitor_id IS NOT DISTINCT FROM $3::uuid
+                    AND kpi_key IS NOT DISTINCT FROM $4::varchar AND irritant_id <> $1::uuid) < $7::int
          ON CONFLICT DO NOTHING`,
         [
           proposal.irritantId,

@@ -93,18 +93,10 @@ export class TicketRepository {
   decisions(isoWeek: string, irritantId: string): Promise<Decision[]> {
     return this.dataSource
       .getRepository(Decision)
-      .find({ where: { isoWeek, irritantId }, order: { createdAt: 'ASC' } });
-  }
-
-  /** The decision in force for each irritant of a week's board (the latest one). */
-  latestDecisions(isoWeek: string): Promise<Decision[]> {
-    return this.dataSource
-      .getRepository(Decision)
       .createQueryBuilder('d')
-      .distinctOn(['d.irritant_id'])
-      .where('d.iso_week = :isoWeek', { isoWeek })
-      .orderBy('d.irritant_id')
-      .addOrderBy('d.created_at', 'DESC')
+      .where('d.iso_week = :isoWeek AND d.irritant_id = :irritantId', { isoWeek, irritantId })
+      .orderBy('d.created_at', 'ASC')
+      .addOrderBy('d.seq', 'ASC')
       .getMany();
   }
 
@@ -122,7 +114,7 @@ export class TicketRepository {
        SELECT DISTINCT ON (s.shown_id) s.shown_id, d.id
          FROM shown s JOIN decision d ON d.irritant_id = s.irritant_id
         WHERE d.iso_week <= $2
-        ORDER BY s.shown_id, d.created_at DESC, d.id`,
+        ORDER BY s.shown_id, d.created_at DESC, d.seq DESC`,
       [irritantIds, isoWeek],
     );
     if (picked.length === 0) return [];
@@ -216,9 +208,11 @@ export class TicketRepository {
   /** Routed decisions without an answer since before `before`, not flagged yet, flagged now. */
   async flagUnansweredRoutes(before: Date, at: Date, tx: EntityManager): Promise<Decision[]> {
     const [rows] = await tx.query<[{ id: string }[], number]>(
-      `UPDATE decision SET overdue_at = $2
-        WHERE kind = $3 AND answered_at IS NULL AND overdue_at IS NULL AND created_at < $1
-        RETURNING id`,
+      `UPDATE decision d SET overdue_at = $2
+        WHERE d.kind = $3 AND d.answered_at IS NULL AND d.overdue_at IS NULL AND d.created_at < $1
+          AND NOT EXISTS (SELECT 1 FROM decision n WHERE n.irritant_id = d.irritant_id
+                            AND (n.created_at, n.seq) > (d.created_at, d.seq))
+        RETURNING d.id`,
       [before, at, DecisionKind.Route],
     );
     if (rows.length === 0) return [];
@@ -263,13 +257,20 @@ export class TicketRepository {
     return this.dataSource.getRepository(Decision).findOne({ where: { id } });
   }
 
-  /** Routed decisions whose department has not answered yet, oldest first. */
+  /**
+   * Routed decisions whose department has not answered yet and that are still in force (the
+   * latest on their irritant: a re-decided item waits for no answer), oldest first.
+   */
   unanswered(limit: number): Promise<Decision[]> {
     return this.dataSource
       .getRepository(Decision)
       .createQueryBuilder('d')
       .where('d.kind = :route', { route: DecisionKind.Route })
       .andWhere('d.answered_at IS NULL')
+      .andWhere(
+        `NOT EXISTS (SELECT 1 FROM decision n WHERE n.irritant_id = d.irritant_id
+            AND (n.created_at, n.seq) > (d.created_at, d.seq))`,
+      )
       .orderBy('d.created_at', 'ASC')
       .take(limit)
       .getMany();
