@@ -19,6 +19,7 @@ import {
   NewBoardItem,
   TicketRepository,
 } from '@app/database';
+import { DEFAULT_TAXONOMY, quoteOf } from '@app/nlp';
 import {
   AXES,
   Axis,
@@ -34,7 +35,6 @@ import {
   totalOf,
   weekBounds,
 } from '@app/scoring';
-import { quoteOf } from '@app/nlp';
 import { WebhookEvent, WebhookService } from '@app/webhooks';
 import { DecisionsInForce } from './in-force';
 import { MonitorSignals } from './monitor-signals';
@@ -427,6 +427,7 @@ export class BoardService {
       const computed = scoreIrritant(
         {
           category: row.category,
+          categoryLabel: DEFAULT_TAXONOMY.categories.find((category) => category.key === row.category)?.label,
           verbatims: row.verbatims,
           customers: row.customers,
           previousCustomers: lastWeek.get(row.irritantId) ?? 0,
@@ -451,9 +452,11 @@ export class BoardService {
       const axes = {} as Record<Axis, AxisView>;
       for (const axis of AXES) {
         const override = overrides.find((o) => o.irritantId === row.irritantId && o.axis === axis);
+        const { score, reasons } = computed.axes[axis];
+        const stored: AxisView = { score, reasons: reasons.map((one) => one.text), details: reasons };
         axes[axis] = override
           ? {
-              ...computed.axes[axis],
+              ...stored,
               score: override.score as number,
               override: {
                 score: override.score as number,
@@ -463,7 +466,7 @@ export class BoardService {
                 at: override.createdAt.toISOString(),
               },
             }
-          : computed.axes[axis];
+          : stored;
       }
       return { row, axes, total: totalOf(axes, this.profile) };
     });

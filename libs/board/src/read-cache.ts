@@ -20,14 +20,15 @@ export interface BoardWithItems {
   previousWeek: string | null;
   /** The week after, once it has begun (null otherwise). */
   nextWeek: string | null;
-  /** The answer as sent, made once per cached read (see READ_CACHE_MS). */
-  json?: string;
+  /** The answer as sent, made once per cached read and language (see READ_CACHE_MS). */
+  json?: Partial<Record<string, string>>;
 }
 
 /** A page of tickets as read (and kept for a moment), with its answer once serialised. */
 export interface TicketList {
   rows: TicketRow[];
-  json?: string;
+  /** Per language of the reasons. */
+  json?: Partial<Record<string, string>>;
 }
 
 /**

@@ -13,3 +13,5 @@ export {
   freezeTime,
 } from './iso-week';
 export type { IsoWeek } from './iso-week';
+export { LANGUAGES, REASON_CODES, describeReason, languageOf, reason, reasonOf } from './reasons';
+export type { Language, Reason, ReasonCode, ReasonParam } from './reasons';

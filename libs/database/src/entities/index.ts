@@ -11,7 +11,7 @@ export { Irritant } from './irritant.entity';
 export { IrritantFeedback, FeedbackKind } from './irritant-feedback.entity';
 export type { RejectedRow } from './import-run.entity';
 export { Board, BoardItem, BoardStatus, AxisOverride } from './board.entity';
-export type { AxisView, MonitorLinkView, QuoteView } from './board.entity';
+export type { AxisView, MonitorLinkView, QuoteView, StoredReason } from './board.entity';
 export { Decision, DecisionAnswer, DecisionKind, PinnedQuote, Ticket, TicketStatus } from './decision.entity';
 export { IrritantRedirect } from './irritant-redirect.entity';
 export { Webhook, WebhookDelivery, DeliveryStatus } from './webhook.entity';
