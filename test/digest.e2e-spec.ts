@@ -247,6 +247,10 @@ describe('Monday digest', () => {
       });
     }
     expect(html).toContain('commercial');
+    // Why each irritant ranks, in French (the reasons' French rendering).
+    expect(html).toContain('Pourquoi : ');
+    expect(html).toMatch(/Pourquoi : [^<]*clients?/);
+    expect(String(en.html)).toMatch(/Why: [^<]*customers?/);
     expect(html).toContain('Paiement');
     expect(html).toContain('→ Juridique');
     expect(String(en.html)).toContain('→ Legal');

@@ -1,6 +1,6 @@
 import { Role } from '@app/database';
 import { DigestData, renderHtml } from '@app/digest';
-import { isoWeekOf } from '@app/scoring';
+import { isoWeekOf, reason } from '@app/scoring';
 import { RunningApi, startApi, testConfig } from './support/app';
 import { verbatim } from './support/builders';
 import { TestDatabase, createTestDatabase, waitForLastStage } from './support/database';
@@ -133,6 +133,10 @@ describe('XSS corpus', () => {
           verbatims: 4,
           quote: { text: payload, channel: payload, pinned: i % 2 === 0 },
           decision: decision(payload, i % 2 === 0),
+          reasons: [
+            reason('text', { text: payload }),
+            reason('business.failing_journey', { monitor: payload }),
+          ],
         })),
         awaiting: payloads.map((payload, i) => ({ rank: i, label: payload })),
         decisions: payloads.map((payload) => ({ label: payload, ...decision(payload, false) })),

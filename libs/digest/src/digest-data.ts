@@ -1,4 +1,4 @@
-import type { Axis } from '@app/scoring';
+import type { Axis, Reason } from '@app/scoring';
 
 export type DigestLang = 'fr' | 'en';
 
@@ -33,6 +33,8 @@ export interface DigestItem {
   /** One customer's words, redacted and without their name, so that the impact is felt. */
   quote: { text: string; channel: string; pinned: boolean } | null;
   decision: DigestDecision | null;
+  /** Why it ranks: the first reason of each of its strongest axes, said in the reader's language. */
+  reasons: Reason[];
 }
 
 /** Everything the Monday digest says about one ISO week, before it is written in a language. */

@@ -16,7 +16,7 @@ import {
 import { JobHandler, JobName } from '@app/jobs';
 import { KpiService } from '@app/monitoring';
 import { quoteOf } from '@app/nlp';
-import { AXES, IsoWeek, freezeTime, isoWeekOf, previousWeek, weekBounds } from '@app/scoring';
+import { AXES, IsoWeek, freezeTime, isoWeekOf, previousWeek, reasonOf, weekBounds } from '@app/scoring';
 import type { DigestData, DigestDecision, DigestItem, DigestLang } from './digest-data';
 import { renderHtml, renderText } from './render';
 
@@ -30,6 +30,8 @@ export const digestRetryAfter = (attempts: number) => 60_000 * 2 ** Math.max(0, 
 /** The whole board is read for the decisions; the digest shows its top. */
 const WHOLE_BOARD = 500;
 const DAY_MS = 86_400_000;
+/** Reasons said per item: one for each of its strongest axes. */
+const REASONS_SHOWN = 3;
 
 const words = (text: string) =>
   new Set(
@@ -139,6 +141,14 @@ export class DigestService {
             ? { text: shorten(pinText), channel: pin.channel, pinned: true }
             : representative(item.label, item.quotes),
         decision: inForce ? decisionOf(week, inForce) : null,
+        reasons: [...AXES]
+          .filter((axis) => item.axes[axis].score > 0)
+          .sort((a, b) => item.axes[b].score - item.axes[a].score)
+          .slice(0, REASONS_SHOWN)
+          .flatMap((axis) => {
+            const [first] = item.axes[axis].details ?? item.axes[axis].reasons;
+            return first === undefined ? [] : [reasonOf(first)];
+          }),
       };
     });
     const inForce = whole.items.flatMap((item) => {

@@ -1,5 +1,5 @@
 import escapeHtml from 'escape-html';
-import { AXES, type Axis } from '@app/scoring';
+import { AXES, type Axis, describeReason } from '@app/scoring';
 import type { DigestData, DigestItem, DigestLang } from './digest-data';
 import { WORDS, decisionLine, when } from './words';
 
@@ -38,8 +38,9 @@ function itemHtml(item: DigestItem, lang: DigestLang): string {
 <tr><td style="${FONT}font-size:16px;font-weight:bold;color:#212529;">${e(item.rank)}. ${e(item.label)}</td><td style="${FONT}font-size:13px;color:#495057;text-align:right;white-space:nowrap;">${e(w.movement(item))} · ${e(w.total)} ${e(item.total.toFixed(0))}</td></tr>
 <tr><td colspan="2" style="${FONT}font-size:13px;color:#495057;padding:2px 0 6px;">${e(w.customers(item.customers))} · ${e(w.verbatims(item.verbatims))} · ${e(w.category(item.category))}</td></tr>
 <tr><td colspan="2"><table role="presentation" width="100%" cellpadding="0" cellspacing="0">${axes}</table></td></tr>
+${item.reasons.length > 0 ? `<tr><td colspan="2" style="${FONT}font-size:13px;color:#495057;padding-top:6px;">${e(w.why)}${w.colon}${e(item.reasons.map((one) => describeReason(one, lang)).join(' · '))}</td></tr>` : ''}
 ${quote ? `<tr><td colspan="2" style="padding-top:8px;"><table role="presentation" width="100%" cellpadding="0" cellspacing="0">${quote}</table></td></tr>` : ''}
-<tr><td colspan="2" style="${FONT}font-size:13px;color:#212529;padding-top:6px;">${e(w.decision)} : ${decision}</td></tr>
+<tr><td colspan="2" style="${FONT}font-size:13px;color:#212529;padding-top:6px;">${e(w.decision)}${w.colon}${decision}</td></tr>
 </table></td></tr>`;
 }
 
@@ -102,7 +103,7 @@ export function renderHtml(data: DigestData, lang: DigestLang): { subject: strin
   const subject = w.subject(data.isoWeek);
   const decided = (d: DigestData['decisions'][number]) => {
     const line = decisionLine(d, lang);
-    return `${e(d.label)} : ${late(line.text, line.late)}`;
+    return `${e(d.label)}${w.colon}${late(line.text, line.late)}`;
   };
   const html = `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${e(subject)}</title></head>
@@ -122,7 +123,7 @@ ${
         list(
           data.monitors.map(
             (m) =>
-              `${e(m.name)} : <span style="color:${m.state === 'failing' ? RED : '#e67700'};">${e(monitorLine(m, data, lang))}</span> · ${e(w.failedRuns(m.failed, m.runs))}`,
+              `${e(m.name)}${w.colon}<span style="color:${m.state === 'failing' ? RED : '#e67700'};">${e(monitorLine(m, data, lang))}</span> · ${e(w.failedRuns(m.failed, m.runs))}`,
           ),
           w.none,
         ),
@@ -186,6 +187,8 @@ export function renderText(data: DigestData, lang: DigestLang): string {
       `   ${w.customers(item.customers)} · ${w.verbatims(item.verbatims)} · ${w.category(item.category)}`,
       `   ${AXES.map((axis) => `${w.axes[axis]} ${Math.round(item.axes[axis])}`).join(' · ')}`,
     );
+    if (item.reasons.length > 0)
+      lines.push(`   ${w.why}: ${item.reasons.map((one) => describeReason(one, lang)).join(' · ')}`);
     if (item.quote) lines.push(`   « ${item.quote.text} » (${item.quote.channel})`);
     lines.push(`   ${w.decision}: ${item.decision ? decisionLine(item.decision, lang).text : w.noDecision}`);
   }

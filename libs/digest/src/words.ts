@@ -52,6 +52,8 @@ const movement = (item: DigestItem, isNew: string) =>
 export const WORDS = {
   fr: {
     locale: 'fr-FR',
+    /** French puts a space before a colon. */
+    colon: ' : ',
     subject: (week: string) => `LoveBoard · ce que les clients ont vécu en ${week}`,
     intro: (week: string, frozen: boolean) =>
       `Semaine ${week}${frozen ? '' : ' (tableau encore ouvert : envoyé avant son gel)'} : les irritants qui ont le plus touché les clients, et ce que l’équipe propose.`,
@@ -65,6 +67,7 @@ export const WORDS = {
     >,
     movement: (item: DigestItem) => movement(item, 'nouveau'),
     decision: 'Décision',
+    why: 'Pourquoi',
     noDecision: 'à décider',
     kinds: {
       fix: 'corriger',
@@ -119,6 +122,7 @@ export const WORDS = {
   },
   en: {
     locale: 'en-GB',
+    colon: ': ',
     subject: (week: string) => `LoveBoard · what customers went through in ${week}`,
     intro: (week: string, frozen: boolean) =>
       `Week ${week}${frozen ? '' : ' (board still open: sent before it froze)'}: the irritants that hurt customers most, and what the team proposes.`,
@@ -132,6 +136,7 @@ export const WORDS = {
     >,
     movement: (item: DigestItem) => movement(item, 'new'),
     decision: 'Decision',
+    why: 'Why',
     noDecision: 'to decide',
     kinds: {
       fix: 'fix',
