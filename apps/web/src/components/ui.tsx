@@ -60,8 +60,16 @@ export interface BoardItem {
   channels: string[];
   terminals: string[];
   quotes: { verbatimId: string; channel: string; receivedAt: string; text: string }[];
-  monitors: { id: string; name: string; status: string }[];
+  monitors: {
+    id: string;
+    name: string;
+    /** ok, slow, failing, recovered (failed, then passed again), no runs, not measured. */
+    status: string;
+    failure?: { from: string; to: string | null; steps: string[] } | null;
+  }[];
   kpis: { key: string; name: string; value: number | null; target: number | null }[];
+  /** The decision in force: taken this week or carried from an earlier one; null: awaiting. */
+  decision?: DecisionInForce | null;
 }
 
 export interface Decision {
@@ -77,6 +85,23 @@ export interface Decision {
   at: string;
   answeredAt: string | null;
   answer: string | null;
+}
+
+/** A decision as it stands on a week's board (GET /boards/{w}: items[].decision). */
+export interface DecisionInForce extends Decision {
+  /** Taken on an earlier week's board (`isoWeek`) and still in force. */
+  carried: boolean;
+  ticket: {
+    id: string;
+    status: string;
+    release: string | null;
+    claimedBy: string | null;
+    deployedAt: string | null;
+  } | null;
+  answers: number;
+  ageDays: number | null;
+  targetDays: number | null;
+  overdue: boolean;
 }
 
 /** A name the API gave (category, channel…) in the UI's words, or as it is when unknown. */

@@ -13,6 +13,7 @@ import {
   ChannelTag,
   DECISION_KINDS,
   type Decision,
+  type DecisionInForce,
   type DecisionKind,
   ErrorNote,
   Field,
@@ -30,7 +31,19 @@ interface Board {
   computedAt: string;
   frozenAt: string | null;
   profile: string;
+  previousWeek: string | null;
+  nextWeek: string | null;
   items: BoardItem[];
+}
+
+/** GET /api/v1/boards/meeting: the board the Monday meeting opens, and why. */
+interface Meeting {
+  isoWeek: string;
+  currentWeek: string;
+  lastWeek: string;
+  reason: 'monday' | 'current_empty' | null;
+  lastWeekFreezesAt: string;
+  lastWeekStatus: 'live' | 'frozen';
 }
 
 interface BoardWeek {
@@ -62,7 +75,8 @@ export default function BoardPage() {
   const { isoWeek } = useParams();
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
-  const { mayTriage } = useAuth();
+  const { mayTriage, me } = useAuth();
+  const client = useQueryClient();
   const filters = filtersOf(params);
   const [open, setOpen] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState('');
@@ -73,26 +87,35 @@ export default function BoardPage() {
     queryKey: ['board-weeks'],
     queryFn: () => api.get<BoardWeek[]>('/api/v1/boards'),
   });
+  // Opened without a week: the meeting's board (last week's on Monday and while this week is empty).
+  const meeting = useQuery({
+    queryKey: ['board-meeting'],
+    queryFn: () => api.get<Meeting>('/api/v1/boards/meeting'),
+    enabled: isoWeek === undefined,
+  });
+  const target = isoWeek ?? meeting.data?.isoWeek;
   const board = useQuery({
-    queryKey: ['board', isoWeek ?? 'current', filters, limit],
+    queryKey: ['board', target, filters, limit],
     queryFn: () =>
-      api.get<Board>(`/api/v1/boards/${encodeURIComponent(isoWeek ?? 'current')}`, {
+      api.get<Board>(`/api/v1/boards/${encodeURIComponent(target ?? 'current')}`, {
         ...filters,
-        limit: 100,
+        limit,
       }),
+    enabled: target !== undefined,
   });
   const week = board.data?.isoWeek;
-  const decisions = useQuery({
-    queryKey: ['board-decisions', week],
-    queryFn: () => api.get<Decision[]>(`/api/v1/boards/${week}/decisions`),
-    enabled: week !== undefined,
+  const freeze = useMutation({
+    mutationFn: () => api.post(`/api/v1/boards/${week}/freeze`),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: ['board'] });
+      await client.invalidateQueries({ queryKey: ['board-weeks'] });
+      await client.invalidateQueries({ queryKey: ['board-meeting'] });
+    },
   });
-  const inForce = new Map((decisions.data ?? []).map((decision) => [decision.irritantId, decision]));
 
   const list = weeks.data ?? [];
-  const index = list.findIndex((entry) => entry.isoWeek === week);
-  const older = index >= 0 ? list[index + 1] : undefined;
-  const newer = index > 0 ? list[index - 1] : undefined;
+  const older = board.data?.previousWeek ? { isoWeek: board.data.previousWeek } : undefined;
+  const newer = board.data?.nextWeek ? { isoWeek: board.data.nextWeek } : undefined;
   const search = params.toString() ? `?${params.toString()}` : '';
   const weekPath = (target: string) => `/boards/${target}${search}`;
 
@@ -163,6 +186,31 @@ export default function BoardPage() {
           )}
         </nav>
       </header>
+
+      {isoWeek === undefined && meeting.data?.reason && (
+        <p className="note meeting-line" role="note">
+          {t(meeting.data.reason === 'monday' ? 'meeting.monday' : 'meeting.empty', {
+            week: meeting.data.lastWeek,
+            current: meeting.data.currentWeek,
+          })}{' '}
+          <Link to={`/boards/${meeting.data.currentWeek}`} className="meeting-current">
+            {t('meeting.openCurrent', { week: meeting.data.currentWeek })} →
+          </Link>
+        </p>
+      )}
+      {board.data?.status === 'live' && board.data.nextWeek !== null && me.role === 'admin' && (
+        <p className="freeze-line">
+          <button type="button" disabled={freeze.isPending} onClick={() => freeze.mutate()}>
+            {t('freezeNow', { week: board.data.isoWeek })}
+          </button>{' '}
+          <span className="subtle">{t('freezeNowHelp')}</span>
+          {freeze.isError && (
+            <span role="alert" className="error-note">
+              {errorText(freeze.error)}
+            </span>
+          )}
+        </p>
+      )}
 
       <form className="filters" aria-label={t('filters.label')} onSubmit={(event) => event.preventDefault()}>
         <Field label={t('filters.category')}>
@@ -244,9 +292,12 @@ export default function BoardPage() {
         {announcement}
       </p>
 
-      {board.isPending && <p role="status">{t('common:loading')}</p>}
+      {(board.isPending || meeting.isPending) && <p role="status">{t('common:loading')}</p>}
       {board.isError && <ErrorNote error={board.error} />}
-      {board.data && board.data.items.length === 0 && <p className="empty">{t('empty')}</p>}
+      {meeting.isError && <ErrorNote error={meeting.error} />}
+      {board.data && board.data.items.length === 0 && (
+        <p className="empty">{Object.keys(filters).length > 0 ? t('empty') : t('emptyWeek')}</p>
+      )}
       {board.data && board.data.items.length > 0 && (
         <div className="table-wrap">
           <table className="board-table">
@@ -277,7 +328,7 @@ export default function BoardPage() {
                 key={item.irritantId}
                 item={item}
                 week={board.data.isoWeek}
-                decision={inForce.get(item.irritantId)}
+                decision={item.decision ?? undefined}
                 mayTriage={mayTriage}
                 open={open === item.irritantId}
                 onToggle={(next) => setOpen(next ? item.irritantId : null)}
@@ -304,7 +355,7 @@ export default function BoardPage() {
 interface RowProps {
   item: BoardItem;
   week: string;
-  decision: Decision | undefined;
+  decision: DecisionInForce | undefined;
   mayTriage: boolean;
   open: boolean;
   onToggle: (open: boolean) => void;
@@ -366,7 +417,17 @@ function BoardRow({ item, week, decision, mayTriage, open, onToggle, onDecided }
           ) : (
             <ul className="plain">
               {item.monitors.map((monitor) => (
-                <li key={monitor.id}>
+                <li
+                  key={monitor.id}
+                  title={
+                    monitor.failure
+                      ? t(monitor.failure.to ? 'failedBetween' : 'failingSince', {
+                          from: labels.date(monitor.failure.from, true),
+                          to: labels.date(monitor.failure.to, true),
+                        })
+                      : undefined
+                  }
+                >
                   <StatusDot status={monitor.status} /> {monitor.name}{' '}
                   <span className="subtle">
                     (
@@ -390,9 +451,26 @@ function BoardRow({ item, week, decision, mayTriage, open, onToggle, onDecided }
             <span className="subtle">{t('awaiting')}</span>
           )}
           {decision?.owner && <span className="subtle">{decision.owner}</span>}
-          {decision?.targetRelease && (
-            <span className="subtle">{t('release', { release: decision.targetRelease })}</span>
+          {decision?.ticket && (
+            <span className={`ticket-status ticket-${decision.ticket.status}`}>
+              {t(`ticketStatus.${decision.ticket.status}`, { defaultValue: decision.ticket.status })}
+            </span>
           )}
+          {decision?.kind === 'route' && (
+            <span className="subtle">{decision.answer !== null ? t('answered') : t('unanswered')}</span>
+          )}
+          {(decision?.ticket?.release ?? decision?.targetRelease) && (
+            <span className="subtle">
+              {t('release', { release: decision?.ticket?.release ?? decision?.targetRelease })}
+            </span>
+          )}
+          {decision && decision.ageDays !== null && decision.targetDays !== null && (
+            <span className={decision.overdue ? 'age overdue' : 'age subtle'}>
+              {t('age', { days: Math.floor(decision.ageDays), target: decision.targetDays })}
+              {decision.overdue && <strong className="overdue-flag"> · {t('overdue')}</strong>}
+            </span>
+          )}
+          {decision?.carried && <span className="subtle">{t('decidedIn', { week: decision.isoWeek })}</span>}
           <button
             ref={toggle}
             type="button"
@@ -456,7 +534,8 @@ function DecisionForm({ item, week, current, onCancel, onDone }: FormProps) {
         ...(comment.trim() ? { comment: comment.trim() } : {}),
       }),
     onSuccess: async (decision) => {
-      await client.invalidateQueries({ queryKey: ['board-decisions', week] });
+      // The decision in force is part of the board's items.
+      await client.invalidateQueries({ queryKey: ['board'] });
       onDone(decision);
     },
   });

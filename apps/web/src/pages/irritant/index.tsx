@@ -60,6 +60,15 @@ interface Verbatim {
   terminal: string | null;
   irritantId: string | null;
   irritantPinned: boolean;
+  /** After a move or a category correction: where it went. */
+  placement?: Placement;
+}
+
+/** Where a triage action put a verbatim (PUT /verbatims/{id}/irritant, PATCH …/category). */
+interface Placement {
+  from: { id: string; label: string; deleted: boolean } | null;
+  to: { id: string; label: string; category: string; verbatimCount: number; created: boolean } | null;
+  moved: boolean;
 }
 
 interface Proposal {
@@ -98,6 +107,15 @@ export default function IrritantPage() {
     retry: false,
   });
   const notOnBoard = item.error instanceof ApiError && item.error.status === 404;
+  const navigate = useNavigate();
+  const mergedFrom = params.get('mergedFrom');
+  // An old id (merged, or emptied by moves) answers the irritant it lives on as: the address follows.
+  useEffect(() => {
+    if (!irritant.data || irritant.data.id === id) return;
+    const next = new URLSearchParams(params);
+    next.set('mergedFrom', id);
+    void navigate(`/irritants/${irritant.data.id}?${next.toString()}`, { replace: true });
+  }, [irritant.data, id, params, navigate]);
 
   if (irritant.isPending) return <p role="status">{t('common:loading')}</p>;
   if (irritant.isError) {
@@ -158,6 +176,11 @@ export default function IrritantPage() {
         )}
       </header>
 
+      {mergedFrom && (
+        <p className="note" role="note">
+          {t('mergedFrom', { id: mergedFrom.slice(0, 8) })}
+        </p>
+      )}
       {notOnBoard && <p className="note">{t('notOnBoard', { week })}</p>}
       {item.isError && !notOnBoard && <ErrorNote error={item.error} />}
       {item.data && <AxesSection irritantId={id} read={item.data} />}
@@ -418,6 +441,7 @@ function Verbatims({
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [target, setTarget] = useState('');
   const [message, setMessage] = useState('');
+  const [went, setWent] = useState<{ placement: Placement; count: number } | null>(null);
   const searchId = useId();
   const verbatims = useInfiniteQuery({
     queryKey: ['irritant-verbatims', irritant.id, q],
@@ -436,6 +460,20 @@ function Verbatims({
     await client.invalidateQueries({ queryKey: ['irritant-verbatims', irritant.id] });
     await client.invalidateQueries({ queryKey: ['irritant', irritant.id] });
     await client.invalidateQueries({ queryKey: ['irritant-options'] });
+    // The live boards were recomputed by the action: their items and ranks show it at once.
+    await client.invalidateQueries({ queryKey: ['board'] });
+    await client.invalidateQueries({ queryKey: ['board-item'] });
+  };
+  const placed = async (placement: Placement | undefined, count = 1) => {
+    if (placement) {
+      setWent({ placement, count });
+      setMessage(
+        placement.to
+          ? t('verbatims.wentTo', { count, label: placement.to.label })
+          : t('verbatims.notPlaced', { count }),
+      );
+    }
+    await refresh();
   };
   const split = useMutation({
     mutationFn: () =>
@@ -447,15 +485,13 @@ function Verbatims({
   });
   const move = useMutation({
     mutationFn: async () => {
+      let last: Verbatim | undefined;
       for (const verbatimId of selected) {
-        await api.put(`/api/v1/verbatims/${verbatimId}/irritant`, { irritantId: target });
+        last = await api.put<Verbatim>(`/api/v1/verbatims/${verbatimId}/irritant`, { irritantId: target });
       }
-      return selected.size;
+      return { count: selected.size, placement: last?.placement };
     },
-    onSuccess: async (count) => {
-      setMessage(t('verbatims.moved', { count }));
-      await refresh();
-    },
+    onSuccess: async ({ count, placement }) => placed(placement, count),
     onError: refresh,
   });
   const pin = useMutation({
@@ -545,6 +581,24 @@ function Verbatims({
           {errorText(error)}
         </p>
       )}
+      {went && (
+        <p className="note went-note">
+          {went.placement.to ? (
+            <>
+              {t(went.placement.to.created ? 'verbatims.wentToNew' : 'verbatims.wentToExisting', {
+                count: went.count,
+              })}{' '}
+              <Link to={`/irritants/${went.placement.to.id}${week ? `?week=${week}` : ''}`}>
+                {went.placement.to.label}
+              </Link>{' '}
+              <span className="subtle">({labels.category(went.placement.to.category)})</span>
+              {went.placement.from?.deleted && <> · {t('verbatims.emptiedDeleted')}</>}
+            </>
+          ) : (
+            t('verbatims.notPlaced', { count: went.count })
+          )}
+        </p>
+      )}
       {verbatims.isPending && <p role="status">{t('common:loading')}</p>}
       {verbatims.isError && <ErrorNote error={verbatims.error} />}
       {verbatims.data && items.length === 0 && (
@@ -582,7 +636,10 @@ function Verbatims({
               <p className="verbatim-text">{verbatim.text}</p>
               {mayTriage && (
                 <div className="verbatim-actions">
-                  <CategoryCorrection verbatim={verbatim} onDone={refresh} />
+                  <CategoryCorrection
+                    verbatim={verbatim}
+                    onDone={(after) => placed(after.placement?.moved ? after.placement : undefined)}
+                  />
                   {week && (
                     <button
                       type="button"
@@ -618,12 +675,18 @@ function Verbatims({
   );
 }
 
-function CategoryCorrection({ verbatim, onDone }: { verbatim: Verbatim; onDone: () => Promise<void> }) {
+function CategoryCorrection({
+  verbatim,
+  onDone,
+}: {
+  verbatim: Verbatim;
+  onDone: (after: Verbatim) => Promise<void>;
+}) {
   const { t } = useTranslation('irritant');
   const labels = useLabels();
   const [category, setCategory] = useState(verbatim.category ?? '');
   const save = useMutation({
-    mutationFn: () => api.patch(`/api/v1/verbatims/${verbatim.id}/category`, { category }),
+    mutationFn: () => api.patch<Verbatim>(`/api/v1/verbatims/${verbatim.id}/category`, { category }),
     onSuccess: onDone,
   });
   return (
