@@ -144,7 +144,9 @@ export class BoardService {
    */
   async get(week: string, filter: BoardFilter, now = this.clock.now()): Promise<BoardWithItems> {
     this.checkWeek(week);
-    const key = JSON.stringify([week, filter]);
+    // A read says how things stand now (ages, overdue flags, whether the next week has begun):
+    // it is kept within the minute it was made, on the product's clock.
+    const key = JSON.stringify([week, filter, Math.floor(now.getTime() / 60_000)]);
     const cached = this.cache.boards.get(key);
     if (cached) return cached;
     const zone = this.config.timeZone;

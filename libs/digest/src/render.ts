@@ -44,15 +44,20 @@ ${quote ? `<tr><td colspan="2" style="padding-top:8px;"><table role="presentatio
 </table></td></tr>`;
 }
 
-const figure = (value: number | null, unit: string) =>
-  value === null
-    ? '—'
-    : `${Number.isInteger(value) ? value : value.toFixed(1)}${unit === '%' ? ' %' : unit === 'points' ? '' : ` ${unit}`}`;
+/** A number as the reader writes it (66,7 in French), one decimal at most. */
+const number = (value: number, lang: DigestLang) =>
+  (Math.round(value * 10) / 10).toLocaleString(WORDS[lang].locale, {
+    maximumFractionDigits: 1,
+    useGrouping: false,
+  });
 
-function change(value: number | null, previous: number | null): string {
+const figure = (value: number | null, unit: string, lang: DigestLang) =>
+  value === null ? '—' : `${number(value, lang)}${unit === '%' ? ' %' : unit === 'points' ? '' : ` ${unit}`}`;
+
+function change(value: number | null, previous: number | null, lang: DigestLang): string {
   if (value === null || previous === null) return '';
   const delta = Math.round((value - previous) * 10) / 10;
-  return `${delta >= 0 ? '+' : ''}${delta}`;
+  return `${delta >= 0 ? '+' : ''}${number(delta, lang)}`;
 }
 
 const shownKpis = (data: DigestData) =>
@@ -67,8 +72,8 @@ function kpisHtml(data: DigestData, lang: DigestLang): string {
     .map((kpi) => {
       const colour = kpi.onTarget === null ? '#495057' : kpi.onTarget ? GREEN : RED;
       const mark = kpi.onTarget === null ? '' : kpi.onTarget ? '●' : '▲';
-      const interval = kpi.ci95 !== null ? ` ±${kpi.ci95}` : '';
-      return `<tr><td style="${FONT}font-size:14px;color:#212529;padding:3px 8px 3px 0;">${e(w.kpiName(kpi.key, kpi.name))}</td><td style="${FONT}font-size:14px;font-weight:bold;color:${colour};padding:3px 8px;white-space:nowrap;">${e(mark)} ${e(figure(kpi.value, kpi.unit))}${e(interval)}</td><td style="${FONT}font-size:12px;color:#495057;padding:3px 8px;white-space:nowrap;">${e(change(kpi.value, kpi.previous))} ${kpi.previous !== null ? e(w.vs) : ''}</td><td style="${FONT}font-size:12px;color:#495057;padding:3px 0;white-space:nowrap;">${kpi.target !== null ? `${e(w.target)} ${e(figure(kpi.target, kpi.unit))}` : ''}</td></tr>`;
+      const interval = kpi.ci95 !== null ? ` ±${number(kpi.ci95, lang)}` : '';
+      return `<tr><td style="${FONT}font-size:14px;color:#212529;padding:3px 8px 3px 0;">${e(w.kpiName(kpi.key, kpi.name))}</td><td style="${FONT}font-size:14px;font-weight:bold;color:${colour};padding:3px 8px;white-space:nowrap;">${e(mark)} ${e(figure(kpi.value, kpi.unit, lang))}${e(interval)}</td><td style="${FONT}font-size:12px;color:#495057;padding:3px 8px;white-space:nowrap;">${e(change(kpi.value, kpi.previous, lang))} ${kpi.previous !== null ? e(w.vs) : ''}</td><td style="${FONT}font-size:12px;color:#495057;padding:3px 0;white-space:nowrap;">${kpi.target !== null ? `${e(w.target)} ${e(figure(kpi.target, kpi.unit, lang))}` : ''}</td></tr>`;
     })
     .join('');
   return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0">${rows}</table>`;
@@ -176,7 +181,7 @@ export function renderText(data: DigestData, lang: DigestLang): string {
   for (const kpi of shown) {
     const status = kpi.onTarget === null ? '' : kpi.onTarget ? ' (OK)' : ' (!)';
     lines.push(
-      `- ${w.kpiName(kpi.key, kpi.name)}: ${figure(kpi.value, kpi.unit)}${kpi.ci95 !== null ? ` ±${kpi.ci95}` : ''}${status} ${change(kpi.value, kpi.previous)}${kpi.target !== null ? `, ${w.target} ${figure(kpi.target, kpi.unit)}` : ''}`,
+      `- ${w.kpiName(kpi.key, kpi.name)}: ${figure(kpi.value, kpi.unit, lang)}${kpi.ci95 !== null ? ` ±${number(kpi.ci95, lang)}` : ''}${status} ${change(kpi.value, kpi.previous, lang)}${kpi.target !== null ? `, ${w.target} ${figure(kpi.target, kpi.unit, lang)}` : ''}`,
     );
   }
   lines.push('', w.top.toUpperCase());

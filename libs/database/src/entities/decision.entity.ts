@@ -93,6 +93,11 @@ export class DecisionAnswer {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /** Orders answers given at one instant. */
+  @Column({ type: 'bigint', insert: false, update: false, select: false })
+  @Generated('increment')
+  seq?: string;
 }
 
 export enum TicketStatus {

@@ -13,7 +13,7 @@ export class MondayLoop1796617881023 implements MigrationInterface {
     );
     await queryRunner.query(`CREATE INDEX "ix_irritant_redirect_to" ON "irritant_redirect" ("to_id") `);
     await queryRunner.query(
-      `CREATE TABLE "decision_answer" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "decision_id" uuid NOT NULL, "answer" character varying(2000) NOT NULL, "actor" character varying(80) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_70f0a3b04542aea146a4519ae63" PRIMARY KEY ("id"))`,
+      `CREATE TABLE "decision_answer" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "decision_id" uuid NOT NULL, "answer" character varying(2000) NOT NULL, "actor" character varying(80) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL, "seq" BIGSERIAL NOT NULL, CONSTRAINT "PK_70f0a3b04542aea146a4519ae63" PRIMARY KEY ("id"))`,
     );
     await queryRunner.query(
       `CREATE INDEX "ix_decision_answer_decision" ON "decision_answer" ("decision_id", "created_at") `,

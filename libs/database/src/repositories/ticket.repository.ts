@@ -174,7 +174,11 @@ export class TicketRepository {
   answers(decisionId: string): Promise<DecisionAnswer[]> {
     return this.dataSource
       .getRepository(DecisionAnswer)
-      .find({ where: { decisionId }, order: { createdAt: 'ASC', id: 'ASC' } });
+      .createQueryBuilder('a')
+      .where('a.decision_id = :decisionId', { decisionId })
+      .orderBy('a.created_at', 'ASC')
+      .addOrderBy('a.seq', 'ASC')
+      .getMany();
   }
 
   lockDecision(id: string, tx: EntityManager): Promise<Decision | null> {
