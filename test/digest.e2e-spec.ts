@@ -8,6 +8,7 @@ import { RunningApi, startApi, testConfig } from './support/app';
 import { verbatim } from './support/builders';
 import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
 import { http } from './support/http';
+import { spawnApp } from './support/processes';
 
 interface Received {
   to: string;
@@ -334,6 +335,34 @@ describe('Monday digest', () => {
     );
     const deliveries = await http(api.url, 'GET', `/api/v1/digests/${open}/deliveries`, { key: admin });
     expect(deliveries.body.map((d: { forced: boolean }) => d.forced)).toEqual([true, true]);
+  });
+
+  it('says so on the command line: refused before the freeze, forced, resent', async () => {
+    const cli = async (args: string[]) => {
+      const run = spawnApp('cli', ['digest', ...args], {
+        DATABASE_URL: db.url,
+        AUTHOR_KEY_SECRET: 'test-author-key-secret-0123456789',
+        SECRETS_KEY: 'test-secrets-key-0123456789abcdef0123456789',
+        SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+        DIGEST_RECIPIENTS: 'ceo@example.com:fr',
+        LOG_LEVEL: 'warn',
+      });
+      return { code: await run.exited, output: run.output() };
+    };
+    const open = '2026-W43';
+    const refused = await cli(['--week', open, '--send']);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain(`refused: the board of ${open} is not frozen`);
+    expect(refused.output).toContain('(--force)');
+    expect(smtp.received.filter((r) => r.mail.headers.get('x-loveboard-digest') === open)).toHaveLength(0);
+    const forced = await cli(['--week', open, '--send', '--force']);
+    expect(forced.code).toBe(0);
+    expect(forced.output).toContain('forced: the board is sent as it stands, before its freeze');
+    expect(forced.output).toContain('sent to 1 recipient(s): ceo@example.com');
+    const again = await cli(['--week', open, '--send', '--force']);
+    expect(again.output).toContain('sent to 0 recipient(s)');
+    expect(again.output).toContain('already sent to ceo@example.com (--resend to send again)');
+    expect((await cli(['--week', open, '--resend'])).output).toContain('--force and --resend go with --send');
   });
 
   it('sends a week again only when asked to resend, as a message of its own', async () => {

@@ -86,6 +86,7 @@ async function until<T>(probe: () => T | Promise<T>, ok: (value: T) => boolean, 
 interface Item {
   irritantId: string;
   rank: number;
+  total: number;
   label: string;
   category: string;
   movement: string;
@@ -519,6 +520,12 @@ describe('the Monday loop, week after week', () => {
       overdue: false,
     });
     expect(payment.decision?.ageDays).toBeCloseTo(9, 0);
+    // Its ticket's priority follows the latest board, not the one it was decided on.
+    const w45Total = (await get('/api/v1/boards/2026-W45?limit=100')).items.find(
+      (item: Item) => item.irritantId === ids.payment,
+    ).total as number;
+    expect(payment.total).not.toBeCloseTo(w45Total, 1);
+    expect((await get(`/api/v1/tickets/${paymentTicket}`)).priority).toBeCloseTo(payment.total, 3);
     expect(payment.movement).not.toBe('new');
     expect((await itemOf('2026-W46', 'wheelchair')) ?? null).toBeNull();
     expect((await itemOf('2026-W46', 'refund')).decision).toMatchObject({ kind: 'route', carried: true });
