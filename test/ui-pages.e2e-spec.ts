@@ -310,7 +310,8 @@ describe('UI pages: explorer, triage, KPIs, monitors, sources', () => {
     await card.getByText('Run finished: failed.').waitFor({ timeout: 90_000 });
     const stepRows = card.locator('.charts-step');
     expect(await stepRows.count()).toBe(steps.length);
-    expect(await card.locator('.charts-step-failed .charts-step-name').textContent()).toBe('ticket');
+    // The pay step broken: the run fails on the pay step itself.
+    expect(await card.locator('.charts-step-failed .charts-step-name').textContent()).toBe('pay');
     const image = card.getByRole('img', {
       name: /The page when a step of “Paris → Lille \(browser\)” failed/,
     });

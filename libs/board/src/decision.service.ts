@@ -22,7 +22,6 @@ import {
 } from '@app/database';
 import { ISO_WEEK_RULE, isIsoWeek, isoWeekOf } from '@app/scoring';
 import { WebhookEvent, WebhookService } from '@app/webhooks';
-import { DecisionInForce, DecisionsInForce } from './in-force';
 import { ReadCache, TicketList } from './read-cache';
 
 export interface DecisionInput {
@@ -72,7 +71,6 @@ export class DecisionService {
     private readonly audit: AuditRepository,
     private readonly webhooks: WebhookService,
     private readonly cache: ReadCache,
-    private readonly inForceOf: DecisionsInForce,
   ) {}
 
   private checkWeek(isoWeek: string): void {
@@ -204,15 +202,6 @@ export class DecisionService {
   history(isoWeek: string, irritantId: string): Promise<Decision[]> {
     this.checkWeek(isoWeek);
     return this.tickets.decisions(isoWeek, irritantId);
-  }
-
-  /**
-   * The decisions in force on the irritants of a week's board (carried from earlier weeks until
-   * closed or re-decided). Only the irritants given are looked at: the board's.
-   */
-  async inForce(isoWeek: string, irritantIds: string[]): Promise<DecisionInForce[]> {
-    this.checkWeek(isoWeek);
-    return [...(await this.inForceOf.forWeek(isoWeek, irritantIds)).values()];
   }
 
   /** Where a routed item may go (DEPARTMENTS). */

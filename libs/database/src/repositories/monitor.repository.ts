@@ -258,18 +258,6 @@ export class MonitorRepository {
     return linked;
   }
 
-  /** Monitors with failed runs in [start, end): how many of how many. */
-  async failedBetween(start: Date, end: Date): Promise<{ name: string; failed: number; runs: number }[]> {
-    return this.dataSource.query(
-      `SELECT m.name, count(*) FILTER (WHERE r.status = 'failed')::int AS failed, count(*)::int AS runs
-         FROM monitor_run r JOIN monitor m ON m.id = r.monitor_id
-        WHERE r.started_at >= $1 AND r.started_at < $2
-        GROUP BY m.id, m.name HAVING count(*) FILTER (WHERE r.status = 'failed') > 0
-        ORDER BY 2 DESC`,
-      [start, end],
-    );
-  }
-
   proposals(status: ProposalStatus, limit: number): Promise<LinkProposal[]> {
     return this.dataSource
       .getRepository(LinkProposal)
