@@ -1,11 +1,10 @@
 import { BoardService } from '@app/board';
-import { Clock } from '@app/config';
 import { Role } from '@app/database';
-import { InProcessJobQueue, JobName, JobQueue } from '@app/jobs';
+import { JobName, JobQueue } from '@app/jobs';
 import { freezeTime, isoWeekOf, previousWeek, weekBounds } from '@app/scoring';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { query, waitForLastStage } from './support/database';
 import { http } from './support/http';
 
 const ZONE = 'Europe/Paris';
@@ -15,9 +14,7 @@ const ZONE = 'Europe/Paris';
  * and frozen once on the Monday after their week even when several processes try at once.
  */
 describe('weekly board', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
-  let second: RunningApi;
+  const { api, db, peer: second } = useApi({ peer: true });
   let triager: string;
   let viewer: string;
   let developer: string;
@@ -29,9 +26,6 @@ describe('weekly board', () => {
     new Date(weekBounds(w, ZONE).start.getTime() + (day * 24 + hour) * 3_600_000).toISOString();
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
-    second = await startApi(testConfig({ DATABASE_URL: db.url }));
     triager = await api.key(Role.Triager);
     viewer = await api.key(Role.Viewer);
     developer = await api.key(Role.Developer);
@@ -79,12 +73,6 @@ describe('weekly board', () => {
       db.url,
       response.body.items.map((item: { id: string }) => item.id),
     );
-  });
-
-  afterAll(async () => {
-    await second?.close();
-    await api?.close();
-    await db?.drop();
   });
 
   const board = (w: string, query = '', key = viewer) =>
@@ -363,28 +351,26 @@ describe('weekly board', () => {
     expect((await board(week)).body).toEqual(frozen.body);
   });
 
-  it('freezes last week through the scheduled job at Monday’s time on the product’s clock (winter time too)', async () => {
-    const clock = api.app.get(Clock);
+  it('freezes last week through the scheduled job once its Monday freeze time has come (winter time too)', async () => {
     // 2026-W43 ends on Sunday 25 October, the night clocks go back: Monday 08:00 in Paris is 07:00Z.
-    const target = '2026-W43';
-    const freezesAt = freezeTime(target, ZONE, '08:00');
+    const lastWeek = '2026-W43';
+    const freezesAt = freezeTime(lastWeek, ZONE, '08:00');
     expect(freezesAt.toISOString()).toBe('2026-10-26T07:00:00.000Z');
     const statusOf = async () =>
-      (await query<{ status: string }>(db.url, 'SELECT status FROM board WHERE iso_week = $1', [target]))[0]
+      (await query<{ status: string }>(db.url, 'SELECT status FROM board WHERE iso_week = $1', [lastWeek]))[0]
         ?.status;
-    // The embedded queue: a job asked for has run once the queue is idle again.
-    const queue = api.app.get<JobQueue, InProcessJobQueue>(JobQueue);
+    const runScheduledFreeze = async (at: Date) => {
+      api.clock.freeze(at);
+      await api.app.get(JobQueue).requeue(JobName.FreezeBoards, {});
+      await api.idle();
+    };
     try {
-      clock.freeze(new Date(freezesAt.getTime() - 60_000));
-      await queue.requeue(JobName.FreezeBoards, {});
-      await queue.idle();
+      await runScheduledFreeze(new Date(freezesAt.getTime() - 60_000));
       expect(await statusOf()).toBeUndefined();
-      clock.freeze(new Date(freezesAt.getTime() + 60_000));
-      await queue.requeue(JobName.FreezeBoards, {});
-      await queue.idle();
+      await runScheduledFreeze(freezesAt);
       expect(await statusOf()).toBe('frozen');
     } finally {
-      clock.reset();
+      api.clock.reset();
     }
     expect(await query(db.url, 'SELECT job_name, cause FROM dead_letter')).toEqual([]);
   });

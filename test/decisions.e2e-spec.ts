@@ -1,8 +1,7 @@
-import { Clock } from '@app/config';
 import { Role } from '@app/database';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase, waitForLastStage } from './support/database';
+import { waitForLastStage } from './support/database';
 import { http } from './support/http';
 
 interface Ticket {
@@ -25,8 +24,7 @@ interface Ticket {
  * developers pull by priority, claim, and carry to deployment, with time-to-fix measured.
  */
 describe('decisions and tickets', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi();
   let triager: string;
   let viewer: string;
   let developer: string;
@@ -35,10 +33,8 @@ describe('decisions and tickets', () => {
   let items: { irritantId: string; category: string; total: number }[];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
     // Thursday of the week after the board's: dates, ages and time-to-fix read this clock.
-    api.app.get(Clock).freeze(new Date('2026-11-05T10:00:00Z'));
+    api.clock.freeze(new Date('2026-11-05T10:00:00Z'));
     [triager, viewer, developer, otherDeveloper] = await Promise.all([
       api.key(Role.Triager),
       api.key(Role.Viewer),
@@ -71,11 +67,6 @@ describe('decisions and tickets', () => {
     );
     items = (await http(api.url, 'GET', `/api/v1/boards/${week}`, { key: viewer })).body.items;
     expect(items.length).toBeGreaterThanOrEqual(4);
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await db?.drop();
   });
 
   const decide = (irritantId: string, body: Record<string, unknown>, key = triager, w = week) =>
@@ -248,7 +239,7 @@ describe('decisions and tickets', () => {
     expect(answered.body.answeredAt).toBe('2026-11-05T10:00:00.000Z');
     expect((await http(api.url, 'GET', '/api/v1/decisions/unanswered', { key: viewer })).body).toEqual([]);
     // A second answer is kept beside the first: the decision shows the latest, the history both.
-    api.app.get(Clock).advance(86_400_000);
+    api.clock.advance(86_400_000);
     const second = await http(api.url, 'POST', `/api/v1/decisions/${routed.body.id}/answer`, {
       key: triager,
       body: { answer: 'Staff confirmed at Lyon and Marseille' },

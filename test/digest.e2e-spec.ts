@@ -4,11 +4,12 @@ import { BoardService } from '@app/board';
 import { readEmail } from '@app/connectors';
 import { Role } from '@app/database';
 import { DigestRefusedError, DigestService } from '@app/digest';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { startApi, testConfig, useApi } from './support/app';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { query, waitForLastStage } from './support/database';
 import { http } from './support/http';
 import { spawnApp } from './support/processes';
+import { atSuiteEnd } from './support/suite-end';
 
 interface Received {
   to: string;
@@ -58,10 +59,23 @@ async function startSmtp(): Promise<{
 
 /** The Monday digest: composed from the frozen board, escaped, sent once per week and recipient. */
 describe('Monday digest', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
-  let second: RunningApi;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    atSuiteEnd(() => smtp.close());
+  });
+  const {
+    api,
+    db,
+    peer: second,
+  } = useApi({
+    peer: true,
+    env: () => ({
+      SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+      DIGEST_RECIPIENTS: 'ceo@example.com:fr,cto@example.com:en',
+      PUBLIC_URL: 'https://loveboard.example.com',
+    }),
+  });
   let triager: string;
   let viewer: string;
   let admin: string;
@@ -72,15 +86,6 @@ describe('Monday digest', () => {
   const after = new Date('2026-10-05T06:31:00Z');
 
   beforeAll(async () => {
-    [db, smtp] = await Promise.all([createTestDatabase(), startSmtp()]);
-    const env = {
-      DATABASE_URL: db.url,
-      SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
-      DIGEST_RECIPIENTS: 'ceo@example.com:fr,cto@example.com:en',
-      PUBLIC_URL: 'https://loveboard.example.com',
-    };
-    api = await startApi(testConfig(env));
-    second = await startApi(testConfig(env));
     [triager, viewer, admin] = await Promise.all([
       api.key(Role.Triager),
       api.key(Role.Viewer),
@@ -177,13 +182,6 @@ describe('Monday digest', () => {
       key: triager,
       body: { kind: 'route', department: 'legal' },
     });
-  });
-
-  afterAll(async () => {
-    await second?.close();
-    await api?.close();
-    await smtp?.close();
-    await db?.drop();
   });
 
   it('waits for Monday’s send time and the frozen board', async () => {

@@ -3,15 +3,17 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import type { Page } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 import { BoardService } from '@app/board';
-import { Clock } from '@app/config';
+import type { Clock } from '@app/config';
 import { Role } from '@app/database';
-import { InProcessJobQueue, JobName, JobQueue } from '@app/jobs';
+import { JobName, JobQueue } from '@app/jobs';
 import { DemoShop, startDemoShop } from '@app/monitoring';
-import { RunningApi, startApi, testConfig } from './support/app';
-import { TestBrowser, ensureWebBuild, openBrowser } from './support/browser';
+import { useApi } from './support/app';
+import { TestBrowser, openBrowser } from './support/browser';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { query, waitForLastStage } from './support/database';
 import { http } from './support/http';
+import { atSuiteEnd } from './support/suite-end';
+import { until } from './support/wait';
 
 /** Paris local time in November (UTC+1): what the people of the story read on their clocks. */
 const paris = (local: string) => new Date(`${local}+01:00`);
@@ -73,16 +75,6 @@ async function startReceiver(): Promise<{
   };
 }
 
-async function until<T>(probe: () => T | Promise<T>, ok: (value: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  let value = await probe();
-  while (!ok(value) && Date.now() < end) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await probe();
-  }
-  return value;
-}
-
 interface Item {
   irritantId: string;
   rank: number;
@@ -118,15 +110,27 @@ interface Item {
  * the UI (Debian's Chromium) and in the mail a real SMTP server received.
  */
 describe('the Monday loop, week after week', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   let hooks: Awaited<ReturnType<typeof startReceiver>>;
   let shop: DemoShop;
+  beforeAll(async () => {
+    [smtp, hooks, shop] = await Promise.all([startSmtp(), startReceiver(), startDemoShop(0)]);
+    // After the API's close (test/support/suite-end.ts): its monitor watches the shop.
+    atSuiteEnd(() => Promise.all([smtp.close(), hooks.close(), shop.close()]).then(() => undefined));
+  });
+  // No PUBLIC_URL: the digest's links must name where this API really listens.
+  const { api, db } = useApi({
+    env: () => ({
+      SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+      DIGEST_RECIPIENTS: 'ceo@example.com:fr,cto@example.com:en',
+      LOCAL_ACCOUNTS: 'true',
+      // The suite runs the live board's refresh itself (as `board.refresh` would, on its clock).
+      BOARD_REFRESH_MINUTES: '1440',
+    }),
+  });
   let browser: TestBrowser;
   let page: Page;
   let clock: Clock;
-  let queue: InProcessJobQueue;
   let admin: string;
   let triager: string;
   let developer: string;
@@ -183,8 +187,8 @@ describe('the Monday loop, week after week', () => {
   };
   /** A periodic job as the scheduler runs it, on the product's clock, waited for. */
   const tick = async (job: JobName.FreezeBoards | JobName.SendDigests | JobName.RefreshBoard) => {
-    await queue.requeue(job, {});
-    await queue.idle();
+    await api.app.get(JobQueue).requeue(job, {});
+    await api.idle();
   };
   const mondayMorning = async (day: string) => {
     at(`${day}T08:01`);
@@ -230,26 +234,7 @@ describe('the Monday loop, week after week', () => {
   const row = (label: string) => page.locator('table.board-table > tbody').filter({ hasText: label }).first();
 
   beforeAll(async () => {
-    [db, smtp, hooks, shop] = await Promise.all([
-      createTestDatabase(),
-      startSmtp(),
-      startReceiver(),
-      startDemoShop(0),
-      ensureWebBuild(),
-    ]);
-    // No PUBLIC_URL: the digest's links must name where this API really listens.
-    api = await startApi(
-      testConfig({
-        DATABASE_URL: db.url,
-        SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
-        DIGEST_RECIPIENTS: 'ceo@example.com:fr,cto@example.com:en',
-        LOCAL_ACCOUNTS: 'true',
-        // The suite runs the live board's refresh itself (as `board.refresh` would, on its clock).
-        BOARD_REFRESH_MINUTES: '1440',
-      }),
-    );
-    clock = api.app.get(Clock);
-    queue = api.app.get<JobQueue, InProcessJobQueue>(JobQueue);
+    clock = api.clock;
     at('2026-11-02T09:00');
     [admin, triager, developer, viewer] = await Promise.all([
       api.key(Role.Admin),
@@ -314,14 +299,8 @@ describe('the Monday loop, week after week', () => {
     expect(monitor.status).toBe(201);
     monitorId = monitor.body.id;
     browser = await openBrowser();
+    atSuiteEnd(() => browser.close());
     page = browser.page;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await api?.close();
-    await Promise.all([smtp?.close(), hooks?.close(), shop?.close()]);
-    await db?.drop();
   });
 
   it('week 1 (2026-W45): complaints come in; the board is read, never written, by GETs', async () => {
@@ -410,6 +389,7 @@ describe('the Monday loop, week after week', () => {
       () => hooks.events.filter((e) => e.event === 'board.frozen'),
       (list) => list.length > 0,
     );
+    await api.idle();
     expect(hooks.events.filter((e) => e.event === 'board.frozen').map((e) => e.data.isoWeek)).toEqual([
       '2026-W45',
     ]);
@@ -434,6 +414,7 @@ describe('the Monday loop, week after week', () => {
       () => hooks.events.map((e) => e.event),
       (list) => list.filter((e) => e === 'decision.made').length >= 4 && list.includes('ticket.claimed'),
     );
+    await api.idle();
     expect(events.filter((e) => e === 'decision.made')).toHaveLength(4);
     expect(events).toContain('ticket.claimed');
     expect(
@@ -690,6 +671,7 @@ describe('the Monday loop, week after week', () => {
       () => hooks.events.filter((e) => e.event === 'decision.unanswered'),
       (list) => list.length > 0,
     );
+    await api.idle();
     expect(
       hooks.events.filter((e) => e.event === 'decision.unanswered').map((e) => e.data.decisionId),
     ).toEqual([refundRoute]);
@@ -718,6 +700,7 @@ describe('the Monday loop, week after week', () => {
       () => hooks.events.filter((e) => e.event === 'ticket.overdue'),
       (list) => list.length > 0,
     );
+    await api.idle();
     expect(hooks.events.filter((e) => e.event === 'ticket.overdue').map((e) => e.data.ticketId)).toEqual([
       eticketTicket,
     ]);

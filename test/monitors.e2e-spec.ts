@@ -1,38 +1,32 @@
 import { BoardService } from '@app/board';
-import { Clock } from '@app/config';
 import { Role } from '@app/database';
 import { DemoShop, MonitorService, startDemoShop } from '@app/monitoring';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { ensureChromium } from './support/chromium';
-import { TestDatabase, createTestDatabase, query } from './support/database';
+import { query } from './support/database';
 import { http } from './support/http';
+import { atSuiteEnd } from './support/suite-end';
 
 /** Synthetic journeys against the demo shop: HTTP steps, and a real Chromium clicking through it. */
 describe('monitors', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi();
   let shop: DemoShop;
   let admin: string;
   let viewer: string;
   let triager: string;
 
   beforeAll(async () => {
-    [db, shop] = await Promise.all([createTestDatabase(), startDemoShop(0), ensureChromium()]);
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
+    [shop] = await Promise.all([startDemoShop(0), ensureChromium()]);
+    // After the API's close (test/support/suite-end.ts): its monitors watch the shop.
+    atSuiteEnd(() => shop.close());
     // A Wednesday morning, running on from there: runs, complaints and boards fall in one week
     // whatever the day the suite runs.
-    api.app.get(Clock).travel(new Date('2026-11-18T09:00:00Z'));
+    api.clock.travel(new Date('2026-11-18T09:00:00Z'));
     [admin, viewer, triager] = await Promise.all([
       api.key(Role.Admin),
       api.key(Role.Viewer),
       api.key(Role.Triager),
     ]);
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await shop?.close();
-    await db?.drop();
   });
 
   const setSwitches = (switches: { slow?: Record<string, number>; broken?: string[] }) =>
@@ -41,7 +35,7 @@ describe('monitors', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(switches),
     });
-  const now = () => api.app.get(Clock).now().toISOString();
+  const now = () => api.clock.now().toISOString();
   const runNow = async (id: string) =>
     (await http(api.url, 'POST', `/api/v1/monitors/${id}/run`, { key: admin })).body;
 
@@ -308,7 +302,7 @@ describe('monitors', () => {
     await setSwitches({ broken: ['pay'] });
     expect((await runNow(lyon)).status).toBe('failed');
     await setSwitches({});
-    api.app.get(Clock).advance(60_000);
+    api.clock.advance(60_000);
     // After the failure began: payment complaints (the failed step's topic) and GDPR ones (not).
     const payment = await complain('pay', 'Paiement refusé au 3-D Secure, impossible de payer mon billet', 5);
     const gdpr = await complain(

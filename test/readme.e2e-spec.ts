@@ -2,11 +2,10 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Clock } from '@app/config';
 import { Role } from '@app/database';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase, waitForLastStage } from './support/database';
+import { waitForLastStage } from './support/database';
 import { http } from './support/http';
 import { ROOT } from './support/processes';
 
@@ -42,15 +41,12 @@ function jsonValues(output: string): unknown[] {
 
 /** The README's example of the Monday loop, run as written by bash and curl against a real API. */
 describe('README', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi();
   let admin: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
     // A Monday: the meeting's board is last week's.
-    api.app.get(Clock).freeze(new Date('2026-11-30T09:00:00Z'));
+    api.clock.freeze(new Date('2026-11-30T09:00:00Z'));
     admin = await api.key(Role.Admin);
     const posted = await http(api.url, 'POST', '/api/v1/verbatims', {
       key: admin,
@@ -69,11 +65,6 @@ describe('README', () => {
       db.url,
       posted.body.items.map((item: { id: string }) => item.id),
     );
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await db?.drop();
   });
 
   it('runs the Monday loop example as written: decide, claim, fix, deploy', async () => {

@@ -1,13 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { BoardService, DecisionService } from '@app/board';
-import { Clock } from '@app/config';
 import { Role } from '@app/database';
 import { JobName, JobQueue } from '@app/jobs';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { query, waitForLastStage } from './support/database';
 import { http } from './support/http';
+import { until } from './support/wait';
+import { atSuiteEnd } from './support/suite-end';
 
 interface Received {
   path: string;
@@ -41,20 +42,9 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; clo
   };
 }
 
-async function until<T>(probe: () => T | Promise<T>, ok: (value: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  let value = await probe();
-  while (!ok(value) && Date.now() < end) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await probe();
-  }
-  return value;
-}
-
 /** Outgoing webhooks: signed, retried with backoff, logged, once per event, per department. */
 describe('outgoing webhooks', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi();
   let admin: string;
   let triager: string;
   let developer: string;
@@ -63,11 +53,10 @@ describe('outgoing webhooks', () => {
   let irritants: string[];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
     // Friday of the board's week: decisions, ages and overdue flags read this clock.
-    api.app.get(Clock).freeze(new Date('2026-10-16T10:00:00Z'));
+    api.clock.freeze(new Date('2026-10-16T10:00:00Z'));
     receiver = await startReceiver();
+    atSuiteEnd(() => receiver.close());
     [admin, triager, developer] = await Promise.all([
       api.key(Role.Admin),
       api.key(Role.Triager),
@@ -96,12 +85,6 @@ describe('outgoing webhooks', () => {
     const board = await http(api.url, 'GET', `/api/v1/boards/${week}`, { key: admin });
     irritants = board.body.items.map((item: { irritantId: string }) => item.irritantId);
     expect(irritants.length).toBeGreaterThanOrEqual(3);
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await receiver?.close();
-    await db?.drop();
   });
 
   const create = (body: Record<string, unknown>, key = admin) =>
@@ -154,7 +137,7 @@ describe('outgoing webhooks', () => {
     });
 
     await api.app.get(JobQueue).requeue(JobName.DeliverWebhook, { deliveryId: payload.id });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await api.idle();
     expect(receiver.received.filter((r) => r.path === '/all')).toHaveLength(1);
   });
 
@@ -203,7 +186,8 @@ describe('outgoing webhooks', () => {
       () => receiver.received.filter((r) => r.path === '/legal'),
       (list) => list.length > 0,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Both decisions' deliveries done: the operations one must not have reached /legal.
+    await api.idle();
     expect(receiver.received.filter((r) => r.path === '/legal')).toHaveLength(1);
     expect(JSON.parse(hits[0].body).data).toMatchObject({ decisionId: routed.body.id, department: 'legal' });
   });
@@ -217,7 +201,7 @@ describe('outgoing webhooks', () => {
       () => receiver.received.filter((r) => r.path === '/frozen' && JSON.parse(r.body).data.isoWeek === week),
       (list) => list.length > 0,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await api.idle();
     expect(
       receiver.received.filter((r) => r.path === '/frozen' && JSON.parse(r.body).data.isoWeek === week),
     ).toHaveLength(1);
@@ -246,6 +230,7 @@ describe('outgoing webhooks', () => {
     });
     expect(claimed.body.status).toBe('in_progress');
     await until(work, (list) => list.length >= 2);
+    await api.idle();
     expect(
       work()
         .map((hit) => hit.event)
@@ -274,7 +259,7 @@ describe('outgoing webhooks', () => {
       [2, 'Staff confirmed at Lyon and Marseille'],
     ]);
     // 23 days after the first verbatim (target 21): the two open tickets are overdue, once each.
-    const clock = api.app.get(Clock);
+    const clock = api.clock;
     clock.freeze(new Date('2026-11-02T10:00:00Z'));
     const decisions = api.app.get(DecisionService);
     expect(await decisions.flagOverdue()).toEqual({ tickets: 0, routes: 0 });
@@ -282,7 +267,7 @@ describe('outgoing webhooks', () => {
     expect(await decisions.flagOverdue()).toEqual({ tickets: 2, routes: 0 });
     expect(await decisions.flagOverdue()).toEqual({ tickets: 0, routes: 0 });
     await until(work, (list) => list.filter((hit) => hit.event === 'ticket.overdue').length >= 2);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await api.idle();
     const overdue = work().filter((hit) => hit.event === 'ticket.overdue');
     expect(overdue).toHaveLength(2);
     expect(overdue[0].data).toMatchObject({ ageDays: 23, targetDays: 21 });
