@@ -470,7 +470,8 @@ export function buildProgram(config: () => AppConfig): Command {
 if (require.main === module) {
   buildProgram(() => loadConfigOrExit())
     .parseAsync(process.argv)
-    .then(() => process.exit(0))
+    // A command that refused (digest --send before the freeze) set process.exitCode: kept.
+    .then(() => process.exit())
     .catch((error: unknown) => {
       const message =
         error instanceof DataDirInUseError || error instanceof Error ? error.message : String(error);
