@@ -214,14 +214,31 @@ export class BoardService {
   }
 
   /** One irritant's item on a week's board (read as the board is), with its decision in force. */
-  async item(week: string, irritantId: string) {
-    const read = await this.get(week, { limit: 100_000 });
-    const item = read.items.find((one) => one.irritantId === irritantId);
-    if (!item) throw new NotFoundException(`irritant ${irritantId} is not on the board of ${week}`);
+  async item(week: string, irritantId: string, now = this.clock.now()) {
+    this.checkWeek(week);
+    const stored = await this.boards.findBoard(week);
+    if (!stored) {
+      // Never stored: the week is built for the read, as a board read would.
+      const read = await this.get(week, { limit: 100_000 }, now);
+      const item = read.items.find((one) => one.irritantId === irritantId);
+      if (!item) throw new NotFoundException(`irritant ${irritantId} is not on the board of ${week}`);
+      return {
+        board: read.board,
+        item,
+        decision: read.decisions.get(irritantId) ?? null,
+        pinnedVerbatimId: await this.boards.pinnedQuoteId(week, irritantId),
+      };
+    }
+    // Stored: that one item, not the whole board (thousands of items on a big installation).
+    const found = await this.boards.item(week, irritantId);
+    if (!found) throw new NotFoundException(`irritant ${irritantId} is not on the board of ${week}`);
+    const last = (await this.previousRanks(week)).get(irritantId);
+    const rankChange = last === undefined ? null : last - found.rank;
+    const decisions = await this.inForce.forWeek(week, [irritantId], now);
     return {
-      board: read.board,
-      item,
-      decision: read.decisions.get(irritantId) ?? null,
+      board: stored,
+      item: { ...found, movement: movementOf(rankChange), rankChange },
+      decision: decisions.get(irritantId) ?? null,
       pinnedVerbatimId: await this.boards.pinnedQuoteId(week, irritantId),
     };
   }
