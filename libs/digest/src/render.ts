@@ -31,7 +31,7 @@ function itemHtml(item: DigestItem, lang: DigestLang): string {
     ? `<span style="color:${line.late ? RED : '#212529'};">${e(line.text)}</span>`
     : `<span style="color:${RED};">${e(w.noDecision)}</span>`;
   const quote = item.quote
-    ? `<tr><td colspan="3" style="${FONT}font-size:14px;font-style:italic;color:#343a40;border-left:3px solid #adb5bd;padding:6px 10px;">« ${e(item.quote.text)} » <span style="font-style:normal;color:#868e96;font-size:12px;">(${e(item.quote.channel)}${item.quote.pinned ? ` · ${e(w.pinned)}` : ''})</span></td></tr>`
+    ? `<tr><td colspan="3" style="${FONT}font-size:14px;font-style:italic;color:#343a40;border-left:3px solid #adb5bd;padding:6px 10px;">${e(w.quote(item.quote.text))} <span style="font-style:normal;color:#868e96;font-size:12px;">(${e(w.channel(item.quote.channel))}${item.quote.pinned ? ` · ${e(w.pinned)}` : ''})</span></td></tr>`
     : '';
   return `<tr><td style="padding:14px 0;border-top:1px solid #dee2e6;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0">
@@ -194,7 +194,7 @@ export function renderText(data: DigestData, lang: DigestLang): string {
     );
     if (item.reasons.length > 0)
       lines.push(`   ${w.why}: ${item.reasons.map((one) => describeReason(one, lang)).join(' · ')}`);
-    if (item.quote) lines.push(`   « ${item.quote.text} » (${item.quote.channel})`);
+    if (item.quote) lines.push(`   ${w.quote(item.quote.text)} (${w.channel(item.quote.channel)})`);
     lines.push(`   ${w.decision}: ${item.decision ? decisionLine(item.decision, lang).text : w.noDecision}`);
   }
   const block = (title: string, entries: string[], always = true) =>

@@ -35,6 +35,31 @@ const DEPARTMENTS: Record<DigestLang, Record<string, string>> = {
   },
 };
 
+const CHANNELS: Record<DigestLang, Record<string, string>> = {
+  fr: {
+    email: 'e-mail',
+    chat: 'chat',
+    chatbot: 'chatbot',
+    twitter: 'X / Twitter',
+    forum: 'forum',
+    facebook: 'Facebook',
+    survey: 'enquête',
+    phone: 'téléphone',
+    other: 'autre',
+  },
+  en: {
+    email: 'e-mail',
+    chat: 'chat',
+    chatbot: 'chatbot',
+    twitter: 'X / Twitter',
+    forum: 'forum',
+    facebook: 'Facebook',
+    survey: 'survey',
+    phone: 'phone',
+    other: 'other',
+  },
+};
+
 const categoryLabels = new Map(DEFAULT_TAXONOMY.categories.map((category) => [category.key, category.label]));
 /** A department or category key no list knows: shown as words rather than as a key. */
 const asWords = (key: string) => key.replace(/_/g, ' ');
@@ -54,6 +79,7 @@ export const WORDS = {
     locale: 'fr-FR',
     /** French puts a space before a colon. */
     colon: ' : ',
+    quote: (text: string) => `« ${text} »`,
     subject: (week: string) => `LoveBoard · ce que les clients ont vécu en ${week}`,
     intro: (week: string, frozen: boolean) =>
       `Semaine ${week}${frozen ? '' : ' (tableau encore ouvert : envoyé avant son gel)'} : les irritants qui ont le plus touché les clients, et ce que l’équipe propose.`,
@@ -119,10 +145,12 @@ export const WORDS = {
     kpiName: (key: string, name: string) => KPI_NAMES_FR[key] ?? name,
     category: (key: string) => categoryLabels.get(key)?.fr ?? asWords(key),
     department: (key: string) => DEPARTMENTS.fr[key] ?? asWords(key),
+    channel: (key: string) => CHANNELS.fr[key] ?? asWords(key),
   },
   en: {
     locale: 'en-GB',
     colon: ': ',
+    quote: (text: string) => `“${text}”`,
     subject: (week: string) => `LoveBoard · what customers went through in ${week}`,
     intro: (week: string, frozen: boolean) =>
       `Week ${week}${frozen ? '' : ' (board still open: sent before it froze)'}: the irritants that hurt customers most, and what the team proposes.`,
@@ -187,6 +215,7 @@ export const WORDS = {
     kpiName: (_key: string, name: string) => name,
     category: (key: string) => categoryLabels.get(key)?.en ?? asWords(key),
     department: (key: string) => DEPARTMENTS.en[key] ?? asWords(key),
+    channel: (key: string) => CHANNELS.en[key] ?? asWords(key),
   },
 };
 
