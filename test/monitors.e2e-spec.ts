@@ -243,7 +243,9 @@ describe('monitors', () => {
     // This week's runs above include a failed one (pay broken), and good ones after: it failed
     // this week (the axes say so) and has recovered (the board says so, with the window).
     const item = await board();
-    expect(item.axes.technical.reasons).toContain('monitor "Paris → Lille (API)" failing');
+    expect(item.axes.technical.reasons).toContain(
+      'monitor "Paris → Lille (API)" failed this week, recovered since',
+    );
     const linked = item.monitors.find((monitor: { name: string }) => monitor.name === 'Paris → Lille (API)');
     expect(linked).toMatchObject({
       status: 'recovered',
@@ -259,6 +261,7 @@ describe('monitors', () => {
       (monitor: { name: string }) => monitor.name === 'Paris → Lille (API)',
     );
     expect(failing).toMatchObject({ status: 'failing', failure: { to: null } });
+    expect((await board()).axes.technical.reasons).toContain('monitor "Paris → Lille (API)" failing');
     expect((await runNow(httpId)).status).toBe('ok');
     expect(item.axes.technical.score).toBeGreaterThanOrEqual(40);
     expect(item.axes.business.reasons).toContain('the journey "Paris → Lille (API)" failed this week');

@@ -459,6 +459,7 @@ export class BoardService {
           monitors: (links.monitors.get(row.irritantId) ?? []).map((monitor) => ({
             name: monitor.monitor.name,
             failing: monitor.failedRuns > 0,
+            recovered: monitor.status === 'recovered',
             slow: monitor.status === 'slow',
           })),
           kpis: (links.kpis.get(row.irritantId) ?? []).map((kpi) => ({

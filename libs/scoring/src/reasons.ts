@@ -29,6 +29,8 @@ export const REASON_CODES = [
   'legal.keyword',
   /** {monitor} */
   'technical.monitor_failing',
+  /** {monitor}: it failed during the week and passed again since. */
+  'technical.monitor_recovered',
   /** {monitor} */
   'technical.monitor_slow',
   /** {kpi} */
@@ -109,6 +111,8 @@ function english(code: ReasonCode, p: Reason['params']): string | null {
       return `${plural(p.verbatims, 'en', 'verbatim')} ${Number(p.verbatims) === 1 ? 'mentions' : 'mention'} ${str(p.rule)}`;
     case 'technical.monitor_failing':
       return `monitor "${str(p.monitor)}" failing`;
+    case 'technical.monitor_recovered':
+      return `monitor "${str(p.monitor)}" failed this week, recovered since`;
     case 'technical.monitor_slow':
       return `monitor "${str(p.monitor)}" slow`;
     case 'technical.kpi_off_target':
@@ -157,6 +161,8 @@ function french(code: ReasonCode, p: Reason['params']): string | null {
       return `${plural(p.verbatims, 'fr', 'verbatim')} ${Number(p.verbatims) > 1 ? 'mentionnent' : 'mentionne'} ${named(p, 'rule', 'fr')}`;
     case 'technical.monitor_failing':
       return `sonde « ${str(p.monitor)} » en échec`;
+    case 'technical.monitor_recovered':
+      return `sonde « ${str(p.monitor)} » en échec cette semaine, rétablie depuis`;
     case 'technical.monitor_slow':
       return `sonde « ${str(p.monitor)} » lente`;
     case 'technical.kpi_off_target':

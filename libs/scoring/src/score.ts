@@ -19,7 +19,11 @@ export interface IrritantWeek {
   texts: readonly string[];
   /** Survey answers 0-6 whose comment joined this irritant (0 until surveys exist). */
   detractors: number;
-  monitors: readonly { name: string; failing: boolean; slow: boolean }[];
+  /**
+   * Linked monitors that week: `failing` when it failed during the week, `recovered` when it
+   * passed again after its last failure (the axis still counts the failure; the reason says so).
+   */
+  monitors: readonly { name: string; failing: boolean; slow: boolean; recovered?: boolean }[];
   kpis: readonly { name: string; offTarget: boolean }[];
   /** The category's names, for reasons that name it (the taxonomy's labels). */
   categoryLabel?: { en: string; fr: string };
@@ -175,7 +179,11 @@ function technical(
   for (const monitor of week.monitors) {
     if (monitor.failing) {
       score += rules.pointsPerFailingMonitor;
-      reasons.push(reason('technical.monitor_failing', { monitor: monitor.name }));
+      reasons.push(
+        reason(monitor.recovered ? 'technical.monitor_recovered' : 'technical.monitor_failing', {
+          monitor: monitor.name,
+        }),
+      );
     } else if (monitor.slow) {
       score += rules.pointsPerSlowMonitor;
       reasons.push(reason('technical.monitor_slow', { monitor: monitor.name }));
