@@ -7,7 +7,7 @@ import {
   checkTranscript,
   emailVerbatim,
   readEmail,
-  readPageEvents,
+  readMetaEvents,
   transcriptVerbatims,
 } from '@app/connectors';
 import { checkVerbatim, readImportRows } from '@app/ingest';
@@ -145,7 +145,7 @@ const pageEvents = fc.oneof(
   {
     weight: 4,
     arbitrary: fc.record({
-      object: fc.oneof(fc.constant('page'), hostileValue),
+      object: fc.oneof(fc.constantFrom('page', 'instagram'), hostileValue),
       entry: fc.oneof(
         fc.array(
           fc.record(
@@ -154,10 +154,15 @@ const pageEvents = fc.oneof(
               time: fc.oneof(fc.integer(), fc.double(), hostileString),
               changes: fc.array(
                 fc.record({
-                  field: fc.oneof(fc.constant('feed'), hostileValue),
+                  field: fc.oneof(fc.constantFrom('feed', 'comments', 'mentions'), hostileValue),
                   value: fc.record(
                     {
-                      item: fc.oneof(fc.constant('comment'), hostileValue),
+                      item: fc.oneof(fc.constantFrom('comment', 'status', 'rating', 'reaction'), hostileValue),
+                      id: fc.oneof(fc.constant('17865799348089039'), hostileValue),
+                      text: fc.oneof(fc.string({ maxLength: 60 }), hostileValue),
+                      post_id: fc.oneof(fc.constant('123_456'), hostileValue),
+                      review_text: fc.oneof(fc.string({ maxLength: 60 }), hostileValue),
+                      reviewer_id: fc.oneof(fc.constant('77'), hostileValue),
                       verb: fc.oneof(fc.constantFrom('add', 'edited', 'remove'), hostileValue),
                       comment_id: fc.oneof(fc.constant('1_2'), hostileValue),
                       message: fc.oneof(fc.string({ maxLength: 60 }), hostileValue),
@@ -354,7 +359,7 @@ describe('properties: parsers (import files, MIME, chat, Meta, X)', () => {
         count('readEmail + emailVerbatim');
         const reading = await readEmail(raw);
         expect(['verbatim', 'skipped', 'refused']).toContain(reading.kind);
-        const outcome = emailVerbatim('mail-in', reading, null);
+        const outcome = emailVerbatim('mail-in', reading, null, new Date());
         if ('verbatim' in outcome) checksCleanly(outcome.verbatim);
         else expect(('skipped' in outcome ? outcome.skipped : outcome.refused).length).toBeGreaterThan(0);
       }),
@@ -386,13 +391,14 @@ describe('properties: parsers (import files, MIME, chat, Meta, X)', () => {
     );
   });
 
-  it('readPageEvents turns every Meta body into verbatims, skips and refusals', () => {
+  it('readMetaEvents turns every Meta body into verbatims, skips and refusals', () => {
     fc.assert(
       fc.property(pageEvents, (body) => {
-        count('readPageEvents');
-        const reading = readPageEvents('fb-page', asJson(body));
+        count('readMetaEvents');
+        const reading = readMetaEvents('fb-page', asJson(body), new Date('2026-11-23T09:00:00Z'));
         for (const item of reading.items) checksCleanly(item);
-        for (const reason of reading.refused) expect(reason.length).toBeGreaterThan(0);
+        for (const refusal of reading.refused) expect(refusal.reason.length).toBeGreaterThan(0);
+        for (const skip of reading.skipped) expect(skip.reason.length).toBeGreaterThan(0);
       }),
       params(),
     );
