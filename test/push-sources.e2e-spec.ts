@@ -120,7 +120,12 @@ describe('push sources', () => {
     expect((await signedPost(url, body, {})).status).toBe(401);
 
     const first = await signedPost(url, body, headers('chat-signing-secret-0123'));
-    expect(first).toEqual({ status: 200, body: { stored: 1, duplicates: 0, skipped: 0 } });
+    // The bot's greeting and the agent's answer are not the customer's words: skipped, with why.
+    expect(first).toMatchObject({ status: 200, body: { stored: 1, duplicates: 0, skipped: 2 } });
+    expect(first.body.skippedReasons?.map((skip) => skip.reason)).toEqual([
+      "a bot's answer (not the customer's words)",
+      "an agent's message (not the customer's words)",
+    ]);
     expect((await signedPost(url, body, headers('chat-signing-secret-0123'))).body).toMatchObject({
       stored: 0,
       duplicates: 1,

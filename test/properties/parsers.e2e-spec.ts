@@ -8,7 +8,9 @@ import {
   emailVerbatim,
   readEmail,
   readMetaEvents,
-  transcriptVerbatims,
+  transcriptMessages,
+  readChatPlatform,
+  CHAT_PLATFORMS,
 } from '@app/connectors';
 import { checkVerbatim, readImportRows } from '@app/ingest';
 // The X mapping is not part of the connectors' public surface (the poller calls it); it is a pure
@@ -157,7 +159,10 @@ const pageEvents = fc.oneof(
                   field: fc.oneof(fc.constantFrom('feed', 'comments', 'mentions'), hostileValue),
                   value: fc.record(
                     {
-                      item: fc.oneof(fc.constantFrom('comment', 'status', 'rating', 'reaction'), hostileValue),
+                      item: fc.oneof(
+                        fc.constantFrom('comment', 'status', 'rating', 'reaction'),
+                        hostileValue,
+                      ),
                       id: fc.oneof(fc.constant('17865799348089039'), hostileValue),
                       text: fc.oneof(fc.string({ maxLength: 60 }), hostileValue),
                       post_id: fc.oneof(fc.constant('123_456'), hostileValue),
@@ -367,16 +372,76 @@ describe('properties: parsers (import files, MIME, chat, Meta, X)', () => {
     );
   });
 
-  it('checkTranscript + transcriptVerbatims turn every chat body into verbatims or reasons', () => {
+  it('readChatPlatform reads every body a chat platform could post as messages, skips or refusals', () => {
+    const platformBody = fc.oneof(
+      hostileValue,
+      fc.record(
+        {
+          event: fc.oneof(
+            fc.constantFrom('message_created', 'message:send', 'message:received'),
+            hostileValue,
+          ),
+          type: fc.oneof(fc.constant('notification_event'), hostileValue),
+          topic: fc.oneof(
+            fc.constantFrom('conversation.user.replied', 'conversation.user.created', 'ping'),
+            hostileValue,
+          ),
+          id: fc.oneof(fc.integer(), hostileValue),
+          content: fc.oneof(fc.string({ maxLength: 40 }), hostileValue),
+          message_type: fc.oneof(fc.constantFrom('incoming', 'outgoing', 0, 1, 2), hostileValue),
+          created_at: fc.oneof(fc.integer(), fc.constant('2026-11-23 09:00:00 UTC'), hostileString),
+          conversation: fc.oneof(fc.record({ id: fc.oneof(fc.integer(), hostileValue) }), hostileValue),
+          data: fc.oneof(
+            fc.record(
+              {
+                session_id: fc.oneof(fc.constant('session_1'), hostileValue),
+                fingerprint: fc.oneof(fc.integer(), hostileValue),
+                type: fc.oneof(fc.constantFrom('text', 'note', 'file'), hostileValue),
+                content: fc.oneof(fc.string({ maxLength: 40 }), hostileValue),
+                from: fc.oneof(fc.constantFrom('user', 'operator'), hostileValue),
+                timestamp: fc.oneof(fc.integer(), hostileValue),
+                item: hostileValue,
+              },
+              { requiredKeys: [] },
+            ),
+            hostileValue,
+          ),
+          events: fc.oneof(fc.array(hostileValue, { maxLength: 3 }), hostileValue),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    fc.assert(
+      fc.property(platformBody, fc.constantFrom(...CHAT_PLATFORMS), (body, platform) => {
+        count('readChatPlatform');
+        const reading = readChatPlatform(platform, asJson(body));
+        for (const message of reading.messages) {
+          expect(message.text.trim()).not.toBe('');
+          expect(Number.isNaN(Date.parse(message.at))).toBe(false);
+          expect(message.conversationId.length).toBeGreaterThan(0);
+        }
+        for (const one of [...reading.skipped, ...reading.refused])
+          expect(one.reason.length).toBeGreaterThan(0);
+      }),
+      params(),
+    );
+  });
+
+  it('checkTranscript + transcriptMessages turn every chat body into messages or reasons', () => {
     fc.assert(
       fc.property(transcript, fc.constantFrom('conversation' as const, 'turn' as const), (body, per) => {
-        count('checkTranscript + transcriptVerbatims');
+        count('checkTranscript + transcriptMessages');
         const checked = checkTranscript(asJson(body));
         if (checked.errors) {
           expect(checked.errors.length).toBeGreaterThan(0);
           return;
         }
-        for (const item of transcriptVerbatims('site-chat', checked.transcript, per)) checksCleanly(item);
+        const { messages } = transcriptMessages(checked.transcript);
+        for (const message of messages) {
+          expect(typeof message.text).toBe('string');
+          expect(Number.isNaN(Date.parse(message.at))).toBe(false);
+        }
+        expect(['conversation', 'turn']).toContain(per);
       }),
       params({
         // Regression (seed -26157043): a transcript without customer passed the check, then the

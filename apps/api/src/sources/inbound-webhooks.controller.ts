@@ -25,10 +25,18 @@ import {
   emailVerbatim,
   checkTimestampedSignature,
   checkTranscript,
+  checkPlatformSignature,
+  readChatPlatform,
   readEmail,
   readMetaEvents,
-  transcriptVerbatims,
+  transcriptMessages,
+  CHAT_PLATFORMS,
+  ChatConversations,
+  type ChatPlatform,
+  type ChatReceipt,
+  type VerbatimPer,
 } from '@app/connectors';
+import { VerbatimGrowthService } from '@app/analysis';
 import { DeadLetterRepository, Source, SourceKind } from '@app/database';
 import { IngestService, VerbatimInput, checkVerbatim } from '@app/ingest';
 import { Public } from '../auth/access.decorators';
@@ -48,8 +56,10 @@ interface Received {
   skipped: number;
   /** Why each skipped item is not a verbatim (a bounce, an auto-reply, the page's own comment…). */
   skippedReasons?: { id: string; reason: string }[];
-  /** Events that could not be read, each a dead letter with its cause (Meta deliveries). */
+  /** Events that could not be read, each a dead letter with its cause. */
   deadLettered?: number;
+  /** Conversation verbatims that got new messages. */
+  grown?: number;
 }
 
 /**
@@ -66,6 +76,8 @@ export class InboundWebhooksController {
     private readonly ingest: IngestService,
     private readonly deadLetters: DeadLetterRepository,
     private readonly clock: Clock,
+    private readonly conversations: ChatConversations,
+    private readonly growth: VerbatimGrowthService,
   ) {}
 
   @Post('chat/:sourceId')
@@ -73,7 +85,7 @@ export class InboundWebhooksController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'A chat or chatbot transcript (docs/CONNECTORS.md), signed: X-LoveBoard-Timestamp and X-LoveBoard-Signature sha256=HMAC(secret, "<timestamp>.<body>")',
+      "A chat conversation: LoveBoard's transcript format (X-LoveBoard-Timestamp, X-LoveBoard-Signature), or the source's platform's own webhook (settings.platform: chatwoot, intercom, crisp, zendesk) with its own signature (docs/CONNECTORS.md)",
   })
   async chat(
     @Param('sourceId', new ParseUUIDPipe()) sourceId: string,
@@ -82,15 +94,68 @@ export class InboundWebhooksController {
     @Headers('x-loveboard-signature') signature: string | undefined,
   ): Promise<Received> {
     const source = await this.source(sourceId, SourceKind.Chat);
+    const platform = source.settings.platform ?? 'loveboard';
+    if (platform !== 'loveboard' && !(CHAT_PLATFORMS as readonly unknown[]).includes(platform))
+      throw new BadRequestException(
+        `the source's settings.platform must be loveboard, ${CHAT_PLATFORMS.join(', ')}: fix the source`,
+      );
     const secret = this.sources.secretsOf(source).signingSecret;
-    const refused = secret
-      ? checkTimestampedSignature(secret, timestamp, signature, request.rawBody ?? Buffer.alloc(0))
-      : 'the source has no signing secret';
+    const raw = request.rawBody ?? Buffer.alloc(0);
+    const refused = !secret
+      ? 'the source has no signing secret'
+      : platform === 'loveboard'
+        ? checkTimestampedSignature(secret, timestamp, signature, raw)
+        : checkPlatformSignature(platform as ChatPlatform, secret, request.headers, raw);
     if (refused) throw new UnauthorizedException(refused);
-    const checked = checkTranscript(request.body);
-    if (checked.errors) throw new BadRequestException(checked.errors);
-    const per = source.settings.verbatimPer === 'turn' ? 'turn' : 'conversation';
-    return this.store(source, transcriptVerbatims(source.name, checked.transcript, per), 0);
+    const per: VerbatimPer = source.settings.verbatimPer === 'turn' ? 'turn' : 'conversation';
+    if (platform === 'loveboard') {
+      // Our own format is our contract with the sender's developers: a malformed one is a 400.
+      const checked = checkTranscript(request.body);
+      if (checked.errors) throw new BadRequestException(checked.errors);
+      const { messages, facts } = transcriptMessages(checked.transcript);
+      return this.received(
+        source,
+        await this.conversations.receive(source.name, messages, per, facts, this.growth),
+      );
+    }
+    // A platform's webhook: it retries what is not a 2xx, so from here each event is stored,
+    // skipped with its reason or dead-lettered on its own.
+    const reading = readChatPlatform(platform as ChatPlatform, request.body);
+    const receipt = await this.conversations.receive(
+      source.name,
+      reading.messages,
+      per,
+      { platform: platform as ChatPlatform },
+      this.growth,
+    );
+    return this.received(source, {
+      ...receipt,
+      skipped: [...reading.skipped, ...receipt.skipped],
+      refused: [...reading.refused, ...receipt.refused],
+    });
+  }
+
+  /** A chat delivery's answer; its refused events as dead letters, its skips logged. */
+  private async received(source: Source, receipt: ChatReceipt): Promise<Received> {
+    for (const refusal of receipt.refused) {
+      await this.deadLetters.record({
+        jobName: 'source.chat',
+        jobId: `${source.name}:${refusal.id}`.slice(0, 256),
+        payload: { sourceId: source.id, event: refusal.id },
+        input: boundedInput(refusal.input),
+        cause: refusal.reason,
+        attempts: 1,
+      });
+    }
+    this.logSkipped(source, receipt.skipped);
+    return {
+      stored: receipt.stored,
+      duplicates: receipt.duplicates,
+      skipped: receipt.skipped.length,
+      ...(receipt.grown > 0 ? { grown: receipt.grown } : {}),
+      ...(receipt.skipped.length > 0 ? { skippedReasons: receipt.skipped.slice(0, 1_000) } : {}),
+      ...(receipt.refused.length > 0 ? { deadLettered: receipt.refused.length } : {}),
+    };
   }
 
   @Post('email/:sourceId')
@@ -204,10 +269,15 @@ export class InboundWebhooksController {
     };
   }
 
-  /** Skips are counted and said, never stored: the reasons name kinds and ids, not customer text. */
+  /**
+   * Skips are counted and said, never stored: the log holds each reason and how many times, not the
+   * platform's ids (they identify people) nor any customer text.
+   */
   private logSkipped(source: Source, skipped: { id: string; reason: string }[]): void {
     if (skipped.length === 0) return;
-    this.logger.log({ source: source.name, skipped: skipped.slice(0, 50) }, 'skipped, not verbatims');
+    const reasons: Record<string, number> = {};
+    for (const { reason } of skipped) reasons[reason] = (reasons[reason] ?? 0) + 1;
+    this.logger.log({ source: source.name, skipped: reasons }, 'skipped, not verbatims');
   }
 
   private async source(id: string, kind: SourceKind): Promise<Source> {
