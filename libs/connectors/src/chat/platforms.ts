@@ -252,7 +252,11 @@ export function readCrisp(body: unknown): ChatReading {
   if (data.type === 'note') return skip(reading, messageId, 'a private note');
   const text = data.type === 'text' ? textOf(data.content) : null;
   if (!text)
-    return skip(reading, messageId, `a Crisp ${typeof data.type === 'string' ? data.type.slice(0, 40) : 'message'} message without text`);
+    return skip(
+      reading,
+      messageId,
+      `a Crisp ${typeof data.type === 'string' ? data.type.slice(0, 40) : 'message'} message without text`,
+    );
   const at = dateOf(data.timestamp) ?? dateOf(body.timestamp);
   if (!at) {
     reading.refused.push({ id: messageId, reason: 'a Crisp message without a timestamp', input: body });
@@ -305,7 +309,11 @@ export function readZendesk(body: unknown): ChatReading {
     const content = isObject(message.content) ? message.content : {};
     const text = content.type === 'text' ? textOf(content.text) : null;
     if (!text) {
-      skip(reading, messageId, `a Zendesk ${typeof content.type === 'string' ? content.type.slice(0, 40) : 'message'} message without text`);
+      skip(
+        reading,
+        messageId,
+        `a Zendesk ${typeof content.type === 'string' ? content.type.slice(0, 40) : 'message'} message without text`,
+      );
       continue;
     }
     const at = dateOf(message.received) ?? dateOf(event.createdAt);
