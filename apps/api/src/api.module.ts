@@ -30,6 +30,7 @@ import { MonitorsController } from './monitors/monitors.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { PeopleController } from './people/people.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { SurveyImpactController } from './surveys/survey-impact.controller';
 import { FirstStart } from './embedded/first-start';
 import { HealthController } from './health/health.controller';
 import { IrritantsController } from './irritants/irritants.controller';
@@ -108,6 +109,7 @@ export class ApiModule {
         MetricsController,
         PeopleController,
         DeadLettersController,
+        SurveyImpactController,
         AuthController,
         MeController,
         UsersController,

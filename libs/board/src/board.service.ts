@@ -383,7 +383,13 @@ export class BoardService {
     const links = await this.linksOf(rows, signals);
     await this.proposeLinks(rows, lastWeek, links, signals, week, before);
     const overrides = await this.boards.overridesInForce(rows.map((row) => row.irritantId));
+    // Over the survey window ending with the week (or now, for the current week).
+    const impacts = await this.kpiService.surveyImpacts(
+      rows.map((row) => row.irritantId),
+      new Date(Math.min(end.getTime(), this.clock.nowMs())),
+    );
     const scored = rows.map((row) => {
+      const impact = impacts.get(row.irritantId);
       const computed = scoreIrritant(
         {
           category: row.category,
@@ -405,6 +411,7 @@ export class BoardService {
             name: kpi.name,
             offTarget: kpi.onTarget === false,
           })),
+          ...(impact ? { surveyImpact: { nps: impact.nps, csat: impact.csat } } : {}),
         },
         this.profile,
       );

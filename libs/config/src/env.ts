@@ -68,6 +68,8 @@ export interface AppConfig {
   readonly digestSendAt: string;
   /** Irritants in the digest. */
   readonly digestTop: number;
+  /** The window (days, ending at the week's end or now) over which an irritant's survey impact is measured. */
+  readonly surveyImpactDays: number;
   /** The address people open the product at, for links in the digest. */
   readonly publicUrl: string;
   /** Where the demo shop the demo monitors watch is served (null: not served). */
@@ -380,6 +382,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     digestRecipients: recipients(env, 'DIGEST_RECIPIENTS'),
     digestSendAt: clockTime(env, 'DIGEST_SEND_AT', '08:30'),
     digestTop: integer(env, 'DIGEST_TOP', 5, 1, 20),
+    surveyImpactDays: integer(env, 'SURVEY_IMPACT_DAYS', 90, 7, 730),
     demoShopPort:
       read(env, 'DEMO_SHOP_PORT') !== undefined
         ? integer(env, 'DEMO_SHOP_PORT', 0, 0, 65535)

@@ -15,6 +15,11 @@ export interface DigestItem {
   /** One customer's words, redacted, so that the impact is felt and not only counted. */
   quote: { text: string; channel: string; pinned: boolean } | null;
   decision: { kind: string; owner: string | null; department: string | null } | null;
+  /** NPS and CSAT points the irritant costs (survey comments that mention it), with the 95% interval. */
+  surveyImpact?: {
+    nps: { points: number; ci95: number | null } | null;
+    csat: { points: number; ci95: number | null } | null;
+  } | null;
 }
 
 /** Everything the Monday digest says about one ISO week, before it is written in a language. */

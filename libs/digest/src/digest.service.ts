@@ -80,8 +80,13 @@ export class DigestService {
     const { end } = weekBounds(week, this.config.timeZone);
     const [ttf] = await this.decisions.timeToFix(1, new Date(end.getTime() - 1));
     const now = this.clock.nowMs();
+    const impacts = await this.kpis.surveyImpacts(
+      items.map((item) => item.irritantId),
+      new Date(Math.min(end.getTime(), now)),
+    );
     const digestItems: DigestItem[] = items.map((item) => {
       const decision = inForce.get(item.irritantId);
+      const impact = impacts.get(item.irritantId);
       return {
         rank: item.rank,
         label: item.label,
@@ -102,6 +107,12 @@ export class DigestService {
           : representative(item.label, item.quotes),
         decision: decision
           ? { kind: decision.kind, owner: decision.owner, department: decision.department }
+          : null,
+        surveyImpact: impact
+          ? {
+              nps: impact.nps && { points: impact.nps.points, ci95: impact.nps.ci95 },
+              csat: impact.csat && { points: impact.csat.points, ci95: impact.csat.ci95 },
+            }
           : null,
       };
     });

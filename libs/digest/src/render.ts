@@ -52,6 +52,8 @@ const WORDS = {
     vs: 'vs sem. préc.',
     target: 'objectif',
     answers: (n: number) => `${n} réponse${n > 1 ? 's' : ''}`,
+    costs: (points: number, ci95: number | null, survey: string) =>
+      `coûte ${points.toLocaleString('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} point${Math.abs(points) >= 2 ? 's' : ''} de ${survey}${ci95 !== null ? ` (±${ci95.toLocaleString('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 })})` : ''}`,
   },
   en: {
     subject: (week: string) => `LoveBoard · what customers went through in ${week}`,
@@ -101,10 +103,26 @@ const WORDS = {
     vs: 'vs last week',
     target: 'target',
     answers: (n: number) => `${n} answer${n > 1 ? 's' : ''}`,
+    costs: (points: number, ci95: number | null, survey: string) =>
+      `costs ${points.toFixed(1)} ${survey} point${points === 1 ? '' : 's'}${ci95 !== null ? ` (±${ci95.toFixed(1)})` : ''}`,
   },
 };
 
 const e = (value: string | number): string => escapeHtml(String(value));
+
+/** "costs 4.1 NPS points (±2.0) · costs 3.0 CSAT points": what the irritant costs the surveys. */
+export function surveyCosts(item: DigestItem, lang: DigestLang): string | null {
+  const w = WORDS[lang];
+  const parts = [
+    item.surveyImpact?.nps && item.surveyImpact.nps.points > 0
+      ? w.costs(item.surveyImpact.nps.points, item.surveyImpact.nps.ci95, 'NPS')
+      : null,
+    item.surveyImpact?.csat && item.surveyImpact.csat.points > 0
+      ? w.costs(item.surveyImpact.csat.points, item.surveyImpact.csat.ci95, 'CSAT')
+      : null,
+  ].filter((part): part is string => part !== null);
+  return parts.length > 0 ? parts.join(' · ') : null;
+}
 const FONT = 'font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;';
 const AXIS_COLOURS: Record<Axis, string> = {
   client: '#d9480f',
@@ -134,7 +152,7 @@ function itemHtml(item: DigestItem, lang: DigestLang): string {
   return `<tr><td style="padding:14px 0;border-top:1px solid #dee2e6;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0">
 <tr><td style="${FONT}font-size:16px;font-weight:bold;color:#212529;">${e(item.rank)}. ${e(item.label)}</td><td style="${FONT}font-size:13px;color:#495057;text-align:right;white-space:nowrap;">${e(w.movement(item))} · ${e(w.total)} ${e(item.total.toFixed(0))}</td></tr>
-<tr><td colspan="2" style="${FONT}font-size:13px;color:#495057;padding:2px 0 6px;">${e(w.customers(item.customers))} · ${e(w.verbatims(item.verbatims))} · ${e(item.category.replace(/_/g, ' '))}</td></tr>
+<tr><td colspan="2" style="${FONT}font-size:13px;color:#495057;padding:2px 0 6px;">${e(w.customers(item.customers))} · ${e(w.verbatims(item.verbatims))} · ${e(item.category.replace(/_/g, ' '))}${surveyCosts(item, lang) ? ` · <strong style="color:#c92a2a;">${e(surveyCosts(item, lang) as string)}</strong>` : ''}</td></tr>
 <tr><td colspan="2"><table role="presentation" width="100%" cellpadding="0" cellspacing="0">${axes}</table></td></tr>
 ${quote ? `<tr><td colspan="2" style="padding-top:8px;"><table role="presentation" width="100%" cellpadding="0" cellspacing="0">${quote}</table></td></tr>` : ''}
 <tr><td colspan="2" style="${FONT}font-size:13px;color:#212529;padding-top:6px;">${e(w.decision)} : ${decision}</td></tr>
@@ -254,7 +272,7 @@ export function renderText(data: DigestData, lang: DigestLang): string {
     lines.push(
       '',
       `${item.rank}. ${item.label} (${w.movement(item)}, ${w.total} ${item.total.toFixed(0)})`,
-      `   ${w.customers(item.customers)} · ${w.verbatims(item.verbatims)} · ${item.category.replace(/_/g, ' ')}`,
+      `   ${w.customers(item.customers)} · ${w.verbatims(item.verbatims)} · ${item.category.replace(/_/g, ' ')}${surveyCosts(item, lang) ? ` · ${surveyCosts(item, lang)}` : ''}`,
       `   ${AXES.map((axis) => `${w.axes[axis]} ${Math.round(item.axes[axis])}`).join(' · ')}`,
     );
     if (item.quote) lines.push(`   « ${item.quote.text} » (${item.quote.channel})`);

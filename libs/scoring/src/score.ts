@@ -20,6 +20,14 @@ export interface IrritantWeek {
   detractors: number;
   monitors: readonly { name: string; failing: boolean; slow: boolean }[];
   kpis: readonly { name: string; offTarget: boolean }[];
+  /**
+   * Survey points the irritant costs (the score without the customers who mention it minus the
+   * score with them) and the half-width of their 95% interval; absent when no comment mentions it.
+   */
+  surveyImpact?: {
+    nps: { points: number; ci95: number | null } | null;
+    csat: { points: number; ci95: number | null } | null;
+  };
 }
 
 export interface AxisScore {
@@ -79,6 +87,15 @@ function client(week: IrritantWeek, rules: ScoringProfile['client']): AxisScore 
   }
   const detractorPart = Math.min(rules.detractorPoints, week.detractors * rules.pointsPerDetractor);
   if (week.detractors > 0) reasons.push(`${plural(week.detractors, 'NPS detractor')} mention it`);
+  for (const [name, impact] of [
+    ['NPS', week.surveyImpact?.nps],
+    ['CSAT', week.surveyImpact?.csat],
+  ] as const) {
+    if (impact && impact.points > 0)
+      reasons.push(
+        `costs ${impact.points.toFixed(1)} ${name} points${impact.ci95 !== null ? ` (±${impact.ci95.toFixed(1)})` : ''}`,
+      );
+  }
   const channelPart =
     (Math.min(week.channels.length, rules.channelsAtFull) / rules.channelsAtFull) * rules.channelPoints;
   return {
