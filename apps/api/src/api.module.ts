@@ -11,6 +11,7 @@ import { ConnectorsModule } from '@app/connectors';
 import { DigestModule } from '@app/digest';
 import { MonitoringModule } from '@app/monitoring';
 import { WebhooksModule } from '@app/webhooks';
+import { ExportsModule } from '@app/exports';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
 import { AccessGuard } from './auth/api-key.guard';
@@ -31,6 +32,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { PeopleController } from './people/people.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { SurveyImpactController } from './surveys/survey-impact.controller';
+import { ExportsController } from './exports/exports.controller';
 import { FirstStart } from './embedded/first-start';
 import { HealthController } from './health/health.controller';
 import { IrritantsController } from './irritants/irritants.controller';
@@ -92,6 +94,7 @@ export class ApiModule {
         DigestModule,
         MonitoringModule,
         WebhooksModule,
+        ExportsModule,
       ],
       controllers: [
         HealthController,
@@ -110,6 +113,7 @@ export class ApiModule {
         PeopleController,
         DeadLettersController,
         SurveyImpactController,
+        ExportsController,
         AuthController,
         MeController,
         UsersController,

@@ -10,6 +10,7 @@ import { DigestModule } from '@app/digest';
 import { MonitoringModule } from '@app/monitoring';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
+import { ExportsModule } from '@app/exports';
 
 /** The command runtime: the same libs as the API, logs on stderr so that stdout stays the command's answer. */
 @Module({})
@@ -31,6 +32,7 @@ export class CliModule {
         ConnectorsModule,
         DigestModule,
         MonitoringModule,
+        ExportsModule,
       ],
     };
   }

@@ -9,6 +9,7 @@ import Table from 'cli-table3';
 import { ModelStore } from '@app/analysis';
 import { BoardService } from '@app/board';
 import { DigestService } from '@app/digest';
+import { EXPORT_FORMATS, ExportFormat, ExportService, ExportTable, write } from '@app/exports';
 import { ApiKeyService, UserService, isPersonRole } from '@app/auth';
 import { AppConfig, loadConfigOrExit } from '@app/config';
 import {
@@ -17,6 +18,7 @@ import {
   DeadLetterStatus,
   ImportStatus,
   Role,
+  TicketStatus,
   Transactions,
 } from '@app/database';
 import { ImportFormat, ImportService, readImportRows } from '@app/ingest';
@@ -397,6 +399,75 @@ export function buildProgram(config: () => AppConfig): Command {
         out(`users=${users.length}`);
       });
     });
+
+  const exportCommand = program
+    .command('export')
+    .description('Write a week’s board, the tickets or a verbatim search as CSV or XLSX (redacted)');
+  const exportTo = async (
+    options: { format: string; out?: string },
+    name: string,
+    make: (service: ExportService) => Promise<ExportTable>,
+  ) => {
+    if (!(EXPORT_FORMATS as readonly string[]).includes(options.format))
+      throw new InvalidArgumentError('--format must be csv or xlsx');
+    const format = options.format as ExportFormat;
+    await withApp(config(), async (app) => {
+      const table = await make(app.get(ExportService));
+      const file = options.out ?? `${name}.${format}`;
+      writeFileSync(file, await write(table, format));
+      out(`wrote ${file} (${table.rows.length} rows)`);
+    });
+  };
+  exportCommand
+    .command('board')
+    .requiredOption('--week <isoWeek>', 'e.g. 2026-W48')
+    .option('--format <format>', 'csv or xlsx', 'xlsx')
+    .option('--out <file>', 'where to write it (default: loveboard-board-<week>.<format>)')
+    .action(async (options: { week: string; format: string; out?: string }) => {
+      await exportTo(options, `loveboard-board-${options.week}`, (service) => service.board(options.week));
+    });
+  exportCommand
+    .command('tickets')
+    .option('--status <statuses>', 'comma-separated statuses', 'todo,in_progress,fixed,deployed,dropped')
+    .option('--format <format>', 'csv or xlsx', 'xlsx')
+    .option('--out <file>', 'where to write it')
+    .action(async (options: { status: string; format: string; out?: string }) => {
+      const statuses = options.status.split(',');
+      if (
+        statuses.some((status) => !['todo', 'in_progress', 'fixed', 'deployed', 'dropped'].includes(status))
+      )
+        throw new InvalidArgumentError('--status must list todo, in_progress, fixed, deployed, dropped');
+      await exportTo(options, 'loveboard-tickets', (service) => service.tickets(statuses as TicketStatus[]));
+    });
+  exportCommand
+    .command('verbatims')
+    .option('--q <query>', 'full-text query (French and English)')
+    .option('--category <key>')
+    .option('--irritant <id>')
+    .option('--limit <n>', 'at most this many rows', positiveInteger)
+    .option('--format <format>', 'csv or xlsx', 'xlsx')
+    .option('--out <file>', 'where to write it')
+    .action(
+      async (options: {
+        q?: string;
+        category?: string;
+        irritant?: string;
+        limit?: number;
+        format: string;
+        out?: string;
+      }) => {
+        if (options.irritant && !/^[0-9a-f-]{36}$/i.test(options.irritant))
+          throw new InvalidArgumentError('--irritant must be an irritant id');
+        await exportTo(options, 'loveboard-verbatims', (service) =>
+          service.verbatimSearch({
+            q: options.q,
+            category: options.category,
+            irritant: options.irritant,
+            limit: options.limit,
+          }),
+        );
+      },
+    );
 
   const deadLetters = program.command('dead-letters').description('Work that failed for good');
   deadLetters

@@ -13,6 +13,7 @@ const KpisPage = lazy(() => import('./pages/kpis'));
 const MonitorsPage = lazy(() => import('./pages/monitors'));
 const SourcesPage = lazy(() => import('./pages/sources'));
 const SigninPage = lazy(() => import('./pages/signin'));
+const PrintPage = lazy(() => import('./pages/print'));
 
 function Loading() {
   const { t } = useTranslation();
@@ -44,6 +45,7 @@ export function App() {
           >
             <Route path="/" element={<BoardPage />} />
             <Route path="/boards/:isoWeek" element={<BoardPage />} />
+            <Route path="/boards/:isoWeek/print" element={<PrintPage />} />
             <Route path="/irritants/:id" element={<IrritantPage />} />
             <Route path="/verbatims" element={<ExplorerPage />} />
             <Route path="/triage" element={<TriagePage />} />

@@ -31,6 +31,7 @@ import { MonitorRepository } from './repositories/monitor.repository';
 import { PrivacyRepository } from './repositories/privacy.repository';
 import { SourceRepository } from './repositories/source.repository';
 import { VerbatimRepository } from './repositories/verbatim.repository';
+import { ExportRepository } from './repositories/export.repository';
 
 const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
 
@@ -73,6 +74,7 @@ const REPOSITORIES = [
   KpiRepository,
   MonitorRepository,
   PrivacyRepository,
+  ExportRepository,
 ];
 
 @Global()

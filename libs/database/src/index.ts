@@ -40,5 +40,6 @@ export { PrivacyRepository } from './repositories/privacy.repository';
 export type { Erasure } from './repositories/privacy.repository';
 export type { IrritantWeekRow, NewBoardItem } from './repositories/board.repository';
 export type { ImportSummary, ImportRow } from './repositories/import.repository';
+export { ExportRepository } from './repositories/export.repository';
 export { Transactions } from './transactions';
 export type { Tx } from './transactions';

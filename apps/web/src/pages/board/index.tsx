@@ -23,6 +23,7 @@ import {
   useLabels,
 } from '../../components/ui';
 import './board.css';
+import { BoardExports } from './BoardExports';
 
 interface Board {
   isoWeek: string;
@@ -163,6 +164,7 @@ export default function BoardPage() {
           )}
         </nav>
       </header>
+      {week && <BoardExports week={week} />}
 
       <form className="filters" aria-label={t('filters.label')} onSubmit={(event) => event.preventDefault()}>
         <Field label={t('filters.category')}>
