@@ -14,6 +14,7 @@ import { WebhooksModule } from '@app/webhooks';
 import { ExportsModule } from '@app/exports';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
+import { AlertsModule } from '@app/alerts';
 import { AccessGuard } from './auth/api-key.guard';
 import { AuthController } from './auth/auth.controller';
 import { FailureLimiter } from './auth/failure-limiter';
@@ -33,6 +34,7 @@ import { PeopleController } from './people/people.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { SurveyImpactController } from './surveys/survey-impact.controller';
 import { ExportsController } from './exports/exports.controller';
+import { AlertsController } from './alerts/alerts.controller';
 import { FirstStart } from './embedded/first-start';
 import { HealthController } from './health/health.controller';
 import { IrritantsController } from './irritants/irritants.controller';
@@ -95,6 +97,7 @@ export class ApiModule {
         MonitoringModule,
         WebhooksModule,
         ExportsModule,
+        AlertsModule,
       ],
       controllers: [
         HealthController,
@@ -114,6 +117,7 @@ export class ApiModule {
         DeadLettersController,
         SurveyImpactController,
         ExportsController,
+        AlertsController,
         AuthController,
         MeController,
         UsersController,

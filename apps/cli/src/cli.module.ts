@@ -11,6 +11,7 @@ import { MonitoringModule } from '@app/monitoring';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
 import { ExportsModule } from '@app/exports';
+import { AlertsModule } from '@app/alerts';
 
 /** The command runtime: the same libs as the API, logs on stderr so that stdout stays the command's answer. */
 @Module({})
@@ -33,6 +34,7 @@ export class CliModule {
         DigestModule,
         MonitoringModule,
         ExportsModule,
+        AlertsModule,
       ],
     };
   }

@@ -9,6 +9,7 @@ import { DigestModule } from '@app/digest';
 import { MonitoringModule } from '@app/monitoring';
 import { IngestModule } from '@app/ingest';
 import { ALL_QUEUE_NAMES, JobsModule } from '@app/jobs';
+import { AlertsModule } from '@app/alerts';
 import { processorFor } from './queue-processor';
 
 /** The queue-consuming runtime: the domain libs and one processor per queue, no controllers. */
@@ -30,6 +31,7 @@ export class WorkerModule {
         ConnectorsModule,
         DigestModule,
         MonitoringModule,
+        AlertsModule,
       ],
       providers: ALL_QUEUE_NAMES.map((queue) => processorFor(queue, config)),
     };

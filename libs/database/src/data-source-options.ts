@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from './migrations';
 import {
+  IrritantAlert,
   ApiKey,
   AuditEvent,
   ClassifierModel,
@@ -62,6 +63,7 @@ export const ENTITIES = [
   PinnedQuote,
   LinkProposal,
   UserSession,
+  IrritantAlert,
 ];
 
 /** The one set of options behind the app's DataSource and the TypeORM CLI's. */

@@ -32,6 +32,7 @@ import { PrivacyRepository } from './repositories/privacy.repository';
 import { SourceRepository } from './repositories/source.repository';
 import { VerbatimRepository } from './repositories/verbatim.repository';
 import { ExportRepository } from './repositories/export.repository';
+import { AlertRepository } from './repositories/alert.repository';
 
 const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
 
@@ -75,6 +76,7 @@ const REPOSITORIES = [
   MonitorRepository,
   PrivacyRepository,
   ExportRepository,
+  AlertRepository,
 ];
 
 @Global()

@@ -41,5 +41,7 @@ export type { Erasure } from './repositories/privacy.repository';
 export type { IrritantWeekRow, NewBoardItem } from './repositories/board.repository';
 export type { ImportSummary, ImportRow } from './repositories/import.repository';
 export { ExportRepository } from './repositories/export.repository';
+export { AlertRepository } from './repositories/alert.repository';
+export type { WindowCount } from './repositories/alert.repository';
 export { Transactions } from './transactions';
 export type { Tx } from './transactions';

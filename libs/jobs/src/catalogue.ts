@@ -38,6 +38,8 @@ export enum JobName {
   RunMonitor = 'monitor.run',
   /** Replace raw text older than RAW_TEXT_RETENTION_DAYS by its redacted form. */
   PurgeRawText = 'retention.purge',
+  /** Look for irritants whose distinct customers jump above their own baseline (mid-week alerts). */
+  ScanAlerts = 'alerts.scan',
 }
 
 export enum QueueName {
@@ -69,6 +71,7 @@ export interface JobPayloads {
   [JobName.TickMonitors]: Record<string, never>;
   [JobName.RunMonitor]: { monitorId: string; slot: number };
   [JobName.PurgeRawText]: Record<string, never>;
+  [JobName.ScanAlerts]: Record<string, never>;
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -225,7 +228,16 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
     jobId: () => 'retention-purge',
     isValid: (payload): payload is Record<string, never> => isObject(payload),
   },
+  [JobName.ScanAlerts]: {
+    queue: QueueName.Maintenance,
+    retry: RETRY_NEXT_RUN,
+    jobId: () => 'alerts-scan',
+    isValid: (payload): payload is Record<string, never> => isObject(payload),
+  },
 };
+
+/** How often emerging irritants are looked for (the windows end at the scan's instant). */
+export const ALERTS_SCAN_EVERY_MS = 5 * 60_000;
 
 /** How often due monitors are looked for. */
 export const MONITORS_TICK_EVERY_MS = 30_000;
@@ -260,6 +272,7 @@ export async function scheduleRecurringJobs(
   await jobs.schedule(JobName.TickMonitors, MONITORS_TICK_EVERY_MS);
   // Hourly: each run purges a bounded batch, so a first run on a big installation does not block.
   await jobs.schedule(JobName.PurgeRawText, 3_600_000);
+  await jobs.schedule(JobName.ScanAlerts, ALERTS_SCAN_EVERY_MS);
   if (config.modelRetrainHours > 0) {
     await jobs.schedule(JobName.RetrainModel, config.modelRetrainHours * 3_600_000);
   }

@@ -9,6 +9,8 @@ export enum WebhookEvent {
   DecisionMade = 'decision.made',
   TicketStatusChanged = 'ticket.status_changed',
   BoardFrozen = 'board.frozen',
+  /** An emerging irritant: its distinct customers jumped above its own baseline (mid-week alert). */
+  AlertRaised = 'alert.raised',
 }
 
 export const WEBHOOK_EVENTS: readonly string[] = Object.values(WebhookEvent);

@@ -27,3 +27,5 @@ export {
   ProposalStatus,
 } from './monitor.entity';
 export type { StepResult } from './monitor.entity';
+export { IrritantAlert, AlertWindow, AlertStatus } from './alert.entity';
+export type { AlertEvidence } from './alert.entity';

@@ -17,6 +17,8 @@ export class ExportRepository {
           WHERE irritant_id = ANY($1::uuid[]) ORDER BY irritant_id, created_at DESC`,
         [[...irritantIds]],
       );
-    return new Map(rows.map((row) => [row.irritant_id, { id: row.id, status: row.status, release: row.release }]));
+    return new Map(
+      rows.map((row) => [row.irritant_id, { id: row.id, status: row.status, release: row.release }]),
+    );
   }
 }
