@@ -125,6 +125,89 @@ describe('weekly board', () => {
     expect(legal?.axes.legal.score).toBeGreaterThanOrEqual(90);
   });
 
+  it('says the reasons in the language asked (lang, then Accept-Language), with their codes and figures', async () => {
+    type Axis = {
+      reasons: string[];
+      details: { code: string; params: Record<string, unknown>; text: string }[];
+    };
+    const paymentOf = (body: { items: { category: string; axes: Record<string, Axis> }[] }) =>
+      body.items.find((item) => item.category === 'payment') as { axes: Record<string, Axis> };
+    const english = await board(week);
+    expect(english.headers.get('content-language')).toBe('en');
+    const inEnglish = paymentOf(english.body);
+    expect(inEnglish.axes.business.details[0]).toEqual({
+      code: 'business.journey',
+      params: { category: 'payment', stage: 'payment', stageFr: 'le paiement' },
+      text: 'blocks payment',
+    });
+    expect(inEnglish.axes.client.details.map((one) => one.text)).toEqual(inEnglish.axes.client.reasons);
+
+    const french = await http(api.url, 'GET', `/api/v1/boards/${week}`, {
+      key: viewer,
+      headers: { 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.5' },
+    });
+    expect(french.headers.get('content-language')).toBe('fr');
+    const inFrench = paymentOf(french.body);
+    expect(inFrench.axes.client.reasons[0]).toBe(`3 clients sur 3 canaux, +200\u00a0% vs ${before}`);
+    expect(inFrench.axes.business.reasons).toContain('bloque le paiement');
+    expect(inFrench.axes.technical.reasons.at(-1)).toBe('100\u00a0% des verbatims disent le client bloqué');
+    // The structured form is the same whatever the language, its text in English.
+    expect(inFrench.axes.business.details).toEqual(inEnglish.axes.business.details);
+    const legal = (french.body.items as { axes: Record<string, Axis> }[]).find((item) =>
+      item.axes.legal.details.some((one) => one.code === 'legal.keyword'),
+    );
+    expect(legal?.axes.legal.reasons).toEqual(
+      expect.arrayContaining([
+        '1 verbatim mentionne le RGPD',
+        '1 verbatim mentionne un avocat ou un tribunal',
+      ]),
+    );
+
+    // ?lang= wins over the header; anything but fr or en is refused.
+    const asked = await http(api.url, 'GET', `/api/v1/boards/${week}?lang=en`, {
+      key: viewer,
+      headers: { 'accept-language': 'fr' },
+    });
+    expect(paymentOf(asked.body).axes.client.reasons).toEqual(inEnglish.axes.client.reasons);
+    expect((await board(week, '?lang=de')).status).toBe(400);
+    const irritantId = (english.body.items as { category: string; irritantId: string }[]).find(
+      (item) => item.category === 'payment',
+    )?.irritantId;
+    const one = await board(week, `/items/${irritantId}?lang=fr`);
+    expect(one.body.item.axes.business.reasons).toContain('bloque le paiement');
+  });
+
+  it('still reads a board frozen before reasons had codes (plain English strings)', async () => {
+    const old = '2025-W10';
+    await query(
+      db.url,
+      `INSERT INTO board (iso_week, status, computed_at, frozen_at, profile) VALUES ($1, 'frozen', now(), now(), 'default')`,
+      [old],
+    );
+    const axes = {
+      client: { score: 40, reasons: ['12 customers in 2 channels, new vs 2025-W09'] },
+      business: { score: 60, reasons: ['blocks payment'] },
+      legal: { score: 0, reasons: [] },
+      technical: { score: 0, reasons: ['non-blocking'] },
+    };
+    await query(
+      db.url,
+      `INSERT INTO board_item (iso_week, irritant_id, rank, category, label, axes, total, movement, rank_change,
+         verbatim_count, distinct_customers, channels, terminals, quotes)
+       VALUES ($1, gen_random_uuid(), 1, 'payment', 'paiement refusé', $2, 30, 'new', null, 12, 12, '[]', '[]', '[]')`,
+      [old, JSON.stringify(axes)],
+    );
+    for (const lang of ['en', 'fr']) {
+      const read = await board(old, `?lang=${lang}`);
+      expect(read.status).toBe(200);
+      expect(read.body.items[0].axes.business).toEqual({
+        score: 60,
+        reasons: ['blocks payment'],
+        details: [{ code: 'text', params: { text: 'blocks payment' }, text: 'blocks payment' }],
+      });
+    }
+  });
+
   it('filters by axis, category, channel and terminal, and refuses malformed filters', async () => {
     const legalOnly = await board(week, '?axis=legal&above=50');
     expect(legalOnly.status).toBe(200);

@@ -114,6 +114,10 @@ describe('decisions and tickets', () => {
       claimedBy: null,
     });
     expect(found[0].axes.client.reasons.length).toBeGreaterThan(0);
+    // Reasons in the language asked, with their codes.
+    const french = await http(api.url, 'GET', '/api/v1/tickets?lang=fr', { key: developer });
+    expect(french.body.items[0].axes.client.reasons[0]).toMatch(/^\d+ clients? sur \d+ cana(l|ux), /);
+    expect(french.body.items[0].axes.client.details[0].code).toBe('client.customers');
     expect(found[0].quotes.length).toBeGreaterThan(0);
     expect(JSON.stringify(found)).not.toContain('@example.com');
 

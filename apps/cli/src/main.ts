@@ -423,8 +423,14 @@ export function buildProgram(config: () => AppConfig): Command {
     .requiredOption('--week <isoWeek>', 'e.g. 2026-W48')
     .option('--format <format>', 'csv or xlsx', 'xlsx')
     .option('--out <file>', 'where to write it (default: loveboard-board-<week>.<format>)')
-    .action(async (options: { week: string; format: string; out?: string }) => {
-      await exportTo(options, `loveboard-board-${options.week}`, (service) => service.board(options.week));
+    .option('--lang <lang>', 'the language of the reasons, en or fr', 'en')
+    .action(async (options: { week: string; format: string; out?: string; lang: string }) => {
+      if (options.lang !== 'en' && options.lang !== 'fr')
+        throw new InvalidArgumentError('--lang must be en or fr');
+      const lang = options.lang;
+      await exportTo(options, `loveboard-board-${options.week}`, (service) =>
+        service.board(options.week, lang),
+      );
     });
   exportCommand
     .command('tickets')

@@ -15,6 +15,7 @@ import {
 } from '@app/database';
 import { KpiService, KpiSummary } from '@app/monitoring';
 import { JobHandler, JobName } from '@app/jobs';
+import { DEFAULT_TAXONOMY } from '@app/nlp';
 import {
   AXES,
   Axis,
@@ -55,8 +56,8 @@ export interface BoardFilter {
 export interface BoardWithItems {
   board: Board;
   items: BoardItem[];
-  /** The answer as sent, made once per cached read (see READ_CACHE_MS). */
-  json?: string;
+  /** The answer as sent, made once per cached read and language (see READ_CACHE_MS). */
+  json?: Partial<Record<string, string>>;
 }
 
 /**
@@ -393,6 +394,7 @@ export class BoardService {
       const computed = scoreIrritant(
         {
           category: row.category,
+          categoryLabel: DEFAULT_TAXONOMY.categories.find((category) => category.key === row.category)?.label,
           verbatims: row.verbatims,
           customers: row.customers,
           previousCustomers: lastWeek.get(row.irritantId) ?? 0,
@@ -418,9 +420,11 @@ export class BoardService {
       const axes = {} as Record<Axis, AxisView>;
       for (const axis of AXES) {
         const override = overrides.find((o) => o.irritantId === row.irritantId && o.axis === axis);
+        const { score, reasons } = computed.axes[axis];
+        const stored: AxisView = { score, reasons: reasons.map((one) => one.text), details: reasons };
         axes[axis] = override
           ? {
-              ...computed.axes[axis],
+              ...stored,
               score: override.score as number,
               override: {
                 score: override.score as number,
@@ -430,7 +434,7 @@ export class BoardService {
                 at: override.createdAt.toISOString(),
               },
             }
-          : computed.axes[axis];
+          : stored;
       }
       return { row, axes, total: totalOf(axes, this.profile) };
     });

@@ -28,7 +28,8 @@ const TICKET_READ_CACHE_MS = READ_CACHE_MS;
 /** A page of tickets as read (and kept for a moment), with its answer once serialised. */
 export interface TicketList {
   rows: TicketRow[];
-  json?: string;
+  /** Per language of the reasons. */
+  json?: Partial<Record<string, string>>;
 }
 
 export interface DecisionInput {

@@ -9,7 +9,7 @@ import {
   VerbatimRepository,
 } from '@app/database';
 import { Redactor } from '@app/nlp';
-import { AXES } from '@app/scoring';
+import { AXES, Language, describeReason, reasonOf } from '@app/scoring';
 import type { ExportTable } from './table';
 
 /** The most rows a verbatim export carries: a search, not a dump of the database. */
@@ -47,7 +47,8 @@ export class ExportService {
     private readonly sources: SourceRepository,
   ) {}
 
-  async board(week: string): Promise<ExportTable> {
+  /** @param lang the language of the reasons (the API's default: English). */
+  async board(week: string, lang: Language = 'en'): Promise<ExportTable> {
     const { board, items } = await this.boards.get(week, { limit: 500 });
     const inForce = new Map((await this.decisions.inForce(week)).map((d) => [d.irritantId, d]));
     const tickets = await this.exportRows.latestTickets(items.map((item) => item.irritantId));
@@ -81,7 +82,11 @@ export class ExportService {
           item.category,
           item.total,
           ...AXES.map((axis) => item.axes[axis].score),
-          ...AXES.map((axis) => item.axes[axis].reasons.join('; ')),
+          ...AXES.map((axis) =>
+            (item.axes[axis].details ?? item.axes[axis].reasons)
+              .map((one) => describeReason(reasonOf(one), lang))
+              .join('; '),
+          ),
           item.distinctCustomers,
           item.verbatimCount,
           item.movement === 'up' || item.movement === 'down'

@@ -4,3 +4,5 @@ export { scoreIrritant, totalOf, foldForRules } from './score';
 export type { AxisScore, IrritantScore, IrritantWeek } from './score';
 export { isIsoWeek, isoWeekOf, weekBounds, previousWeek, freezeTime } from './iso-week';
 export type { IsoWeek } from './iso-week';
+export { LANGUAGES, REASON_CODES, describeReason, languageOf, reason, reasonOf } from './reasons';
+export type { Language, Reason, ReasonCode, ReasonParam } from './reasons';

@@ -5,6 +5,7 @@ import {
   IsArray,
   IsNumber,
   IsObject,
+  IsOptional,
   IsString,
   Length,
   Max,
@@ -19,9 +20,16 @@ export type Axis = (typeof AXES)[number];
 
 /** A words rule: points when at least one verbatim of the week matches it (case and accents folded). */
 export class KeywordRule {
+  /** Its name in English, said in the reasons ("2 verbatims mention GDPR / RGPD"). */
   @IsString()
   @Length(1, 60)
   name: string;
+
+  /** Its name in French ("2 verbatims mentionnent le RGPD"); the English one when absent. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 60)
+  nameFr?: string;
 
   /** A regular expression over the folded text (lower case, no accents), French and English. */
   @IsString()
@@ -56,8 +64,11 @@ export class ClientRules {
 }
 
 export class BusinessRules {
-  /** Points for the journey stage a category blocks (category key -> stage name and points). */
-  @IsObject() journeyStages: Record<string, { stage: string; points: number }>;
+  /**
+   * Points for the journey stage a category blocks (category key -> stage name, in English and
+   * optionally in French, and points).
+   */
+  @IsObject() journeyStages: Record<string, { stage: string; stageFr?: string; points: number }>;
   @IsNumber() @Min(0) averageBasketEuros: number;
   /** Revenue at risk at which the revenue part is full. */
   @IsNumber() @Min(1) revenueAtFullEuros: number;
@@ -124,11 +135,14 @@ export function parseScoringProfile(value: unknown): ScoringProfile {
   for (const [category, stage] of Object.entries(profile.business?.journeyStages ?? {})) {
     if (
       typeof stage?.stage !== 'string' ||
+      (stage.stageFr !== undefined && typeof stage.stageFr !== 'string') ||
       typeof stage.points !== 'number' ||
       stage.points < 0 ||
       stage.points > 100
     )
-      problems.push(`business.journeyStages.${category}: expected { stage: string, points: 0-100 }`);
+      problems.push(
+        `business.journeyStages.${category}: expected { stage: string, stageFr?: string, points: 0-100 }`,
+      );
   }
   for (const [category, points] of Object.entries(profile.legal?.categories ?? {})) {
     if (typeof points !== 'number' || points < 0 || points > 100)
@@ -161,13 +175,13 @@ export const DEFAULT_PROFILE: ScoringProfile = parseScoringProfile({
   },
   business: {
     journeyStages: {
-      search_booking: { stage: 'search and booking', points: 55 },
-      payment: { stage: 'payment', points: 60 },
-      eticket_delivery: { stage: 'ticket delivery', points: 50 },
-      refund_exchange: { stage: 'refund', points: 40 },
-      account_login: { stage: 'sign-in', points: 35 },
-      mobile_app: { stage: 'the mobile app', points: 30 },
-      site_performance: { stage: 'the whole site', points: 45 },
+      search_booking: { stage: 'search and booking', stageFr: 'la recherche et la réservation', points: 55 },
+      payment: { stage: 'payment', stageFr: 'le paiement', points: 60 },
+      eticket_delivery: { stage: 'ticket delivery', stageFr: 'la livraison des billets', points: 50 },
+      refund_exchange: { stage: 'refund', stageFr: 'le remboursement', points: 40 },
+      account_login: { stage: 'sign-in', stageFr: 'la connexion', points: 35 },
+      mobile_app: { stage: 'the mobile app', stageFr: 'l’application mobile', points: 30 },
+      site_performance: { stage: 'the whole site', stageFr: 'tout le site', points: 45 },
     },
     averageBasketEuros: 85,
     revenueAtFullEuros: 50_000,
@@ -175,6 +189,7 @@ export const DEFAULT_PROFILE: ScoringProfile = parseScoringProfile({
     pointsPerFailingJourney: 20,
     promiseBroken: {
       name: 'a promise broken',
+      nameFr: 'une promesse non tenue',
       pattern:
         "\\b(?:promis|on m'a dit|on m.avait dit|toujours pas (?:recu|rembourse)|jamais (?:recu|rembourse)|pas tenu|promised|was told|still (?:not|haven.t|no)|never (?:received|got|refunded))\\b",
       points: 15,
@@ -185,30 +200,35 @@ export const DEFAULT_PROFILE: ScoringProfile = parseScoringProfile({
     keywords: [
       {
         name: 'GDPR / RGPD',
+        nameFr: 'le RGPD',
         pattern:
           '\\b(?:rgpd|gdpr|cnil|donnees personnelles|personal data|droit a l.oubli|right to be forgotten)\\b',
         points: 40,
       },
       {
         name: 'a lawyer or a court',
+        nameFr: 'un avocat ou un tribunal',
         pattern:
           '\\b(?:avocat|tribunal|justice|plainte|proces|lawyer|attorney|court|sue|lawsuit|legal action)\\b',
         points: 50,
       },
       {
         name: 'consumer and refund rights',
+        nameFr: 'les droits du consommateur et au remboursement',
         pattern:
           '\\b(?:dgccrf|ufc|que choisir|60 millions|mediateur|mediation|droit au remboursement|code de la consommation|consumer rights|refund rights|ombudsman|chargeback)\\b',
         points: 30,
       },
       {
         name: 'price display',
+        nameFr: 'l’affichage des prix',
         pattern:
           '\\b(?:prix affiche|prix annonce|publicite mensongere|displayed price|advertised price|misleading price|hidden fees?|frais caches)\\b',
         points: 30,
       },
       {
         name: 'accessibility',
+        nameFr: 'l’accessibilité',
         pattern:
           '\\b(?:handicap\\w*|pmr|fauteuil roulant|malvoyant|accessibilite|wheelchair|disabled|disability|blind|accessibility)\\b',
         points: 25,
@@ -224,6 +244,7 @@ export const DEFAULT_PROFILE: ScoringProfile = parseScoringProfile({
     blockingPoints: 35,
     blocking: {
       name: 'blocked',
+      nameFr: 'bloqué',
       pattern:
         "\\b(?:impossible|bloque|plante|erreur|ne marche pas|ne fonctionne pas|n'arrive pas|can.?t|cannot|unable|stuck|crash\\w*|error|broken|doesn.t work|not working)\\b",
       points: 0,

@@ -1,5 +1,5 @@
 import { DEFAULT_PROFILE, ScoringProfileError, parseScoringProfile } from './profile';
-import { IrritantWeek, scoreIrritant } from './score';
+import { AxisScore, IrritantWeek, scoreIrritant } from './score';
 import { freezeTime, isIsoWeek, isoWeekOf, previousWeek, weekBounds } from './iso-week';
 
 const week = (overrides: Partial<IrritantWeek> = {}): IrritantWeek => ({
@@ -18,11 +18,14 @@ const week = (overrides: Partial<IrritantWeek> = {}): IrritantWeek => ({
   ...overrides,
 });
 
+/** An axis as text: its score and its reasons' English texts. */
+const said = ({ score, reasons }: AxisScore) => ({ score, reasons: reasons.map((one) => one.text) });
+
 describe('scoreIrritant', () => {
   it('explains the client axis in words: customers, channels and growth vs the previous week', () => {
     const score = scoreIrritant(week(), DEFAULT_PROFILE);
-    expect(score.axes.client.reasons[0]).toBe('412 customers in 3 channels, +60% vs 2026-W47');
-    expect(score.axes.client.reasons[1]).toBe('75% of the verbatims negative (intensity 0.45)');
+    expect(said(score.axes.client).reasons[0]).toBe('412 customers in 3 channels, +60% vs 2026-W47');
+    expect(said(score.axes.client).reasons[1]).toBe('75% of the verbatims negative (intensity 0.45)');
     expect(score.axes.client.score).toBeGreaterThan(60);
     expect(score.axes.client.score).toBeLessThanOrEqual(100);
   });
@@ -34,7 +37,7 @@ describe('scoreIrritant', () => {
       .score;
     expect(many).toBeGreaterThan(few);
     const fresh = scoreIrritant(week({ previousCustomers: 0 }), DEFAULT_PROFILE);
-    expect(fresh.axes.client.reasons[0]).toBe('412 customers in 3 channels, new vs 2026-W47');
+    expect(said(fresh.axes.client).reasons[0]).toBe('412 customers in 3 channels, new vs 2026-W47');
   });
 
   it('names the blocked journey stage, a broken promise and the revenue at risk', () => {
@@ -42,7 +45,7 @@ describe('scoreIrritant', () => {
       week({ customers: 100, texts: ['On m’avait promis un remboursement, toujours pas reçu', 'refusé'] }),
       DEFAULT_PROFILE,
     );
-    expect(score.axes.business.reasons).toEqual([
+    expect(said(score.axes.business).reasons).toEqual([
       'blocks payment',
       '1 verbatim about a promise broken',
       '€8,500 at risk (100 customers × €85 basket)',
@@ -54,7 +57,7 @@ describe('scoreIrritant', () => {
       week({ customers: 100, monitors: [{ name: 'Paris-Lille booking', failing: true, slow: false }] }),
       DEFAULT_PROFILE,
     );
-    expect(score.axes.business.reasons).toContain('the journey "Paris-Lille booking" failed this week');
+    expect(said(score.axes.business).reasons).toContain('the journey "Paris-Lille booking" failed this week');
     const healthy = scoreIrritant(week({ customers: 100 }), DEFAULT_PROFILE);
     expect(score.axes.business.score).toBeGreaterThan(healthy.axes.business.score);
   });
@@ -72,14 +75,14 @@ describe('scoreIrritant', () => {
       }),
       DEFAULT_PROFILE,
     );
-    expect(score.axes.legal.reasons).toEqual([
+    expect(said(score.axes.legal).reasons).toEqual([
       '2 verbatims mention GDPR / RGPD',
       '1 verbatim mentions a lawyer or a court',
       '1 verbatim mentions consumer and refund rights',
     ]);
     expect(score.axes.legal.score).toBe(100);
     expect(
-      scoreIrritant(week({ category: 'accessibility', texts: ['rien'] }), DEFAULT_PROFILE).axes.legal,
+      said(scoreIrritant(week({ category: 'accessibility', texts: ['rien'] }), DEFAULT_PROFILE).axes.legal),
     ).toEqual({
       score: 40,
       reasons: ['category accessibility'],
@@ -99,7 +102,7 @@ describe('scoreIrritant', () => {
       }),
       DEFAULT_PROFILE,
     );
-    expect(score.axes.technical.reasons).toEqual([
+    expect(said(score.axes.technical).reasons).toEqual([
       'monitor "Paris-Lille booking" failing',
       'monitor "Home page" slow',
       'KPI "Error rate" off target',
@@ -107,7 +110,7 @@ describe('scoreIrritant', () => {
       '67% of the verbatims say the customer is blocked',
     ]);
     expect(score.axes.technical.score).toBe(100);
-    expect(scoreIrritant(week({ texts: ['merci'] }), DEFAULT_PROFILE).axes.technical).toEqual({
+    expect(said(scoreIrritant(week({ texts: ['merci'] }), DEFAULT_PROFILE).axes.technical)).toEqual({
       score: 0,
       reasons: ['non-blocking'],
     });

@@ -1,4 +1,5 @@
 import { AXES, Axis, KeywordRule, ScoringProfile } from './profile';
+import { Reason, reason } from './reasons';
 
 /** What happened to one irritant in one week: everything its scores are made of. */
 export interface IrritantWeek {
@@ -20,6 +21,8 @@ export interface IrritantWeek {
   detractors: number;
   monitors: readonly { name: string; failing: boolean; slow: boolean }[];
   kpis: readonly { name: string; offTarget: boolean }[];
+  /** The category's names, for reasons that name it (the taxonomy's labels). */
+  categoryLabel?: { en: string; fr: string };
   /**
    * Survey points the irritant costs (the score without the customers who mention it minus the
    * score with them) and the half-width of their 95% interval; absent when no comment mentions it.
@@ -33,8 +36,8 @@ export interface IrritantWeek {
 export interface AxisScore {
   /** 0-100. */
   score: number;
-  /** What produced the score, in words a person reads. */
-  reasons: string[];
+  /** What produced the score: codes with their figures, and the English text (`describeReason`). */
+  reasons: Reason[];
 }
 
 export interface IrritantScore {
@@ -45,8 +48,9 @@ export interface IrritantScore {
 
 const clamp = (value: number) => Math.max(0, Math.min(100, value));
 const round1 = (value: number) => Math.round(value * 10) / 10;
-const plural = (n: number, one: string, many = `${one}s`) =>
-  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+/** The rule's names as a reason's parameters: the French one only when the profile gives it. */
+const ruleNames = (rule: KeywordRule): Record<string, string> =>
+  rule.nameFr ? { rule: rule.name, ruleFr: rule.nameFr } : { rule: rule.name };
 
 /** Lower case, accents removed: the form the profile's patterns are written for. */
 export function foldForRules(text: string): string {
@@ -60,16 +64,17 @@ function matches(rule: KeywordRule, folded: readonly string[]): number {
 }
 
 function client(week: IrritantWeek, rules: ScoringProfile['client']): AxisScore {
-  const reasons: string[] = [];
+  const reasons: Reason[] = [];
   const countPart = (Math.log1p(week.customers) / Math.log1p(rules.customersAtFull)) * rules.customersPoints;
   const growth =
     week.previousCustomers > 0 ? (week.customers - week.previousCustomers) / week.previousCustomers : null;
-  const trend =
-    growth === null
-      ? `new vs ${week.previousWeek}`
-      : `${growth >= 0 ? '+' : ''}${Math.round(growth * 100)}% vs ${week.previousWeek}`;
   reasons.push(
-    `${plural(week.customers, 'customer')} in ${plural(week.channels.length, 'channel')}, ${trend}`,
+    reason('client.customers', {
+      customers: week.customers,
+      channels: week.channels.length,
+      growth: growth === null ? null : Math.round(growth * 100),
+      previousWeek: week.previousWeek,
+    }),
   );
   const growthPart =
     growth === null
@@ -82,19 +87,20 @@ function client(week: IrritantWeek, rules: ScoringProfile['client']): AxisScore 
     negatives.length > 0 ? negatives.reduce((sum, s) => sum - s, 0) / week.sentiments.length : 0;
   if (negatives.length > 0) {
     reasons.push(
-      `${Math.round((negatives.length / week.sentiments.length) * 100)}% of the verbatims negative (intensity ${intensity.toFixed(2)})`,
+      reason('client.negative', {
+        share: Math.round((negatives.length / week.sentiments.length) * 100),
+        intensity: Math.round(intensity * 100) / 100,
+      }),
     );
   }
   const detractorPart = Math.min(rules.detractorPoints, week.detractors * rules.pointsPerDetractor);
-  if (week.detractors > 0) reasons.push(`${plural(week.detractors, 'NPS detractor')} mention it`);
-  for (const [name, impact] of [
+  if (week.detractors > 0) reasons.push(reason('client.detractors', { detractors: week.detractors }));
+  for (const [survey, impact] of [
     ['NPS', week.surveyImpact?.nps],
     ['CSAT', week.surveyImpact?.csat],
   ] as const) {
     if (impact && impact.points > 0)
-      reasons.push(
-        `costs ${impact.points.toFixed(1)} ${name} points${impact.ci95 !== null ? ` (±${impact.ci95.toFixed(1)})` : ''}`,
-      );
+      reasons.push(reason('client.survey_cost', { survey, points: impact.points, ci95: impact.ci95 }));
   }
   const channelPart =
     (Math.min(week.channels.length, rules.channelsAtFull) / rules.channelsAtFull) * rules.channelPoints;
@@ -117,41 +123,59 @@ function business(
   rules: ScoringProfile['business'],
   folded: readonly string[],
 ): AxisScore {
-  const reasons: string[] = [];
+  const reasons: Reason[] = [];
   let score = 0;
   const journey = rules.journeyStages[week.category];
   if (journey) {
     score += journey.points;
-    reasons.push(`blocks ${journey.stage}`);
+    reasons.push(
+      reason('business.journey', {
+        category: week.category,
+        stage: journey.stage,
+        ...(journey.stageFr ? { stageFr: journey.stageFr } : {}),
+      }),
+    );
   }
   const promised = matches(rules.promiseBroken, folded);
   if (promised > 0) {
     score += rules.promiseBroken.points;
-    reasons.push(`${plural(promised, 'verbatim')} about ${rules.promiseBroken.name}`);
+    reasons.push(reason('business.promise', { verbatims: promised, ...ruleNames(rules.promiseBroken) }));
   }
   for (const monitor of week.monitors.filter((one) => one.failing)) {
     score += rules.pointsPerFailingJourney;
-    reasons.push(`the journey "${monitor.name}" failed this week`);
+    reasons.push(reason('business.failing_journey', { monitor: monitor.name }));
   }
   const atRisk = week.customers * rules.averageBasketEuros;
   if (atRisk > 0) {
     score += Math.min(1, Math.log1p(atRisk) / Math.log1p(rules.revenueAtFullEuros)) * rules.revenuePoints;
     reasons.push(
-      `€${Math.round(atRisk).toLocaleString('en-US')} at risk (${plural(week.customers, 'customer')} × €${rules.averageBasketEuros} basket)`,
+      reason('business.revenue', {
+        euros: Math.round(atRisk),
+        customers: week.customers,
+        basket: rules.averageBasketEuros,
+      }),
     );
   }
   return { score: round1(clamp(score)), reasons };
 }
 
 function legal(week: IrritantWeek, rules: ScoringProfile['legal'], folded: readonly string[]): AxisScore {
-  const reasons: string[] = [];
+  const reasons: Reason[] = [];
   let score = rules.categories[week.category] ?? 0;
-  if (score > 0) reasons.push(`category ${week.category.replace(/_/g, ' ')}`);
+  if (score > 0) {
+    const label = week.categoryLabel;
+    reasons.push(
+      reason('legal.category', {
+        category: week.category,
+        ...(label ? { label: label.en, labelFr: label.fr } : {}),
+      }),
+    );
+  }
   for (const rule of rules.keywords) {
     const n = matches(rule, folded);
     if (n === 0) continue;
     score += rule.points;
-    reasons.push(`${plural(n, 'verbatim')} ${n === 1 ? 'mentions' : 'mention'} ${rule.name}`);
+    reasons.push(reason('legal.keyword', { verbatims: n, ...ruleNames(rule) }));
   }
   return { score: round1(clamp(score)), reasons };
 }
@@ -161,34 +185,34 @@ function technical(
   rules: ScoringProfile['technical'],
   folded: readonly string[],
 ): AxisScore {
-  const reasons: string[] = [];
+  const reasons: Reason[] = [];
   let score = 0;
   for (const monitor of week.monitors) {
     if (monitor.failing) {
       score += rules.pointsPerFailingMonitor;
-      reasons.push(`monitor "${monitor.name}" failing`);
+      reasons.push(reason('technical.monitor_failing', { monitor: monitor.name }));
     } else if (monitor.slow) {
       score += rules.pointsPerSlowMonitor;
-      reasons.push(`monitor "${monitor.name}" slow`);
+      reasons.push(reason('technical.monitor_slow', { monitor: monitor.name }));
     }
   }
   for (const kpi of week.kpis.filter((one) => one.offTarget)) {
     score += rules.pointsPerKpiOffTarget;
-    reasons.push(`KPI "${kpi.name}" off target`);
+    reasons.push(reason('technical.kpi_off_target', { kpi: kpi.name }));
   }
   if (week.terminals.length > 0) {
     score += week.terminals.length * rules.pointsPerTerminal;
-    reasons.push(
-      `${plural(week.terminals.length, 'terminal')}: ${[...week.terminals].sort().join(', ').replace(/_/g, ' ')}`,
-    );
+    reasons.push(reason('technical.terminals', { terminals: [...week.terminals].sort() }));
   }
   const blocked = matches(rules.blocking, folded);
   if (blocked > 0 && folded.length > 0) {
     const share = blocked / folded.length;
     score += (Math.min(share, rules.blockingShareAtFull) / rules.blockingShareAtFull) * rules.blockingPoints;
-    reasons.push(`${Math.round(share * 100)}% of the verbatims say the customer is ${rules.blocking.name}`);
+    reasons.push(
+      reason('technical.blocking', { share: Math.round(share * 100), ...ruleNames(rules.blocking) }),
+    );
   } else {
-    reasons.push('non-blocking');
+    reasons.push(reason('technical.non_blocking'));
   }
   return { score: round1(clamp(score)), reasons };
 }

@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import {
   IsEnum,
   IsIn,
@@ -25,11 +25,12 @@ import {
 } from 'class-validator';
 import { BoardService, BoardWithItems, DecisionService } from '@app/board';
 import { BoardItem, Decision, DecisionKind } from '@app/database';
-import { AXES, Axis } from '@app/scoring';
+import { AXES, Axis, Language } from '@app/scoring';
 import { READERS, Roles, TRIAGERS } from '../auth/access.decorators';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
+import { ApiLanguage, AxisScoreView, LanguageQuery, answerLanguage, axisView } from '../http/language';
 
-class BoardQuery {
+class BoardQuery extends LanguageQuery {
   @ApiPropertyOptional({ description: 'Category key' })
   @IsOptional()
   @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'category must be a category key' })
@@ -70,24 +71,6 @@ class BoardQuery {
   @Min(1)
   @Max(500)
   limit?: number;
-}
-
-class AxisOverrideView {
-  @ApiProperty() score: number;
-  @ApiProperty({ description: 'What the rules gave' }) computed: number;
-  @ApiProperty() reason: string;
-  @ApiProperty() by: string;
-  @ApiProperty() at: string;
-}
-
-class AxisScoreView {
-  @ApiProperty({ minimum: 0, maximum: 100 }) score: number;
-  @ApiProperty({ type: [String], description: 'What produced the score, in words' }) reasons: string[];
-  @ApiPropertyOptional({
-    type: AxisOverrideView,
-    description: 'A person’s score in place of the computed one',
-  })
-  override?: AxisOverrideView;
 }
 
 class AxesView {
@@ -142,13 +125,18 @@ class BoardView {
   @ApiProperty({ type: [BoardItemView] }) items: BoardItemView[];
 }
 
-const itemView = (item: BoardItem): BoardItemView => ({
+const itemView = (item: BoardItem, lang: Language): BoardItemView => ({
   rank: item.rank,
   irritantId: item.irritantId,
   category: item.category,
   label: item.label,
   total: item.total,
-  axes: item.axes,
+  axes: {
+    client: axisView(item.axes.client, lang),
+    business: axisView(item.axes.business, lang),
+    legal: axisView(item.axes.legal, lang),
+    technical: axisView(item.axes.technical, lang),
+  },
   movement: item.movement,
   rankChange: item.rankChange,
   verbatimCount: item.verbatimCount,
@@ -160,13 +148,13 @@ const itemView = (item: BoardItem): BoardItemView => ({
   kpis: item.kpis,
 });
 
-const view = ({ board, items }: BoardWithItems): BoardView => ({
+const view = ({ board, items }: BoardWithItems, lang: Language): BoardView => ({
   isoWeek: board.isoWeek,
   status: board.status,
   computedAt: board.computedAt.toISOString(),
   frozenAt: board.frozenAt?.toISOString() ?? null,
   profile: board.profile,
-  items: items.map(itemView),
+  items: items.map((item) => itemView(item, lang)),
 });
 
 class BoardWeekView {
@@ -268,13 +256,18 @@ export const decisionView = (decision: Decision, ticketId?: string | null): Deci
 });
 
 /**
- * Sends a board read as JSON, serialised once per cached read: the board is the most read answer
- * of the product (every screen of the Monday meeting), and its serialisation was most of its cost.
+ * Sends a board read as JSON, serialised once per cached read and language: the board is the most
+ * read answer of the product (every screen of the Monday meeting), and its serialisation was most
+ * of its cost.
  */
-function send(response: Response, read: BoardWithItems): void {
-  read.json ??= JSON.stringify(view(read));
-  response.type('application/json').send(read.json);
+function send(response: Response, read: BoardWithItems, lang: Language): void {
+  read.json ??= {};
+  read.json[lang] ??= JSON.stringify(view(read, lang));
+  response.type('application/json').send(read.json[lang]);
 }
+
+/** The board filter of a query (the language is not one). */
+const filterOf = ({ lang: _lang, ...query }: BoardQuery) => ({ ...query, limit: query.limit ?? 50 });
 
 @ApiTags('boards')
 @ApiBearerAuth()
@@ -301,21 +294,30 @@ export class BoardsController {
   @Get('current')
   @Roles(...READERS)
   @ApiOperation({ summary: 'The live board of the current ISO week, ranked' })
+  @ApiLanguage()
   @ApiOkResponse({ type: BoardView })
-  async current(@Query() query: BoardQuery, @Res() response: Response): Promise<void> {
-    send(response, await this.boards.get(this.boards.currentWeek(), { ...query, limit: query.limit ?? 50 }));
+  async current(
+    @Query() query: BoardQuery,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const lang = answerLanguage(request, response, query.lang);
+    send(response, await this.boards.get(this.boards.currentWeek(), filterOf(query)), lang);
   }
 
   @Get(':isoWeek')
   @Roles(...READERS)
   @ApiOperation({ summary: 'The board of an ISO week (e.g. 2026-W48): frozen once its Monday has come' })
+  @ApiLanguage()
   @ApiOkResponse({ type: BoardView })
   async week(
     @Param('isoWeek') isoWeek: string,
     @Query() query: BoardQuery,
+    @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    send(response, await this.boards.get(isoWeek, { ...query, limit: query.limit ?? 50 }));
+    const lang = answerLanguage(request, response, query.lang);
+    send(response, await this.boards.get(isoWeek, filterOf(query)), lang);
   }
 
   @Post(':isoWeek/items/:irritantId/decision')
@@ -360,13 +362,18 @@ export class BoardsController {
   @Get(':isoWeek/items/:irritantId')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One irritant’s item on a week’s board: axes with their reasons, quotes, links' })
+  @ApiLanguage()
   @ApiOkResponse({ type: BoardItemRead })
   async item(
     @Param('isoWeek') isoWeek: string,
     @Param('irritantId', new ParseUUIDPipe()) irritantId: string,
+    @Query() query: LanguageQuery,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<BoardItemRead> {
+    const lang = answerLanguage(request, response, query.lang);
     const { board, item, pinnedVerbatimId } = await this.boards.item(isoWeek, irritantId);
-    return { isoWeek: board.isoWeek, status: board.status, item: itemView(item), pinnedVerbatimId };
+    return { isoWeek: board.isoWeek, status: board.status, item: itemView(item, lang), pinnedVerbatimId };
   }
 
   @Get(':isoWeek/items/:irritantId/decisions')

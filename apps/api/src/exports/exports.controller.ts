@@ -35,6 +35,13 @@ class FormatQuery {
   format?: ExportFormat;
 }
 
+class BoardExportQuery extends FormatQuery {
+  @ApiPropertyOptional({ enum: ['en', 'fr'], default: 'en', description: 'The language of the reasons' })
+  @IsOptional()
+  @IsIn(['en', 'fr'], { message: 'lang must be en or fr' })
+  lang?: 'en' | 'fr';
+}
+
 class TicketExportQuery extends FormatQuery {
   @ApiPropertyOptional({
     description: 'Comma-separated statuses (default: all)',

@@ -21,14 +21,16 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { DecisionService, TimeToFixWeek } from '@app/board';
 import { Role, TicketRow, TicketStatus } from '@app/database';
+import type { Language } from '@app/scoring';
 import { READERS, Roles } from '../auth/access.decorators';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
+import { ApiLanguage, LanguageQuery, ReasonView, answerLanguage, axisView } from '../http/language';
 
-class TicketQuery {
+class TicketQuery extends LanguageQuery {
   @ApiPropertyOptional({
     description: 'Comma-separated statuses (default: todo,in_progress,fixed)',
     example: 'todo,in_progress',
@@ -101,7 +103,10 @@ class TimeToFixQuery {
 
 class TicketAxis {
   @ApiProperty() score: number;
-  @ApiProperty({ type: [String] }) reasons: string[];
+  @ApiProperty({ type: [String], description: 'In the language asked (lang, Accept-Language)' })
+  reasons: string[];
+  @ApiProperty({ type: [ReasonView], description: 'The same reasons with their codes and figures' })
+  details: ReasonView[];
 }
 
 class TicketQuote {
@@ -155,7 +160,7 @@ class TimeToFixView implements TimeToFixWeek {
   @ApiProperty({ nullable: true, type: Boolean }) onTarget: boolean | null;
 }
 
-const view = ({ ticket, item }: TicketRow): TicketView => ({
+const view = ({ ticket, item }: TicketRow, lang: Language = 'en'): TicketView => ({
   id: ticket.id,
   irritantId: ticket.irritantId,
   kind: ticket.kind,
@@ -169,7 +174,10 @@ const view = ({ ticket, item }: TicketRow): TicketView => ({
   category: item?.category ?? null,
   axes: item
     ? Object.fromEntries(
-        Object.entries(item.axes).map(([axis, { score, reasons }]) => [axis, { score, reasons }]),
+        Object.entries(item.axes).map(([axis, value]) => {
+          const { score, reasons, details } = axisView(value, lang);
+          return [axis, { score, reasons, details }];
+        }),
       )
     : {},
   quotes: item?.quotes ?? [],
@@ -184,10 +192,10 @@ const view = ({ ticket, item }: TicketRow): TicketView => ({
       : Math.round(((ticket.deployedAt.getTime() - ticket.firstSeenAt.getTime()) / 86_400_000) * 10) / 10,
 });
 
-function page(rows: TicketRow[], limit: number): TicketPage {
+function page(rows: TicketRow[], limit: number, lang: Language): TicketPage {
   const last = rows.at(-1);
   return {
-    items: rows.map(view),
+    items: rows.map((row) => view(row, lang)),
     next:
       rows.length === limit && last
         ? Buffer.from(`${last.ticket.priority}|${last.ticket.id}`).toString('base64url')
@@ -217,8 +225,9 @@ export class TicketsController {
   @ApiOperation({
     summary: 'Accepted work (fix, small evolution), highest priority first, with scores, reasons and quotes',
   })
+  @ApiLanguage()
   @ApiOkResponse({ type: TicketPage })
-  async list(@Query() query: TicketQuery, @Res() response: Response): Promise<void> {
+  async list(@Query() query: TicketQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
     const limit = query.limit ?? 50;
     const statuses = (query.status ?? 'todo,in_progress,fixed').split(',') as TicketStatus[];
     const list = await this.decisions.listTickets({
@@ -229,9 +238,11 @@ export class TicketsController {
       after: query.cursor ? decodeCursor(query.cursor) : undefined,
       limit,
     });
-    // Serialised once per cached read (see READ_CACHE_MS): developers' tools poll this list.
-    list.json ??= JSON.stringify(page(list.rows, limit));
-    response.type('application/json').send(list.json);
+    // Serialised once per cached read and language (see READ_CACHE_MS): developers' tools poll it.
+    const lang = answerLanguage(request, response, query.lang);
+    list.json ??= {};
+    list.json[lang] ??= JSON.stringify(page(list.rows, limit, lang));
+    response.type('application/json').send(list.json[lang]);
   }
 
   @Get('time-to-fix')
@@ -244,8 +255,14 @@ export class TicketsController {
   @Get(':id')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One ticket' })
-  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<TicketView> {
-    return view(await this.decisions.ticket(id));
+  @ApiLanguage()
+  async get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: LanguageQuery,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TicketView> {
+    return view(await this.decisions.ticket(id), answerLanguage(request, response, query.lang));
   }
 
   @Post(':id/claim')
@@ -255,8 +272,9 @@ export class TicketsController {
   async claim(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<TicketView> {
-    return view(await this.decisions.claim(id, actorOf(request)));
+    return view(await this.decisions.claim(id, actorOf(request)), answerLanguage(request, response));
   }
 
   @Patch(':id')
@@ -266,9 +284,10 @@ export class TicketsController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateTicketBody,
     @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<TicketView> {
     if (body.status === undefined && body.release === undefined)
       throw new BadRequestException('nothing to change: give status or release');
-    return view(await this.decisions.update(id, body, actorOf(request)));
+    return view(await this.decisions.update(id, body, actorOf(request)), answerLanguage(request, response));
   }
 }

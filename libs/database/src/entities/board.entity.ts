@@ -28,9 +28,19 @@ export class Board {
   profile: string;
 }
 
+/** A scoring reason as stored: a code, its figures and names, and its English text (libs/scoring). */
+export interface StoredReason {
+  code: string;
+  params: Readonly<Record<string, string | number | null | readonly string[]>>;
+  text: string;
+}
+
 export interface AxisView {
   score: number;
+  /** The reasons' English texts (all that boards frozen before reasons had codes hold). */
   reasons: string[];
+  /** The same reasons with their codes and figures, to say them in another language. */
+  details?: StoredReason[];
   /** A person's score in place of the computed one, with why. */
   override?: { score: number; computed: number; reason: string; by: string; at: string };
 }

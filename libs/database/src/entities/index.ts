@@ -11,7 +11,7 @@ export { Irritant } from './irritant.entity';
 export { IrritantFeedback, FeedbackKind } from './irritant-feedback.entity';
 export type { RejectedRow } from './import-run.entity';
 export { Board, BoardItem, BoardStatus, AxisOverride } from './board.entity';
-export type { AxisView, QuoteView } from './board.entity';
+export type { AxisView, QuoteView, StoredReason } from './board.entity';
 export { Decision, DecisionKind, PinnedQuote, Ticket, TicketStatus } from './decision.entity';
 export { Webhook, WebhookDelivery, DeliveryStatus } from './webhook.entity';
 export { IdentityLink } from './identity-link.entity';
