@@ -15,6 +15,7 @@ import { ExportsModule } from '@app/exports';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
 import { AlertsModule } from '@app/alerts';
+import { NotificationsModule } from '@app/notifications';
 import { AccessGuard } from './auth/api-key.guard';
 import { AuthController } from './auth/auth.controller';
 import { FailureLimiter } from './auth/failure-limiter';
@@ -35,6 +36,7 @@ import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { SurveyImpactController } from './surveys/survey-impact.controller';
 import { ExportsController } from './exports/exports.controller';
 import { AlertsController } from './alerts/alerts.controller';
+import { ChatChannelsController } from './chat/chat-channels.controller';
 import { FirstStart } from './embedded/first-start';
 import { HealthController } from './health/health.controller';
 import { IrritantsController } from './irritants/irritants.controller';
@@ -98,6 +100,7 @@ export class ApiModule {
         WebhooksModule,
         ExportsModule,
         AlertsModule,
+        NotificationsModule,
       ],
       controllers: [
         HealthController,
@@ -118,6 +121,7 @@ export class ApiModule {
         SurveyImpactController,
         ExportsController,
         AlertsController,
+        ChatChannelsController,
         AuthController,
         MeController,
         UsersController,

@@ -12,6 +12,7 @@ import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
 import { ExportsModule } from '@app/exports';
 import { AlertsModule } from '@app/alerts';
+import { NotificationsModule } from '@app/notifications';
 
 /** The command runtime: the same libs as the API, logs on stderr so that stdout stays the command's answer. */
 @Module({})
@@ -35,6 +36,7 @@ export class CliModule {
         MonitoringModule,
         ExportsModule,
         AlertsModule,
+        NotificationsModule,
       ],
     };
   }

@@ -14,6 +14,7 @@ const MonitorsPage = lazy(() => import('./pages/monitors'));
 const SourcesPage = lazy(() => import('./pages/sources'));
 const SigninPage = lazy(() => import('./pages/signin'));
 const PrintPage = lazy(() => import('./pages/print'));
+const IntegrationsPage = lazy(() => import('./pages/integrations'));
 
 function Loading() {
   const { t } = useTranslation();
@@ -52,6 +53,7 @@ export function App() {
             <Route path="/kpis" element={<KpisPage />} />
             <Route path="/monitors" element={<MonitorsPage />} />
             <Route path="/sources" element={<SourcesPage />} />
+            <Route path="/integrations" element={<IntegrationsPage />} />
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>

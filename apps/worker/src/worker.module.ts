@@ -10,6 +10,7 @@ import { MonitoringModule } from '@app/monitoring';
 import { IngestModule } from '@app/ingest';
 import { ALL_QUEUE_NAMES, JobsModule } from '@app/jobs';
 import { AlertsModule } from '@app/alerts';
+import { NotificationsModule } from '@app/notifications';
 import { processorFor } from './queue-processor';
 
 /** The queue-consuming runtime: the domain libs and one processor per queue, no controllers. */
@@ -32,6 +33,7 @@ export class WorkerModule {
         DigestModule,
         MonitoringModule,
         AlertsModule,
+        NotificationsModule,
       ],
       providers: ALL_QUEUE_NAMES.map((queue) => processorFor(queue, config)),
     };

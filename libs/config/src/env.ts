@@ -70,6 +70,8 @@ export interface AppConfig {
   readonly digestTop: number;
   /** The window (days, ending at the week's end or now) over which an irritant's survey impact is measured. */
   readonly surveyImpactDays: number;
+  /** A routed decision unanswered this many days is announced in chat. */
+  readonly chatUnansweredDays: number;
   /** Mid-week alerts on emerging irritants (docs/ARCHITECTURE.md, "Alerts"). */
   readonly alerts: AlertThresholds;
   /** The address people open the product at, for links in the digest. */
@@ -415,6 +417,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     digestSendAt: clockTime(env, 'DIGEST_SEND_AT', '08:30'),
     digestTop: integer(env, 'DIGEST_TOP', 5, 1, 20),
     surveyImpactDays: integer(env, 'SURVEY_IMPACT_DAYS', 90, 7, 730),
+    chatUnansweredDays: integer(env, 'CHAT_UNANSWERED_DAYS', 7, 1, 365),
     alerts: Object.freeze({
       enabled: boolean(env, 'ALERTS', true),
       minCustomersHour: integer(env, 'ALERT_MIN_CUSTOMERS_HOUR', 5, 1, 100_000),

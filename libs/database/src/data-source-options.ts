@@ -2,6 +2,9 @@ import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from './migrations';
 import {
   IrritantAlert,
+  ChatChannel,
+  ChatMessage,
+  ChatAnnouncement,
   ApiKey,
   AuditEvent,
   ClassifierModel,
@@ -64,6 +67,9 @@ export const ENTITIES = [
   LinkProposal,
   UserSession,
   IrritantAlert,
+  ChatChannel,
+  ChatMessage,
+  ChatAnnouncement,
 ];
 
 /** The one set of options behind the app's DataSource and the TypeORM CLI's. */

@@ -33,6 +33,7 @@ import { SourceRepository } from './repositories/source.repository';
 import { VerbatimRepository } from './repositories/verbatim.repository';
 import { ExportRepository } from './repositories/export.repository';
 import { AlertRepository } from './repositories/alert.repository';
+import { ChatRepository } from './repositories/chat.repository';
 
 const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
 
@@ -77,6 +78,7 @@ const REPOSITORIES = [
   PrivacyRepository,
   ExportRepository,
   AlertRepository,
+  ChatRepository,
 ];
 
 @Global()

@@ -42,6 +42,7 @@ export type { IrritantWeekRow, NewBoardItem } from './repositories/board.reposit
 export type { ImportSummary, ImportRow } from './repositories/import.repository';
 export { ExportRepository } from './repositories/export.repository';
 export { AlertRepository } from './repositories/alert.repository';
+export { ChatRepository } from './repositories/chat.repository';
 export type { WindowCount } from './repositories/alert.repository';
 export { Transactions } from './transactions';
 export type { Tx } from './transactions';

@@ -4,6 +4,7 @@ export type DigestLang = 'fr' | 'en';
 
 export interface DigestItem {
   rank: number;
+  irritantId?: string;
   label: string;
   category: string;
   total: number;
@@ -15,6 +16,8 @@ export interface DigestItem {
   /** One customer's words, redacted, so that the impact is felt and not only counted. */
   quote: { text: string; channel: string; pinned: boolean } | null;
   decision: { kind: string; owner: string | null; department: string | null } | null;
+  /** The ticket's issue in the team's tracker (Jira, GitHub, Linear), when it has one. */
+  tracker?: { key: string; url: string } | null;
   /** NPS and CSAT points the irritant costs (survey comments that mention it), with the 95% interval. */
   surveyImpact?: {
     nps: { points: number; ci95: number | null } | null;

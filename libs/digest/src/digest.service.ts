@@ -89,6 +89,7 @@ export class DigestService {
       const impact = impacts.get(item.irritantId);
       return {
         rank: item.rank,
+        irritantId: item.irritantId,
         label: item.label,
         category: item.category,
         total: item.total,

@@ -40,6 +40,10 @@ export enum JobName {
   PurgeRawText = 'retention.purge',
   /** Look for irritants whose distinct customers jump above their own baseline (mid-week alerts). */
   ScanAlerts = 'alerts.scan',
+  /** Post one message to one Slack or Teams channel; retried with backoff. */
+  DeliverChat = 'chat.deliver',
+  /** Announce in chat what is due (the Monday summary, overdue tickets, unanswered decisions); re-enqueue lost messages. */
+  TickChat = 'chat.tick',
 }
 
 export enum QueueName {
@@ -72,6 +76,8 @@ export interface JobPayloads {
   [JobName.RunMonitor]: { monitorId: string; slot: number };
   [JobName.PurgeRawText]: Record<string, never>;
   [JobName.ScanAlerts]: Record<string, never>;
+  [JobName.DeliverChat]: { messageId: string };
+  [JobName.TickChat]: Record<string, never>;
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -234,6 +240,19 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
     jobId: () => 'alerts-scan',
     isValid: (payload): payload is Record<string, never> => isObject(payload),
   },
+  [JobName.DeliverChat]: {
+    queue: QueueName.Webhooks,
+    retry: RETRY_WEBHOOK,
+    jobId: (payload) => `chat-${payload.messageId}`,
+    isValid: (payload): payload is JobPayloads[JobName.DeliverChat] =>
+      isObject(payload) && typeof payload.messageId === 'string' && UUID.test(payload.messageId),
+  },
+  [JobName.TickChat]: {
+    queue: QueueName.Maintenance,
+    retry: RETRY_NEXT_RUN,
+    jobId: () => 'chat-tick',
+    isValid: (payload): payload is Record<string, never> => isObject(payload),
+  },
 };
 
 /** How often emerging irritants are looked for (the windows end at the scan's instant). */
@@ -273,6 +292,7 @@ export async function scheduleRecurringJobs(
   // Hourly: each run purges a bounded batch, so a first run on a big installation does not block.
   await jobs.schedule(JobName.PurgeRawText, 3_600_000);
   await jobs.schedule(JobName.ScanAlerts, ALERTS_SCAN_EVERY_MS);
+  await jobs.schedule(JobName.TickChat, SWEEP_EVERY_MS);
   if (config.modelRetrainHours > 0) {
     await jobs.schedule(JobName.RetrainModel, config.modelRetrainHours * 3_600_000);
   }

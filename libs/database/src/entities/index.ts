@@ -29,3 +29,4 @@ export {
 export type { StepResult } from './monitor.entity';
 export { IrritantAlert, AlertWindow, AlertStatus } from './alert.entity';
 export type { AlertEvidence } from './alert.entity';
+export { ChatChannel, ChatKind, ChatTopic, ChatMessage, ChatMessageStatus, ChatAnnouncement } from './chat.entity';

@@ -14,6 +14,7 @@ import { PinnedQuotes1795926150106 } from './1795926150106-PinnedQuotes';
 import { LinkProposals1795926885511 } from './1795926885511-LinkProposals';
 import { SignIn1795927600000 } from './1795927600000-SignIn';
 import { IrritantAlerts1796618706545 } from './1796618706545-IrritantAlerts';
+import { ChatNotifications1796619547718 } from './1796619547718-ChatNotifications';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   LinkProposals1795926885511,
   SignIn1795927600000,
   IrritantAlerts1796618706545,
+  ChatNotifications1796619547718,
 ];
