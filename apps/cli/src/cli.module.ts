@@ -13,6 +13,7 @@ import { JobsModule } from '@app/jobs';
 import { ExportsModule } from '@app/exports';
 import { AlertsModule } from '@app/alerts';
 import { NotificationsModule } from '@app/notifications';
+import { TrackersModule } from '@app/trackers';
 
 /** The command runtime: the same libs as the API, logs on stderr so that stdout stays the command's answer. */
 @Module({})
@@ -37,6 +38,7 @@ export class CliModule {
         ExportsModule,
         AlertsModule,
         NotificationsModule,
+        TrackersModule,
       ],
     };
   }

@@ -11,6 +11,7 @@ import { IngestModule } from '@app/ingest';
 import { ALL_QUEUE_NAMES, JobsModule } from '@app/jobs';
 import { AlertsModule } from '@app/alerts';
 import { NotificationsModule } from '@app/notifications';
+import { TrackersModule } from '@app/trackers';
 import { processorFor } from './queue-processor';
 
 /** The queue-consuming runtime: the domain libs and one processor per queue, no controllers. */
@@ -34,6 +35,7 @@ export class WorkerModule {
         MonitoringModule,
         AlertsModule,
         NotificationsModule,
+        TrackersModule,
       ],
       providers: ALL_QUEUE_NAMES.map((queue) => processorFor(queue, config)),
     };

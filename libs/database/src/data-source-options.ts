@@ -2,6 +2,8 @@ import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from './migrations';
 import {
   IrritantAlert,
+  Tracker,
+  TicketLink,
   ChatChannel,
   ChatMessage,
   ChatAnnouncement,
@@ -70,6 +72,8 @@ export const ENTITIES = [
   ChatChannel,
   ChatMessage,
   ChatAnnouncement,
+  Tracker,
+  TicketLink,
 ];
 
 /** The one set of options behind the app's DataSource and the TypeORM CLI's. */

@@ -34,6 +34,7 @@ import { VerbatimRepository } from './repositories/verbatim.repository';
 import { ExportRepository } from './repositories/export.repository';
 import { AlertRepository } from './repositories/alert.repository';
 import { ChatRepository } from './repositories/chat.repository';
+import { TrackerRepository } from './repositories/tracker.repository';
 
 const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
 
@@ -79,6 +80,7 @@ const REPOSITORIES = [
   ExportRepository,
   AlertRepository,
   ChatRepository,
+  TrackerRepository,
 ];
 
 @Global()

@@ -43,6 +43,8 @@ export type { ImportSummary, ImportRow } from './repositories/import.repository'
 export { ExportRepository } from './repositories/export.repository';
 export { AlertRepository } from './repositories/alert.repository';
 export { ChatRepository } from './repositories/chat.repository';
+export { TrackerRepository } from './repositories/tracker.repository';
+export type { IssueSource } from './repositories/tracker.repository';
 export type { WindowCount } from './repositories/alert.repository';
 export { Transactions } from './transactions';
 export type { Tx } from './transactions';

@@ -9,6 +9,7 @@ import {
   DigestRepository,
   MonitorRepository,
   TicketRepository,
+  TrackerRepository,
 } from '@app/database';
 import { JobHandler, JobName } from '@app/jobs';
 import { KpiService } from '@app/monitoring';
@@ -70,6 +71,7 @@ export class DigestService {
     private readonly deadLetters: DeadLetterRepository,
     private readonly kpis: KpiService,
     private readonly monitorRows: MonitorRepository,
+    private readonly trackerLinks: TrackerRepository,
   ) {}
 
   async compose(week: IsoWeek): Promise<DigestData> {
@@ -84,9 +86,11 @@ export class DigestService {
       items.map((item) => item.irritantId),
       new Date(Math.min(end.getTime(), now)),
     );
+    const issues = await this.trackerLinks.linksOfIrritants(items.map((item) => item.irritantId));
     const digestItems: DigestItem[] = items.map((item) => {
       const decision = inForce.get(item.irritantId);
       const impact = impacts.get(item.irritantId);
+      const issue = (issues.get(item.irritantId) ?? []).find((one) => one.key !== null && one.url !== null);
       return {
         rank: item.rank,
         irritantId: item.irritantId,
@@ -109,6 +113,7 @@ export class DigestService {
         decision: decision
           ? { kind: decision.kind, owner: decision.owner, department: decision.department }
           : null,
+        tracker: issue ? { key: issue.key as string, url: issue.url as string } : null,
         surveyImpact: impact
           ? {
               nps: impact.nps && { points: impact.nps.points, ci95: impact.nps.ci95 },

@@ -146,6 +146,9 @@ function itemHtml(item: DigestItem, lang: DigestLang): string {
   const decision = item.decision
     ? `${e(w.kinds[item.decision.kind] ?? item.decision.kind)}${item.decision.department ? ` → ${e(item.decision.department)}` : ''}${item.decision.owner ? ` (${e(item.decision.owner)})` : ''}`
     : `<span style="color:#c92a2a;">${e(w.noDecision)}</span>`;
+  const tracker = item.tracker
+    ? ` · <a href="${e(item.tracker.url)}" style="color:#1971c2;">${e(item.tracker.key)}</a>`
+    : '';
   const quote = item.quote
     ? `<tr><td colspan="3" style="${FONT}font-size:14px;font-style:italic;color:#343a40;border-left:3px solid #adb5bd;padding:6px 10px;">« ${e(item.quote.text)} » <span style="font-style:normal;color:#868e96;font-size:12px;">(${e(item.quote.channel)}${item.quote.pinned ? ` · ${e(w.pinned)}` : ''})</span></td></tr>`
     : '';
@@ -155,7 +158,7 @@ function itemHtml(item: DigestItem, lang: DigestLang): string {
 <tr><td colspan="2" style="${FONT}font-size:13px;color:#495057;padding:2px 0 6px;">${e(w.customers(item.customers))} · ${e(w.verbatims(item.verbatims))} · ${e(item.category.replace(/_/g, ' '))}${surveyCosts(item, lang) ? ` · <strong style="color:#c92a2a;">${e(surveyCosts(item, lang) as string)}</strong>` : ''}</td></tr>
 <tr><td colspan="2"><table role="presentation" width="100%" cellpadding="0" cellspacing="0">${axes}</table></td></tr>
 ${quote ? `<tr><td colspan="2" style="padding-top:8px;"><table role="presentation" width="100%" cellpadding="0" cellspacing="0">${quote}</table></td></tr>` : ''}
-<tr><td colspan="2" style="${FONT}font-size:13px;color:#212529;padding-top:6px;">${e(w.decision)} : ${decision}</td></tr>
+<tr><td colspan="2" style="${FONT}font-size:13px;color:#212529;padding-top:6px;">${e(w.decision)} : ${decision}${tracker}</td></tr>
 </table></td></tr>`;
 }
 
@@ -277,7 +280,7 @@ export function renderText(data: DigestData, lang: DigestLang): string {
     );
     if (item.quote) lines.push(`   « ${item.quote.text} » (${item.quote.channel})`);
     lines.push(
-      `   ${w.decision}: ${item.decision ? `${w.kinds[item.decision.kind] ?? item.decision.kind}${item.decision.department ? ` → ${item.decision.department}` : ''}${item.decision.owner ? ` (${item.decision.owner})` : ''}` : w.noDecision}`,
+      `   ${w.decision}: ${item.decision ? `${w.kinds[item.decision.kind] ?? item.decision.kind}${item.decision.department ? ` → ${item.decision.department}` : ''}${item.decision.owner ? ` (${item.decision.owner})` : ''}` : w.noDecision}${item.tracker ? ` · ${item.tracker.key} ${item.tracker.url}` : ''}`,
     );
   }
   const block = (title: string, entries: string[]) => [

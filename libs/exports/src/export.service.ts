@@ -5,6 +5,7 @@ import {
   ExportRepository,
   SourceRepository,
   TicketRow,
+  TrackerRepository,
   TicketStatus,
   VerbatimRepository,
 } from '@app/database';
@@ -45,6 +46,7 @@ export class ExportService {
     private readonly exportRows: ExportRepository,
     private readonly verbatims: VerbatimRepository,
     private readonly sources: SourceRepository,
+    private readonly trackerLinks: TrackerRepository,
   ) {}
 
   /** @param lang the language of the reasons (the API's default: English). */
@@ -114,6 +116,8 @@ export class ExportService {
       if (page.length < 200 || !last) break;
       after = { priority: last.ticket.priority, id: last.ticket.id };
     }
+    const links = await this.trackerLinks.linksOfTickets(rows.map((row) => row.ticket.id));
+    const issue = (id: string) => (links.get(id) ?? []).find((link) => link.externalKey !== null);
     return {
       name: 'Tickets',
       columns: [
@@ -130,6 +134,8 @@ export class ExportService {
         { key: 'first_seen_at', header: 'first_seen_at', width: 24 },
         { key: 'deployed_at', header: 'deployed_at', width: 24 },
         { key: 'time_to_fix_days', header: 'time_to_fix_days' },
+        { key: 'tracker_key', header: 'tracker_key' },
+        { key: 'tracker_url', header: 'tracker_url', width: 40 },
       ],
       rows: rows.map(({ ticket, item }) => [
         ticket.id,
@@ -145,6 +151,8 @@ export class ExportService {
         ticket.firstSeenAt.toISOString(),
         ticket.deployedAt?.toISOString() ?? null,
         days(ticket.firstSeenAt, ticket.deployedAt),
+        issue(ticket.id)?.externalKey ?? null,
+        issue(ticket.id)?.externalUrl ?? null,
       ]),
     };
   }

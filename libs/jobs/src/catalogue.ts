@@ -44,6 +44,10 @@ export enum JobName {
   DeliverChat = 'chat.deliver',
   /** Announce in chat what is due (the Monday summary, overdue tickets, unanswered decisions); re-enqueue lost messages. */
   TickChat = 'chat.tick',
+  /** Create a ticket's issue in a tracker, or tell the issue the ticket's new status; retried with backoff. */
+  PushTracker = 'tracker.push',
+  /** Link new tickets to auto-creating trackers, push what is due, poll trackers that are polled. */
+  TickTrackers = 'trackers.tick',
 }
 
 export enum QueueName {
@@ -78,6 +82,8 @@ export interface JobPayloads {
   [JobName.ScanAlerts]: Record<string, never>;
   [JobName.DeliverChat]: { messageId: string };
   [JobName.TickChat]: Record<string, never>;
+  [JobName.PushTracker]: { linkId: string };
+  [JobName.TickTrackers]: Record<string, never>;
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -253,7 +259,24 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
     jobId: () => 'chat-tick',
     isValid: (payload): payload is Record<string, never> => isObject(payload),
   },
+  [JobName.PushTracker]: {
+    queue: QueueName.Webhooks,
+    retry: RETRY_WEBHOOK,
+    // Not per link alone: a link is pushed again at each status change; one job at a time per link.
+    jobId: (payload) => `tracker-${payload.linkId}`,
+    isValid: (payload): payload is JobPayloads[JobName.PushTracker] =>
+      isObject(payload) && typeof payload.linkId === 'string' && UUID.test(payload.linkId),
+  },
+  [JobName.TickTrackers]: {
+    queue: QueueName.Maintenance,
+    retry: RETRY_NEXT_RUN,
+    jobId: () => 'trackers-tick',
+    isValid: (payload): payload is Record<string, never> => isObject(payload),
+  },
 };
+
+/** How often new tickets are linked to trackers and due pushes are found. */
+export const TRACKERS_TICK_EVERY_MS = 30_000;
 
 /** How often emerging irritants are looked for (the windows end at the scan's instant). */
 export const ALERTS_SCAN_EVERY_MS = 5 * 60_000;
@@ -293,6 +316,7 @@ export async function scheduleRecurringJobs(
   await jobs.schedule(JobName.PurgeRawText, 3_600_000);
   await jobs.schedule(JobName.ScanAlerts, ALERTS_SCAN_EVERY_MS);
   await jobs.schedule(JobName.TickChat, SWEEP_EVERY_MS);
+  await jobs.schedule(JobName.TickTrackers, TRACKERS_TICK_EVERY_MS);
   if (config.modelRetrainHours > 0) {
     await jobs.schedule(JobName.RetrainModel, config.modelRetrainHours * 3_600_000);
   }

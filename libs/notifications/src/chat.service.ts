@@ -270,7 +270,7 @@ export class ChatService implements OnModuleInit, AlertListener {
           days: Math.floor((now.getTime() - row.first_seen_at.getTime()) / DAY),
           status: row.status,
           team: row.team,
-          tracker: null,
+          tracker: row.tracker_key,
         })),
       };
       const key = `overdue:${tickets

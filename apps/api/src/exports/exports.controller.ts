@@ -131,12 +131,12 @@ export class ExportsController {
   })
   async board(
     @Param('isoWeek') isoWeek: string,
-    @Query() query: FormatQuery,
+    @Query() query: BoardExportQuery,
     @Res() response: Response,
   ): Promise<void> {
     await send(
       response,
-      await this.exports.board(isoWeek),
+      await this.exports.board(isoWeek, query.lang ?? 'en'),
       `loveboard-board-${isoWeek}`,
       query.format ?? 'xlsx',
     );

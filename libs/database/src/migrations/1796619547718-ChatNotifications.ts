@@ -14,7 +14,9 @@ export class ChatNotifications1796619547718 implements MigrationInterface {
     await queryRunner.query(
       `CREATE UNIQUE INDEX "uq_chat_message_event" ON "chat_message" ("channel_id", "event_key") `,
     );
-    await queryRunner.query(`CREATE INDEX "ix_chat_message_status" ON "chat_message" ("status", "created_at") `);
+    await queryRunner.query(
+      `CREATE INDEX "ix_chat_message_status" ON "chat_message" ("status", "created_at") `,
+    );
     await queryRunner.query(
       `CREATE TABLE "chat_announcement" ("key" character varying(200) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_chat_announcement" PRIMARY KEY ("key"))`,
     );

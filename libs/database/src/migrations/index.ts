@@ -15,6 +15,7 @@ import { LinkProposals1795926885511 } from './1795926885511-LinkProposals';
 import { SignIn1795927600000 } from './1795927600000-SignIn';
 import { IrritantAlerts1796618706545 } from './1796618706545-IrritantAlerts';
 import { ChatNotifications1796619547718 } from './1796619547718-ChatNotifications';
+import { Trackers1796620915028 } from './1796620915028-Trackers';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   SignIn1795927600000,
   IrritantAlerts1796618706545,
   ChatNotifications1796619547718,
+  Trackers1796620915028,
 ];

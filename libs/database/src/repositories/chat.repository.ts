@@ -22,7 +22,9 @@ export class ChatRepository {
 
   /** Switched off rather than deleted: its message log stays readable. */
   async deactivate(id: string): Promise<boolean> {
-    const result = await this.dataSource.getRepository(ChatChannel).update({ id, active: true }, { active: false });
+    const result = await this.dataSource
+      .getRepository(ChatChannel)
+      .update({ id, active: true }, { active: false });
     return (result.affected ?? 0) > 0;
   }
 
@@ -125,11 +127,21 @@ export class ChatRepository {
 
   /** Open tickets (not yet deployed) whose irritant was first seen before `before`, with their label. */
   overdueTickets(before: Date): Promise<
-    { id: string; irritant_id: string; status: string; team: string | null; first_seen_at: Date; label: string | null }[]
+    {
+      id: string;
+      irritant_id: string;
+      status: string;
+      team: string | null;
+      first_seen_at: Date;
+      label: string | null;
+      tracker_key: string | null;
+    }[]
   > {
     return this.dataSource.query(
       `SELECT t.id, t.irritant_id, t.status, t.team, t.first_seen_at,
-              (SELECT b.label FROM board_item b WHERE b.irritant_id = t.irritant_id ORDER BY b.iso_week DESC LIMIT 1) AS label
+              (SELECT b.label FROM board_item b WHERE b.irritant_id = t.irritant_id ORDER BY b.iso_week DESC LIMIT 1) AS label,
+              (SELECT l.external_key FROM ticket_link l WHERE l.ticket_id = t.id AND l.external_key IS NOT NULL
+                ORDER BY l.created_at LIMIT 1) AS tracker_key
          FROM ticket t
         WHERE t.status IN ('todo', 'in_progress', 'fixed') AND t.first_seen_at < $1
         ORDER BY t.first_seen_at LIMIT 200`,
@@ -139,7 +151,14 @@ export class ChatRepository {
 
   /** Routed decisions still in force whose department has not answered since before `before`. */
   unanswered(before: Date): Promise<
-    { id: string; irritant_id: string; iso_week: string; department: string; created_at: Date; label: string | null }[]
+    {
+      id: string;
+      irritant_id: string;
+      iso_week: string;
+      department: string;
+      created_at: Date;
+      label: string | null;
+    }[]
   > {
     return this.dataSource.query(
       `SELECT d.id, d.irritant_id, d.iso_week, d.department, d.created_at,
