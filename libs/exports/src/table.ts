@@ -1,5 +1,4 @@
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 
 export type ExportFormat = 'csv' | 'xlsx';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'xlsx'];
@@ -43,6 +42,8 @@ export function toCsv(table: ExportTable): Buffer {
 
 /** XLSX: one sheet, the header row bold and frozen, long texts wrapped. */
 export async function toXlsx(table: ExportTable): Promise<Buffer> {
+  // Loaded when first used: a second of start-up no process should pay before it exports.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'LoveBoard';
   const sheet = workbook.addWorksheet(table.name.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });

@@ -1,4 +1,4 @@
-import { type KnownBlock, type Logger as SlackLogger, LogLevel, WebClient } from '@slack/web-api';
+import type { KnownBlock, Logger as SlackLogger } from '@slack/web-api';
 import type { ChatText } from './render';
 import { slackMessage, teamsMessage } from './render';
 
@@ -12,15 +12,15 @@ export interface SendOutcome {
 }
 
 /** The Slack client's own logger, silenced: our delivery log records every attempt instead. */
-const QUIET: SlackLogger = {
+const quiet = (level: SlackLogger['getLevel'] extends () => infer L ? L : never): SlackLogger => ({
   debug: () => undefined,
   info: () => undefined,
   warn: () => undefined,
   error: () => undefined,
   setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
+  getLevel: () => level,
   setName: () => undefined,
-};
+});
 
 async function post(url: string, body: unknown): Promise<SendOutcome> {
   try {
@@ -65,9 +65,11 @@ export async function sendSlackBot(
   message: ChatText,
   id: { messageId: string; retry: boolean; since: Date },
 ): Promise<SendOutcome> {
+  // Loaded when first used, like the trackers' SDKs: no start-up cost for processes that never post.
+  const { WebClient, LogLevel } = await import('@slack/web-api');
   const client = new WebClient(options.token, {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
-    logger: QUIET,
+    logger: quiet(LogLevel.ERROR),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: TIMEOUT_MS,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { LinearClient } from '@linear/sdk';
-import { Octokit } from '@octokit/rest';
-import { Version2Client } from 'jira.js';
+import type { LinearClient } from '@linear/sdk';
+import type { Octokit } from '@octokit/rest';
+import type { Version2Client } from 'jira.js';
 import { TicketStatus, TrackerKind, type Tracker } from '@app/database';
 
 /** An issue as LoveBoard reads it, whatever the tracker. */
@@ -66,18 +66,18 @@ interface JiraIssue {
   fields?: { status?: { name?: string; statusCategory?: { key?: string } } };
 }
 
-export function jiraClient(tracker: Tracker, token: string): TrackerClient {
+export function jiraClient(tracker: Tracker, token: string, Jira: typeof Version2Client): TrackerClient {
   const settings = tracker.settings;
   const base = (settings.baseUrl ?? '').replace(/\/+$/, '');
   const cloud = settings.deployment !== 'datacenter';
   // Cloud: the account's e-mail and an API token (basic); Data Center: a personal access token (bearer).
   const client = cloud
-    ? new Version2Client({
+    ? new Jira({
         host: base,
         authentication: { basic: { email: settings.email ?? '', apiToken: token } },
         baseRequestConfig: { timeout: 10_000 },
       })
-    : new Version2Client({
+    : new Jira({
         host: base,
         baseRequestConfig: { timeout: 10_000, headers: { Authorization: `Bearer ${token}` } },
       });
@@ -181,13 +181,14 @@ interface GitHubIssue {
   labels: (string | { name?: string })[];
 }
 
-export function githubClient(tracker: Tracker, token: string): TrackerClient {
+export function githubClient(tracker: Tracker, token: string, GitHub: typeof Octokit): TrackerClient {
   const { owner = '', repo = '', apiUrl } = tracker.settings;
-  const octokit = new Octokit({
+  const octokit = new GitHub({
     auth: token,
     baseUrl: (apiUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: 'LoveBoard-Trackers/1',
-    request: { signal: undefined },
+    // Failures are the job's to log (once, scrubbed), not the client's on the console.
+    log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
   });
   const releasedLabel = tracker.settings.releasedPattern || 'released';
   const labelsOf = (issue: GitHubIssue) =>
@@ -285,9 +286,9 @@ interface LinearIssue {
   state?: { id: string; name: string; type: string } | null;
 }
 
-export function linearClient(tracker: Tracker, token: string): TrackerClient {
+export function linearClient(tracker: Tracker, token: string, Linear: typeof LinearClient): TrackerClient {
   const { teamId = '', apiUrl } = tracker.settings;
-  const linear = new LinearClient({
+  const linear = new Linear({
     // Personal API keys go as they are; OAuth access tokens as Bearer.
     ...(token.startsWith('lin_oauth_') ? { accessToken: token } : { apiKey: token }),
     ...(apiUrl ? { apiUrl } : {}),
@@ -384,13 +385,17 @@ export function linearClient(tracker: Tracker, token: string): TrackerClient {
   };
 }
 
-export function clientFor(tracker: Tracker, token: string): TrackerClient {
+/**
+ * The client of a tracker. Each SDK is loaded when first used: together they weigh seconds of
+ * start-up, which no process should pay before it talks to a tracker (the CLI, most workers).
+ */
+export async function clientFor(tracker: Tracker, token: string): Promise<TrackerClient> {
   switch (tracker.kind) {
     case TrackerKind.Jira:
-      return jiraClient(tracker, token);
+      return jiraClient(tracker, token, (await import('jira.js')).Version2Client);
     case TrackerKind.GitHub:
-      return githubClient(tracker, token);
+      return githubClient(tracker, token, (await import('@octokit/rest')).Octokit);
     case TrackerKind.Linear:
-      return linearClient(tracker, token);
+      return linearClient(tracker, token, (await import('@linear/sdk')).LinearClient);
   }
 }

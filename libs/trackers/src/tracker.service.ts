@@ -206,7 +206,7 @@ export class TrackerService {
 
   /** Reads the open linked issues of a tracker and applies their statuses. @returns tickets moved. */
   async poll(tracker: Tracker): Promise<number> {
-    const client = this.client(tracker);
+    const client = await this.client(tracker);
     let moved = 0;
     for (const link of await this.trackers.openLinks(tracker.id, 200)) {
       try {
@@ -226,7 +226,7 @@ export class TrackerService {
     return moved;
   }
 
-  private client(tracker: Tracker): TrackerClient {
+  private client(tracker: Tracker): Promise<TrackerClient> {
     return clientFor(tracker, this.secrets.open(tracker.tokenSealed));
   }
 
@@ -238,7 +238,7 @@ export class TrackerService {
     if (!tracker?.active) return;
     const source = await this.trackers.issueSource(link.ticketId, 5);
     if (!source) throw new PoisonJobError(`ticket ${link.ticketId} does not exist`);
-    const client = this.client(tracker);
+    const client = await this.client(tracker);
     try {
       if (link.status !== TicketLinkStatus.Created) {
         // Counted before the call: if this process dies after the tracker made the issue, the
@@ -362,7 +362,7 @@ export class TrackerService {
     if (!link) return { moved: false, ignored: 'not an issue of LoveBoard' };
     // The payload is signed, but its shape differs with versions and events: the issue's status is
     // read from the tracker itself, the same way polling reads it.
-    const issue = await this.client(tracker).get(externalId);
+    const issue = await (await this.client(tracker)).get(externalId);
     return { moved: await this.apply(tracker, link, issue) };
   }
 }

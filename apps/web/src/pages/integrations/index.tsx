@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api';
 import { useAuth } from '../../components/auth';
 import { ErrorNote, Field } from '../../components/ui';
+import { Trackers } from './Trackers';
 import './integrations.css';
 
 interface ChatChannel {
@@ -31,6 +32,7 @@ export default function IntegrationsPage() {
       <h1 id={`${id}-title`}>{t('title')}</h1>
       <p>{t('intro')}</p>
       <ChatChannels />
+      <Trackers />
     </section>
   );
 }

@@ -21,6 +21,7 @@ import {
   useLabels,
 } from '../../components/ui';
 import { SurveyImpact } from './SurveyImpact';
+import { TrackerIssues } from './TrackerIssues';
 import './irritant.css';
 
 interface Irritant {
@@ -163,6 +164,7 @@ export default function IrritantPage() {
       {item.isError && !notOnBoard && <ErrorNote error={item.error} />}
       {item.data && <AxesSection irritantId={id} read={item.data} />}
       <SurveyImpact irritantId={id} />
+      <TrackerIssues irritantId={id} />
       <OverrideHistory irritantId={id} />
       <Verbatims irritant={data} week={week} pinned={item.data?.pinnedVerbatimId ?? null} />
       <TriageActions irritant={data} />
