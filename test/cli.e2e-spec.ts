@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestDatabase, createTestDatabase, query } from './support/database';
 import { http } from './support/http';
-import { spawnApp } from './support/processes';
+import { ROOT, spawnApp } from './support/processes';
 import { startApi, testConfig } from './support/app';
 
 /** The command line against a real PostgreSQL, jobs in-process in the CLI itself. */
@@ -93,6 +94,155 @@ describe('cli', () => {
       'Le site est lent, très lent',
       'Two lines:\nsecond line',
     ]);
+  });
+
+  // The columns of the public "Twitter US Airline Sentiment" export, as it is distributed.
+  const AIRLINE_HEADER =
+    'tweet_id,airline_sentiment,airline_sentiment_confidence,negativereason,negativereason_confidence,airline,airline_sentiment_gold,name,negativereason_gold,retweet_count,text,tweet_coord,tweet_created,tweet_location,user_timezone';
+  const airlineRow = (id: string, name: string, text: string, created: string) =>
+    `${id},negative,1.0,Late Flight,0.7033,United,,${name},,0,"${text.replace(/"/g, '""')}",,${created},"Boston, MA",Eastern Time (US & Canada)`;
+
+  it('imports a CSV with its own columns through --map and --set, with progress lines off a terminal', async () => {
+    const file = join(dir, 'Tweets.csv');
+    writeFileSync(
+      file,
+      [
+        AIRLINE_HEADER,
+        airlineRow(
+          '570306133677760513',
+          'cairdin',
+          '@united my flight was Cancelled Flightled, "leaving tomorrow"?',
+          '2015-02-24 11:35:52 -0800',
+        ),
+        airlineRow(
+          '570301130888122368',
+          'jnardino',
+          "@united seriously would pay $30 a flight for seats that didn't have this playing.",
+          '2015-02-24 11:15:59 -0800',
+        ),
+        airlineRow(
+          '570301083672813571',
+          'yvonnalynn',
+          '@united bag lost, no call back in 3 days',
+          '2015-02-24 11:15:48 -0800',
+        ),
+      ].join('\n') + '\n',
+    );
+    const mapped = await run([
+      'import',
+      file,
+      '--source',
+      'airline-tweets',
+      '--map',
+      'externalId=tweet_id,text=text,author=name,receivedAt=tweet_created,metadata.airline=airline,metadata.sentiment=airline_sentiment',
+      '--set',
+      'channel=twitter,lang=en',
+    ]);
+    expect(mapped.code).toBe(0);
+    expect(mapped.output.trim().split('\n').pop()).toBe('imported=3 duplicates=0 rejected=0');
+    // Off a terminal: lines, the file's size as the total, up to 100%.
+    expect(mapped.output).toMatch(/^import: 100% read \d+\.\d MB of \d+\.\d MB, 3 rows$/m);
+    expect(mapped.output).toMatch(/^import: 100% stored 1 of 1 chunks of 3 rows$/m);
+    const rows = await query<{
+      external_id: string;
+      raw_text: string;
+      received_at: Date;
+      channel: string;
+      metadata: object;
+    }>(
+      db.url,
+      `SELECT external_id, raw_text, received_at, channel, metadata FROM verbatim v JOIN source s ON s.id = v.source_id
+        WHERE s.name = 'airline-tweets' ORDER BY external_id`,
+    );
+    expect(rows[2]).toMatchObject({
+      external_id: '570306133677760513',
+      raw_text: '@united my flight was Cancelled Flightled, "leaving tomorrow"?',
+      channel: 'twitter',
+      metadata: { airline: 'United', sentiment: 'negative' },
+    });
+    expect(rows[2].received_at.toISOString()).toBe('2015-02-24T19:35:52.000Z');
+  });
+
+  it('shows a bar on a terminal whose total is the file’s size, up to 100%', async () => {
+    const file = join(dir, 'Tweets-terminal.csv');
+    const rows = Array.from({ length: 4_000 }, (_, i) =>
+      airlineRow(
+        `5703${String(i).padStart(14, '0')}`,
+        `user${i % 50}`,
+        `@united delay number ${i} and no answer at the desk`,
+        '2015-02-24 11:15:48 -0800',
+      ),
+    );
+    writeFileSync(file, [AIRLINE_HEADER, ...rows].join('\n') + '\n');
+    const command = [
+      process.execPath,
+      join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js'),
+      'import',
+      file,
+      '--source',
+      'airline-terminal',
+      '--map',
+      'externalId=tweet_id,text=text,author=name,receivedAt=tweet_created',
+      '--set',
+      'channel=twitter',
+    ]
+      .map((arg) => `'${arg.replace(/'/g, "'\\''")}'`)
+      .join(' ');
+    // `script` gives the command a pseudo-terminal, as a person's shell would.
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
+    const frames = [...output.matchAll(/reading \S* (\d+)% \| ([\d.]+) MB of ([\d.]+) MB/g)];
+    expect(frames.length).toBeGreaterThan(0);
+    const size = `${(statSync(file).size / 1024 / 1024).toFixed(1)}`;
+    expect(new Set(frames.map((frame) => frame[3]))).toEqual(new Set([size]));
+    expect(frames.at(-1)?.[1]).toBe('100');
+    expect(output).not.toMatch(/^import: \d+%/m);
+    expect(output).toMatch(/imported=4000 duplicates=0 rejected=0/);
+  });
+
+  it('stops once on a header that does not fit, instead of refusing every row', async () => {
+    const file = join(dir, 'Tweets-unmapped.csv');
+    writeFileSync(
+      file,
+      [
+        AIRLINE_HEADER,
+        ...Array.from({ length: 50 }, (_, i) =>
+          airlineRow(`57030000000000${1000 + i}`, 'x', `t ${i}`, '2015-02-24 11:15:48 -0800'),
+        ),
+      ].join('\n') + '\n',
+    );
+    const unmapped = await run(['import', file, '--source', 'airline-unmapped']);
+    expect(unmapped.code).not.toBe(0);
+    expect(unmapped.output.match(/unknown column/g)).toHaveLength(1);
+    expect(unmapped.output).toMatch(
+      /unknown columns tweet_id, airline_sentiment, .*; expected externalId, author, channel, receivedAt, text, lang, metadata, or say which column is which with --map/,
+    );
+    const missing = await run([
+      'import',
+      file,
+      '--source',
+      'airline-unmapped',
+      '--map',
+      'text=tweet_text,author=name',
+    ]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.output).toMatch(
+      /--map names a column the file does not have: tweet_text; its columns are tweet_id, /,
+    );
+    const badField = await run(['import', file, '--source', 'airline-unmapped', '--map', 'body=text']);
+    expect(badField.code).not.toBe(0);
+    expect(badField.output).toMatch(/--map: unknown field body/);
+    const [{ n }] = await query<{ n: number }>(
+      db.url,
+      `SELECT count(*)::int AS n FROM verbatim v JOIN source s ON s.id = v.source_id WHERE s.name = 'airline-unmapped'`,
+    );
+    expect(n).toBe(0);
   });
 
   it('refuses a file of unknown format and a missing file with a clear error', async () => {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readEmail } from '@app/connectors';
+import { SourcePoller, readEmail } from '@app/connectors';
 import { Role } from '@app/database';
 import { useApi } from './support/app';
 import { query } from './support/database';
@@ -10,6 +10,14 @@ import { ImapServer, startImapServer } from './support/imap-server';
 import { atSuiteEnd } from './support/suite-end';
 
 const FIXTURES = join(__dirname, 'fixtures', 'eml');
+const BOUNCES = join(__dirname, '..', '..', 'shared', 'corpora', 'bounces-sisimai');
+const BOUNCE_CORPUS = Object.fromEntries(
+  Object.entries(
+    JSON.parse(
+      readFileSync(join(__dirname, 'fixtures', 'corpora', 'bounces-sisimai.json'), 'utf8'),
+    ) as Record<string, string>,
+  ).filter(([file]) => file !== '_'),
+);
 const fixtures = readdirSync(FIXTURES)
   .filter((name) => name.endsWith('.eml'))
   .sort()
@@ -206,8 +214,97 @@ describe('e-mail connector', () => {
       duplicates: 1,
       skipped: 0,
     });
+    // A sender whose clock says 1970: stored, dated when it arrived, not refused and lost.
+    const epoch = message('epoch-1', 'tom@example.com', 'Billet', 'Toujours pas de billet.').replace(
+      'Date: Mon, 23 Nov 2026 09:00:00 +0100',
+      'Date: Thu, 01 Jan 1970 00:00:00 +0000',
+    );
+    expect(await (await push(epoch, 'mail-push-secret-0123')).json()).toMatchObject({ stored: 1 });
+    const [dated] = await query<{ received_at: Date; metadata: Record<string, unknown> }>(
+      db.url,
+      `SELECT received_at, metadata FROM verbatim WHERE external_id = 'epoch-1@example.org'`,
+    );
+    expect(Math.abs(dated.received_at.getTime() - Date.now())).toBeLessThan(600_000);
+    expect(dated.metadata).toMatchObject({ dated: 'on arrival' });
     const bounce = fixtures.find((fixture) => fixture.name === 'bounce-rfc3464.eml');
     const skipped = await push(bounce?.raw.toString('latin1') ?? '', 'mail-push-secret-0123');
-    expect(await skipped.json()).toEqual({ stored: 0, duplicates: 0, skipped: 1 });
+    expect(await skipped.json()).toMatchObject({
+      stored: 0,
+      duplicates: 0,
+      skipped: 1,
+      skippedReasons: [{ reason: 'bounce: delivery status report (RFC 3464)' }],
+    });
+  });
+
+  it('skips every bounce and auto-reply of the public corpus with its reason, and stores the look-alikes', async () => {
+    const push = async (raw: Buffer) => {
+      const at = Math.floor(Date.now() / 1000);
+      const signature = createHmac('sha256', 'mail-push-secret-0123')
+        .update(`${at}.`)
+        .update(raw)
+        .digest('hex');
+      const response = await fetch(`${api.url}/api/v1/webhooks/email/${sourceId}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'message/rfc822',
+          'x-loveboard-timestamp': String(at),
+          'x-loveboard-signature': `sha256=${signature}`,
+        },
+        body: raw,
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const before = await stored();
+    const lettersBefore = await query(db.url, `SELECT id FROM dead_letter WHERE job_name = 'source.email'`);
+    const outcomes: Record<string, string> = {};
+    for (const [file, kind] of Object.entries(BOUNCE_CORPUS)) {
+      const { status, body } = await push(readFileSync(join(BOUNCES, file)));
+      expect([file, status]).toEqual([file, 200]);
+      const reasons = (body.skippedReasons ?? []) as { reason: string }[];
+      outcomes[file] =
+        body.stored === 1 ? 'stored' : (reasons[0]?.reason.split(':')[0] ?? JSON.stringify(body));
+      expect([file, outcomes[file]]).toEqual([file, kind]);
+    }
+    // Nothing else stored, nothing refused: no dead letter for any of them.
+    const storedNow = await stored();
+    expect(storedNow.length - before.length).toBe(
+      Object.values(BOUNCE_CORPUS).filter((k) => k === 'stored').length,
+    );
+    expect(await query(db.url, `SELECT id FROM dead_letter WHERE job_name = 'source.email'`)).toHaveLength(
+      lettersBefore.length,
+    );
+  });
+
+  it('never polls a push-only source (a signing secret, no IMAP host), which stays healthy', async () => {
+    const created = await http(api.url, 'POST', '/api/v1/sources', {
+      key: admin,
+      body: {
+        name: 'push-only-mail',
+        kind: 'email',
+        secrets: { signingSecret: 'push-only-secret-0123' },
+        pollEverySeconds: 15,
+      },
+    });
+    expect(created.status).toBe(201);
+    // Every other source switched off: what is due an hour from now is what would be polled.
+    const listed = await http(api.url, 'GET', '/api/v1/sources', { key: admin });
+    for (const other of listed.body as { id: string; name: string }[]) {
+      if (other.id === created.body.id) continue;
+      await http(api.url, 'PATCH', `/api/v1/sources/${other.id}`, { key: admin, body: { enabled: false } });
+    }
+    const poller = api.app.get(SourcePoller);
+    expect(await poller.enqueueDue(new Date(Date.now() + 3_600_000))).toBe(0);
+    expect(await poller.pollNow(created.body.id)).toEqual({ stored: 0, skipped: 0, refused: 0 });
+    const health = await http(api.url, 'GET', `/api/v1/sources/${created.body.id}/health`, { key: admin });
+    expect(health.body).toMatchObject({ consecutiveFailures: 0, lastError: null, backoffUntil: null });
+    const [row] = await query<{ last_poll_at: Date | null }>(
+      db.url,
+      'SELECT last_poll_at FROM source WHERE id = $1',
+      [created.body.id],
+    );
+    expect(row.last_poll_at).toBeNull();
+    expect(await query(db.url, `SELECT id FROM dead_letter WHERE cause LIKE 'push-only-mail%'`)).toHaveLength(
+      0,
+    );
   });
 });

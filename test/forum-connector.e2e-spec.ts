@@ -112,6 +112,70 @@ async function startDiscourseServer() {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(data.site));
       return 200;
     }
+    const json = (body: unknown) => {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+      return 200;
+    };
+    // Topic pages carry `cooked` only, never `raw`, as Discourse serves them (the fixture's posts
+    // with an empty `cooked` get theirs from `raw`, as Discourse would have rendered it).
+    const escaped = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const asInTopic = ({ raw, ...post }: FakePost) => ({
+      ...post,
+      cooked: post.cooked || (typeof raw === 'string' ? `<p>${escaped(raw)}</p>` : ''),
+    });
+    const byTopic = (topicId: number) =>
+      posts
+        .filter((post) => post.topic_id === topicId)
+        .sort((a, b) => Number(a.post_number) - Number(b.post_number));
+    if (url.pathname === '/forum/latest.json') {
+      const topicIds = [...new Set(posts.map((post) => Number(post.topic_id)))];
+      const topics = topicIds.map((id) => {
+        const all = byTopic(id);
+        return {
+          id,
+          title: all[0].topic_title,
+          fancy_title: all[0].topic_title,
+          slug: all[0].topic_slug,
+          posts_count: all.length,
+          highest_post_number: Math.max(...all.map((post) => Number(post.post_number))),
+          created_at: all[0].created_at,
+          last_posted_at: all
+            .map((post) => String(post.created_at))
+            .sort()
+            .at(-1),
+          bumped: true,
+          category_id: all[0].category_id,
+        };
+      });
+      topics.sort((a, b) => String(b.last_posted_at).localeCompare(String(a.last_posted_at)));
+      return json({ users: [], topic_list: { can_create_topic: false, per_page: 30, topics } });
+    }
+    const topicPage = /^\/forum\/t\/(\d+)\.json$/.exec(url.pathname);
+    if (topicPage) {
+      const all = byTopic(Number(topicPage[1]));
+      if (all.length === 0) return (res.writeHead(404).end(), 404);
+      // The first posts in full, the others by id only (`stream`), as on long topics.
+      return json({
+        post_stream: { posts: all.slice(0, 2).map(asInTopic), stream: all.map((post) => post.id) },
+        id: Number(topicPage[1]),
+        title: all[0].topic_title,
+        slug: all[0].topic_slug,
+        category_id: all[0].category_id,
+        posts_count: all.length,
+      });
+    }
+    const topicPosts = /^\/forum\/t\/(\d+)\/posts\.json$/.exec(url.pathname);
+    if (topicPosts) {
+      const wanted = new Set(url.searchParams.getAll('post_ids[]').map(Number));
+      return json({
+        post_stream: {
+          posts: byTopic(Number(topicPosts[1]))
+            .filter((post) => wanted.has(post.id))
+            .map(asInTopic),
+        },
+        id: Number(topicPosts[1]),
+      });
+    }
     if (url.pathname !== '/forum/posts.json') {
       res.writeHead(404).end();
       return 404;
@@ -176,13 +240,15 @@ describe('forum connector', () => {
   const byId = async (source: string) => new Map((await rows(source)).map((row) => [row.external_id, row]));
 
   describe('RSS and Atom', () => {
-    it('stores every item of an RSS 2.0 and an Atom feed once, as plain text, and refuses the undated one', async () => {
+    it('stores every item of an RSS 2.0 and an Atom feed once, as plain text, the undated one dated when first seen', async () => {
       await createSource('forum-fr', { type: 'rss', feedUrl: `${feeds.url}/communaute.rss` });
       await createSource('reviews-en', { type: 'rss', feedUrl: `${feeds.url}/reviews.atom` });
 
-      expect(await poll('forum-fr')).toEqual({ stored: 3, skipped: 0, refused: 1 });
+      const before = Date.now();
+      expect(await poll('forum-fr')).toEqual({ stored: 4, skipped: 0, refused: 0 });
       const fr = await byId('forum-fr');
       expect([...fr.keys()]).toEqual([
+        'communaute-fr-post-1-1',
         'communaute-fr-post-4812-1',
         'https://communaute.example.fr/t/carte-avantage-controle/4799',
         'https://communaute.example.fr/t/paiement-refuse-3ds/4820',
@@ -213,14 +279,12 @@ describe('forum connector', () => {
         expect(row.raw_text).not.toMatch(/<[a-z/]|&[a-z#0-9]+;|trackView|capture/i);
         expect(row.author_key).not.toMatch(/jeanne|paul|rss:/);
       }
-      const [undated] = await query<{ cause: string; job_id: string }>(
-        db.url,
-        `SELECT cause, job_id FROM dead_letter WHERE job_name = 'source.forum'`,
-      );
-      expect(undated).toEqual({
-        job_id: 'forum-fr:communaute-fr-post-1-1',
-        cause: 'item has no date (pubDate, dc:date, published or updated): its time is unknown',
-      });
+      // The pinned post has no date: dated when the poll first saw it, and said so.
+      const undated = fr.get('communaute-fr-post-1-1');
+      expect(undated?.received_at.getTime()).toBeGreaterThanOrEqual(before - 1_000);
+      expect(undated?.received_at.getTime()).toBeLessThanOrEqual(Date.now());
+      expect(undated?.metadata).toMatchObject({ dated: 'when first seen' });
+      expect(await query(db.url, `SELECT id FROM dead_letter WHERE job_name = 'source.forum'`)).toEqual([]);
 
       expect(await poll('reviews-en')).toEqual({ stored: 3, skipped: 0, refused: 0 });
       const en = await byId('reviews-en');
@@ -283,7 +347,7 @@ describe('forum connector', () => {
       const head = current.slice(0, current.indexOf('<item>'));
       feeds.feeds.set('/communaute.rss', `${head}${[...items].reverse().join('\n')}\n</channel>\n</rss>\n`);
       expect(await poll('forum-fr')).toEqual({ stored: 0, skipped: 0, refused: 0 });
-      expect(await rows('forum-fr')).toHaveLength(4);
+      expect(await rows('forum-fr')).toHaveLength(5);
       feeds.state.validators = true;
     });
 
@@ -492,6 +556,61 @@ describe('forum connector', () => {
         cause:
           "discourse-wrong-key: fails for good: Discourse answered 401 Unauthorized for /forum/posts.json: access refused, check the source's secrets",
       });
+    });
+  });
+
+  describe('Discourse topic by topic', () => {
+    it('reads /latest.json and each topic page (posts listed by id fetched by id), the same posts as /posts.json, once', async () => {
+      await createSource(
+        'discourse-topics',
+        {
+          type: 'discourse',
+          read: 'topics',
+          baseUrl: `${forum.url}/forum`,
+          ownUsernames: ['loverail_support'],
+        },
+        { apiKey: 'test-api-key', apiUsername: 'loveboard' },
+      );
+      forum.requests.length = 0;
+      // One topic per page, 20 pages per poll: the topics earlier tests added take a second poll.
+      const first = await poll('discourse-topics');
+      const second = await poll('discourse-topics');
+      expect(first.refused + second.refused).toBe(0);
+      const stored = await byId('discourse-topics');
+      // Every customer's post of every listed topic, staff, brand and non-regular posts skipped.
+      const customers = forum.posts
+        .filter((post) => post.post_type === 1 && post.staff !== true && post.username !== 'LoveRail_Support')
+        .map((post) => `post:${post.id}`);
+      expect([...stored.keys()].sort()).toEqual(customers.sort());
+      const paths = forum.requests.map((request) => request.path);
+      expect(paths[0]).toBe('/forum/latest.json');
+      expect(paths).toContain('/forum/t/4812.json');
+      expect(paths.some((path) => path.startsWith('/forum/t/4812/posts.json?post_ids%5B%5D='))).toBe(true);
+      // Topic pages have no `raw`: the rendered HTML as text, the topic's title and link kept.
+      // The quoted post (an aside with who is quoted) is not theirs.
+      const reply = stored.get('post:102');
+      expect(reply?.raw_text).toBe('Pareil pour moi, 25 jours d’attente pour un Ouigo annulé.');
+      expect(reply?.metadata).toMatchObject({ topicId: 4812, postNumber: 2, categoryId: 5 });
+
+      // Nothing new: nothing read beyond the list. A new post in a topic: that topic only.
+      forum.requests.length = 0;
+      expect(await poll('discourse-topics')).toEqual({ stored: 0, skipped: 0, refused: 0 });
+      expect(forum.requests.map((request) => request.path)).toEqual(['/forum/latest.json']);
+      const template = forum.posts.find((post) => post.id === 111) as FakePost;
+      forum.posts.push({
+        ...template,
+        id: 990,
+        post_number: 2,
+        username: 'nadia_t',
+        created_at: '2026-11-24T10:00:00.000Z',
+        raw: 'Même souci sur iPhone depuis la mise à jour.',
+        cooked: '<p>Même souci sur iPhone depuis la mise à jour.</p>',
+      });
+      expect(await poll('discourse-topics')).toEqual({ stored: 1, skipped: 0, refused: 0 });
+      expect((await byId('discourse-topics')).get('post:990')?.raw_text).toBe(
+        'Même souci sur iPhone depuis la mise à jour.',
+      );
+      forum.posts.pop();
     });
   });
 });

@@ -11,7 +11,14 @@ async function signedPost(
   headers: Record<string, string>,
 ): Promise<{
   status: number;
-  body: { stored?: number; duplicates?: number; skipped?: number; message?: unknown };
+  body: {
+    stored?: number;
+    duplicates?: number;
+    skipped?: number;
+    skippedReasons?: { id: string; reason: string }[];
+    deadLettered?: number;
+    message?: unknown;
+  };
 }> {
   const response = await fetch(url, {
     method: 'POST',
@@ -20,6 +27,9 @@ async function signedPost(
   });
   return { status: response.status, body: (await response.json()) as never };
 }
+
+const metaSignature = (secret: string, body: string) =>
+  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 const chatSignature = (secret: string, timestamp: number, body: string) =>
   `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
@@ -102,7 +112,12 @@ describe('push sources', () => {
     expect((await signedPost(url, body, {})).status).toBe(401);
 
     const first = await signedPost(url, body, headers('chat-signing-secret-0123'));
-    expect(first).toEqual({ status: 200, body: { stored: 1, duplicates: 0, skipped: 0 } });
+    // The bot's greeting and the agent's answer are not the customer's words: skipped, with why.
+    expect(first).toMatchObject({ status: 200, body: { stored: 1, duplicates: 0, skipped: 2 } });
+    expect(first.body.skippedReasons?.map((skip) => skip.reason)).toEqual([
+      "a bot's answer (not the customer's words)",
+      "an agent's message (not the customer's words)",
+    ]);
     expect((await signedPost(url, body, headers('chat-signing-secret-0123'))).body).toMatchObject({
       stored: 0,
       duplicates: 1,
@@ -198,18 +213,23 @@ describe('push sources', () => {
         },
       ],
     });
-    const sign = (secret: string) => `sha256=${createHmac('sha256', secret).update(payload).digest('hex')}`;
     const url = `${api.url}/api/v1/webhooks/facebook/${facebookId}`;
-    expect((await signedPost(url, payload, { 'x-hub-signature-256': sign('nope') })).status).toBe(401);
-    expect((await signedPost(url, payload, {})).status).toBe(401);
-    const received = await signedPost(url, payload, { 'x-hub-signature-256': sign('meta-app-secret') });
-    expect(received).toEqual({ status: 200, body: { stored: 2, duplicates: 0, skipped: 2 } });
     expect(
-      (await signedPost(url, payload, { 'x-hub-signature-256': sign('meta-app-secret') })).body,
-    ).toMatchObject({
-      stored: 0,
-      duplicates: 2,
+      (await signedPost(url, payload, { 'x-hub-signature-256': metaSignature('nope', payload) })).status,
+    ).toBe(401);
+    expect((await signedPost(url, payload, {})).status).toBe(401);
+    const received = await signedPost(url, payload, {
+      'x-hub-signature-256': metaSignature('meta-app-secret', payload),
     });
+    expect(received).toMatchObject({ status: 200, body: { stored: 2, duplicates: 0, skipped: 2 } });
+    expect(received.body.skippedReasons).toEqual([
+      { id: 'C2', reason: "the page's own comment" },
+      { id: 'M2', reason: "an echo of the page's own message" },
+    ]);
+    expect(
+      (await signedPost(url, payload, { 'x-hub-signature-256': metaSignature('meta-app-secret', payload) }))
+        .body,
+    ).toMatchObject({ stored: 0, duplicates: 2 });
     const rows = await query<{ external_id: string; channel: string }>(
       db.url,
       `SELECT external_id, channel FROM verbatim WHERE channel = 'facebook' ORDER BY external_id`,
@@ -218,11 +238,218 @@ describe('push sources', () => {
       { external_id: 'comment:C1', channel: 'facebook' },
       { external_id: 'message:M1', channel: 'facebook' },
     ]);
-    const garbage = '{"object":"instagram"}';
-    const refused = await signedPost(url, garbage, {
-      'x-hub-signature-256': `sha256=${createHmac('sha256', 'meta-app-secret').update(garbage).digest('hex')}`,
+  });
+
+  it('takes the Meta payloads as documented: visitor posts, comments with or without from, ratings, Messenger, Instagram; always 200', async () => {
+    const url = `${api.url}/api/v1/webhooks/facebook/${facebookId}`;
+    const deliver = (body: unknown) => {
+      const raw = JSON.stringify(body);
+      return signedPost(url, raw, { 'x-hub-signature-256': metaSignature('meta-app-secret', raw) });
+    };
+    const lettersBefore = (
+      await query(db.url, `SELECT id FROM dead_letter WHERE job_name = 'source.facebook'`)
+    ).length;
+    // Webhooks for Pages, field "feed" (Graph API reference, page feed): one entry, several changes.
+    const page = await deliver({
+      object: 'page',
+      entry: [
+        {
+          id: '1142469655832956',
+          time: 1795900100,
+          changes: [
+            {
+              field: 'feed',
+              value: {
+                from: { id: '24680', name: 'Visitor' },
+                item: 'status',
+                post_id: '1142469655832956_1164870100259578',
+                verb: 'add',
+                published: 1,
+                created_time: 1795900100,
+                message: 'Le site plante au paiement depuis hier, impossible de réserver.',
+              },
+            },
+            {
+              field: 'feed',
+              value: {
+                item: 'comment',
+                verb: 'add',
+                comment_id: '1164870100259578_1234',
+                post_id: '1142469655832956_1164870100259578',
+                parent_id: '1142469655832956_1164870100259578',
+                created_time: 1795900160,
+                message: 'Pareil pour moi, paiement refusé.',
+              },
+            },
+            {
+              field: 'feed',
+              value: {
+                item: 'comment',
+                verb: 'edited',
+                comment_id: '1164870100259578_1234',
+                post_id: '1142469655832956_1164870100259578',
+                created_time: 1795900200,
+                message: 'Pareil pour moi, paiement refusé deux fois.',
+              },
+            },
+            {
+              field: 'feed',
+              value: {
+                item: 'reaction',
+                verb: 'add',
+                reaction_type: 'angry',
+                parent_id: '1142469655832956_1164870100259578',
+                post_id: '1142469655832956_1164870100259578',
+                from: { id: '13579' },
+                created_time: 1795900220,
+              },
+            },
+            {
+              field: 'feed',
+              value: {
+                item: 'post',
+                verb: 'add',
+                post_id: '1142469655832956_999',
+                from: { id: '1142469655832956' },
+                message: 'Nos équipes sont mobilisées.',
+                created_time: 1795900230,
+              },
+            },
+            {
+              field: 'feed',
+              value: {
+                item: 'rating',
+                verb: 'add',
+                reviewer_id: '97531',
+                reviewer_name: 'Paul',
+                open_graph_story_id: '555666777',
+                recommendation_type: 'negative',
+                review_text: 'Service client injoignable, je ne recommande pas.',
+                created_time: 1795900240,
+              },
+            },
+            // Meta got this one wrong: it is dead-lettered, the others still count.
+            { field: 'feed', value: { item: 'comment', verb: 'add', message: 'sans identifiant' } },
+          ],
+          messaging: [
+            {
+              sender: { id: '24680' },
+              recipient: { id: '1142469655832956' },
+              timestamp: 1795900300000,
+              message: {
+                mid: 'm_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_5cgXIbu7I3rBN0P',
+                text: 'Bonjour, où est mon billet ?',
+              },
+            },
+            {
+              sender: { id: '24680' },
+              recipient: { id: '1142469655832956' },
+              timestamp: 1795900301000,
+              read: { watermark: 1795900300000 },
+            },
+          ],
+        },
+      ],
     });
-    expect(refused.status).toBe(400);
+    expect(page).toMatchObject({
+      status: 200,
+      body: { stored: 4, duplicates: 0, skipped: 4, deadLettered: 1 },
+    });
+    // Instagram webhooks: comments as a change (Facebook Login) and on the entry (Business Login),
+    // the account's own reply, a mention (no text), and Instagram Direct messages.
+    const instagram = await deliver({
+      object: 'instagram',
+      entry: [
+        {
+          id: '17841405822304914',
+          time: 1795900400,
+          changes: [
+            {
+              field: 'comments',
+              value: {
+                from: { id: '232323232', username: 'jeanne_voyage' },
+                media: { id: '123123123', media_product_type: 'FEED' },
+                id: '17865799348089039',
+                text: 'Mon train de 8h est encore supprimé 😡',
+              },
+            },
+            {
+              field: 'comments',
+              value: {
+                from: { id: '17841405822304914', username: 'loverail' },
+                media: { id: '123123123', media_product_type: 'FEED' },
+                id: '17865799348089040',
+                parent_id: '17865799348089039',
+                text: 'Nous sommes désolés.',
+              },
+            },
+            { field: 'mentions', value: { media_id: '999888', comment_id: '4444' } },
+          ],
+          messaging: [
+            {
+              sender: { id: '112233' },
+              recipient: { id: '17841405822304914' },
+              timestamp: 1795900500000,
+              message: {
+                mid: 'aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDA1',
+                text: 'Remboursement toujours pas reçu',
+              },
+            },
+            {
+              sender: { id: '17841405822304914' },
+              recipient: { id: '112233' },
+              timestamp: 1795900501000,
+              message: {
+                mid: 'aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDA2',
+                text: 'On regarde',
+                is_echo: true,
+              },
+            },
+          ],
+        },
+        {
+          id: '17841405822304914',
+          time: 1795900600,
+          field: 'comments',
+          value: {
+            id: '17865799348089041',
+            from: { id: '445566', username: 'paul' },
+            text: 'Appli inutilisable depuis la mise à jour',
+            media: { id: '123123124', media_product_type: 'REELS' },
+          },
+        },
+      ],
+    });
+    expect(instagram).toMatchObject({ status: 200, body: { stored: 3, duplicates: 0, skipped: 3 } });
+    const rows = await query<{ external_id: string; channel: string; metadata: Record<string, unknown> }>(
+      db.url,
+      `SELECT external_id, channel, metadata FROM verbatim WHERE channel IN ('facebook', 'instagram') AND external_id NOT IN ('comment:C1', 'message:M1') ORDER BY external_id`,
+    );
+    expect(rows.map((row) => [row.external_id, row.channel])).toEqual([
+      ['comment:1164870100259578_1234', 'facebook'],
+      ['ig-comment:17865799348089039', 'instagram'],
+      ['ig-comment:17865799348089041', 'instagram'],
+      ['ig-message:aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDA1', 'instagram'],
+      [
+        'message:m_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_5cgXIbu7I3rBN0P',
+        'facebook',
+      ],
+      ['post:1142469655832956_1164870100259578', 'facebook'],
+      ['rating:555666777', 'facebook'],
+    ]);
+    expect(rows[0].metadata).toMatchObject({ kind: 'comment', authorKnown: false });
+    expect(rows[6].metadata).toMatchObject({ kind: 'rating', recommendation: 'negative' });
+    // Not a delivery at all, but signed: 200 still (Meta would retry forever), and a dead letter.
+    const garbage = await deliver({ object: 'instagram' });
+    expect(garbage).toMatchObject({ status: 200, body: { stored: 0, deadLettered: 1 } });
+    const letters = await query<{ cause: string }>(
+      db.url,
+      `SELECT cause FROM dead_letter WHERE job_name = 'source.facebook' ORDER BY created_at`,
+    );
+    expect(letters.slice(lettersBefore).map((letter) => letter.cause)).toEqual([
+      'a comment without comment_id',
+      'not a Meta webhook delivery: object must be "page" or "instagram", with an entry list',
+    ]);
   });
 
   it('counts one customer across channels once their identities are linked, stored verbatims included', async () => {

@@ -300,7 +300,7 @@ describe('twitter connector', () => {
       expect(request.authorization).toBe(`Bearer ${BEARER}`);
       expect(request.params).toMatchObject({
         max_results: '100',
-        'tweet.fields': 'created_at,author_id,lang,conversation_id,referenced_tweets,entities',
+        'tweet.fields': 'created_at,author_id,lang,conversation_id,referenced_tweets,entities,note_tweet',
         expansions: 'author_id',
         'user.fields': 'username',
       });
@@ -329,10 +329,15 @@ describe('twitter connector', () => {
       '@LoveRail your app crashes every time I open My tickets >:( train leaves in 2 hours',
     );
     expect(stored.get(T.T4)?.lang).toBe('en');
-    // Only fr and en are handed over as languages: X's de and zxx (emoji only) are left to the pipeline.
-    expect(stored.get(T.T6)?.lang).not.toBe('de');
+    // X's language is kept (German here), except its codes for posts without words (zxx: emoji only).
+    expect(stored.get(T.T6)?.lang).toBe('de');
     expect(stored.get(T.T11)?.raw_text).toBe('@LoveRail 😡😡😡');
     expect(stored.get(T.T11)?.lang).not.toBe('zxx');
+    // A post over 280 characters is stored whole, from note_tweet (text holds its first 280).
+    expect(stored.get(T.T13)?.raw_text).toMatch(/^@LoveRail 3 semaines .* pas un message automatique\.$/s);
+    expect(stored.get(T.T13)?.raw_text).toContain('remboursée & une vraie réponse');
+    expect(stored.get(T.T13)?.raw_text.length).toBeGreaterThan(280);
+    expect(stored.get(T.T13)?.metadata).toMatchObject({ longPost: true });
     // Found by both queries, stored once, from the first.
     expect(stored.get(T.T5)?.metadata.query).toBe(MENTIONS);
     expect(stored.get(T.T12)?.metadata).toEqual({

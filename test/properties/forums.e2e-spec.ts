@@ -444,6 +444,7 @@ describe('properties: forum connector (RSS/Atom, Discourse)', () => {
     settings,
     secrets: {},
     cursor,
+    now: new Date('2026-11-23T09:00:00Z'),
   });
   /** Serves `answer` under a fresh path for the length of one pull. */
   async function serving(answer: Answer, pull: (base: string) => Promise<string>): Promise<string> {

@@ -7,8 +7,10 @@ import {
   checkTranscript,
   emailVerbatim,
   readEmail,
-  readPageEvents,
-  transcriptVerbatims,
+  readMetaEvents,
+  transcriptMessages,
+  readChatPlatform,
+  CHAT_PLATFORMS,
 } from '@app/connectors';
 import { checkVerbatim, readImportRows } from '@app/ingest';
 // The X mapping is not part of the connectors' public surface (the poller calls it); it is a pure
@@ -145,7 +147,7 @@ const pageEvents = fc.oneof(
   {
     weight: 4,
     arbitrary: fc.record({
-      object: fc.oneof(fc.constant('page'), hostileValue),
+      object: fc.oneof(fc.constantFrom('page', 'instagram'), hostileValue),
       entry: fc.oneof(
         fc.array(
           fc.record(
@@ -154,10 +156,18 @@ const pageEvents = fc.oneof(
               time: fc.oneof(fc.integer(), fc.double(), hostileString),
               changes: fc.array(
                 fc.record({
-                  field: fc.oneof(fc.constant('feed'), hostileValue),
+                  field: fc.oneof(fc.constantFrom('feed', 'comments', 'mentions'), hostileValue),
                   value: fc.record(
                     {
-                      item: fc.oneof(fc.constant('comment'), hostileValue),
+                      item: fc.oneof(
+                        fc.constantFrom('comment', 'status', 'rating', 'reaction'),
+                        hostileValue,
+                      ),
+                      id: fc.oneof(fc.constant('17865799348089039'), hostileValue),
+                      text: fc.oneof(fc.string({ maxLength: 60 }), hostileValue),
+                      post_id: fc.oneof(fc.constant('123_456'), hostileValue),
+                      review_text: fc.oneof(fc.string({ maxLength: 60 }), hostileValue),
+                      reviewer_id: fc.oneof(fc.constant('77'), hostileValue),
                       verb: fc.oneof(fc.constantFrom('add', 'edited', 'remove'), hostileValue),
                       comment_id: fc.oneof(fc.constant('1_2'), hostileValue),
                       message: fc.oneof(fc.string({ maxLength: 60 }), hostileValue),
@@ -354,7 +364,7 @@ describe('properties: parsers (import files, MIME, chat, Meta, X)', () => {
         count('readEmail + emailVerbatim');
         const reading = await readEmail(raw);
         expect(['verbatim', 'skipped', 'refused']).toContain(reading.kind);
-        const outcome = emailVerbatim('mail-in', reading, null);
+        const outcome = emailVerbatim('mail-in', reading, null, new Date());
         if ('verbatim' in outcome) checksCleanly(outcome.verbatim);
         else expect(('skipped' in outcome ? outcome.skipped : outcome.refused).length).toBeGreaterThan(0);
       }),
@@ -362,16 +372,76 @@ describe('properties: parsers (import files, MIME, chat, Meta, X)', () => {
     );
   });
 
-  it('checkTranscript + transcriptVerbatims turn every chat body into verbatims or reasons', () => {
+  it('readChatPlatform reads every body a chat platform could post as messages, skips or refusals', () => {
+    const platformBody = fc.oneof(
+      hostileValue,
+      fc.record(
+        {
+          event: fc.oneof(
+            fc.constantFrom('message_created', 'message:send', 'message:received'),
+            hostileValue,
+          ),
+          type: fc.oneof(fc.constant('notification_event'), hostileValue),
+          topic: fc.oneof(
+            fc.constantFrom('conversation.user.replied', 'conversation.user.created', 'ping'),
+            hostileValue,
+          ),
+          id: fc.oneof(fc.integer(), hostileValue),
+          content: fc.oneof(fc.string({ maxLength: 40 }), hostileValue),
+          message_type: fc.oneof(fc.constantFrom('incoming', 'outgoing', 0, 1, 2), hostileValue),
+          created_at: fc.oneof(fc.integer(), fc.constant('2026-11-23 09:00:00 UTC'), hostileString),
+          conversation: fc.oneof(fc.record({ id: fc.oneof(fc.integer(), hostileValue) }), hostileValue),
+          data: fc.oneof(
+            fc.record(
+              {
+                session_id: fc.oneof(fc.constant('session_1'), hostileValue),
+                fingerprint: fc.oneof(fc.integer(), hostileValue),
+                type: fc.oneof(fc.constantFrom('text', 'note', 'file'), hostileValue),
+                content: fc.oneof(fc.string({ maxLength: 40 }), hostileValue),
+                from: fc.oneof(fc.constantFrom('user', 'operator'), hostileValue),
+                timestamp: fc.oneof(fc.integer(), hostileValue),
+                item: hostileValue,
+              },
+              { requiredKeys: [] },
+            ),
+            hostileValue,
+          ),
+          events: fc.oneof(fc.array(hostileValue, { maxLength: 3 }), hostileValue),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    fc.assert(
+      fc.property(platformBody, fc.constantFrom(...CHAT_PLATFORMS), (body, platform) => {
+        count('readChatPlatform');
+        const reading = readChatPlatform(platform, asJson(body));
+        for (const message of reading.messages) {
+          expect(message.text.trim()).not.toBe('');
+          expect(Number.isNaN(Date.parse(message.at))).toBe(false);
+          expect(message.conversationId.length).toBeGreaterThan(0);
+        }
+        for (const one of [...reading.skipped, ...reading.refused])
+          expect(one.reason.length).toBeGreaterThan(0);
+      }),
+      params(),
+    );
+  });
+
+  it('checkTranscript + transcriptMessages turn every chat body into messages or reasons', () => {
     fc.assert(
       fc.property(transcript, fc.constantFrom('conversation' as const, 'turn' as const), (body, per) => {
-        count('checkTranscript + transcriptVerbatims');
+        count('checkTranscript + transcriptMessages');
         const checked = checkTranscript(asJson(body));
         if (checked.errors) {
           expect(checked.errors.length).toBeGreaterThan(0);
           return;
         }
-        for (const item of transcriptVerbatims('site-chat', checked.transcript, per)) checksCleanly(item);
+        const { messages } = transcriptMessages(checked.transcript);
+        for (const message of messages) {
+          expect(typeof message.text).toBe('string');
+          expect(Number.isNaN(Date.parse(message.at))).toBe(false);
+        }
+        expect(['conversation', 'turn']).toContain(per);
       }),
       params({
         // Regression (seed -26157043): a transcript without customer passed the check, then the
@@ -386,13 +456,14 @@ describe('properties: parsers (import files, MIME, chat, Meta, X)', () => {
     );
   });
 
-  it('readPageEvents turns every Meta body into verbatims, skips and refusals', () => {
+  it('readMetaEvents turns every Meta body into verbatims, skips and refusals', () => {
     fc.assert(
       fc.property(pageEvents, (body) => {
-        count('readPageEvents');
-        const reading = readPageEvents('fb-page', asJson(body));
+        count('readMetaEvents');
+        const reading = readMetaEvents('fb-page', asJson(body), new Date('2026-11-23T09:00:00Z'));
         for (const item of reading.items) checksCleanly(item);
-        for (const reason of reading.refused) expect(reason.length).toBeGreaterThan(0);
+        for (const refusal of reading.refused) expect(refusal.reason.length).toBeGreaterThan(0);
+        for (const skip of reading.skipped) expect(skip.reason.length).toBeGreaterThan(0);
       }),
       params(),
     );

@@ -22,7 +22,14 @@ import {
   TicketStatus,
   Transactions,
 } from '@app/database';
-import { ImportFormat, ImportService, readImportRows } from '@app/ingest';
+import {
+  FieldMap,
+  ImportFileError,
+  ImportFormat,
+  ImportService,
+  parseFieldMap,
+  readImportRows,
+} from '@app/ingest';
 import { LabelledText, LinearTextClassifier, evaluate } from '@app/nlp';
 import { DeadLetterService, InProcessJobQueue, JobQueue, JobRunner } from '@app/jobs';
 import { DataSource } from 'typeorm';
@@ -109,41 +116,108 @@ async function withApp<T>(config: AppConfig, work: (app: INestApplicationContext
   }
 }
 
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/**
+ * How far an import is, on stderr: a bar on a terminal, with the file's size as its total while the
+ * file is read and the number of chunks while they are stored; elsewhere (a pipe, a CI log) a line
+ * at each tenth of the way, so that a long import is never silent.
+ */
+class ImportProgressView {
+  private readonly tty = process.stderr.isTTY === true;
+  private bar: SingleBar | null = null;
+  private phase: 'reading' | 'storing' | null = null;
+  private lastTenth = -1;
+
+  reading(bytesRead: number, totalBytes: number, rows: number): void {
+    this.enter(
+      'reading',
+      Math.max(totalBytes, 1),
+      'reading {bar} {percentage}% | {done} of {size} | {rows} rows',
+    );
+    if (this.bar)
+      this.bar.update(Math.min(bytesRead, totalBytes), {
+        done: megabytes(bytesRead),
+        size: megabytes(totalBytes),
+        rows,
+      });
+    else
+      this.line(
+        totalBytes === 0 ? 1 : bytesRead / totalBytes,
+        `read ${megabytes(bytesRead)} of ${megabytes(totalBytes)}, ${rows} rows`,
+      );
+  }
+
+  storing(chunksDone: number, chunks: number, rows: number): void {
+    this.enter('storing', Math.max(chunks, 1), 'storing {bar} {value}/{total} chunks | {rows} rows');
+    if (this.bar) {
+      this.bar.setTotal(Math.max(chunks, 1));
+      this.bar.update(chunksDone, { rows });
+    } else
+      this.line(
+        chunks === 0 ? 1 : chunksDone / chunks,
+        `stored ${chunksDone} of ${chunks} chunks of ${rows} rows`,
+      );
+  }
+
+  stop(): void {
+    this.bar?.stop();
+    this.bar = null;
+  }
+
+  private enter(phase: 'reading' | 'storing', total: number, format: string): void {
+    if (this.phase === phase) return;
+    this.stop();
+    this.phase = phase;
+    this.lastTenth = -1;
+    if (!this.tty) return;
+    this.bar = new SingleBar({ format, stream: process.stderr, hideCursor: true, noTTYOutput: false });
+    this.bar.start(total, 0, { done: '0.0 MB', size: '', rows: 0 });
+  }
+
+  private line(fraction: number, what: string): void {
+    const tenth = Math.floor(Math.min(1, Math.max(0, fraction)) * 10);
+    if (tenth <= this.lastTenth) return;
+    this.lastTenth = tenth;
+    process.stderr.write(`import: ${tenth * 10}% ${what}\n`);
+  }
+}
+
 async function importFile(
   config: AppConfig,
   file: string,
   source: string,
   format: ImportFormat | undefined,
+  map: FieldMap | null,
 ): Promise<void> {
   await withApp(config, async (app) => {
     const imports = app.get(ImportService);
-    const bar = new SingleBar({
-      format: 'importing {bar} {value}/{total} chunks | {rows} rows read',
-      stream: process.stderr,
-      hideCursor: true,
-      noTTYOutput: false,
-      notTTYSchedule: 5_000,
-    });
-    bar.start(1, 0, { rows: 0 });
-    const importId = await imports.start(file, source, format, ({ rowsRead, chunksWritten }) => {
-      bar.setTotal(Math.max(chunksWritten, 1));
-      bar.update({ rows: rowsRead });
-    });
-    // In embedded mode this process runs the chunks; in server mode the workers do: wait either way.
-    for (;;) {
-      const summary = await imports.summary(importId);
-      if (!summary) throw new Error(`import ${importId} vanished`);
-      bar.setTotal(Math.max(summary.chunks, 1));
-      bar.update(summary.chunksDone, { rows: summary.rows });
-      if (summary.status === ImportStatus.Done) {
-        bar.stop();
-        for (const { line, reason } of summary.rejected) out(`rejected line ${line}: ${reason}`);
-        out(
-          `imported=${summary.imported} duplicates=${summary.duplicates} rejected=${summary.rejected.length}`,
-        );
-        return;
+    const progress = new ImportProgressView();
+    try {
+      const importId = await imports.start(
+        file,
+        source,
+        format,
+        ({ rowsRead, bytesRead, totalBytes }) => progress.reading(bytesRead, totalBytes, rowsRead),
+        map,
+      );
+      // In embedded mode this process runs the chunks; in server mode the workers do: wait either way.
+      for (;;) {
+        const summary = await imports.summary(importId);
+        if (!summary) throw new Error(`import ${importId} vanished`);
+        progress.storing(summary.chunksDone, summary.chunks, summary.rows);
+        if (summary.status === ImportStatus.Done) {
+          progress.stop();
+          for (const { line, reason } of summary.rejected) out(`rejected line ${line}: ${reason}`);
+          out(
+            `imported=${summary.imported} duplicates=${summary.duplicates} rejected=${summary.rejected.length}`,
+          );
+          return;
+        }
+        await sleep(250);
       }
-      await sleep(250);
+    } finally {
+      progress.stop();
     }
   });
 }
@@ -215,9 +289,29 @@ export function buildProgram(config: () => AppConfig): Command {
     .addOption(
       new Option('--format <format>', 'file format (default: from the extension)').choices(['jsonl', 'csv']),
     )
-    .action(async (file: string, options: { source: string; format?: ImportFormat }) => {
-      await importFile(config(), file, options.source, options.format);
-    });
+    .option(
+      '--map <field=column,...>',
+      "which of the file's columns (JSON paths in JSONL) give each field: externalId, author, channel, receivedAt, text, lang, metadata.<key>; e.g. --map text=text,author=name,receivedAt=tweet_created,externalId=tweet_id",
+    )
+    .option(
+      '--set <field=value,...>',
+      'a value for every row of a field the file does not hold, e.g. --set channel=twitter',
+    )
+    .action(
+      async (
+        file: string,
+        options: { source: string; format?: ImportFormat; map?: string; set?: string },
+      ) => {
+        let map: FieldMap | null;
+        try {
+          map = parseFieldMap(options.map, options.set);
+        } catch (error) {
+          if (error instanceof ImportFileError) throw new InvalidArgumentError(error.message);
+          throw error;
+        }
+        await importFile(config(), file, options.source, options.format, map);
+      },
+    );
 
   program
     .command('migrate')

@@ -4,9 +4,17 @@ import { ClusterStage } from './cluster.stage';
 import { IrritantTriageService } from './irritant-triage.service';
 import { ModelStore } from './model-store';
 import { PrivacyService } from './privacy.service';
+import { VerbatimGrowthService } from './verbatim-growth.service';
 
 @Module({
-  providers: [ModelStore, AnalyzeStage, ClusterStage, IrritantTriageService, PrivacyService],
-  exports: [ModelStore, IrritantTriageService, PrivacyService],
+  providers: [
+    ModelStore,
+    AnalyzeStage,
+    ClusterStage,
+    IrritantTriageService,
+    PrivacyService,
+    VerbatimGrowthService,
+  ],
+  exports: [ModelStore, IrritantTriageService, PrivacyService, VerbatimGrowthService],
 })
 export class AnalysisModule {}

@@ -9,6 +9,8 @@ export interface SourceContext {
   settings: Record<string, unknown>;
   secrets: Record<string, string>;
   cursor: Record<string, unknown> | null;
+  /** When the poll started, by the product's Clock: an item without its own date is dated so. */
+  now: Date;
 }
 
 /** One page of a pull: the verbatims found, where to resume, and whether more is waiting now. */
@@ -30,6 +32,11 @@ export interface PullPage {
  */
 export interface PullConnector {
   readonly kind: SourceKind;
+  /**
+   * The setting without which a source of this kind is push-only and never polled (e-mail: its
+   * IMAP `host`; a source with only a signing secret receives raw MIME by webhook).
+   */
+  readonly requiredSetting?: string;
   pull(source: SourceContext, signal: AbortSignal): Promise<PullPage>;
 }
 

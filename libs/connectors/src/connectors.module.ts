@@ -4,6 +4,7 @@ import { PULL_CONNECTORS, PullConnector } from './connector';
 import { PULL_CONNECTOR_LIST } from './pull-connectors';
 import { SourcePoller } from './source-poller';
 import { SourcesService } from './sources.service';
+import { ChatConversations } from './chat/chat-conversations';
 
 /**
  * Every pull connector, one per kind (listed in pull-connectors.ts); push sources (chat, Facebook,
@@ -13,7 +14,12 @@ const pullConnectors: PullConnector[] = PULL_CONNECTOR_LIST;
 
 @Module({
   imports: [IngestModule],
-  providers: [{ provide: PULL_CONNECTORS, useValue: pullConnectors }, SourcePoller, SourcesService],
-  exports: [SourcePoller, SourcesService],
+  providers: [
+    { provide: PULL_CONNECTORS, useValue: pullConnectors },
+    SourcePoller,
+    SourcesService,
+    ChatConversations,
+  ],
+  exports: [SourcePoller, SourcesService, ChatConversations],
 })
 export class ConnectorsModule {}

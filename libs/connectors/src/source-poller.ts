@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { SecretBox } from '@app/config';
-import { DeadLetterRepository, Source, SourceRepository } from '@app/database';
+import { Clock, SecretBox } from '@app/config';
+import { DeadLetterRepository, Source, SourceKind, SourceRepository } from '@app/database';
 import { IngestService } from '@app/ingest';
 import { JobHandler, JobName, JobPayload, JobQueue } from '@app/jobs';
 import { ConnectorError, PULL_CONNECTORS, PullConnector, SourceContext } from './connector';
@@ -38,6 +38,7 @@ export class SourcePoller {
     private readonly secrets: SecretBox,
     private readonly deadLetters: DeadLetterRepository,
     private readonly jobs: JobQueue,
+    private readonly clock: Clock,
   ) {
     this.connectors = new Map(connectors.map((connector) => [connector.kind, connector]));
   }
@@ -48,7 +49,10 @@ export class SourcePoller {
   }
 
   async enqueueDue(now: Date): Promise<number> {
-    const due = await this.sources.due([...this.connectors.keys()] as Source['kind'][], now, 500);
+    const required: Partial<Record<SourceKind, string>> = {};
+    for (const connector of this.connectors.values())
+      if (connector.requiredSetting) required[connector.kind] = connector.requiredSetting;
+    const due = await this.sources.due([...this.connectors.keys()] as SourceKind[], now, 500, required);
     const slot = Math.floor(now.getTime() / 1_000);
     await this.jobs.addMany(
       JobName.PollSource,
@@ -66,7 +70,8 @@ export class SourcePoller {
   async pollNow(sourceId: string): Promise<{ stored: number; skipped: number; refused: number }> {
     const source = await this.sources.findById(sourceId);
     const connector = source ? this.connectors.get(source.kind) : undefined;
-    if (!source || !source.enabled || !connector) return { stored: 0, skipped: 0, refused: 0 };
+    if (!source || !source.enabled || !connector || !this.pulled(connector, source))
+      return { stored: 0, skipped: 0, refused: 0 };
     const started = new Date();
     const context: SourceContext = {
       id: source.id,
@@ -77,6 +82,7 @@ export class SourcePoller {
         ? (JSON.parse(this.secrets.open(source.secretsSealed)) as Record<string, string>)
         : {},
       cursor: source.cursor,
+      now: this.clock.now(),
     };
     const totals = { stored: 0, skipped: 0, refused: 0 };
     try {
@@ -107,6 +113,14 @@ export class SourcePoller {
       await this.failed(source, started, error);
       return totals;
     }
+  }
+
+  /** A push-only source (no IMAP host) is not polled: there is nothing to poll, and no failure. */
+  private pulled(connector: PullConnector, source: Source): boolean {
+    const setting = connector.requiredSetting;
+    if (!setting) return true;
+    const value = source.settings[setting];
+    return value !== undefined && value !== null && value !== '';
   }
 
   private async failed(source: Source, at: Date, error: unknown): Promise<void> {

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { BadRequestException, Injectable } from '@nestjs/common';
 import {
@@ -10,7 +11,14 @@ import {
   VerbatimStage,
 } from '@app/database';
 import { JobHandler, JobName, JobPayload, JobQueue, PoisonJobError } from '@app/jobs';
-import { ImportFormat, formatOf, readImportRows } from './import-file';
+import {
+  FieldMap,
+  ImportFileError,
+  ImportFormat,
+  checkCsvHeader,
+  formatOf,
+  readImportRows,
+} from './import-file';
 import { IngestService } from './ingest.service';
 import { SOURCE_NAME_PATTERN, VerbatimInput, checkVerbatim } from './verbatim-input';
 
@@ -20,6 +28,9 @@ export const IMPORT_CHUNK_ROWS = 500;
 export interface ImportProgress {
   rowsRead: number;
   chunksWritten: number;
+  /** Bytes of the file read so far, of `totalBytes`: the file's size is the one total known at once. */
+  bytesRead: number;
+  totalBytes: number;
 }
 
 /**
@@ -42,12 +53,24 @@ export class ImportService {
     sourceName: string,
     format: ImportFormat | null = formatOf(path),
     onProgress?: (progress: ImportProgress) => void,
+    map: FieldMap | null = null,
   ): Promise<string> {
     if (!SOURCE_NAME_PATTERN.test(sourceName)) {
       throw new BadRequestException('source must be 1-64 characters of a-z, 0-9, ".", "_" or "-"');
     }
     if (format === null)
       throw new BadRequestException('unknown file format: name it .jsonl, .ndjson or .csv');
+    const totalBytes = statSync(path).size;
+    // A header that does not fit stops the import once, before any row is read.
+    if (format === 'csv') {
+      try {
+        await checkCsvHeader(path, map);
+      } catch (error) {
+        if (error instanceof ImportFileError) throw new BadRequestException(error.message);
+        throw error;
+      }
+    }
+    let bytesRead = 0;
     const run = await this.imports.startRun(sourceName, basename(path));
     let rows: ImportRow[] = [];
     let rowCount = 0;
@@ -56,14 +79,22 @@ export class ImportService {
       const chunkId = await this.imports.addChunk(run.id, chunkNo++, rows);
       rows = [];
       await this.jobs.add(JobName.ImportChunk, { chunkId });
-      onProgress?.({ rowsRead: rowCount, chunksWritten: chunkNo });
+      onProgress?.({ rowsRead: rowCount, chunksWritten: chunkNo, bytesRead, totalBytes });
     };
-    for await (const row of readImportRows(path, format)) {
+    const rowsOf = readImportRows(path, format, {
+      map,
+      onBytes: (bytes) => {
+        bytesRead = bytes;
+      },
+    });
+    for await (const row of rowsOf) {
       rows.push(row);
       rowCount++;
       if (rows.length === IMPORT_CHUNK_ROWS) await flush();
     }
+    bytesRead = totalBytes;
     if (rows.length > 0) await flush();
+    else onProgress?.({ rowsRead: rowCount, chunksWritten: chunkNo, bytesRead, totalBytes });
     await this.imports.finishLoading(run.id, chunkNo, rowCount);
     return run.id;
   }

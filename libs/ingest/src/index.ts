@@ -3,8 +3,15 @@ export { IngestService } from './ingest.service';
 export { AuthorKeys } from './author-key';
 export { ImportService, IMPORT_CHUNK_ROWS } from './import.service';
 export type { ImportProgress } from './import.service';
-export { formatOf, readImportRows } from './import-file';
-export type { ImportFormat } from './import-file';
+export {
+  formatOf,
+  readImportRows,
+  parseFieldMap,
+  isoDate,
+  ImportFileError,
+  IMPORT_FIELDS,
+} from './import-file';
+export type { ImportFormat, FieldMap } from './import-file';
 export { PipelineSweeper } from './pipeline-sweeper';
 export {
   VerbatimInput,

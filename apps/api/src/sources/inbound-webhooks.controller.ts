@@ -7,6 +7,7 @@ import {
   HttpCode,
   HttpException,
   HttpStatus,
+  Logger,
   NotFoundException,
   Param,
   ParseUUIDPipe,
@@ -16,6 +17,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Clock } from '@app/config';
 import {
   MAX_EMAIL_BYTES,
   SourcesService,
@@ -23,19 +25,41 @@ import {
   emailVerbatim,
   checkTimestampedSignature,
   checkTranscript,
+  checkPlatformSignature,
+  readChatPlatform,
   readEmail,
-  readPageEvents,
-  transcriptVerbatims,
+  readMetaEvents,
+  transcriptMessages,
+  CHAT_PLATFORMS,
+  ChatConversations,
+  type ChatPlatform,
+  type ChatReceipt,
+  type VerbatimPer,
 } from '@app/connectors';
+import { VerbatimGrowthService } from '@app/analysis';
 import { DeadLetterRepository, Source, SourceKind } from '@app/database';
 import { IngestService, VerbatimInput, checkVerbatim } from '@app/ingest';
 import { Public } from '../auth/access.decorators';
 import type { RequestWithRawBody } from '../http/body-parser';
 
+/** A dead letter keeps the event it could not read, up to this size (beyond: its first bytes, as text). */
+const MAX_DEAD_LETTER_INPUT = 64 * 1024;
+
+function boundedInput(input: unknown): unknown {
+  const json = JSON.stringify(input ?? null);
+  return json.length <= MAX_DEAD_LETTER_INPUT ? input : { truncated: json.slice(0, MAX_DEAD_LETTER_INPUT) };
+}
+
 interface Received {
   stored: number;
   duplicates: number;
   skipped: number;
+  /** Why each skipped item is not a verbatim (a bounce, an auto-reply, the page's own comment…). */
+  skippedReasons?: { id: string; reason: string }[];
+  /** Events that could not be read, each a dead letter with its cause. */
+  deadLettered?: number;
+  /** Conversation verbatims that got new messages. */
+  grown?: number;
 }
 
 /**
@@ -45,10 +69,15 @@ interface Received {
 @ApiTags('inbound webhooks')
 @Controller('api/v1/webhooks')
 export class InboundWebhooksController {
+  private readonly logger = new Logger(InboundWebhooksController.name);
+
   constructor(
     private readonly sources: SourcesService,
     private readonly ingest: IngestService,
     private readonly deadLetters: DeadLetterRepository,
+    private readonly clock: Clock,
+    private readonly conversations: ChatConversations,
+    private readonly growth: VerbatimGrowthService,
   ) {}
 
   @Post('chat/:sourceId')
@@ -56,7 +85,7 @@ export class InboundWebhooksController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'A chat or chatbot transcript (docs/CONNECTORS.md), signed: X-LoveBoard-Timestamp and X-LoveBoard-Signature sha256=HMAC(secret, "<timestamp>.<body>")',
+      "A chat conversation: LoveBoard's transcript format (X-LoveBoard-Timestamp, X-LoveBoard-Signature), or the source's platform's own webhook (settings.platform: chatwoot, intercom, crisp, zendesk) with its own signature (docs/CONNECTORS.md)",
   })
   async chat(
     @Param('sourceId', new ParseUUIDPipe()) sourceId: string,
@@ -65,15 +94,68 @@ export class InboundWebhooksController {
     @Headers('x-loveboard-signature') signature: string | undefined,
   ): Promise<Received> {
     const source = await this.source(sourceId, SourceKind.Chat);
+    const platform = source.settings.platform ?? 'loveboard';
+    if (platform !== 'loveboard' && !(CHAT_PLATFORMS as readonly unknown[]).includes(platform))
+      throw new BadRequestException(
+        `the source's settings.platform must be loveboard, ${CHAT_PLATFORMS.join(', ')}: fix the source`,
+      );
     const secret = this.sources.secretsOf(source).signingSecret;
-    const refused = secret
-      ? checkTimestampedSignature(secret, timestamp, signature, request.rawBody ?? Buffer.alloc(0))
-      : 'the source has no signing secret';
+    const raw = request.rawBody ?? Buffer.alloc(0);
+    const refused = !secret
+      ? 'the source has no signing secret'
+      : platform === 'loveboard'
+        ? checkTimestampedSignature(secret, timestamp, signature, raw)
+        : checkPlatformSignature(platform as ChatPlatform, secret, request.headers, raw);
     if (refused) throw new UnauthorizedException(refused);
-    const checked = checkTranscript(request.body);
-    if (checked.errors) throw new BadRequestException(checked.errors);
-    const per = source.settings.verbatimPer === 'turn' ? 'turn' : 'conversation';
-    return this.store(source, transcriptVerbatims(source.name, checked.transcript, per), 0);
+    const per: VerbatimPer = source.settings.verbatimPer === 'turn' ? 'turn' : 'conversation';
+    if (platform === 'loveboard') {
+      // Our own format is our contract with the sender's developers: a malformed one is a 400.
+      const checked = checkTranscript(request.body);
+      if (checked.errors) throw new BadRequestException(checked.errors);
+      const { messages, facts } = transcriptMessages(checked.transcript);
+      return this.received(
+        source,
+        await this.conversations.receive(source.name, messages, per, facts, this.growth),
+      );
+    }
+    // A platform's webhook: it retries what is not a 2xx, so from here each event is stored,
+    // skipped with its reason or dead-lettered on its own.
+    const reading = readChatPlatform(platform as ChatPlatform, request.body);
+    const receipt = await this.conversations.receive(
+      source.name,
+      reading.messages,
+      per,
+      { platform: platform as ChatPlatform },
+      this.growth,
+    );
+    return this.received(source, {
+      ...receipt,
+      skipped: [...reading.skipped, ...receipt.skipped],
+      refused: [...reading.refused, ...receipt.refused],
+    });
+  }
+
+  /** A chat delivery's answer; its refused events as dead letters, its skips logged. */
+  private async received(source: Source, receipt: ChatReceipt): Promise<Received> {
+    for (const refusal of receipt.refused) {
+      await this.deadLetters.record({
+        jobName: 'source.chat',
+        jobId: `${source.name}:${refusal.id}`.slice(0, 256),
+        payload: { sourceId: source.id, event: refusal.id },
+        input: boundedInput(refusal.input),
+        cause: refusal.reason,
+        attempts: 1,
+      });
+    }
+    this.logSkipped(source, receipt.skipped);
+    return {
+      stored: receipt.stored,
+      duplicates: receipt.duplicates,
+      skipped: receipt.skipped.length,
+      ...(receipt.grown > 0 ? { grown: receipt.grown } : {}),
+      ...(receipt.skipped.length > 0 ? { skippedReasons: receipt.skipped.slice(0, 1_000) } : {}),
+      ...(receipt.refused.length > 0 ? { deadLettered: receipt.refused.length } : {}),
+    };
   }
 
   @Post('email/:sourceId')
@@ -98,8 +180,14 @@ export class InboundWebhooksController {
     if (refused) throw new UnauthorizedException(refused);
     if (raw.length === 0) throw new BadRequestException('the body must be the raw message (message/rfc822)');
     const reading = await readEmail(raw);
-    const outcome = emailVerbatim(source.name, reading, null);
-    if ('skipped' in outcome) return { stored: 0, duplicates: 0, skipped: 1 };
+    // Pushed now: the time it arrived, should its own Date be missing or out of range.
+    const now = this.clock.now();
+    const outcome = emailVerbatim(source.name, reading, now, now);
+    if ('skipped' in outcome) {
+      const skipped = [{ id: reading.messageId ?? 'unknown', reason: outcome.skipped }];
+      this.logSkipped(source, skipped);
+      return { stored: 0, duplicates: 0, skipped: 1, skippedReasons: skipped };
+    }
     if ('refused' in outcome) {
       await this.deadLetters.record({
         jobName: 'source.email',
@@ -139,7 +227,8 @@ export class InboundWebhooksController {
   @Public()
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Page comments and messages from Meta, signed X-Hub-Signature-256 over the raw body',
+    summary:
+      'Meta webhooks (Facebook page feed, Messenger, Instagram comments and messages), signed X-Hub-Signature-256 over the raw body; always 200 once the signature holds',
   })
   async facebook(
     @Param('sourceId', new ParseUUIDPipe()) sourceId: string,
@@ -152,22 +241,43 @@ export class InboundWebhooksController {
       ? checkHubSignature(secret, signature, request.rawBody ?? Buffer.alloc(0))
       : 'the source has no app secret';
     if (refused) throw new UnauthorizedException(refused);
-    const reading = readPageEvents(source.name, request.body);
-    if (reading.items.length === 0 && reading.skipped.length === 0 && reading.refused.length > 0) {
-      throw new BadRequestException(reading.refused.slice(0, 50));
-    }
-    // Meta retries a delivery that is not answered 200: one bad entry must not block the others.
-    for (const reason of reading.refused) {
+    // Meta retries anything but a 200, forever: from here on, each event is stored, skipped with its
+    // reason or dead-lettered on its own, and the answer is 200.
+    const reading = readMetaEvents(source.name, request.body, this.clock.now());
+    const refusals = [...reading.refused];
+    const items = reading.items.filter((item) => {
+      const check = checkVerbatim(item);
+      if (!check.ok) refusals.push({ id: item.externalId, reason: check.reason, input: item });
+      return check.ok;
+    });
+    for (const refusal of refusals) {
       await this.deadLetters.record({
         jobName: 'source.facebook',
-        jobId: null,
-        payload: { sourceId: source.id },
-        input: null,
-        cause: reason,
+        jobId: `${source.name}:${refusal.id}`.slice(0, 256),
+        payload: { sourceId: source.id, event: refusal.id },
+        input: boundedInput(refusal.input),
+        cause: refusal.reason,
         attempts: 1,
       });
     }
-    return this.store(source, reading.items, reading.skipped.length);
+    this.logSkipped(source, reading.skipped);
+    const received = await this.store(source, items, reading.skipped.length);
+    return {
+      ...received,
+      ...(reading.skipped.length > 0 ? { skippedReasons: reading.skipped.slice(0, 1_000) } : {}),
+      ...(refusals.length > 0 ? { deadLettered: refusals.length } : {}),
+    };
+  }
+
+  /**
+   * Skips are counted and said, never stored: the log holds each reason and how many times, not the
+   * platform's ids (they identify people) nor any customer text.
+   */
+  private logSkipped(source: Source, skipped: { id: string; reason: string }[]): void {
+    if (skipped.length === 0) return;
+    const reasons: Record<string, number> = {};
+    for (const { reason } of skipped) reasons[reason] = (reasons[reason] ?? 0) + 1;
+    this.logger.log({ source: source.name, skipped: reasons }, 'skipped, not verbatims');
   }
 
   private async source(id: string, kind: SourceKind): Promise<Source> {

@@ -30,6 +30,7 @@ export const CHANNELS = [
   'twitter',
   'forum',
   'facebook',
+  'instagram',
   'survey',
   'phone',
   'other',
@@ -213,6 +214,12 @@ const CHANNEL_ICONS: Record<string, ReactElement> = {
   ),
   facebook: (
     <path d="M9.5 14V8.5h2l.3-2.2H9.5V5c0-.6.2-1 1-1h1.2V2.1C11.4 2 10.8 2 10.2 2 8.6 2 7.5 3 7.5 4.8v1.5H5.7v2.2h1.8V14" />
+  ),
+  instagram: (
+    <>
+      <rect x="2.5" y="2.5" width="11" height="11" rx="3" />
+      <circle cx="8" cy="8" r="2.5" />
+    </>
   ),
   survey: (
     <>

@@ -13,8 +13,7 @@ import {
   ValidateNested,
   validateSync,
 } from 'class-validator';
-import { Channel } from '@app/database';
-import type { VerbatimInput } from '@app/ingest';
+import type { ConversationFacts, ConversationMessage } from './chat-conversations';
 import { describeValidationErrors } from '@app/config';
 
 export class TranscriptTurn {
@@ -72,10 +71,6 @@ export class Transcript {
   userAgent?: string;
 }
 
-/** What a bot says when it did not understand, French and English. */
-const BOT_FAILURE =
-  /\b(?:je n'ai pas (?:bien )?compris|je ne comprends pas|pouvez-vous reformuler|je ne peux pas (?:vous )?(?:aider|répondre)|i (?:did not|didn't|don't|do not) understand|could you rephrase|i can(?:not|'t) help with)/i;
-
 export type TranscriptCheck =
   { transcript: Transcript; errors?: undefined } | { transcript?: undefined; errors: string[] };
 
@@ -97,51 +92,32 @@ export function checkTranscript(body: unknown): TranscriptCheck {
 }
 
 /**
- * The customer's words in a transcript, as verbatims: one for the conversation (its customer
- * turns, in order) or one per customer turn. A bot turn that failed to answer is a signal: counted
- * in the metadata, and the verbatim is from the chatbot channel when a bot took part.
+ * A transcript's turns as the messages of its conversation (a turn without its own id is named by
+ * its place, which a platform that posts the whole transcript again keeps), and what it says of the
+ * whole conversation. ChatConversations makes them verbatims.
  */
-export function transcriptVerbatims(
-  source: string,
-  transcript: Transcript,
-  per: 'conversation' | 'turn',
-): VerbatimInput[] {
-  const customerTurns = transcript.turns.filter(
-    (turn) => turn.role === 'customer' && turn.text.trim() !== '',
-  );
-  if (customerTurns.length === 0) return [];
-  const botTurns = transcript.turns.filter((turn) => turn.role === 'bot');
-  const botFailures = botTurns.filter((turn) => turn.failed === true || BOT_FAILURE.test(turn.text)).length;
-  const channel = botTurns.length > 0 ? Channel.Chatbot : Channel.Chat;
-  const metadata = {
-    conversationId: transcript.conversationId,
-    turns: transcript.turns.length,
-    agentTurns: transcript.turns.filter((turn) => turn.role === 'agent').length,
-    botTurns: botTurns.length,
-    botFailures,
-    ...(botFailures > 0 ? { botFailed: true } : {}),
-    ...(transcript.userAgent ? { userAgent: transcript.userAgent } : {}),
-  };
-  const base = { source, author: transcript.customer.id, channel };
-  if (per === 'turn') {
-    return customerTurns.map((turn) => ({
-      ...base,
-      externalId: `${transcript.conversationId}:${turn.id ?? transcript.turns.indexOf(turn)}`,
-      receivedAt: new Date(turn.at).toISOString(),
-      text: turn.text.slice(0, 20_000),
-      metadata,
-    }));
-  }
-  return [
-    {
-      ...base,
-      externalId: transcript.conversationId,
-      receivedAt: new Date(customerTurns[0].at).toISOString(),
-      text: customerTurns
-        .map((turn) => turn.text.trim())
-        .join('\n')
-        .slice(0, 20_000),
-      metadata,
+export function transcriptMessages(transcript: Transcript): {
+  messages: ConversationMessage[];
+  facts: ConversationFacts;
+} {
+  const messages = transcript.turns
+    .map((turn, index) => ({
+      conversationId: transcript.conversationId,
+      messageId: turn.id ?? String(index),
+      role: turn.role,
+      text: turn.text.trim(),
+      at: new Date(turn.at).toISOString(),
+      customerId: transcript.customer.id,
+      ...(turn.failed ? { failed: true } : {}),
+    }))
+    .filter((message) => message.text !== '' || message.failed === true);
+  return {
+    messages,
+    facts: {
+      platform: 'loveboard',
+      agentTurns: transcript.turns.filter((turn) => turn.role === 'agent').length,
+      botTurns: transcript.turns.filter((turn) => turn.role === 'bot').length,
+      ...(transcript.userAgent ? { userAgent: transcript.userAgent } : {}),
     },
-  ];
+  };
 }

@@ -50,6 +50,8 @@ const OPTIONS: HtmlToTextOptions = {
     // Quoted replies (Gmail, Apple Mail, Thunderbird) are blockquotes; the attribution line above
     // them stays and ends the customer's text in stripReply.
     { selector: 'blockquote', format: 'skip' },
+    // Discourse renders a quoted post as an aside holding who is quoted and a blockquote.
+    { selector: 'aside.quote', format: 'skip' },
     { selector: 'img', format: 'skip' },
     { selector: 'a', options: { ignoreHref: true } },
     { selector: 'h1', options: { uppercase: false } },

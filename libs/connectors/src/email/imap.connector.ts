@@ -53,6 +53,7 @@ function cursorOf(source: SourceContext): ImapCursor | null {
  */
 export class ImapConnector implements PullConnector {
   readonly kind = SourceKind.Email;
+  readonly requiredSetting = 'host';
 
   async pull(source: SourceContext, signal: AbortSignal): Promise<PullPage> {
     const settings = settingsOf(source);
@@ -117,7 +118,8 @@ export class ImapConnector implements PullConnector {
         )) {
           if (!message.source) continue;
           const reading = await readEmail(message.source);
-          const item = emailVerbatim(source.name, reading, sizes.get(message.uid)?.internalDate ?? null);
+          const arrived = sizes.get(message.uid)?.internalDate ?? null;
+          const item = emailVerbatim(source.name, reading, arrived, source.now);
           const externalId = reading.messageId ?? `uid:${uidValidity}:${message.uid}`;
           if ('verbatim' in item) result.items.push(item.verbatim);
           else if ('skipped' in item) result.skipped?.push({ externalId, reason: item.skipped });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import iconv from 'iconv-lite';
 import { DIGEST_HEADER, MAX_EMAIL_BYTES, readEmail, type EmailReading } from './index';
 
 const FIXTURES = join(__dirname, '../../../../test/fixtures/eml');
@@ -183,6 +184,58 @@ describe('readEmail charsets', () => {
     expect(reading.subject).toBe('Réclamation : siège déjà occupé');
     expect(reading.fromName).toBe('Hélène Fauré');
     expect(reading.text).toBe('Bonjour, ma place était prise.');
+  });
+
+  it('decodes UTF-7 bodies and encoded words', async () => {
+    const utf7 = (text: string) => iconv.encode(text, 'utf7').toString('ascii');
+    const raw = message(
+      [
+        ...CUSTOMER.filter((h) => !h.startsWith('Subject')),
+        `Subject: =?UTF-7?Q?${utf7('Réclamation')}?=`,
+        'Content-Type: text/plain; charset=utf-7',
+      ],
+      utf7(WORDS),
+    );
+    const reading = await verbatim(raw);
+    expect(reading.subject).toBe('Réclamation');
+    expect(reading.text).toBe(WORDS);
+  });
+
+  it('reads Latin-1 bytes mislabelled UTF-8, and UTF-8 bytes mislabelled Latin-1, as what they are', async () => {
+    const latin1InUtf8 = message(
+      [
+        ...CUSTOMER.filter((h) => !h.startsWith('Subject') && !h.startsWith('From')),
+        'From: =?utf-8?Q?H=E9l=E8ne_Faur=E9?= <helene@example.org>',
+        'Subject: =?utf-8?Q?R=E9clamation_:_si=E8ge?= =?utf-8?B?' +
+          cp1252(' déjà pris').toString('base64') +
+          '?=',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: 8bit',
+      ],
+      cp1252(WORDS),
+    );
+    const first = await verbatim(latin1InUtf8);
+    expect([first.fromName, first.subject, first.text]).toEqual([
+      'Hélène Fauré',
+      'Réclamation : siège déjà pris',
+      WORDS,
+    ]);
+    const utf8InLatin1 = message(
+      [...CUSTOMER, 'Content-Type: text/plain; charset=iso-8859-1', 'Content-Transfer-Encoding: 8bit'],
+      Buffer.from(WORDS, 'utf8'),
+    );
+    expect((await verbatim(utf8InLatin1)).text).toBe(WORDS);
+    // A UTF-8 character split across two encoded words is put back together.
+    const bytes = Buffer.from('Remboursé', 'utf8');
+    const split = message(
+      [
+        ...CUSTOMER.filter((h) => !h.startsWith('Subject')),
+        `Subject: =?utf-8?B?${bytes.subarray(0, 9).toString('base64')}?=\r\n =?utf-8?B?${bytes.subarray(9).toString('base64')}?=`,
+        'Content-Type: text/plain; charset=utf-8',
+      ],
+      'x',
+    );
+    expect((await verbatim(split)).subject).toBe('Remboursé');
   });
 
   it('composes decomposed accents (macOS) and turns no-break spaces into spaces', async () => {
@@ -376,7 +429,7 @@ describe('readEmail: mail written by machines', () => {
     return reading.kind === 'skipped' ? reading.reason : null;
   }
 
-  it('skips out-of-office subjects in French and English', async () => {
+  it('skips out-of-office subjects in the languages Exchange and webmails write them', async () => {
     const subjects = [
       'Out of Office: Votre demande',
       'Automatic reply: Your request 48213',
@@ -387,9 +440,23 @@ describe('readEmail: mail written by machines', () => {
       'Je suis absente jusqu’au 3 novembre',
       "Message d'absence",
       '[Auto-Reply] Re: ticket',
+      'Abwesenheitsnotiz: Ihre Anfrage',
+      'Automatische Antwort: Ihre Anfrage',
+      'Automatisch antwoord: Uw vraag',
+      'Respuesta automática: Su solicitud',
+      'Risposta automatica: La sua richiesta',
+      'Resposta automática: O seu pedido',
+      'Automatyczna odpowiedź: Twoje zapytanie',
+      'Автоматический ответ: Ваш запрос',
+      'Automatiskt svar: Din fråga',
+      'Automatisk svar: Din forespørgsel',
+      'Automaattinen vastaus: Kysymyksesi',
     ];
     for (const subject of subjects) {
-      expect([subject, await reasonFor([`Subject: ${subject}`])]).toEqual([subject, 'out-of-office subject']);
+      expect([subject, await reasonFor([`Subject: ${subject}`])]).toEqual([
+        subject,
+        'auto-reply: out-of-office subject',
+      ]);
     }
   });
 
@@ -398,29 +465,60 @@ describe('readEmail: mail written by machines', () => {
       'Absence de remboursement',
       'Autorisation de paiement refusée',
       'Réponse à votre mail',
+      // A delivery-failure subject without what a bounce carries (returned message, null sender, report).
+      'Delivery failure: my e-ticket never arrived',
+      'Undelivered ticket for booking 48213',
+      'Returned mail? I never got the refund',
     ]) {
       expect([subject, await reasonFor([`Subject: ${subject}`])]).toEqual([subject, null]);
     }
   });
 
-  it('skips on Auto-Submitted other than no, on Precedence and on X-Autorespond', async () => {
+  it('skips on Auto-Submitted other than no, on Precedence and on the auto-reply headers', async () => {
     expect(await reasonFor(['Auto-Submitted: auto-generated; owner-email="x@example.com"'])).toBe(
-      'Auto-Submitted: auto-generated',
+      'auto-reply: Auto-Submitted: auto-generated (RFC 3834)',
     );
     expect(await reasonFor(['Auto-Submitted: No'])).toBeNull();
-    for (const value of ['bulk', 'junk', 'list', 'auto_reply']) {
-      expect(await reasonFor([`Precedence: ${value}`])).toBe(`Precedence: ${value}`);
+    for (const value of ['bulk', 'junk', 'list']) {
+      expect(await reasonFor([`Precedence: ${value}`])).toBe(`bulk mail: Precedence: ${value}`);
     }
+    expect(await reasonFor(['Precedence: auto_reply'])).toBe('auto-reply: Precedence: auto_reply');
     expect(await reasonFor(['Precedence: first-class'])).toBeNull();
-    expect(await reasonFor(['X-Autorespond: yes'])).toBe('X-Autorespond header');
-    expect(await reasonFor(['Return-Path: <>'])).toBe('null Return-Path (<>)');
-    expect(await reasonFor([`${DIGEST_HEADER}: 2026-W45`])).toBe('LoveBoard digest');
+    expect(await reasonFor(['X-Autorespond: yes'])).toBe('auto-reply: X-Autorespond header');
+    expect(await reasonFor(['Return-Path: <>'])).toBe(
+      'null sender: Return-Path: <> (bounces and auto-replies only)',
+    );
+    expect(await reasonFor([`${DIGEST_HEADER}: 2026-W45`])).toBe(`LoveBoard digest: ${DIGEST_HEADER}`);
   });
 
-  it('skips robot senders and only them', async () => {
-    const robots = [
+  it('skips Exchange auto-replies and inbox rules, and X-Loop', async () => {
+    expect(await reasonFor(['X-Auto-Response-Suppress: All'])).toBe(
+      'auto-reply: X-Auto-Response-Suppress: all (Exchange)',
+    );
+    expect(await reasonFor(['X-Auto-Response-Suppress: DR, OOF, AutoReply'])).toMatch(
+      /^auto-reply: X-Auto-Response-Suppress/,
+    );
+    // Delivery and read receipts suppressed only: an ordinary message may ask that.
+    expect(await reasonFor(['X-Auto-Response-Suppress: DR, RN, NRN'])).toBeNull();
+    expect(await reasonFor(['X-MS-Exchange-Inbox-Rules-Loop: client@example.org'])).toBe(
+      'auto-reply: X-MS-Exchange-Inbox-Rules-Loop (an Exchange inbox rule sent it)',
+    );
+    expect(await reasonFor(['X-Loop: helpdesk@example.org'])).toBe('auto-reply: X-Loop header');
+  });
+
+  it('skips mail systems by address or by name, and no-reply senders, and only them', async () => {
+    const daemons = [
       'MAILER-DAEMON@mx.example.org',
       'postmaster@example.org',
+      'post_master@vtext.example.com',
+      'Mail Delivery System <mailer-daemon@example.org>',
+      'MAILER-DAEMON <>',
+      'Mail Delivery Subsystem <MAILER-DAEMON>',
+    ];
+    for (const from of daemons) {
+      expect([from, await reasonFor([], from)]).toEqual([from, expect.stringMatching(/^bounce: sent by /)]);
+    }
+    const robots = [
       'noreply@example.com',
       'no-reply+bounce@example.com',
       'ne-pas-repondre@example.org',
@@ -428,9 +526,49 @@ describe('readEmail: mail written by machines', () => {
       'donotreply@example.com',
     ];
     for (const address of robots) {
-      expect(await reasonFor([], address)).toBe(`sender ${address.toLowerCase()}`);
+      expect(await reasonFor([], address)).toBe(`automated sender: sent by ${address.split('@')[0]}@`);
     }
     expect(await reasonFor([], 'noreen.reply@example.com')).toBeNull();
+    expect(await reasonFor([], 'Marie Postel <marie.postel@example.org>')).toBeNull();
+  });
+
+  it('skips a bounce whose report is only typed into the body (a forwarded one, broken MIME)', async () => {
+    const raw = message(
+      [
+        'From: Jeanne <jeanne@example.org>',
+        'Message-ID: <fwd-bounce@example.org>',
+        'Subject: Fwd: your mail',
+        'Content-Type: text/plain; charset=utf-8',
+      ],
+      'Look at this.\n\n> Final-Recipient: rfc822; care@example.com\n> Action: failed\n> Status: 5.1.1\n',
+    );
+    expect(await readEmail(raw)).toMatchObject({
+      kind: 'skipped',
+      reason: expect.stringMatching(/^bounce: /),
+    });
+  });
+
+  it('keeps a customer who attaches a mail (message/rfc822) to theirs', async () => {
+    const raw = message(
+      [...CUSTOMER, 'Content-Type: multipart/mixed; boundary="b"'],
+      [
+        '--b',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Voici le mail reçu, le billet est faux.',
+        '--b',
+        'Content-Type: message/rfc822',
+        'Content-Disposition: attachment; filename="billet.eml"',
+        '',
+        'From: LoveRail <billets@example.com>',
+        'Subject: Votre billet',
+        '',
+        'Votre billet est en pièce jointe.',
+        '--b--',
+        '',
+      ].join('\r\n'),
+    );
+    expect(await verbatim(raw)).toMatchObject({ text: 'Voici le mail reçu, le billet est faux.' });
   });
 });
 

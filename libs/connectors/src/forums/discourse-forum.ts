@@ -48,6 +48,10 @@ type Outcome = { verbatim: VerbatimInput } | { skipped: string } | { refused: st
 
 interface ForumSettings {
   base: URL;
+  /** `posts`: the latest posts (`/posts.json`); `topics`: topic by topic (`/latest.json`, `/t/{id}.json`). */
+  read: 'posts' | 'topics';
+  /** In `topics`, only these topics (their pages), instead of the latest ones. */
+  topicIds: number[] | null;
   categories: string[] | null;
   ownUsernames: Set<string>;
   fromPostId: number | null;
@@ -57,7 +61,15 @@ interface ForumSettings {
 const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 function settingsOf(source: SourceContext): ForumSettings {
-  const { baseUrl, categories, ownUsernames, fromPostId } = source.settings;
+  const { baseUrl, categories, ownUsernames, fromPostId, read, topicIds } = source.settings;
+  if (read !== undefined && read !== null && read !== 'posts' && read !== 'topics')
+    throw new ConnectorError('settings.read must be "posts" or "topics"', true);
+  if (
+    topicIds !== undefined &&
+    topicIds !== null &&
+    !(Array.isArray(topicIds) && topicIds.length <= 500 && topicIds.every((id) => isId(id) && id > 0))
+  )
+    throw new ConnectorError('settings.topicIds must be a list of topic ids (whole numbers)', true);
   const base = httpUrl(baseUrl, 'settings.baseUrl');
   base.pathname = base.pathname.replace(/\/+$/, '');
   const strings = (value: unknown, name: string): string[] | null => {
@@ -74,6 +86,8 @@ function settingsOf(source: SourceContext): ForumSettings {
   const followed = strings(categories, 'categories');
   return {
     base,
+    read: read === 'topics' || Array.isArray(topicIds) ? 'topics' : 'posts',
+    topicIds: Array.isArray(topicIds) ? (topicIds as number[]) : null,
     categories: followed && followed.length > 0 ? followed.map((slug) => slug.toLowerCase()) : null,
     ownUsernames: new Set((strings(ownUsernames, 'ownUsernames') ?? []).map((name) => name.toLowerCase())),
     fromPostId: isId(fromPostId) ? fromPostId : null,
@@ -140,6 +154,7 @@ export class DiscourseForum {
   async pull(source: SourceContext, signal: AbortSignal): Promise<PullPage> {
     const settings = settingsOf(source);
     const followed = settings.categories ? await this.followedIds(settings, signal) : null;
+    if (settings.read === 'topics') return this.pullTopics(source, settings, followed, signal);
     const fetchPage = async (before?: number): Promise<DiscoursePost[]> =>
       postsOf(
         await getJson(
@@ -184,6 +199,75 @@ export class DiscourseForum {
     return result;
   }
 
+  /**
+   * Topic by topic: the topics of `/latest.json` (or `settings.topicIds`) that have posts above
+   * what was handed over, each read from its page (`/t/{id}.json`, the posts it does not list
+   * from `/t/{id}/posts.json?post_ids[]=…`, 20 at a time), one topic per page, oldest activity first.
+   * The cursor keeps each topic's highest post number handed over.
+   */
+  private async pullTopics(
+    source: SourceContext,
+    settings: ForumSettings,
+    followed: Set<number> | null,
+    signal: AbortSignal,
+  ): Promise<PullPage> {
+    const cursor = topicCursorOf(source);
+    // A round reads every topic with something new, one per page; the round's queue is in the cursor.
+    let queue = cursor.queue;
+    if (queue.length === 0) {
+      const listed: TopicSummary[] = settings.topicIds
+        ? settings.topicIds.map((id) => ({ id, highest: Number.MAX_SAFE_INTEGER, lastPostedAt: '' }))
+        : topicsOf(await getJson(endpoint(settings.base, '/latest.json'), settings, signal));
+      queue = listed
+        .filter((one) => one.highest > (cursor.topics[String(one.id)] ?? 0))
+        .sort((a, b) => a.lastPostedAt.localeCompare(b.lastPostedAt) || a.id - b.id)
+        .map((one) => one.id);
+    }
+    const result: PullPage = { items: [], skipped: [], refused: [], cursor: { ...cursor }, more: false };
+    if (queue.length === 0) return result;
+    const topic = { id: queue[0] };
+    const page = await getJson(endpoint(settings.base, `/t/${topic.id}.json`), settings, signal);
+    const { posts, missing, title, slug, categoryId } = topicPageOf(page, topic.id);
+    for (let at = 0; at < missing.length; at += 20) {
+      const query = new URLSearchParams(
+        missing.slice(at, at + 20).map((id): [string, string] => ['post_ids[]', String(id)]),
+      );
+      const url = endpoint(settings.base, `/t/${topic.id}/posts.json`);
+      url.search = query.toString();
+      posts.push(...topicPageOf(await getJson(url, settings, signal), topic.id).posts);
+    }
+    const done = cursor.topics[String(topic.id)] ?? 0;
+    let highest = done;
+    for (const post of [...new Map(posts.map((one) => [one.id, one])).values()].sort((a, b) => a.id - b.id)) {
+      const number = isId(post.post_number) ? post.post_number : 0;
+      if (number <= done) continue;
+      highest = Math.max(highest, number);
+      const externalId = `post:${post.id}`;
+      const outcome = outcomeOf(
+        {
+          ...post,
+          topic_id: topic.id,
+          topic_title: post.topic_title ?? title,
+          topic_slug: post.topic_slug ?? slug,
+          category_id: post.category_id ?? categoryId,
+        },
+        source,
+        settings,
+        followed,
+      );
+      if ('verbatim' in outcome) result.items.push(outcome.verbatim);
+      else if ('skipped' in outcome) result.skipped?.push({ externalId, reason: outcome.skipped });
+      else result.refused?.push({ externalId, reason: outcome.refused });
+    }
+    const topics = { ...cursor.topics, [String(topic.id)]: highest };
+    // The most recently touched topics are remembered; a forgotten one is read again from its
+    // first post, which the idempotent ingest stores only once.
+    const kept = Object.entries(topics).slice(-MAX_TOPICS_REMEMBERED);
+    result.cursor = { topics: Object.fromEntries(kept), queue: queue.slice(1) };
+    result.more = queue.length > 1;
+    return result;
+  }
+
   private async followedIds(settings: ForumSettings, signal: AbortSignal): Promise<Set<number>> {
     const key = `${settings.base.toString()}|${settings.headers['api-username'] ?? ''}`;
     let cached = this.categories.get(key);
@@ -208,6 +292,78 @@ export class DiscourseForum {
     }
     return ids;
   }
+}
+
+const MAX_TOPICS_REMEMBERED = 2_000;
+
+interface TopicSummary {
+  id: number;
+  highest: number;
+  lastPostedAt: string;
+}
+
+function topicCursorOf(source: SourceContext): { topics: Record<string, number>; queue: number[] } {
+  const saved = source.cursor?.topics;
+  const topics: Record<string, number> = {};
+  if (saved && typeof saved === 'object')
+    for (const [id, number] of Object.entries(saved))
+      if (/^\d+$/.test(id) && isId(number)) topics[id] = number;
+  const queue = Array.isArray(source.cursor?.queue) ? source.cursor.queue.filter(isId) : [];
+  return { topics, queue };
+}
+
+/** `/latest.json`'s topics: id, highest post number, last activity. */
+function topicsOf(json: unknown): TopicSummary[] {
+  const list = (json as { topic_list?: { topics?: unknown } } | null)?.topic_list?.topics;
+  if (!Array.isArray(list))
+    throw new ConnectorError(
+      'Discourse answer has no topic_list.topics: is settings.baseUrl a Discourse forum?',
+    );
+  return list.flatMap((topic: unknown) => {
+    const one = (topic ?? {}) as {
+      id?: unknown;
+      highest_post_number?: unknown;
+      posts_count?: unknown;
+      last_posted_at?: unknown;
+    };
+    if (!isId(one.id)) return [];
+    const highest = isId(one.highest_post_number)
+      ? one.highest_post_number
+      : isId(one.posts_count)
+        ? one.posts_count
+        : 0;
+    return [
+      { id: one.id, highest, lastPostedAt: typeof one.last_posted_at === 'string' ? one.last_posted_at : '' },
+    ];
+  });
+}
+
+/** A topic page (`/t/{id}.json`) or its posts (`/t/{id}/posts.json`): the posts, and the ids it only lists. */
+function topicPageOf(
+  json: unknown,
+  topicId: number,
+): { posts: DiscoursePost[]; missing: number[]; title?: string; slug?: string; categoryId?: number } {
+  const page = (json ?? {}) as {
+    post_stream?: { posts?: unknown; stream?: unknown };
+    title?: unknown;
+    slug?: unknown;
+    category_id?: unknown;
+  };
+  const list = page.post_stream?.posts;
+  if (!Array.isArray(list)) throw new ConnectorError(`Discourse topic ${topicId} has no post_stream.posts`);
+  const posts = list.filter(
+    (post: unknown): post is DiscoursePost =>
+      !!post && typeof post === 'object' && isId((post as { id?: unknown }).id),
+  );
+  const have = new Set(posts.map((post) => post.id));
+  const stream = Array.isArray(page.post_stream?.stream) ? (page.post_stream.stream as unknown[]) : [];
+  return {
+    posts,
+    missing: stream.filter((id): id is number => isId(id) && !have.has(id)),
+    ...(typeof page.title === 'string' ? { title: page.title } : {}),
+    ...(typeof page.slug === 'string' ? { slug: page.slug } : {}),
+    ...(isId(page.category_id) ? { categoryId: page.category_id } : {}),
+  };
 }
 
 /**

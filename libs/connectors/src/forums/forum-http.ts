@@ -44,15 +44,21 @@ export async function get(
   signal: AbortSignal,
   what: string,
 ): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      headers: { 'user-agent': USER_AGENT, ...headers },
-      signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
-      redirect: 'follow',
-    });
-  } catch (error) {
-    throw new ConnectorError(`${what} unreachable (${url.host}): ${networkCause(error)}`);
+  let response: Response | null = null;
+  // A kept-alive connection the server closed while idle fails the request that reuses it
+  // (ECONNRESET, "other side closed"): a GET is safe to send once more, on a fresh connection.
+  for (let attempt = 1; response === null; attempt++) {
+    try {
+      response = await fetch(url, {
+        headers: { 'user-agent': USER_AGENT, ...headers },
+        signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+        redirect: 'follow',
+      });
+    } catch (error) {
+      const cause = networkCause(error);
+      if (attempt === 1 && cause !== 'no answer in time' && !signal.aborted) continue;
+      throw new ConnectorError(`${what} unreachable (${url.host}): ${cause}`);
+    }
   }
   if (response.status === 304 || response.ok) return response;
   // The body is not needed; not reading it would keep the connection busy.

@@ -9,6 +9,20 @@ export function plainText(html: string): string {
   return tidy(htmlToPlainText(html));
 }
 
+/** Markup or entities left in a text once it was read as HTML: it had been escaped twice. */
+const STILL_HTML =
+  /<(?:!--|\/?(?:p|div|br|span|a|img|b|i|u|em|strong|ul|ol|li|table|tr|td|th|h[1-6]|blockquote|pre|code|font|hr)\b[^<>]*>)|&(?:lt|gt|amp|quot|apos|nbsp|#\d{1,6}|#x[\da-f]{1,6});/i;
+
+/**
+ * Plain text of HTML that publishers may have escaped twice (or three times): read again while
+ * what comes out still is markup ("&amp;lt;p&amp;gt;" → "&lt;p&gt;" → "<p>" → text).
+ */
+export function htmlText(html: string): string {
+  let text = plainText(html);
+  for (let pass = 0; pass < 2 && STILL_HTML.test(text); pass++) text = plainText(text);
+  return text;
+}
+
 /**
  * Whitespace as a reader (and a tokenizer) expects it: French typography's no-break spaces as
  * spaces, no trailing blanks, at most one empty line in a row.

@@ -2,8 +2,9 @@ import Parser from 'rss-parser';
 import { Channel } from '@app/database';
 import type { VerbatimInput } from '@app/ingest';
 import { ConnectorError, PullPage, SourceContext } from '../connector';
+import { decodeBytes } from '../email/charsets';
 import { get, httpUrl, readBody } from './forum-http';
-import { checked, clipText, oneLine, plainText, sha256 } from './forum-text';
+import { checked, clipText, htmlText, oneLine, sha256 } from './forum-text';
 
 /** New items handed over per page (a feed rarely holds more than 100). */
 const PAGE_SIZE = 200;
@@ -86,18 +87,17 @@ function lenientParser(): FeedParser {
   return parser;
 }
 
-/** The XML as text, in the charset the server or the XML declaration names (French feeds in Latin-1 exist). */
+/**
+ * The XML as text, in the charset the server or the XML declaration names, corrected when the bytes
+ * prove it wrong (French and Portuguese feeds in Latin-1 without a declaration exist).
+ */
 function decode(body: Uint8Array, contentType: string | null): string {
   const declared =
     /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? '')?.[1] ??
     /^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']/i.exec(
       Buffer.from(body.subarray(0, 200)).toString('latin1'),
     )?.[1];
-  try {
-    return new TextDecoder(declared ?? 'utf-8').decode(body);
-  } catch {
-    return new TextDecoder('utf-8').decode(body);
-  }
+  return decodeBytes(Buffer.from(body), declared ?? 'utf-8');
 }
 
 /**
@@ -112,6 +112,46 @@ function xhtmlAsHtml(xml: string): string {
   );
 }
 
+/** Month names of feeds written in French, Portuguese, Spanish, German, Italian and Dutch. */
+const MONTHS: Record<string, string> = Object.fromEntries(
+  Object.entries({
+    Jan: 'janv janvier janeiro enero januar gen gennaio januari',
+    Feb: 'févr fevr février fevrier fev fevereiro febrero februar febbraio februari',
+    Mar: 'mars março marco marzo märz maerz mär mrt maart',
+    Apr: 'avr avril abr abril aprile',
+    May: 'mai maio mayo mag maggio mei',
+    Jun: 'juin junho junio juni giu giugno',
+    Jul: 'juil juillet julho julio juli lug luglio',
+    Aug: 'août aout ago agosto augustus',
+    Sep: 'sept septembre set setembro septiembre settembre',
+    Oct: 'octobre out outubro octubre okt oktober ott ottobre',
+    Nov: 'novembre novembro noviembre',
+    Dec: 'déc dec décembre decembre dez dezembro dic diciembre dezember dicembre december',
+  }).flatMap(([english, names]) => names.split(' ').map((name) => [name, english])),
+);
+
+/**
+ * A feed's date: ISO 8601 or RFC 822 as JavaScript reads them, or RFC 822 written in another
+ * language ("Seg, 24 Set 2018 19:42:40 -0300", "lun., 3 nov. 2026 10:00:00 +0100"). NaN otherwise.
+ */
+export function feedDate(text: string): number {
+  const direct = Date.parse(text);
+  if (!Number.isNaN(direct)) return direct;
+  const english = text
+    .trim()
+    .replace(/^[\p{L}.]+,?\s+(?=\d)/u, '')
+    .replace(/\p{L}+\.?/gu, (word) => MONTHS[word.replace(/\.$/, '').toLowerCase()] ?? word);
+  return Date.parse(english);
+}
+
+/**
+ * `<rss>` without its `version` attribute (old publishers' feeds) is RSS 2.0 as far as any reader
+ * can tell; rss-parser refuses it otherwise.
+ */
+function withRssVersion(xml: string): string {
+  return xml.replace(/<rss(?![^>]*\bversion\s*=)(?=[\s>])/i, '<rss version="2.0"');
+}
+
 /** The author as an identity: an RSS `<author>` is "address (Name)", and the address is the customer. */
 function authorOf(item: FeedItem): string | undefined {
   const author = oneLine(textOf(item.creator) ?? textOf(item.author), 320);
@@ -122,37 +162,68 @@ function authorOf(item: FeedItem): string | undefined {
 function entryOf(item: FeedItem, source: SourceContext, feedHost: string, lang: string | undefined): Entry {
   const rawTitle = textOf(item.title);
   // Feeds often escape titles twice (Atom type="html", "&amp;eacute;" in RSS): read them as HTML then.
-  const title = oneLine(rawTitle && /[&<]/.test(rawTitle) ? plainText(rawTitle) : rawTitle, 500);
+  const title = oneLine(rawTitle && /[&<]/.test(rawTitle) ? htmlText(rawTitle) : rawTitle, 500);
   const id = textOf(item.guid) ?? textOf(item.id) ?? textOf(item.link);
-  const dateText = item.isoDate ?? item.pubDate ?? textOf(item.date);
-  const at = dateText ? Date.parse(dateText) : NaN;
-  const externalId =
-    id && id.length <= 512 ? id : `sha256:${sha256(id ?? `${title ?? ''}\n${dateText ?? ''}`)}`;
-  const key = sha256(externalId).slice(0, 16);
+  const dateText = item.badDate ?? item.isoDate ?? item.pubDate ?? textOf(item.date);
+  const at = dateText ? feedDate(dateText) : NaN;
   const html = textOf(item['content:encoded']) ?? textOf(item.content) ?? textOf(item.summary) ?? '';
-  const body = plainText(html);
+  const body = htmlText(html);
+  // Without guid, id or link, an item is told apart by what it says (and its date, if any).
+  const externalId =
+    id && id.length <= 512 ? id : `sha256:${sha256(id ?? `${title ?? ''}\n${dateText ?? ''}\n${body}`)}`;
+  const key = sha256(externalId).slice(0, 16);
   const refuse = (reason: string): Entry => ({ key, externalId, at: null, outcome: { refused: reason } });
-  if (item.badDate !== undefined || (dateText !== undefined && Number.isNaN(at)))
-    return refuse(`item date is not a date: ${JSON.stringify(item.badDate ?? dateText).slice(0, 100)}`);
-  if (dateText === undefined)
-    return refuse('item has no date (pubDate, dc:date, published or updated): its time is unknown');
   const text = [title, body].filter(Boolean).join('\n');
   if (!text) return refuse('item has neither a title nor any content');
+  // An item without a readable date is dated when first seen: handed over once (by its key), the
+  // date stays; what it said is kept in its metadata.
+  const dated = !Number.isNaN(at);
+  const receivedAt = dated ? new Date(at) : source.now;
   const link = textOf(item.link);
   const outcome = checked({
     source: source.name,
     externalId,
     author: authorOf(item) ?? `rss:${feedHost}`,
     channel: Channel.Forum,
-    receivedAt: new Date(at).toISOString(),
+    receivedAt: receivedAt.toISOString(),
     text: clipText(text),
     ...(lang ? { lang } : {}),
     metadata: {
       ...(title ? { title: title.slice(0, 300) } : {}),
       ...(link ? { url: link.slice(0, 1000) } : {}),
+      ...(dated ? {} : { dated: 'when first seen' }),
+      ...(!dated && dateText ? { dateAsGiven: dateText.slice(0, 100) } : {}),
     },
   });
-  return { key, externalId, at, outcome };
+  return { key, externalId, at: receivedAt.getTime(), outcome };
+}
+
+/**
+ * Publishers sometimes give two different items the same guid. Each is kept: of those that say
+ * different things under one id, the earliest keeps the id (it is the one an earlier poll stored),
+ * the others are told apart by their text's hash.
+ */
+function distinctIds(entries: Entry[]): Entry[] {
+  const byId = new Map<string, Entry[]>();
+  for (const entry of entries) byId.set(entry.externalId, [...(byId.get(entry.externalId) ?? []), entry]);
+  return entries.map((entry) => {
+    const same = byId.get(entry.externalId) ?? [];
+    if (same.length < 2 || !('verbatim' in entry.outcome)) return entry;
+    const textOfEntry = (one: Entry) => ('verbatim' in one.outcome ? one.outcome.verbatim.text : '');
+    const ordered = [...same].sort(
+      (a, b) =>
+        (a.at ?? Infinity) - (b.at ?? Infinity) ||
+        sha256(textOfEntry(a)).localeCompare(sha256(textOfEntry(b))),
+    );
+    if (ordered[0] === entry || textOfEntry(ordered[0]) === textOfEntry(entry)) return entry;
+    const externalId = `${entry.externalId.slice(0, 480)}#${sha256(textOfEntry(entry)).slice(0, 16)}`;
+    return {
+      ...entry,
+      externalId,
+      key: sha256(externalId).slice(0, 16),
+      outcome: { verbatim: { ...entry.outcome.verbatim, externalId } },
+    };
+  });
 }
 
 /**
@@ -175,13 +246,13 @@ export async function pullFeed(source: SourceContext, signal: AbortSignal): Prom
   const xml = decode(await readBody(response, 'feed'), response.headers.get('content-type'));
   let feed: Awaited<ReturnType<FeedParser['parseString']>>;
   try {
-    feed = await lenientParser().parseString(xhtmlAsHtml(xml));
+    feed = await lenientParser().parseString(withRssVersion(xhtmlAsHtml(xml)));
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
     throw new ConnectorError(`feed is not valid RSS or Atom: ${reason.slice(0, 300)}`);
   }
   const lang = /^([a-z]{2})(?:[-_]|$)/i.exec(textOf(feed.language) ?? '')?.[1]?.toLowerCase();
-  const entries = feed.items.map((item) => entryOf(item, source, feedUrl.host, lang));
+  const entries = distinctIds(feed.items.map((item) => entryOf(item, source, feedUrl.host, lang)));
 
   const seen = new Set(previous.seen);
   const fresh = [...new Map(entries.filter((e) => !seen.has(e.key)).map((e) => [e.key, e])).values()]

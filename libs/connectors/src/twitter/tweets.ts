@@ -13,6 +13,8 @@ export interface Tweet {
   lang?: unknown;
   conversation_id?: unknown;
   referenced_tweets?: unknown;
+  /** A long post's whole text (`text` then holds its first 280 characters). */
+  note_tweet?: unknown;
 }
 
 /** One page of `GET /2/tweets/search/recent`, checked. */
@@ -26,7 +28,16 @@ export interface SearchPage {
 
 export type TweetOutcome = { verbatim: VerbatimInput } | { skipped: string } | { refused: string };
 
-const LANGS = new Set(['fr', 'en']);
+/**
+ * X's language of a post, as an ISO 639-1 code, when it names one: `und` (undetermined) and its own
+ * codes for posts without words (`zxx`, and `qam`, `qct`, `qht`, `qme`, `qst`: mentions, cashtags,
+ * hashtags, media or too short) are left to the pipeline's detection, as are X's legacy codes.
+ */
+function languageOf(lang: unknown): string | null {
+  if (typeof lang !== 'string') return null;
+  const primary = lang.toLowerCase().split('-')[0];
+  return /^[a-z]{2}$/.test(primary) && !['in', 'iw', 'ji'].includes(primary) ? primary : null;
+}
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -111,7 +122,10 @@ export function tweetOutcome(
   const at = typeof tweet.created_at === 'string' ? Date.parse(tweet.created_at) : NaN;
   if (Number.isNaN(at))
     return { refused: `tweet created_at is not a date: ${JSON.stringify(tweet.created_at ?? null)}` };
-  const text = typeof tweet.text === 'string' ? unescaped(tweet.text).trim() : '';
+  const note =
+    isObject(tweet.note_tweet) && typeof tweet.note_tweet.text === 'string' ? tweet.note_tweet.text : null;
+  const text = unescaped(note ?? (typeof tweet.text === 'string' ? tweet.text : '')).trim();
+  const lang = languageOf(tweet.lang);
   if (!text) return { refused: 'tweet has no text' };
   const check = checkVerbatim({
     source: sourceName,
@@ -120,12 +134,13 @@ export function tweetOutcome(
     channel: Channel.Twitter,
     receivedAt: new Date(at).toISOString(),
     text: text.slice(0, MAX_TEXT_LENGTH),
-    ...(typeof tweet.lang === 'string' && LANGS.has(tweet.lang) ? { lang: tweet.lang } : {}),
+    ...(lang ? { lang } : {}),
     metadata: {
       username: page.usernames.get(authorId) ?? null,
       conversationId: isTweetId(tweet.conversation_id) ? tweet.conversation_id : null,
       query,
       isReply,
+      ...(note ? { longPost: true } : {}),
     },
   });
   return check.ok ? { verbatim: check.value } : { refused: check.reason };

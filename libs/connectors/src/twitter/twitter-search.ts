@@ -7,7 +7,8 @@ import type { TwitterSettings } from './twitter-settings';
 export const SEARCH_ENDPOINT = 'tweets/search/recent';
 /** The most recent search gives per page. */
 export const PAGE_SIZE = 100;
-const TWEET_FIELDS = 'created_at,author_id,lang,conversation_id,referenced_tweets,entities';
+// note_tweet: a post longer than 280 characters comes whole only there (`text` is cut with "…").
+const TWEET_FIELDS = 'created_at,author_id,lang,conversation_id,referenced_tweets,entities,note_tweet';
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Wait after a 429 that does not say until when (X's windows are 15 minutes). */
 const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;

@@ -17,6 +17,7 @@ export enum Channel {
   Twitter = 'twitter',
   Forum = 'forum',
   Facebook = 'facebook',
+  Instagram = 'instagram',
   Survey = 'survey',
   Phone = 'phone',
   Other = 'other',

@@ -54,13 +54,30 @@ export class SourceRepository {
   }
 
   /** Enabled sources of these kinds whose next poll is due, oldest poll first. */
-  async due(kinds: readonly SourceKind[], now: Date, limit: number): Promise<Source[]> {
+  /**
+   * Enabled sources of these kinds whose poll is due. `requiredSettings` names, per kind, the
+   * setting without which a source of that kind only receives pushes (an e-mail source with no
+   * IMAP host): those are never due.
+   */
+  async due(
+    kinds: readonly SourceKind[],
+    now: Date,
+    limit: number,
+    requiredSettings: Partial<Record<SourceKind, string>> = {},
+  ): Promise<Source[]> {
     if (kinds.length === 0) return [];
-    return this.dataSource
+    const query = this.dataSource
       .getRepository(Source)
       .createQueryBuilder('s')
       .where('s.enabled')
-      .andWhere('s.kind IN (:...kinds)', { kinds })
+      .andWhere('s.kind IN (:...kinds)', { kinds });
+    Object.entries(requiredSettings).forEach(([kind, setting], i) => {
+      query.andWhere(`NOT (s.kind = :pushKind${i} AND COALESCE(s.settings ->> :pushSetting${i}, '') = '')`, {
+        [`pushKind${i}`]: kind,
+        [`pushSetting${i}`]: setting,
+      });
+    });
+    return query
       .andWhere('(s.backoff_until IS NULL OR s.backoff_until <= :now)', { now })
       .andWhere(
         '(s.last_poll_at IS NULL OR s.last_poll_at + make_interval(secs => s.poll_every_seconds) <= :now)',

@@ -126,6 +126,48 @@ export class VerbatimRepository {
     });
   }
 
+  /** What a source stored under its own id (a conversation's verbatim), or null. */
+  findByExternalId(sourceName: string, externalId: string): Promise<Verbatim | null> {
+    return this.dataSource
+      .getRepository(Verbatim)
+      .createQueryBuilder('v')
+      .innerJoin('v.source', 's')
+      .where('s.name = :sourceName AND v.external_id = :externalId', { sourceName, externalId })
+      .getOne();
+  }
+
+  /**
+   * A verbatim whose text grew (a chat conversation's new messages): its new text, metadata and
+   * channel, and back to `received`, so that it is redacted, analysed and clustered again. The caller
+   * has taken it out of its irritant first, in the same transaction.
+   */
+  async regrow(
+    id: string,
+    change: { rawText: string; metadata: Record<string, unknown>; channel: Channel },
+    tx: EntityManager,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE verbatim
+          SET raw_text = $2, metadata = $3, channel = $4, redacted_text = NULL, stage = $5,
+              ingested_at = NULL, analyzed_at = NULL
+        WHERE id = $1`,
+      [id, change.rawText, change.metadata, change.channel, VerbatimStage.Received],
+    );
+  }
+
+  /** Metadata and channel only (a chatbot's failure noted on the conversation): nothing to re-read. */
+  async updateMetadata(
+    id: string,
+    change: { metadata: Record<string, unknown>; channel: Channel },
+    tx: EntityManager,
+  ): Promise<void> {
+    await tx.query(`UPDATE verbatim SET metadata = $2, channel = $3 WHERE id = $1`, [
+      id,
+      change.metadata,
+      change.channel,
+    ]);
+  }
+
   findById(id: string): Promise<Verbatim | null> {
     return this.dataSource.getRepository(Verbatim).findOne({ where: { id }, relations: { source: true } });
   }

@@ -59,6 +59,7 @@ const KIND_ICONS: Record<string, string> = {
   twitter: '🐦',
   forum: '🗨',
   facebook: 'ⓕ',
+  instagram: '◎',
   survey: '☑',
   phone: '☎',
   other: '•',
