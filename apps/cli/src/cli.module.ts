@@ -10,6 +10,10 @@ import { DigestModule } from '@app/digest';
 import { MonitoringModule } from '@app/monitoring';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
+import { ExportsModule } from '@app/exports';
+import { AlertsModule } from '@app/alerts';
+import { NotificationsModule } from '@app/notifications';
+import { TrackersModule } from '@app/trackers';
 
 /** The command runtime: the same libs as the API, logs on stderr so that stdout stays the command's answer. */
 @Module({})
@@ -31,6 +35,10 @@ export class CliModule {
         ConnectorsModule,
         DigestModule,
         MonitoringModule,
+        ExportsModule,
+        AlertsModule,
+        NotificationsModule,
+        TrackersModule,
       ],
     };
   }

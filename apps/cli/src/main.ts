@@ -9,6 +9,8 @@ import Table from 'cli-table3';
 import { ModelStore } from '@app/analysis';
 import { BoardService } from '@app/board';
 import { DigestRefusedError, DigestService } from '@app/digest';
+import { CHAT_KINDS, CHAT_TOPICS, ChatService } from '@app/notifications';
+import { EXPORT_FORMATS, ExportFormat, ExportService, ExportTable, write } from '@app/exports';
 import { ApiKeyService, UserService, isPersonRole } from '@app/auth';
 import { AppConfig, loadConfigOrExit } from '@app/config';
 import {
@@ -18,6 +20,7 @@ import {
   DigestStatus,
   ImportStatus,
   Role,
+  TicketStatus,
   Transactions,
 } from '@app/database';
 import {
@@ -519,6 +522,163 @@ export function buildProgram(config: () => AppConfig): Command {
           );
         }
         out(`users=${users.length}`);
+      });
+    });
+
+  const exportCommand = program
+    .command('export')
+    .description('Write a week’s board, the tickets or a verbatim search as CSV or XLSX (redacted)');
+  const exportTo = async (
+    options: { format: string; out?: string },
+    name: string,
+    make: (service: ExportService) => Promise<ExportTable>,
+  ) => {
+    if (!(EXPORT_FORMATS as readonly string[]).includes(options.format))
+      throw new InvalidArgumentError('--format must be csv or xlsx');
+    const format = options.format as ExportFormat;
+    await withApp(config(), async (app) => {
+      const table = await make(app.get(ExportService));
+      const file = options.out ?? `${name}.${format}`;
+      writeFileSync(file, await write(table, format));
+      out(`wrote ${file} (${table.rows.length} rows)`);
+    });
+  };
+  exportCommand
+    .command('board')
+    .requiredOption('--week <isoWeek>', 'e.g. 2026-W48')
+    .option('--format <format>', 'csv or xlsx', 'xlsx')
+    .option('--out <file>', 'where to write it (default: loveboard-board-<week>.<format>)')
+    .option('--lang <lang>', 'the language of the reasons, en or fr', 'en')
+    .action(async (options: { week: string; format: string; out?: string; lang: string }) => {
+      if (options.lang !== 'en' && options.lang !== 'fr')
+        throw new InvalidArgumentError('--lang must be en or fr');
+      const lang = options.lang;
+      await exportTo(options, `loveboard-board-${options.week}`, (service) =>
+        service.board(options.week, lang),
+      );
+    });
+  exportCommand
+    .command('tickets')
+    .option('--status <statuses>', 'comma-separated statuses', 'todo,in_progress,fixed,deployed,dropped')
+    .option('--format <format>', 'csv or xlsx', 'xlsx')
+    .option('--out <file>', 'where to write it')
+    .action(async (options: { status: string; format: string; out?: string }) => {
+      const statuses = options.status.split(',');
+      if (
+        statuses.some((status) => !['todo', 'in_progress', 'fixed', 'deployed', 'dropped'].includes(status))
+      )
+        throw new InvalidArgumentError('--status must list todo, in_progress, fixed, deployed, dropped');
+      await exportTo(options, 'loveboard-tickets', (service) => service.tickets(statuses as TicketStatus[]));
+    });
+  exportCommand
+    .command('verbatims')
+    .option('--q <query>', 'full-text query (French and English)')
+    .option('--category <key>')
+    .option('--irritant <id>')
+    .option('--limit <n>', 'at most this many rows', positiveInteger)
+    .option('--format <format>', 'csv or xlsx', 'xlsx')
+    .option('--out <file>', 'where to write it')
+    .action(
+      async (options: {
+        q?: string;
+        category?: string;
+        irritant?: string;
+        limit?: number;
+        format: string;
+        out?: string;
+      }) => {
+        if (options.irritant && !/^[0-9a-f-]{36}$/i.test(options.irritant))
+          throw new InvalidArgumentError('--irritant must be an irritant id');
+        await exportTo(options, 'loveboard-verbatims', (service) =>
+          service.verbatimSearch({
+            q: options.q,
+            category: options.category,
+            irritant: options.irritant,
+            limit: options.limit,
+          }),
+        );
+      },
+    );
+
+  const chat = program.command('chat').description('Slack and Microsoft Teams channels (admins)');
+  chat
+    .command('add')
+    .description(
+      'Add a channel: a Slack or Teams incoming webhook (--url), or a Slack bot (--token, --channel)',
+    )
+    .requiredOption('--kind <kind>', CHAT_KINDS.join(', '))
+    .requiredOption('--name <name>', 'what people call it, e.g. #customer-voice')
+    .option('--lang <lang>', 'fr or en', 'fr')
+    .option('--topics <topics>', `comma-separated: ${CHAT_TOPICS.join(', ')}`, CHAT_TOPICS.join(','))
+    .option('--url <url>', 'the incoming webhook URL (https)')
+    .option('--token <token>', 'the Slack bot token (xoxb-…); LOVEBOARD_CHAT_TOKEN is read when absent')
+    .option('--channel <id>', 'the Slack channel id the bot posts to (C0123456789)')
+    .option('--api-url <url>', 'another Slack Web API base than https://slack.com/api/')
+    .action(
+      async (options: {
+        kind: string;
+        name: string;
+        lang: string;
+        topics: string;
+        url?: string;
+        token?: string;
+        channel?: string;
+        apiUrl?: string;
+      }) => {
+        if (!(CHAT_KINDS as readonly string[]).includes(options.kind))
+          throw new InvalidArgumentError(`--kind must be one of ${CHAT_KINDS.join(', ')}`);
+        if (options.lang !== 'fr' && options.lang !== 'en')
+          throw new InvalidArgumentError('--lang must be fr or en');
+        await withApp(config(), async (app) => {
+          const created = await app.get(ChatService).create({
+            kind: options.kind as (typeof CHAT_KINDS)[number],
+            name: options.name,
+            lang: options.lang as 'fr' | 'en',
+            topics: options.topics.split(',').map((topic) => topic.trim()) as (typeof CHAT_TOPICS)[number][],
+            url: options.url,
+            // A token on the command line stays in the shell's history: the variable is offered too.
+            token: options.token ?? process.env.LOVEBOARD_CHAT_TOKEN,
+            channel: options.channel,
+            apiUrl: options.apiUrl,
+          });
+          out(
+            `added chat channel ${created.id} (${created.kind}, ${created.lang}) ${created.name} → ${created.hint}`,
+          );
+        });
+      },
+    );
+  chat
+    .command('list')
+    .description('Every channel, where it posts (never its secret) and what it takes')
+    .action(async () => {
+      await withApp(config(), async (app) => {
+        const list = await app.get(ChatService).list();
+        for (const one of list)
+          out(
+            `${one.id}  ${one.kind.padEnd(13)}  ${one.lang}  ${one.active ? 'active  ' : 'off     '}  ${one.topics.join(',')}  ${one.name} → ${one.hint}`,
+          );
+        out(`chat_channels=${list.length}`);
+      });
+    });
+  chat
+    .command('remove')
+    .argument('<id>', 'the channel id')
+    .description('Switch a channel off (its message log stays)')
+    .action(async (id: string) => {
+      if (!/^[0-9a-f-]{36}$/i.test(id)) throw new InvalidArgumentError('expected a channel id');
+      await withApp(config(), async (app) => {
+        await app.get(ChatService).deactivate(id);
+        out(`switched off ${id}`);
+      });
+    });
+  chat
+    .command('test')
+    .argument('<id>', 'the channel id')
+    .description('Send a test message now')
+    .action(async (id: string) => {
+      if (!/^[0-9a-f-]{36}$/i.test(id)) throw new InvalidArgumentError('expected a channel id');
+      await withApp(config(), async (app) => {
+        out(`queued test message ${await app.get(ChatService).test(id)}`);
       });
     });
 

@@ -13,6 +13,8 @@ const KpisPage = lazy(() => import('./pages/kpis'));
 const MonitorsPage = lazy(() => import('./pages/monitors'));
 const SourcesPage = lazy(() => import('./pages/sources'));
 const SigninPage = lazy(() => import('./pages/signin'));
+const PrintPage = lazy(() => import('./pages/print'));
+const IntegrationsPage = lazy(() => import('./pages/integrations'));
 
 function Loading() {
   const { t } = useTranslation();
@@ -44,12 +46,14 @@ export function App() {
           >
             <Route path="/" element={<BoardPage />} />
             <Route path="/boards/:isoWeek" element={<BoardPage />} />
+            <Route path="/boards/:isoWeek/print" element={<PrintPage />} />
             <Route path="/irritants/:id" element={<IrritantPage />} />
             <Route path="/verbatims" element={<ExplorerPage />} />
             <Route path="/triage" element={<TriagePage />} />
             <Route path="/kpis" element={<KpisPage />} />
             <Route path="/monitors" element={<MonitorsPage />} />
             <Route path="/sources" element={<SourcesPage />} />
+            <Route path="/integrations" element={<IntegrationsPage />} />
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>

@@ -9,6 +9,9 @@ import { DigestModule } from '@app/digest';
 import { MonitoringModule } from '@app/monitoring';
 import { IngestModule } from '@app/ingest';
 import { ALL_QUEUE_NAMES, JobsModule } from '@app/jobs';
+import { AlertsModule } from '@app/alerts';
+import { NotificationsModule } from '@app/notifications';
+import { TrackersModule } from '@app/trackers';
 import { processorFor } from './queue-processor';
 
 /** The queue-consuming runtime: the domain libs and one processor per queue, no controllers. */
@@ -30,6 +33,9 @@ export class WorkerModule {
         ConnectorsModule,
         DigestModule,
         MonitoringModule,
+        AlertsModule,
+        NotificationsModule,
+        TrackersModule,
       ],
       providers: ALL_QUEUE_NAMES.map((queue) => processorFor(queue, config)),
     };

@@ -35,6 +35,7 @@ import {
   totalOf,
   weekBounds,
 } from '@app/scoring';
+import { KpiService } from '@app/monitoring';
 import { WebhookEvent, WebhookService } from '@app/webhooks';
 import { DecisionsInForce } from './in-force';
 import { MonitorSignals } from './monitor-signals';
@@ -104,6 +105,7 @@ export class BoardService {
     private readonly signals: MonitorSignals,
     private readonly cache: ReadCache,
     private readonly inForce: DecisionsInForce,
+    private readonly kpiService: KpiService,
   ) {}
 
   currentWeek(now = this.clock.now()): IsoWeek {
@@ -442,7 +444,13 @@ export class BoardService {
     const links = await this.signals.links(week, rows);
     if (store) await this.signals.proposeLinks(week, rows, links);
     const overrides = await this.boards.overridesInForce(rows.map((row) => row.irritantId));
+    // Over the survey window ending with the week (or now, for the current week).
+    const impacts = await this.kpiService.surveyImpacts(
+      rows.map((row) => row.irritantId),
+      new Date(Math.min(end.getTime(), this.clock.nowMs())),
+    );
     const scored = rows.map((row) => {
+      const impact = impacts.get(row.irritantId);
       const computed = scoreIrritant(
         {
           category: row.category,
@@ -466,6 +474,7 @@ export class BoardService {
             name: kpi.name,
             offTarget: kpi.onTarget === false,
           })),
+          ...(impact ? { surveyImpact: { nps: impact.nps, csat: impact.csat } } : {}),
         },
         this.profile,
       );

@@ -71,6 +71,12 @@ export interface AppConfig {
   readonly digestSendAt: string;
   /** Irritants in the digest. */
   readonly digestTop: number;
+  /** The window (days, ending at the week's end or now) over which an irritant's survey impact is measured. */
+  readonly surveyImpactDays: number;
+  /** A routed decision unanswered this many days is announced in chat. */
+  readonly chatUnansweredDays: number;
+  /** Mid-week alerts on emerging irritants (docs/ARCHITECTURE.md, "Alerts"). */
+  readonly alerts: AlertThresholds;
   /** The address people open the product at, for links in the digest. */
   readonly publicUrl: string;
   /** PUBLIC_URL was given: else `publicUrl` is where the API listens (see PublicUrl). */
@@ -95,6 +101,27 @@ export interface AppConfig {
    * clock. For tests that start processes and for rehearsing a past Monday; refused in production.
    */
   readonly clockStart: Date | null;
+}
+
+/** When an irritant's distinct customers count as a jump above its own baseline. */
+export interface AlertThresholds {
+  /** Off: no scan. */
+  readonly enabled: boolean;
+  /** Distinct customers in the last hour / the last 24 hours below which nothing alerts. */
+  readonly minCustomersHour: number;
+  readonly minCustomersDay: number;
+  /** The Poisson upper-tail probability under the baseline below which a count is a jump. */
+  readonly pValue: number;
+  /** And the count must be at least this many times the baseline's expectation. */
+  readonly minRatio: number;
+  /** Days before the window that make the irritant's baseline. */
+  readonly baselineDays: number;
+  /** The least baseline rate assumed (customers per day), for irritants with little or no history. */
+  readonly floorPerDay: number;
+  /** An episode ends once its irritant has not jumped for this many hours; a later jump alerts again. */
+  readonly quietHours: number;
+  /** New alerts announced per 24 hours at most; more are kept (API) but not announced. */
+  readonly maxPerDay: number;
 }
 
 /** A role a person may hold (API keys may also be `developer`). */
@@ -154,6 +181,15 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   if (!(allowed as readonly string[]).includes(raw))
     throw new ConfigError(name, `one of ${allowed.join('|')}`, raw);
   return raw as T;
+}
+
+function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+(?:\.\d+)?(?:e-?\d+)?$/i.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `a number from ${min} to ${max}`, raw);
+  }
+  return Number(raw);
 }
 
 function timeZone(env: Env, name: string, fallback: string): string {
@@ -400,6 +436,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
     digestRecipients: recipients(env, 'DIGEST_RECIPIENTS'),
     digestSendAt: clockTime(env, 'DIGEST_SEND_AT', '08:30'),
     digestTop: integer(env, 'DIGEST_TOP', 5, 1, 20),
+    surveyImpactDays: integer(env, 'SURVEY_IMPACT_DAYS', 90, 7, 730),
+    chatUnansweredDays: integer(env, 'CHAT_UNANSWERED_DAYS', 7, 1, 365),
+    alerts: Object.freeze({
+      enabled: boolean(env, 'ALERTS', true),
+      minCustomersHour: integer(env, 'ALERT_MIN_CUSTOMERS_HOUR', 5, 1, 100_000),
+      minCustomersDay: integer(env, 'ALERT_MIN_CUSTOMERS_DAY', 10, 1, 1_000_000),
+      pValue: decimal(env, 'ALERT_P_VALUE', 0.0001, 1e-12, 0.05),
+      minRatio: decimal(env, 'ALERT_MIN_RATIO', 3, 1, 1_000),
+      baselineDays: integer(env, 'ALERT_BASELINE_DAYS', 28, 1, 365),
+      floorPerDay: decimal(env, 'ALERT_FLOOR_PER_DAY', 0.5, 0.001, 1_000),
+      quietHours: integer(env, 'ALERT_QUIET_HOURS', 24, 1, 24 * 31),
+      maxPerDay: integer(env, 'ALERT_MAX_PER_DAY', 5, 1, 1_000),
+    }),
     demoShopPort:
       read(env, 'DEMO_SHOP_PORT') !== undefined
         ? integer(env, 'DEMO_SHOP_PORT', 0, 0, 65535)

@@ -1,5 +1,5 @@
 export { loadConfig, loadConfigOrExit, ConfigError, redactUrl, PERSON_ROLES, listeningUrl } from './env';
-export type { AppConfig, RunMode, LogLevel, OidcConfig, PersonRole } from './env';
+export type { AlertThresholds, AppConfig, RunMode, LogLevel, OidcConfig, PersonRole } from './env';
 export { ConfigModule, APP_CONFIG } from './config.module';
 export { loggerOptions, scrubForLog, scrubString } from './logging';
 export { logDestination } from './logger-destination';

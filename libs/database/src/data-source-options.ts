@@ -1,6 +1,12 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from './migrations';
 import {
+  IrritantAlert,
+  Tracker,
+  TicketLink,
+  ChatChannel,
+  ChatMessage,
+  ChatAnnouncement,
   ApiKey,
   AuditEvent,
   ClassifierModel,
@@ -68,6 +74,12 @@ export const ENTITIES = [
   UserSession,
   DecisionAnswer,
   IrritantRedirect,
+  IrritantAlert,
+  ChatChannel,
+  ChatMessage,
+  ChatAnnouncement,
+  Tracker,
+  TicketLink,
 ];
 
 /** The one set of options behind the app's DataSource and the TypeORM CLI's. */

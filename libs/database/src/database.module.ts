@@ -32,6 +32,10 @@ import { MonitorRepository } from './repositories/monitor.repository';
 import { PrivacyRepository } from './repositories/privacy.repository';
 import { SourceRepository } from './repositories/source.repository';
 import { VerbatimRepository } from './repositories/verbatim.repository';
+import { ExportRepository } from './repositories/export.repository';
+import { AlertRepository } from './repositories/alert.repository';
+import { ChatRepository } from './repositories/chat.repository';
+import { TrackerRepository } from './repositories/tracker.repository';
 
 const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
 
@@ -75,6 +79,10 @@ const REPOSITORIES = [
   KpiRepository,
   MonitorRepository,
   PrivacyRepository,
+  ExportRepository,
+  AlertRepository,
+  ChatRepository,
+  TrackerRepository,
 ];
 
 @Global()

@@ -22,6 +22,7 @@ export interface DigestDecision {
 
 export interface DigestItem {
   rank: number;
+  irritantId?: string;
   label: string;
   category: string;
   total: number;
@@ -35,6 +36,13 @@ export interface DigestItem {
   decision: DigestDecision | null;
   /** Why it ranks: the first reason of each of its strongest axes, said in the reader's language. */
   reasons: Reason[];
+  /** The ticket's issue in the team's tracker (Jira, GitHub, Linear), when it has one. */
+  tracker?: { key: string; url: string } | null;
+  /** NPS and CSAT points the irritant costs (survey comments that mention it), with the 95% interval. */
+  surveyImpact?: {
+    nps: { points: number; ci95: number | null } | null;
+    csat: { points: number; ci95: number | null } | null;
+  } | null;
 }
 
 /** Everything the Monday digest says about one ISO week, before it is written in a language. */

@@ -12,6 +12,7 @@ import {
   OPEN_TICKET_STATUSES,
   RunStatus,
   TicketRepository,
+  TrackerRepository,
 } from '@app/database';
 import { JobHandler, JobName } from '@app/jobs';
 import { KpiService } from '@app/monitoring';
@@ -109,6 +110,7 @@ export class DigestService {
     private readonly deadLetters: DeadLetterRepository,
     private readonly kpis: KpiService,
     private readonly monitorRows: MonitorRepository,
+    private readonly trackerLinks: TrackerRepository,
   ) {}
 
   async compose(week: IsoWeek): Promise<DigestData> {
@@ -121,12 +123,20 @@ export class DigestService {
     const labels = new Map(whole.items.map((item) => [item.irritantId, item.label]));
     const { start, end } = weekBounds(week, zone);
     const [ttf] = await this.decisions.timeToFix(1, new Date(end.getTime() - 1));
+    const impacts = await this.kpis.surveyImpacts(
+      top.map((item) => item.irritantId),
+      new Date(Math.min(end.getTime(), now.getTime())),
+    );
+    const issues = await this.trackerLinks.linksOfIrritants(top.map((item) => item.irritantId));
     const items: DigestItem[] = top.map((item) => {
       const inForce = whole.decisions.get(item.irritantId);
       const pin = pinned.get(item.irritantId);
       const pinText = pin ? quoteOf(pin.text) : '';
+      const impact = impacts.get(item.irritantId);
+      const issue = (issues.get(item.irritantId) ?? []).find((one) => one.key !== null && one.url !== null);
       return {
         rank: item.rank,
+        irritantId: item.irritantId,
         label: item.label,
         category: item.category,
         total: item.total,
@@ -149,6 +159,13 @@ export class DigestService {
             const [first] = item.axes[axis].details ?? item.axes[axis].reasons;
             return first === undefined ? [] : [reasonOf(first)];
           }),
+        tracker: issue ? { key: issue.key as string, url: issue.url as string } : null,
+        surveyImpact: impact
+          ? {
+              nps: impact.nps && { points: impact.nps.points, ci95: impact.nps.ci95 },
+              csat: impact.csat && { points: impact.csat.points, ci95: impact.csat.ci95 },
+            }
+          : null,
       };
     });
     const inForce = whole.items.flatMap((item) => {

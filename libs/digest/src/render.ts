@@ -4,6 +4,20 @@ import type { DigestData, DigestItem, DigestLang } from './digest-data';
 import { WORDS, decisionLine, when } from './words';
 
 const e = (value: string | number): string => escapeHtml(String(value));
+
+/** "costs 4.1 NPS points (±2.0) · costs 3.0 CSAT points": what the irritant costs the surveys. */
+export function surveyCosts(item: DigestItem, lang: DigestLang): string | null {
+  const w = WORDS[lang];
+  const parts = [
+    item.surveyImpact?.nps && item.surveyImpact.nps.points > 0
+      ? w.costs(item.surveyImpact.nps.points, item.surveyImpact.nps.ci95, 'NPS')
+      : null,
+    item.surveyImpact?.csat && item.surveyImpact.csat.points > 0
+      ? w.costs(item.surveyImpact.csat.points, item.surveyImpact.csat.ci95, 'CSAT')
+      : null,
+  ].filter((part): part is string => part !== null);
+  return parts.length > 0 ? parts.join(' · ') : null;
+}
 const FONT = 'font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;';
 const RED = '#c92a2a';
 const GREEN = '#2b8a3e';
@@ -30,17 +44,20 @@ function itemHtml(item: DigestItem, lang: DigestLang): string {
   const decision = line
     ? `<span style="color:${line.late ? RED : '#212529'};">${e(line.text)}</span>`
     : `<span style="color:${RED};">${e(w.noDecision)}</span>`;
+  const tracker = item.tracker
+    ? ` · <a href="${e(item.tracker.url)}" style="color:#1971c2;">${e(item.tracker.key)}</a>`
+    : '';
   const quote = item.quote
     ? `<tr><td colspan="3" style="${FONT}font-size:14px;font-style:italic;color:#343a40;border-left:3px solid #adb5bd;padding:6px 10px;">${e(w.quote(item.quote.text))} <span style="font-style:normal;color:#868e96;font-size:12px;">(${e(w.channel(item.quote.channel))}${item.quote.pinned ? ` · ${e(w.pinned)}` : ''})</span></td></tr>`
     : '';
   return `<tr><td style="padding:14px 0;border-top:1px solid #dee2e6;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0">
 <tr><td style="${FONT}font-size:16px;font-weight:bold;color:#212529;">${e(item.rank)}. ${e(item.label)}</td><td style="${FONT}font-size:13px;color:#495057;text-align:right;white-space:nowrap;">${e(w.movement(item))} · ${e(w.total)} ${e(item.total.toFixed(0))}</td></tr>
-<tr><td colspan="2" style="${FONT}font-size:13px;color:#495057;padding:2px 0 6px;">${e(w.customers(item.customers))} · ${e(w.verbatims(item.verbatims))} · ${e(w.category(item.category))}</td></tr>
+<tr><td colspan="2" style="${FONT}font-size:13px;color:#495057;padding:2px 0 6px;">${e(w.customers(item.customers))} · ${e(w.verbatims(item.verbatims))} · ${e(w.category(item.category))}${surveyCosts(item, lang) ? ` · <strong style="color:${RED};">${e(surveyCosts(item, lang) as string)}</strong>` : ''}</td></tr>
 <tr><td colspan="2"><table role="presentation" width="100%" cellpadding="0" cellspacing="0">${axes}</table></td></tr>
 ${item.reasons.length > 0 ? `<tr><td colspan="2" style="${FONT}font-size:13px;color:#495057;padding-top:6px;">${e(w.why)}${w.colon}${e(item.reasons.map((one) => describeReason(one, lang)).join(' · '))}</td></tr>` : ''}
 ${quote ? `<tr><td colspan="2" style="padding-top:8px;"><table role="presentation" width="100%" cellpadding="0" cellspacing="0">${quote}</table></td></tr>` : ''}
-<tr><td colspan="2" style="${FONT}font-size:13px;color:#212529;padding-top:6px;">${e(w.decision)}${w.colon}${decision}</td></tr>
+<tr><td colspan="2" style="${FONT}font-size:13px;color:#212529;padding-top:6px;">${e(w.decision)}${w.colon}${decision}${tracker}</td></tr>
 </table></td></tr>`;
 }
 
@@ -189,13 +206,15 @@ export function renderText(data: DigestData, lang: DigestLang): string {
     lines.push(
       '',
       `${item.rank}. ${item.label} (${w.movement(item)}, ${w.total} ${item.total.toFixed(0)})`,
-      `   ${w.customers(item.customers)} · ${w.verbatims(item.verbatims)} · ${w.category(item.category)}`,
+      `   ${w.customers(item.customers)} · ${w.verbatims(item.verbatims)} · ${w.category(item.category)}${surveyCosts(item, lang) ? ` · ${surveyCosts(item, lang)}` : ''}`,
       `   ${AXES.map((axis) => `${w.axes[axis]} ${Math.round(item.axes[axis])}`).join(' · ')}`,
     );
     if (item.reasons.length > 0)
       lines.push(`   ${w.why}: ${item.reasons.map((one) => describeReason(one, lang)).join(' · ')}`);
     if (item.quote) lines.push(`   ${w.quote(item.quote.text)} (${w.channel(item.quote.channel)})`);
-    lines.push(`   ${w.decision}: ${item.decision ? decisionLine(item.decision, lang).text : w.noDecision}`);
+    lines.push(
+      `   ${w.decision}: ${item.decision ? decisionLine(item.decision, lang).text : w.noDecision}${item.tracker ? ` · ${item.tracker.key} ${item.tracker.url}` : ''}`,
+    );
   }
   const block = (title: string, entries: string[], always = true) =>
     !always && entries.length === 0

@@ -146,6 +146,8 @@ export const WORDS = {
     category: (key: string) => categoryLabels.get(key)?.fr ?? asWords(key),
     department: (key: string) => DEPARTMENTS.fr[key] ?? asWords(key),
     channel: (key: string) => CHANNELS.fr[key] ?? asWords(key),
+    costs: (points: number, ci95: number | null, survey: string) =>
+      `coûte ${points.toLocaleString('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} point${Math.abs(points) >= 2 ? 's' : ''} de ${survey}${ci95 !== null ? ` (±${ci95.toLocaleString('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 })})` : ''}`,
   },
   en: {
     locale: 'en-GB',
@@ -216,6 +218,8 @@ export const WORDS = {
     category: (key: string) => categoryLabels.get(key)?.en ?? asWords(key),
     department: (key: string) => DEPARTMENTS.en[key] ?? asWords(key),
     channel: (key: string) => CHANNELS.en[key] ?? asWords(key),
+    costs: (points: number, ci95: number | null, survey: string) =>
+      `costs ${points.toFixed(1)} ${survey} point${points === 1 ? '' : 's'}${ci95 !== null ? ` (±${ci95.toFixed(1)})` : ''}`,
   },
 };
 

@@ -38,6 +38,16 @@ export enum JobName {
   RunMonitor = 'monitor.run',
   /** Replace raw text older than RAW_TEXT_RETENTION_DAYS by its redacted form. */
   PurgeRawText = 'retention.purge',
+  /** Look for irritants whose distinct customers jump above their own baseline (mid-week alerts). */
+  ScanAlerts = 'alerts.scan',
+  /** Post one message to one Slack or Teams channel; retried with backoff. */
+  DeliverChat = 'chat.deliver',
+  /** Announce in chat what is due (the Monday summary, overdue tickets, unanswered decisions); re-enqueue lost messages. */
+  TickChat = 'chat.tick',
+  /** Create a ticket's issue in a tracker, or tell the issue the ticket's new status; retried with backoff. */
+  PushTracker = 'tracker.push',
+  /** Link new tickets to auto-creating trackers, push what is due, poll trackers that are polled. */
+  TickTrackers = 'trackers.tick',
 }
 
 export enum QueueName {
@@ -69,6 +79,11 @@ export interface JobPayloads {
   [JobName.TickMonitors]: Record<string, never>;
   [JobName.RunMonitor]: { monitorId: string; slot: number };
   [JobName.PurgeRawText]: Record<string, never>;
+  [JobName.ScanAlerts]: Record<string, never>;
+  [JobName.DeliverChat]: { messageId: string };
+  [JobName.TickChat]: Record<string, never>;
+  [JobName.PushTracker]: { linkId: string };
+  [JobName.TickTrackers]: Record<string, never>;
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -225,7 +240,46 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
     jobId: () => 'retention-purge',
     isValid: (payload): payload is Record<string, never> => isObject(payload),
   },
+  [JobName.ScanAlerts]: {
+    queue: QueueName.Maintenance,
+    retry: RETRY_NEXT_RUN,
+    jobId: () => 'alerts-scan',
+    isValid: (payload): payload is Record<string, never> => isObject(payload),
+  },
+  [JobName.DeliverChat]: {
+    queue: QueueName.Webhooks,
+    retry: RETRY_WEBHOOK,
+    jobId: (payload) => `chat-${payload.messageId}`,
+    isValid: (payload): payload is JobPayloads[JobName.DeliverChat] =>
+      isObject(payload) && typeof payload.messageId === 'string' && UUID.test(payload.messageId),
+  },
+  [JobName.TickChat]: {
+    queue: QueueName.Maintenance,
+    retry: RETRY_NEXT_RUN,
+    jobId: () => 'chat-tick',
+    isValid: (payload): payload is Record<string, never> => isObject(payload),
+  },
+  [JobName.PushTracker]: {
+    queue: QueueName.Webhooks,
+    retry: RETRY_WEBHOOK,
+    // Not per link alone: a link is pushed again at each status change; one job at a time per link.
+    jobId: (payload) => `tracker-${payload.linkId}`,
+    isValid: (payload): payload is JobPayloads[JobName.PushTracker] =>
+      isObject(payload) && typeof payload.linkId === 'string' && UUID.test(payload.linkId),
+  },
+  [JobName.TickTrackers]: {
+    queue: QueueName.Maintenance,
+    retry: RETRY_NEXT_RUN,
+    jobId: () => 'trackers-tick',
+    isValid: (payload): payload is Record<string, never> => isObject(payload),
+  },
 };
+
+/** How often new tickets are linked to trackers and due pushes are found. */
+export const TRACKERS_TICK_EVERY_MS = 30_000;
+
+/** How often emerging irritants are looked for (the windows end at the scan's instant). */
+export const ALERTS_SCAN_EVERY_MS = 5 * 60_000;
 
 /** How often due monitors are looked for. */
 export const MONITORS_TICK_EVERY_MS = 30_000;
@@ -260,6 +314,9 @@ export async function scheduleRecurringJobs(
   await jobs.schedule(JobName.TickMonitors, MONITORS_TICK_EVERY_MS);
   // Hourly: each run purges a bounded batch, so a first run on a big installation does not block.
   await jobs.schedule(JobName.PurgeRawText, 3_600_000);
+  await jobs.schedule(JobName.ScanAlerts, ALERTS_SCAN_EVERY_MS);
+  await jobs.schedule(JobName.TickChat, SWEEP_EVERY_MS);
+  await jobs.schedule(JobName.TickTrackers, TRACKERS_TICK_EVERY_MS);
   if (config.modelRetrainHours > 0) {
     await jobs.schedule(JobName.RetrainModel, config.modelRetrainHours * 3_600_000);
   }

@@ -1,8 +1,8 @@
 export { MonitoringModule } from './monitoring.module';
 export { KpiService } from './kpi.service';
-export type { KpiSummary, KpiWeek, SurveyAnswerInput } from './kpi.service';
-export { netPromoterScore, customerSatisfaction } from './survey-stats';
-export type { SurveyFigure } from './survey-stats';
+export type { IrritantSurveyImpact, KpiSummary, KpiWeek, SurveyAnswerInput } from './kpi.service';
+export { netPromoterScore, customerSatisfaction, surveyImpact } from './survey-stats';
+export type { SurveyFigure, SurveyCounts, SurveyImpact } from './survey-stats';
 export { MonitorService, checkSteps } from './monitor.service';
 export type { MonitorInput } from './monitor.service';
 export { runHttpJourney, runBrowserJourney, CHROMIUM, CHROMIUM_ARGS } from './journeys';

@@ -13,7 +13,7 @@ import {
 } from '@app/database';
 import { AuthorKeys, IngestService, VerbatimInput } from '@app/ingest';
 import { IsoWeek, isoWeekOf } from '@app/scoring';
-import { customerSatisfaction, netPromoterScore } from './survey-stats';
+import { SurveyImpact, customerSatisfaction, netPromoterScore, surveyImpact } from './survey-stats';
 
 export interface KpiWeek {
   isoWeek: IsoWeek;
@@ -28,6 +28,14 @@ export interface KpiSummary {
   week: KpiWeek;
   previous: KpiWeek;
   onTarget: boolean | null;
+}
+
+/** What each irritant costs the NPS and the CSAT over a window of survey answers. */
+export interface IrritantSurveyImpact {
+  from: Date;
+  to: Date;
+  nps: SurveyImpact | null;
+  csat: SurveyImpact | null;
 }
 
 export interface SurveyAnswerInput {
@@ -298,5 +306,28 @@ export class KpiService {
     });
     await this.ingest.handOn(refs);
     return { stored: stored.length, duplicates: answers.length - stored.length };
+  }
+
+  /**
+   * The points of NPS and CSAT each irritant costs: the score without the customers who mention
+   * it in a survey comment, minus the score with them, over SURVEY_IMPACT_DAYS ending at `to`.
+   * Only irritants mentioned in the window are in the answer.
+   */
+  async surveyImpacts(
+    irritantIds: readonly string[] | null,
+    to: Date = this.clock.now(),
+  ): Promise<Map<string, IrritantSurveyImpact>> {
+    const from = new Date(to.getTime() - this.config.surveyImpactDays * 86_400_000);
+    const result = new Map<string, IrritantSurveyImpact>();
+    if (irritantIds !== null && irritantIds.length === 0) return result;
+    for (const kind of [SurveyKind.Nps, SurveyKind.Csat]) {
+      const { overall, byIrritant } = await this.kpis.surveyMentions(kind, from, to, irritantIds);
+      for (const [irritantId, mentioning] of byIrritant) {
+        const entry = result.get(irritantId) ?? { from, to, nps: null, csat: null };
+        entry[kind === SurveyKind.Nps ? 'nps' : 'csat'] = surveyImpact(overall, mentioning);
+        result.set(irritantId, entry);
+      }
+    }
+    return result;
   }
 }

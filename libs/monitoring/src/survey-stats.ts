@@ -42,3 +42,75 @@ export function customerSatisfaction(counts: ReadonlyMap<number, number>): Surve
   const p = satisfied / n;
   return { value: round1(p * 100), n, ci95: n < 2 ? null : round1(Z95 * Math.sqrt((p * (1 - p)) / n) * 100) };
 }
+
+/** Answers of a survey by class: NPS promoters (9-10), passives, detractors (0-6); CSAT satisfied (4-5) or not. */
+export interface SurveyCounts {
+  n: number;
+  /** NPS promoters, or CSAT satisfied answers. */
+  good: number;
+  /** NPS detractors (0 for CSAT: an unsatisfied answer counts 0, not -1). */
+  bad: number;
+}
+
+export interface SurveyImpact {
+  /** Points the score would gain without the customers who mention the irritant (negative: it would lose). */
+  points: number;
+  /** Half-width of the 95% interval of `points`; null below two mentioning answers or two others. */
+  ci95: number | null;
+  /** The score over every answer of the window, and without the mentioning customers' answers. */
+  overall: number;
+  without: number;
+  /** Answers of the window, and those of the customers who mention the irritant. */
+  answers: number;
+  mentioning: number;
+}
+
+/** Mean and variance of one answer's value (+1, 0, -1 for NPS; 1, 0 for CSAT) in a group. */
+function moments(counts: SurveyCounts): { mean: number; variance: number } {
+  const p = counts.good / counts.n;
+  const d = counts.bad / counts.n;
+  return { mean: p - d, variance: p + d - (p - d) ** 2 };
+}
+
+/**
+ * What an irritant costs a survey score: the score without the answers of the customers who
+ * mention it, minus the score over all answers. With `m` of `n` answers mentioning it (share
+ * s = m / n), that is s × (mean of the others − mean of the mentioning) = s × D. Its 95% interval
+ * is the delta method's, counting both what is uncertain: the two groups' means (independent
+ * samples) and the share itself (a binomial proportion):
+ * 1.96 × √(s² × (var_others / (n − m) + var_mentioning / m) + D² × s(1 − s) / n). On the 0-100 scale.
+ */
+export function surveyImpact(all: SurveyCounts, mentioning: SurveyCounts): SurveyImpact | null {
+  if (mentioning.n === 0 || all.n === 0 || mentioning.n > all.n) return null;
+  const rest: SurveyCounts = {
+    n: all.n - mentioning.n,
+    good: all.good - mentioning.good,
+    bad: all.bad - mentioning.bad,
+  };
+  const overall = moments(all).mean;
+  if (rest.n === 0) {
+    // Everyone who answered mentions it: there is no score without them.
+    return null;
+  }
+  const others = moments(rest);
+  const them = moments(mentioning);
+  const share = mentioning.n / all.n;
+  const gap = others.mean - them.mean;
+  const points = share * gap;
+  const ci95 =
+    mentioning.n < 2 || rest.n < 2
+      ? null
+      : Z95 *
+        Math.sqrt(
+          share ** 2 * (others.variance / rest.n + them.variance / mentioning.n) +
+            (gap ** 2 * share * (1 - share)) / all.n,
+        );
+  return {
+    points: round1(points * 100),
+    ci95: ci95 === null ? null : round1(ci95 * 100),
+    overall: round1(overall * 100),
+    without: round1(others.mean * 100),
+    answers: all.n,
+    mentioning: mentioning.n,
+  };
+}

@@ -15,6 +15,8 @@ export const REASON_CODES = [
   'client.negative',
   /** {detractors} */
   'client.detractors',
+  /** {survey: NPS or CSAT, points the score would gain without the customers who mention it, ci95} */
+  'client.survey_cost',
   /** {category, stage, stageFr?} */
   'business.journey',
   /** {verbatims, rule, ruleFr?} */
@@ -97,6 +99,8 @@ function english(code: ReasonCode, p: Reason['params']): string | null {
       return `${num(p.share, 'en')}% of the verbatims negative (intensity ${num(p.intensity, 'en', 2)})`;
     case 'client.detractors':
       return `${plural(p.detractors, 'en', 'NPS detractor')} ${Number(p.detractors) === 1 ? 'mentions' : 'mention'} it`;
+    case 'client.survey_cost':
+      return `costs ${num(p.points, 'en', 1)} ${str(p.survey)} points${p.ci95 === null || p.ci95 === undefined ? '' : ` (±${num(p.ci95, 'en', 1)})`}`;
     case 'business.journey':
       return `blocks ${str(p.stage)}`;
     case 'business.promise':
@@ -147,6 +151,8 @@ function french(code: ReasonCode, p: Reason['params']): string | null {
       return Number(p.detractors) > 1
         ? `${num(p.detractors, 'fr')} détracteurs NPS en parlent`
         : `${num(p.detractors, 'fr')} détracteur NPS en parle`;
+    case 'client.survey_cost':
+      return `coûte ${num(p.points, 'fr', 1)} points de ${str(p.survey)}${p.ci95 === null || p.ci95 === undefined ? '' : ` (±${num(p.ci95, 'fr', 1)})`}`;
     case 'business.journey':
       return `bloque ${named(p, 'stage', 'fr')}`;
     case 'business.promise':

@@ -27,6 +27,14 @@ export interface IrritantWeek {
   kpis: readonly { name: string; offTarget: boolean }[];
   /** The category's names, for reasons that name it (the taxonomy's labels). */
   categoryLabel?: { en: string; fr: string };
+  /**
+   * Survey points the irritant costs (the score without the customers who mention it minus the
+   * score with them) and the half-width of their 95% interval; absent when no comment mentions it.
+   */
+  surveyImpact?: {
+    nps: { points: number; ci95: number | null } | null;
+    csat: { points: number; ci95: number | null } | null;
+  };
 }
 
 export interface AxisScore {
@@ -91,6 +99,13 @@ function client(week: IrritantWeek, rules: ScoringProfile['client']): AxisScore 
   }
   const detractorPart = Math.min(rules.detractorPoints, week.detractors * rules.pointsPerDetractor);
   if (week.detractors > 0) reasons.push(reason('client.detractors', { detractors: week.detractors }));
+  for (const [survey, impact] of [
+    ['NPS', week.surveyImpact?.nps],
+    ['CSAT', week.surveyImpact?.csat],
+  ] as const) {
+    if (impact && impact.points > 0)
+      reasons.push(reason('client.survey_cost', { survey, points: impact.points, ci95: impact.ci95 }));
+  }
   const channelPart =
     (Math.min(week.channels.length, rules.channelsAtFull) / rules.channelsAtFull) * rules.channelPoints;
   return {

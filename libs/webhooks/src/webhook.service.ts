@@ -17,6 +17,8 @@ export enum WebhookEvent {
   /** An open ticket passed TIME_TO_FIX_TARGET_DAYS from its irritant's first verbatim (once). */
   TicketOverdue = 'ticket.overdue',
   BoardFrozen = 'board.frozen',
+  /** An emerging irritant: its distinct customers jumped above its own baseline (mid-week alert). */
+  AlertRaised = 'alert.raised',
 }
 
 export const WEBHOOK_EVENTS: readonly string[] = Object.values(WebhookEvent);

@@ -24,6 +24,7 @@ import { Type } from 'class-transformer';
 import type { Request, Response } from 'express';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { DecisionService, TimeToFixWeek } from '@app/board';
+import { TrackerService } from '@app/trackers';
 import { Role, TicketRow, TicketStatus } from '@app/database';
 import type { Language } from '@app/scoring';
 import { READERS, Roles } from '../auth/access.decorators';
@@ -116,6 +117,15 @@ class TicketQuote {
   @ApiProperty({ description: 'Redacted' }) text: string;
 }
 
+class TicketIssueView {
+  @ApiProperty({ enum: ['jira', 'github', 'linear'] }) tracker: string;
+  @ApiProperty({ enum: ['pending', 'created', 'failed'] }) status: string;
+  @ApiProperty({ nullable: true, type: String, example: 'PAY-123' }) key: string | null;
+  @ApiProperty({ nullable: true, type: String }) url: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The issue’s status as the tracker names it' })
+  externalStatus: string | null;
+}
+
 class TicketView {
   @ApiProperty() id: string;
   @ApiProperty() irritantId: string;
@@ -144,6 +154,11 @@ class TicketView {
   @ApiProperty({ nullable: true, type: String }) deployedAt: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'First verbatim to deployed, in days' })
   timeToFixDays: number | null;
+  @ApiProperty({
+    type: [TicketIssueView],
+    description: 'Its issues in the team’s trackers (Jira, GitHub, Linear)',
+  })
+  issues: TicketIssueView[];
 }
 
 class TicketPage {
@@ -160,7 +175,18 @@ class TimeToFixView implements TimeToFixWeek {
   @ApiProperty({ nullable: true, type: Boolean }) onTarget: boolean | null;
 }
 
-const view = ({ ticket, item }: TicketRow, lang: Language = 'en'): TicketView => ({
+type Links = Map<
+  string,
+  {
+    trackerKind: string;
+    status: string;
+    externalKey: string | null;
+    externalUrl: string | null;
+    externalStatus: string | null;
+  }[]
+>;
+
+const view = ({ ticket, item }: TicketRow, lang: Language = 'en', links: Links = new Map()): TicketView => ({
   id: ticket.id,
   irritantId: ticket.irritantId,
   kind: ticket.kind,
@@ -190,12 +216,19 @@ const view = ({ ticket, item }: TicketRow, lang: Language = 'en'): TicketView =>
     ticket.deployedAt === null
       ? null
       : Math.round(((ticket.deployedAt.getTime() - ticket.firstSeenAt.getTime()) / 86_400_000) * 10) / 10,
+  issues: (links.get(ticket.id) ?? []).map((link) => ({
+    tracker: link.trackerKind,
+    status: link.status,
+    key: link.externalKey,
+    url: link.externalUrl,
+    externalStatus: link.externalStatus,
+  })),
 });
 
-function page(rows: TicketRow[], limit: number, lang: Language): TicketPage {
+function page(rows: TicketRow[], limit: number, lang: Language, links: Links): TicketPage {
   const last = rows.at(-1);
   return {
-    items: rows.map((row) => view(row, lang)),
+    items: rows.map((row) => view(row, lang, links)),
     next:
       rows.length === limit && last
         ? Buffer.from(`${last.ticket.priority}|${last.ticket.id}`).toString('base64url')
@@ -218,7 +251,18 @@ const WORKERS = [Role.Developer, Role.Triager, Role.Admin];
 @ApiBearerAuth()
 @Controller('api/v1/tickets')
 export class TicketsController {
-  constructor(private readonly decisions: DecisionService) {}
+  constructor(
+    private readonly decisions: DecisionService,
+    private readonly trackers: TrackerService,
+  ) {}
+
+  private links(rows: TicketRow[]): Promise<Links> {
+    return this.trackers.linksOfTickets(rows.map((row) => row.ticket.id));
+  }
+
+  private async one(row: TicketRow, lang: Language): Promise<TicketView> {
+    return view(row, lang, await this.links([row]));
+  }
 
   @Get()
   @Roles(...READERS)
@@ -241,7 +285,7 @@ export class TicketsController {
     // Serialised once per cached read and language (see READ_CACHE_MS): developers' tools poll it.
     const lang = answerLanguage(request, response, query.lang);
     list.json ??= {};
-    list.json[lang] ??= JSON.stringify(page(list.rows, limit, lang));
+    list.json[lang] ??= JSON.stringify(page(list.rows, limit, lang, await this.links(list.rows)));
     response.type('application/json').send(list.json[lang]);
   }
 
@@ -262,7 +306,7 @@ export class TicketsController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TicketView> {
-    return view(await this.decisions.ticket(id), answerLanguage(request, response, query.lang));
+    return this.one(await this.decisions.ticket(id), answerLanguage(request, response, query.lang));
   }
 
   @Post(':id/claim')
@@ -274,7 +318,7 @@ export class TicketsController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<TicketView> {
-    return view(await this.decisions.claim(id, actorOf(request)), answerLanguage(request, response));
+    return this.one(await this.decisions.claim(id, actorOf(request)), answerLanguage(request, response));
   }
 
   @Patch(':id')
@@ -288,6 +332,9 @@ export class TicketsController {
   ): Promise<TicketView> {
     if (body.status === undefined && body.release === undefined)
       throw new BadRequestException('nothing to change: give status or release');
-    return view(await this.decisions.update(id, body, actorOf(request)), answerLanguage(request, response));
+    return this.one(
+      await this.decisions.update(id, body, actorOf(request)),
+      answerLanguage(request, response),
+    );
   }
 }

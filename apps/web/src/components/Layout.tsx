@@ -11,6 +11,7 @@ const NAVIGATION = [
   { to: '/kpis', key: 'kpis', end: false },
   { to: '/monitors', key: 'monitors', end: false },
   { to: '/sources', key: 'sources', end: false },
+  { to: '/integrations', key: 'integrations', end: false, admins: true },
 ] as const;
 
 /** The FR/EN switch: two toggle buttons, the current one pressed; the choice is remembered. */
@@ -66,7 +67,7 @@ export function Layout() {
           </NavLink>
           <nav aria-label={t('nav.label')} className="main-nav">
             <ul>
-              {NAVIGATION.map((item) => (
+              {NAVIGATION.filter((item) => !('admins' in item) || me.role === 'admin').map((item) => (
                 <li key={item.key}>
                   <NavLink to={item.to} end={item.end}>
                     {t(`nav.${item.key}`)}

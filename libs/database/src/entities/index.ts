@@ -28,3 +28,15 @@ export {
   ProposalStatus,
 } from './monitor.entity';
 export type { StepResult } from './monitor.entity';
+export { IrritantAlert, AlertWindow, AlertStatus } from './alert.entity';
+export type { AlertEvidence } from './alert.entity';
+export {
+  ChatChannel,
+  ChatKind,
+  ChatTopic,
+  ChatMessage,
+  ChatMessageStatus,
+  ChatAnnouncement,
+} from './chat.entity';
+export { Tracker, TrackerKind, TicketLink, TicketLinkStatus } from './tracker.entity';
+export type { TrackerSettings } from './tracker.entity';

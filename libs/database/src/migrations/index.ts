@@ -14,6 +14,9 @@ import { PinnedQuotes1795926150106 } from './1795926150106-PinnedQuotes';
 import { LinkProposals1795926885511 } from './1795926885511-LinkProposals';
 import { SignIn1795927600000 } from './1795927600000-SignIn';
 import { MondayLoop1796617881023 } from './1796617881023-MondayLoop';
+import { IrritantAlerts1796618706545 } from './1796618706545-IrritantAlerts';
+import { ChatNotifications1796619547718 } from './1796619547718-ChatNotifications';
+import { Trackers1796620915028 } from './1796620915028-Trackers';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -33,4 +36,7 @@ export const MIGRATIONS = [
   LinkProposals1795926885511,
   SignIn1795927600000,
   MondayLoop1796617881023,
+  IrritantAlerts1796618706545,
+  ChatNotifications1796619547718,
+  Trackers1796620915028,
 ];

@@ -95,4 +95,51 @@ export class KpiRepository {
       [kind, from, zone],
     );
   }
+
+  /**
+   * Survey answers of a window in classes (NPS: promoters and detractors; CSAT: satisfied), overall
+   * and for the customers who mention each irritant: those with at least one answer of the window
+   * whose comment is a verbatim of the irritant. A customer is their keyed hash, or the answer
+   * itself when the survey did not say who answered. `irritantIds` null: every irritant mentioned.
+   */
+  async surveyMentions(
+    kind: SurveyKind,
+    from: Date,
+    to: Date,
+    irritantIds: readonly string[] | null,
+  ): Promise<{
+    overall: { n: number; good: number; bad: number };
+    byIrritant: Map<string, { n: number; good: number; bad: number }>;
+  }> {
+    const good = kind === SurveyKind.Nps ? 'score >= 9' : 'score >= 4';
+    const bad = kind === SurveyKind.Nps ? 'score <= 6' : 'false';
+    const rows: { irritant_id: string | null; n: number; good: number; bad: number }[] =
+      await this.dataSource.query(
+        `WITH a AS (
+           SELECT s.score, COALESCE(s.author_key, s.id::text) AS who, v.irritant_id
+             FROM survey_answer s LEFT JOIN verbatim v ON v.id = s.verbatim_id
+            WHERE s.kind = $1 AND s.answered_at >= $2 AND s.answered_at < $3
+         ), m AS (
+           SELECT DISTINCT irritant_id, who FROM a
+            WHERE irritant_id IS NOT NULL AND ($4::uuid[] IS NULL OR irritant_id = ANY($4::uuid[]))
+         )
+         SELECT NULL::uuid AS irritant_id, count(*)::int AS n,
+                count(*) FILTER (WHERE ${good})::int AS good, count(*) FILTER (WHERE ${bad})::int AS bad
+           FROM a
+         UNION ALL
+         SELECT m.irritant_id, count(*)::int, count(*) FILTER (WHERE ${good})::int,
+                count(*) FILTER (WHERE ${bad})::int
+           FROM m JOIN a ON a.who = m.who GROUP BY m.irritant_id`,
+        [kind, from, to, irritantIds === null ? null : [...irritantIds]],
+      );
+    const overall = rows.find((row) => row.irritant_id === null) ?? { n: 0, good: 0, bad: 0 };
+    return {
+      overall: { n: overall.n, good: overall.good, bad: overall.bad },
+      byIrritant: new Map(
+        rows
+          .filter((row) => row.irritant_id !== null)
+          .map((row) => [row.irritant_id as string, { n: row.n, good: row.good, bad: row.bad }]),
+      ),
+    };
+  }
 }

@@ -24,6 +24,7 @@ import {
   useLabels,
 } from '../../components/ui';
 import './board.css';
+import { BoardExports } from './BoardExports';
 
 interface Board {
   isoWeek: string;
@@ -186,6 +187,7 @@ export default function BoardPage() {
           )}
         </nav>
       </header>
+      {week && <BoardExports week={week} />}
 
       {isoWeek === undefined && meeting.data?.reason && (
         <p className="note meeting-line" role="note">

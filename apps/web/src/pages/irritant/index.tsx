@@ -20,6 +20,8 @@ import {
   errorText,
   useLabels,
 } from '../../components/ui';
+import { SurveyImpact } from './SurveyImpact';
+import { TrackerIssues } from './TrackerIssues';
 import './irritant.css';
 
 interface Irritant {
@@ -184,6 +186,8 @@ export default function IrritantPage() {
       {notOnBoard && <p className="note">{t('notOnBoard', { week })}</p>}
       {item.isError && !notOnBoard && <ErrorNote error={item.error} />}
       {item.data && <AxesSection irritantId={id} read={item.data} />}
+      <SurveyImpact irritantId={id} />
+      <TrackerIssues irritantId={id} />
       <OverrideHistory irritantId={id} />
       <Verbatims irritant={data} week={week} pinned={item.data?.pinnedVerbatimId ?? null} />
       <TriageActions irritant={data} />
