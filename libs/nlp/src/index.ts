@@ -42,3 +42,8 @@ export type { Placement } from './irritants/assigner';
 export { fitJoinThreshold, MIN_THRESHOLD_EVIDENCE } from './irritants/threshold';
 export type { ThresholdEvidence } from './irritants/threshold';
 export type { Centroid, TermVector } from './irritants/similarity';
+export { ruleSentiment, labelOfSentiment, negationMarked, SENTIMENT_LABELS } from './sentiment/sentiment';
+export { sentimentCues } from './sentiment/cues';
+export type { SentimentCues } from './sentiment/cues';
+export { trainSentimentModel, sentimentOfCategory, sentimentOfSurveyScore } from './sentiment/training';
+export type { SentimentTraining } from './sentiment/training';

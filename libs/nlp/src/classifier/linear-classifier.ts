@@ -197,6 +197,17 @@ export class LinearTextClassifier {
     return scores;
   }
 
+  /** The probability of every label, in `labels` order (a softmax of the margins). */
+  probabilities(text: string): Float64Array {
+    const scores = this.scores(text);
+    let top = -Infinity;
+    for (const score of scores) top = Math.max(top, score);
+    const result = Float64Array.from(scores, (score) => Math.exp(CONFIDENCE_SCALE * (score - top)));
+    const sum = result.reduce((total, value) => total + value, 0);
+    for (let i = 0; i < result.length; i++) result[i] /= sum;
+    return result;
+  }
+
   classify(text: string): Prediction {
     const scores = this.scores(text);
     let best = 0;
