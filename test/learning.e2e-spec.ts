@@ -96,6 +96,75 @@ describe('learning from triage', () => {
     expect(next.modelVersion).toBe(version);
   });
 
+  it('learns sentiment from triagers’ corrections and survey answers with their score', async () => {
+    // Sarcasm, said by the analysis as a complaint from the start.
+    const sarcastic = await analyzed(await post('Génial, encore un retard de 40 minutes, merci pour rien'));
+    expect(sarcastic).toMatchObject({ sentimentLabel: 'negative' });
+    expect(sarcastic.intent).not.toBe('praise');
+
+    const id = await post('Le nouveau plan du quai est sobre');
+    const before = await analyzed(id);
+    const path = `/api/v1/verbatims/${id}/sentiment`;
+    expect((await http(api.url, 'PATCH', path, { key: viewer, body: { label: 'positive' } })).status).toBe(
+      403,
+    );
+    const invalid = await http(api.url, 'PATCH', path, { key: triager, body: { label: 'ecstatic' } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.message).toMatch(/label must be one of/);
+    const corrected = await http(api.url, 'PATCH', path, { key: triager, body: { label: 'positive' } });
+    expect(corrected.status).toBe(200);
+    expect(corrected.body).toMatchObject({ sentimentLabel: 'positive', sentiment: 0.7 });
+    expect(corrected.body.sentimentCorrectedBy).toMatch(/^apikey:/);
+    expect(
+      await query(db.url, `SELECT action, before, after FROM audit_event WHERE subject_id = $1`, [id]),
+    ).toEqual([
+      {
+        action: 'verbatim.sentiment.correct',
+        before: { sentiment: before.sentimentLabel },
+        after: { sentiment: 'positive' },
+      },
+    ]);
+    expect(
+      (
+        await http(api.url, 'PATCH', '/api/v1/verbatims/00000000-0000-4000-8000-000000000000/sentiment', {
+          key: triager,
+          body: { label: 'neutral' },
+        })
+      ).status,
+    ).toBe(404);
+
+    // Survey comments are verbatims with their score: a detractor's and a promoter's teach; a passive's does not.
+    const answers = [
+      { score: 2, comment: 'Le site a encore planté au paiement' },
+      { score: 10, comment: 'Réservation rapide, rien à redire' },
+      { score: 8, comment: 'Correct sans plus' },
+    ].map(({ score, comment }, i) => ({
+      answerId: `learn-${i}`,
+      kind: 'nps',
+      score,
+      answeredAt: new Date().toISOString(),
+      customer: `c${i}@example.com`,
+      comment,
+      lang: 'fr',
+    }));
+    const stored = await http(api.url, 'POST', '/api/v1/surveys/answers', {
+      key: triager,
+      body: { answers },
+    });
+    expect(stored.body).toEqual({ stored: 3, duplicates: 0 });
+    const rows = await query<{ id: string }>(db.url, `SELECT id FROM verbatim WHERE channel = 'survey'`);
+    for (const row of rows) await analyzed(row.id);
+
+    const train = spawnApp('cli', ['nlp:train'], {
+      DATABASE_URL: db.url,
+      AUTHOR_KEY_SECRET: 'test-author-key-secret-0123456789',
+      LOG_LEVEL: 'warn',
+    });
+    expect(await train.exited).toBe(0);
+    const [, lessons] = /(\d+) sentiment lessons/.exec(train.output()) ?? [];
+    expect(Number(lessons)).toBe(3);
+  });
+
   it('refuses to correct a verbatim that does not exist', async () => {
     const response = await http(
       api.url,

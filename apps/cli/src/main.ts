@@ -300,7 +300,7 @@ export function buildProgram(config: () => AppConfig): Command {
       await withApp(config(), async (app) => {
         const model = await app.get(ModelStore).train(true);
         out(
-          `${model.isNew ? 'stored' : 'unchanged'} model ${model.version}: ${model.shipped} shipped examples, ${model.corrections} corrections, join threshold ${model.joinThreshold} from ${model.decisions} triage decisions`,
+          `${model.isNew ? 'stored' : 'unchanged'} model ${model.version}: ${model.shipped} shipped examples, ${model.corrections} corrections, ${model.sentimentLessons} sentiment lessons (survey comments, corrections), join threshold ${model.joinThreshold} from ${model.decisions} triage decisions`,
         );
       });
     });

@@ -113,6 +113,12 @@ export class VerbatimView {
   @ApiProperty({
     nullable: true,
     type: String,
+    description: 'Who corrected the sentiment (null: the analysis)',
+  })
+  sentimentCorrectedBy: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
     enum: ['complaint', 'bug_report', 'question', 'idea', 'praise'],
   })
   intent: string | null;
@@ -151,6 +157,15 @@ export class MoveVerbatimBody {
   })
   @IsUUID('all', { message: 'irritantId must be an irritant id' })
   irritantId: string;
+}
+
+export class CorrectSentimentBody {
+  @ApiProperty({
+    enum: ['negative', 'neutral', 'positive'],
+    description: 'What the customer feels; it replaces the analysis and trains the next sentiment model',
+  })
+  @IsIn(['negative', 'neutral', 'positive'], { message: 'label must be one of negative, neutral, positive' })
+  label: 'negative' | 'neutral' | 'positive';
 }
 
 export class CorrectCategoryBody {

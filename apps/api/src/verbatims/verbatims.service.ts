@@ -144,6 +144,26 @@ export class VerbatimsService {
     return this.get(id, role);
   }
 
+  /** A person's sentiment for a verbatim (audited): the board reads it, the next model learns it. */
+  async correctSentiment(
+    id: string,
+    label: 'negative' | 'neutral' | 'positive',
+    actor: string,
+    role: Role,
+  ): Promise<VerbatimView> {
+    const result = await this.verbatims.correctSentiment(id, label, actor);
+    if (!result) throw new NotFoundException(`verbatim ${id} does not exist`);
+    await this.audit.record({
+      actor,
+      action: 'verbatim.sentiment.correct',
+      subjectType: 'verbatim',
+      subjectId: id,
+      before: { sentiment: result.before },
+      after: { sentiment: label },
+    });
+    return this.get(id, role);
+  }
+
   /** A person puts the verbatim in another irritant (audited; clustering leaves it there). */
   async moveToIrritant(id: string, irritantId: string, actor: string, role: Role): Promise<VerbatimView> {
     await this.triage.move(id, irritantId, actor);
@@ -169,6 +189,7 @@ export class VerbatimsService {
       needsTriage: verbatim.needsTriage,
       sentiment: verbatim.sentiment,
       sentimentLabel: verbatim.sentimentLabel,
+      sentimentCorrectedBy: verbatim.sentimentCorrectedBy,
       intent: verbatim.intent,
       terminal: verbatim.terminal,
       modelVersion: verbatim.modelVersion,

@@ -13,6 +13,7 @@ import { Monitors1795925622227 } from './1795925622227-Monitors';
 import { PinnedQuotes1795926150106 } from './1795926150106-PinnedQuotes';
 import { LinkProposals1795926885511 } from './1795926885511-LinkProposals';
 import { SignIn1795927600000 } from './1795927600000-SignIn';
+import { SentimentLearning1796620483053 } from './1796620483053-SentimentLearning';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   PinnedQuotes1795926150106,
   LinkProposals1795926885511,
   SignIn1795927600000,
+  SentimentLearning1796620483053,
 ];

@@ -37,11 +37,12 @@ export function analyzeVerbatim(
   verbatim: VerbatimToAnalyze,
   classifier: LinearTextClassifier,
   triageThreshold = DEFAULT_TRIAGE_THRESHOLD,
+  sentimentModel: LinearTextClassifier | null = null,
 ): VerbatimAnalysis {
   const given = verbatim.lang === 'fr' || verbatim.lang === 'en' ? verbatim.lang : null;
   const lang: Language = given ?? detectLanguage(verbatim.text).lang;
   const prepared = prepareText(verbatim.text, lang);
-  const sentiment = analyzeSentiment(prepared.tokens, prepared.emoji, verbatim.text, lang);
+  const sentiment = analyzeSentiment(prepared.tokens, prepared.emoji, verbatim.text, lang, sentimentModel);
   const prediction = classifier.classify(verbatim.text);
   return {
     lang,

@@ -81,6 +81,12 @@ const DOMAIN: Record<'fr' | 'en', Record<string, number>> = {
     useless: -0.8,
     cancelled: -0.4,
     delayed: -0.4,
+    delay: -0.4,
+    delays: -0.4,
+    // Trains and planes leave: no opinion in it (AFINN scores "leave" -1).
+    leave: 0,
+    leaves: 0,
+    leaving: 0,
     down: -0.3,
     unfair: -0.7,
     rude: -0.7,
@@ -345,9 +351,15 @@ function readRules(
  */
 export function negationMarked(text: string, lang: Language): string {
   const effective = lang === 'other' ? 'en' : lang;
-  const clauses = text.split(/[.!?;,:\n]+/);
+  // Punctuation is kept: "?" and "!!!" say as much as words.
+  const parts = text.split(/([.!?;,:\n]+)/);
   const out: string[] = [];
-  for (const clause of clauses) {
+  for (let part = 0; part < parts.length; part++) {
+    const clause = parts[part];
+    if (part % 2 === 1) {
+      out.push(clause.replace(/\s+/g, ''));
+      continue;
+    }
     const tokens = opinionTokens(clause);
     const marked = new Array<boolean>(tokens.length).fill(false);
     for (let i = 0; i < tokens.length; i++) {
@@ -365,7 +377,7 @@ export function negationMarked(text: string, lang: Language): string {
     }
     out.push(tokens.map((token, k) => (marked[k] ? `neg_${token}` : token)).join(' '));
   }
-  return out.join(' . ');
+  return out.join(' ');
 }
 
 export const SENTIMENT_LABELS: readonly SentimentLabel[] = ['negative', 'neutral', 'positive'];
@@ -399,6 +411,10 @@ export function analyzeSentiment(
     score = 0.5 * rules + 0.5 * (of('positive') - of('negative'));
     // Sarcasm and requests are said in kind words the model would take at face value.
     if (cues.sarcasm || cues.request) score = Math.min(score, rules);
+    // A plain question (no request, no sarcasm, no complaint that goes on) asks: the model, taught
+    // mostly by complaints, would hear one in every question about their topics ("où trouver ma
+    // facture ?"). The rules alone say what its words feel.
+    else if (cues.persistence === 0 && /\?\s*$/.test(text.trim())) score = rules;
   }
   score = Math.max(-1, Math.min(1, score));
   return { score, label: labelOfSentiment(score) };

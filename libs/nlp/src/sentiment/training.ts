@@ -50,7 +50,7 @@ export interface SentimentTraining {
 /**
  * The sentiment model: the same linear model over word and character n-grams as the category
  * classifier, three labels (negative, neutral, positive). What the installation learnt counts
- * twice: it is its own customers' voice. Labels are balanced by repeating the rarer ones.
+ * twice: it is its own customers' voice. Labels are balanced by thinning the commonest.
  */
 export function trainSentimentModel({
   shipped,
@@ -64,13 +64,18 @@ export function trainSentimentModel({
     ...learnt,
   ];
   // Customers write to complain: complaints outnumber the rest many times over. Without
-  // balancing, the model would find every question and every thank-you a complaint.
+  // balancing, the model would find every question and every thank-you a complaint. The
+  // largest label is thinned (evenly, the same examples every time) to twice the next one.
   const counts = new Map<string, number>();
   for (const { label } of examples) counts.set(label, (counts.get(label) ?? 0) + 1);
-  const largest = Math.max(...counts.values());
-  const balanced = examples.flatMap((example) => {
-    const copies = Math.min(4, Math.max(1, Math.round(largest / (counts.get(example.label) ?? largest) / 2)));
-    return Array.from({ length: copies }, () => example);
+  const sizes = [...counts.values()].sort((a, b) => b - a);
+  const cap = Math.max(2 * (sizes[1] ?? sizes[0]), 1);
+  const seen = new Map<string, number>();
+  const balanced = examples.filter(({ label }) => {
+    const count = counts.get(label) ?? 0;
+    const index = seen.get(label) ?? 0;
+    seen.set(label, index + 1);
+    return count <= cap || Math.floor(((index + 1) * cap) / count) > Math.floor((index * cap) / count);
   });
   return LinearTextClassifier.train(
     balanced.map(({ text, label }) => ({ text: negationMarked(text, detectLanguage(text).lang), label })),
