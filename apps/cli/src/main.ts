@@ -6,7 +6,7 @@ import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Logger } from 'nestjs-pino';
 import Table from 'cli-table3';
-import { ModelStore } from '@app/analysis';
+import { ModelStore, readCategorySet, readSentimentSet } from '@app/analysis';
 import { BoardService } from '@app/board';
 import { DigestService } from '@app/digest';
 import { ApiKeyService, UserService, isPersonRole } from '@app/auth';
@@ -20,7 +20,15 @@ import {
   Transactions,
 } from '@app/database';
 import { ImportFormat, ImportService, readImportRows } from '@app/ingest';
-import { LabelledText, LinearTextClassifier, evaluate } from '@app/nlp';
+import {
+  LabelledText,
+  LinearTextClassifier,
+  analyzeSentiment,
+  detectLanguage,
+  evaluate,
+  prepareText,
+  trainSentimentModel,
+} from '@app/nlp';
 import { DeadLetterService, InProcessJobQueue, JobQueue, JobRunner } from '@app/jobs';
 import { DataSource } from 'typeorm';
 import { CliModule } from './cli.module';
@@ -182,6 +190,91 @@ async function evaluateClassifier(file: string, labelField: string): Promise<voi
   );
 }
 
+const SENTIMENTS = ['negative', 'neutral', 'positive'] as const;
+
+/**
+ * The sentiment of a fresh installation (the shipped model and the rules, nothing learnt yet)
+ * measured on a labelled file: per language, accuracy, macro-F1 and the recall of negatives. A
+ * file without neutral rows is a polarity set: a prediction is then the sign of the score.
+ */
+async function evaluateSentiment(file: string, labelField: string, rulesOnly: boolean): Promise<void> {
+  const rows: { text: string; label: string; lang: 'fr' | 'en' | 'other' }[] = [];
+  let skipped = 0;
+  for await (const row of readImportRows(file, 'jsonl')) {
+    const value = row.value as Record<string, unknown> | undefined;
+    const text = value?.text;
+    const label = value?.[labelField];
+    if (value?.split !== undefined && value.split !== 'test') continue;
+    if (
+      typeof text !== 'string' ||
+      typeof label !== 'string' ||
+      !(SENTIMENTS as readonly string[]).includes(label)
+    ) {
+      skipped++;
+      process.stderr.write(
+        `line ${row.line}: ${row.error ?? `needs text and ${labelField} (negative, neutral or positive)`}\n`,
+      );
+      continue;
+    }
+    const given = value?.lang;
+    rows.push({ text, label, lang: given === 'fr' || given === 'en' ? given : detectLanguage(text).lang });
+  }
+  if (rows.length === 0) throw new Error('the file has no labelled rows to measure on');
+  const started = process.hrtime.bigint();
+  const model = rulesOnly
+    ? null
+    : trainSentimentModel({
+        shipped: await readSentimentSet(),
+        categories: await readCategorySet(),
+        learnt: [],
+      });
+  const trainSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const polarity = !rows.some((row) => row.label === 'neutral');
+  const guesses = rows.map((row) => {
+    const prepared = prepareText(row.text, row.lang);
+    const { score, label } = analyzeSentiment(prepared.tokens, prepared.emoji, row.text, row.lang, model);
+    return polarity ? (score > 0 ? 'positive' : score < 0 ? 'negative' : 'neutral') : label;
+  });
+  const measure = (indices: number[]) => {
+    const labels = SENTIMENTS.filter((label) => indices.some((i) => rows[i].label === label));
+    const f1s = labels.map((label) => {
+      const tp = indices.filter((i) => rows[i].label === label && guesses[i] === label).length;
+      const predicted = indices.filter((i) => guesses[i] === label).length;
+      const actual = indices.filter((i) => rows[i].label === label).length;
+      const precision = tp / Math.max(1, predicted);
+      const recall = tp / Math.max(1, actual);
+      return {
+        label,
+        recall,
+        f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
+      };
+    });
+    return {
+      n: indices.length,
+      accuracy: indices.filter((i) => rows[i].label === guesses[i]).length / indices.length,
+      macroF1: f1s.reduce((sum, one) => sum + one.f1, 0) / Math.max(1, f1s.length),
+      negativeRecall: f1s.find((one) => one.label === 'negative')?.recall ?? null,
+    };
+  };
+  const line = (name: string, indices: number[]) => {
+    const m = measure(indices);
+    return `sentiment lang=${name} n=${m.n} accuracy=${m.accuracy.toFixed(3)} macro_f1=${m.macroF1.toFixed(3)} negative_recall=${m.negativeRecall === null ? 'n/a' : m.negativeRecall.toFixed(3)}`;
+  };
+  out(
+    `${rulesOnly ? 'rules only' : 'rules and the shipped model'}; ${polarity ? 'polarity set (sign of the score)' : 'three labels'}; skipped=${skipped} train_s=${trainSeconds.toFixed(1)}`,
+  );
+  for (const lang of ['fr', 'en', 'other'] as const) {
+    const indices = rows.flatMap((row, i) => (row.lang === lang ? [i] : []));
+    if (indices.length > 0) out(line(lang, indices));
+  }
+  out(
+    line(
+      'all',
+      rows.map((_, i) => i),
+    ),
+  );
+}
+
 function role(value: string): Role {
   if (!(Object.values(Role) as string[]).includes(value)) {
     throw new InvalidArgumentError(`expected one of ${Object.values(Role).join(', ')}`);
@@ -241,6 +334,21 @@ export function buildProgram(config: () => AppConfig): Command {
     .option('--label-field <field>', 'the field holding the label', 'label')
     .action(async (options: { data: string; labelField: string }) => {
       await evaluateClassifier(options.data, options.labelField);
+    });
+
+  program
+    .command('nlp:sentiment-eval')
+    .description(
+      'Measure sentiment as a fresh installation has it (rules and the shipped model) on labelled rows: accuracy, macro-F1, negative recall per language',
+    )
+    .requiredOption(
+      '--data <file>',
+      'JSONL with fields text, label (negative, neutral, positive), lang and split (optional: only "test" rows are read)',
+    )
+    .option('--label-field <field>', 'the field holding the label', 'label')
+    .option('--rules-only', 'the rules alone, without the learned model')
+    .action(async (options: { data: string; labelField: string; rulesOnly?: boolean }) => {
+      await evaluateSentiment(options.data, options.labelField, options.rulesOnly === true);
     });
 
   program

@@ -1,5 +1,5 @@
 export { AnalysisModule } from './analysis.module';
-export { ModelStore, findTrainingSet } from './model-store';
+export { ModelStore, findTrainingSet, readCategorySet, readSentimentSet } from './model-store';
 export type { LoadedModel } from './model-store';
 export { IrritantTriageService } from './irritant-triage.service';
 export { PrivacyService } from './privacy.service';

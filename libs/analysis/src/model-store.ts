@@ -214,6 +214,11 @@ export class ModelStore {
   }
 }
 
+/** The shipped category examples of the default taxonomy. */
+export function readCategorySet(): Promise<LabelledText[]> {
+  return readTrainingSet(new Set(categoryKeys(DEFAULT_TAXONOMY)));
+}
+
 function readTrainingSet(keys: ReadonlySet<string>): Promise<LabelledText[]> {
   return readJsonl(findTrainingSet(), keys);
 }
