@@ -6,7 +6,7 @@ import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Logger } from 'nestjs-pino';
 import Table from 'cli-table3';
-import { ModelStore, readCategorySet, readSentimentSet } from '@app/analysis';
+import { CALIBRATION_FOLDS, ModelStore, readCategorySet, readSentimentSet } from '@app/analysis';
 import { BoardService } from '@app/board';
 import { DigestService } from '@app/digest';
 import { ApiKeyService, UserService, isPersonRole } from '@app/auth';
@@ -174,7 +174,7 @@ async function evaluateClassifier(file: string, labelField: string): Promise<voi
   if (train.length === 0 || test.length === 0)
     throw new Error('the file needs rows with split "train" and rows with split "test"');
   const started = process.hrtime.bigint();
-  const model = LinearTextClassifier.train(train);
+  const model = LinearTextClassifier.train(train, { calibrationFolds: CALIBRATION_FOLDS });
   const trainSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const result = evaluate(model, test);
   const width = Math.max(5, ...result.perClass.map((metrics) => metrics.label.length));
@@ -186,7 +186,7 @@ async function evaluateClassifier(file: string, labelField: string): Promise<voi
   }
   out(`train=${train.length} test=${test.length} skipped=${skipped} features=${model.featureCount}`);
   out(
-    `accuracy=${result.accuracy.toFixed(4)} macro_f1=${result.macroF1.toFixed(4)} train_s=${trainSeconds.toFixed(1)} classify_docs_per_s=${Math.round(result.docsPerSecond)}`,
+    `accuracy=${result.accuracy.toFixed(4)} macro_f1=${result.macroF1.toFixed(4)} train_s=${trainSeconds.toFixed(1)} classify_docs_per_s=${Math.round(result.docsPerSecond)} ece=${result.ece.toFixed(4)}`,
   );
 }
 

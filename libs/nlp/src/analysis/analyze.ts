@@ -29,8 +29,18 @@ export interface VerbatimAnalysis {
   surfaces: string[];
 }
 
-/** Below this confidence a category is a guess a person should confirm. */
+/**
+ * Below this calibrated confidence (the chance the category is right) a category is a guess a
+ * person should confirm: more likely wrong than right.
+ */
 export const DEFAULT_TRIAGE_THRESHOLD = 0.5;
+/**
+ * Below this one the classifier does not guess at all: the verbatim is `other` (unclear), rather
+ * than filed under whichever category catches everything. A person may still file it.
+ */
+export const UNCLEAR_BELOW = 0.25;
+/** The outcome of a verbatim no category fits. */
+export const UNCLEAR_CATEGORY = 'other';
 
 /** The whole analysis of one verbatim, pure and synchronous: language, words, category, signals. */
 export function analyzeVerbatim(
@@ -44,11 +54,12 @@ export function analyzeVerbatim(
   const prepared = prepareText(verbatim.text, lang);
   const sentiment = analyzeSentiment(prepared.tokens, prepared.emoji, verbatim.text, lang, sentimentModel);
   const prediction = classifier.classify(verbatim.text);
+  const unclear = prediction.confidence < UNCLEAR_BELOW;
   return {
     lang,
-    category: prediction.label,
+    category: unclear ? UNCLEAR_CATEGORY : prediction.label,
     categoryConfidence: prediction.confidence,
-    needsTriage: prediction.confidence < triageThreshold,
+    needsTriage: !unclear && prediction.confidence < triageThreshold,
     sentiment: sentiment.score,
     sentimentLabel: sentiment.label,
     intent: detectIntent(verbatim.text, sentiment),
