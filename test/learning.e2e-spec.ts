@@ -11,12 +11,14 @@ describe('learning from triage', () => {
   let api: RunningApi;
   let triager: string;
   let viewer: string;
+  let admin: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     api = await startApi(testConfig({ DATABASE_URL: db.url, MODEL_REFRESH_SECONDS: '1' }));
     triager = await api.key(Role.Triager);
     viewer = await api.key(Role.Viewer);
+    admin = await api.key(Role.Admin);
   });
 
   afterAll(async () => {
@@ -163,6 +165,93 @@ describe('learning from triage', () => {
     expect(await train.exited).toBe(0);
     const [, lessons] = /(\d+) sentiment lessons/.exec(train.output()) ?? [];
     expect(Number(lessons)).toBe(3);
+  });
+
+  it('lets an admin extend the taxonomy; the retrain learns the new category and keeps corrections', async () => {
+    const examples = [
+      'Ma valise n’est pas arrivée à destination',
+      'Bagage perdu entre Paris et Lyon, aucune nouvelle',
+      'Le compartiment à bagages était plein, ma valise est restée sur le quai',
+      'My suitcase never arrived at my destination',
+      'Lost luggage on the Paris train, no news since',
+      'The luggage rack was full and my bag was left behind',
+      'Ma valise a été abîmée dans le train, qui rembourse ?',
+    ];
+    const body = { key: 'luggage', label: { fr: 'Bagages', en: 'Luggage' }, examples };
+    expect((await http(api.url, 'POST', '/api/v1/categories', { key: triager, body })).status).toBe(403);
+    for (const bad of [
+      { ...body, key: 'Luggage!' },
+      { ...body, examples: examples.slice(0, 2) },
+      { ...body, label: { fr: '' } },
+    ])
+      expect((await http(api.url, 'POST', '/api/v1/categories', { key: admin, body: bad })).status).toBe(400);
+    expect((await http(api.url, 'POST', '/api/v1/categories', { key: admin, body })).status).toBe(201);
+    expect((await http(api.url, 'POST', '/api/v1/categories', { key: admin, body })).status).toBe(409);
+    expect(
+      (
+        await http(api.url, 'POST', '/api/v1/categories', {
+          key: admin,
+          body: { ...body, key: 'payment' },
+        })
+      ).status,
+    ).toBe(409);
+    const more = await http(api.url, 'POST', '/api/v1/categories/luggage/examples', {
+      key: admin,
+      body: { examples: ['Bagage oublié dans le train, comment le récupérer ?', 'Left my bag on the train'] },
+    });
+    expect(more.body).toEqual({ added: 2 });
+    expect(
+      (
+        await http(api.url, 'POST', '/api/v1/categories/weather/examples', {
+          key: admin,
+          body: { examples: ['il pleut'] },
+        })
+      ).status,
+    ).toBe(404);
+    const listed = await http(api.url, 'GET', '/api/v1/categories', { key: viewer });
+    expect(listed.body).toEqual(
+      expect.arrayContaining([
+        {
+          key: 'luggage',
+          label: { fr: 'Bagages', en: 'Luggage' },
+          offSite: false,
+          custom: true,
+          examples: 9,
+        },
+        expect.objectContaining({ key: 'payment', custom: false }),
+        expect.objectContaining({ key: 'other', custom: false }),
+      ]),
+    );
+
+    // Triagers may file verbatims under it at once; an unknown category is still refused.
+    const id = await post('Ma valise est restée dans le train de 18h');
+    await analyzed(id);
+    const filed = await http(api.url, 'PATCH', `/api/v1/verbatims/${id}/category`, {
+      key: triager,
+      body: { category: 'luggage' },
+    });
+    expect(filed.status).toBe(200);
+    const unknown = await http(api.url, 'PATCH', `/api/v1/verbatims/${id}/category`, {
+      key: triager,
+      body: { category: 'weather' },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toMatch(/category must be one of .*luggage/);
+
+    const train = spawnApp('cli', ['nlp:train'], {
+      DATABASE_URL: db.url,
+      AUTHOR_KEY_SECRET: 'test-author-key-secret-0123456789',
+      LOG_LEVEL: 'warn',
+    });
+    expect(await train.exited).toBe(0);
+    // Every correction is kept: the one of the first test, and the one to the new category.
+    const [, version, corrections] =
+      /stored model (\S+): \d+ shipped examples, (\d+) corrections/.exec(train.output()) ?? [];
+    expect(Number(corrections)).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const next = await analyzed(await post('Bagage perdu : ma valise n’est jamais arrivée, aucune nouvelle'));
+    expect(next.modelVersion).toBe(version);
+    expect(next.category).toBe('luggage');
   });
 
   it('refuses to correct a verbatim that does not exist', async () => {

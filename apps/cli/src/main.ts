@@ -1,12 +1,18 @@
 import 'reflect-metadata';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Logger } from 'nestjs-pino';
 import Table from 'cli-table3';
-import { CALIBRATION_FOLDS, ModelStore, readCategorySet, readSentimentSet } from '@app/analysis';
+import {
+  CALIBRATION_FOLDS,
+  ModelStore,
+  TaxonomyService,
+  readCategorySet,
+  readSentimentSet,
+} from '@app/analysis';
 import { BoardService } from '@app/board';
 import { DigestService } from '@app/digest';
 import { ApiKeyService, UserService, isPersonRole } from '@app/auth';
@@ -426,6 +432,65 @@ export function buildProgram(config: () => AppConfig): Command {
           .create(options.name.slice(0, 80), options.role, 'cli');
         out(`created API key ${apiKey.id} (${apiKey.role}) for ${apiKey.name}`);
         out(key);
+      });
+    });
+
+  const category = program
+    .command('category')
+    .description('The taxonomy: shipped categories and those an admin adds, with their examples');
+  category
+    .command('list')
+    .description('Every category in force: key, labels, shipped or added')
+    .action(async () => {
+      await withApp(config(), async (app) => {
+        const taxonomy = await app.get(TaxonomyService).taxonomy();
+        for (const one of taxonomy.categories)
+          out(
+            `${one.key}\t${one.label.fr}\t${one.label.en}\t${taxonomy.custom.has(one.key) ? 'added' : 'shipped'}`,
+          );
+      });
+    });
+  category
+    .command('add')
+    .description(
+      'Add a category with its examples (one per line of --examples); nlp:train then learns it, keeping corrections',
+    )
+    .requiredOption('--key <key>', 'e.g. luggage')
+    .requiredOption('--fr <label>', 'its French name')
+    .requiredOption('--en <label>', 'its English name')
+    .requiredOption('--examples <file>', 'a text file, one customer message a line')
+    .option('--off-site', 'not about the site or the app (routed to another department)')
+    .action(async (options: { key: string; fr: string; en: string; examples: string; offSite?: boolean }) => {
+      const examples = readFileSync(options.examples, 'utf8')
+        .split(/\r?\n/)
+        .filter((line) => line.trim() !== '');
+      await withApp(config(), async (app) => {
+        await app
+          .get(TaxonomyService)
+          .add(
+            {
+              key: options.key,
+              label: { fr: options.fr, en: options.en },
+              offSite: options.offSite,
+              examples,
+            },
+            'cli',
+          );
+        out(`added category ${options.key} with ${examples.length} examples; run nlp:train to learn it`);
+      });
+    });
+  category
+    .command('examples')
+    .description('Give a category more examples (one per line of --file)')
+    .requiredOption('--key <key>', 'the category')
+    .requiredOption('--file <file>', 'a text file, one customer message a line')
+    .action(async (options: { key: string; file: string }) => {
+      const examples = readFileSync(options.file, 'utf8')
+        .split(/\r?\n/)
+        .filter((line) => line.trim() !== '');
+      await withApp(config(), async (app) => {
+        const added = await app.get(TaxonomyService).addExamples(options.key, examples, 'cli');
+        out(`added ${added} examples to ${options.key}; run nlp:train to learn them`);
       });
     });
 

@@ -4,9 +4,10 @@ import { ClusterStage } from './cluster.stage';
 import { IrritantTriageService } from './irritant-triage.service';
 import { ModelStore } from './model-store';
 import { PrivacyService } from './privacy.service';
+import { TaxonomyService } from './taxonomy.service';
 
 @Module({
-  providers: [ModelStore, AnalyzeStage, ClusterStage, IrritantTriageService, PrivacyService],
-  exports: [ModelStore, IrritantTriageService, PrivacyService],
+  providers: [ModelStore, AnalyzeStage, ClusterStage, IrritantTriageService, PrivacyService, TaxonomyService],
+  exports: [ModelStore, IrritantTriageService, PrivacyService, TaxonomyService],
 })
 export class AnalysisModule {}

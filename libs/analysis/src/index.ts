@@ -9,3 +9,5 @@ export {
 export type { LoadedModel } from './model-store';
 export { IrritantTriageService } from './irritant-triage.service';
 export { PrivacyService } from './privacy.service';
+export { TaxonomyService, CATEGORY_KEY, MIN_NEW_CATEGORY_EXAMPLES } from './taxonomy.service';
+export type { NewCategory } from './taxonomy.service';

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, findShippedFile } from '@app/config';
 import { JobHandler, JobName } from '@app/jobs';
-import { ClassifierModelRepository, IrritantRepository, VerbatimRepository } from '@app/database';
+import {
+  ClassifierModelRepository,
+  IrritantRepository,
+  TaxonomyRepository,
+  VerbatimRepository,
+} from '@app/database';
 import {
   DEFAULT_TAXONOMY,
   IdfTable,
@@ -84,6 +89,7 @@ export class ModelStore {
     private readonly models: ClassifierModelRepository,
     private readonly verbatims: VerbatimRepository,
     private readonly irritants: IrritantRepository,
+    private readonly taxonomy: TaxonomyRepository,
   ) {}
 
   async current(): Promise<LoadedModel> {
@@ -135,8 +141,10 @@ export class ModelStore {
    * the join threshold), and stores the artefact as the newest model.
    */
   async train(fromTriage: boolean): Promise<TrainedModel> {
-    const keys = new Set(categoryKeys(DEFAULT_TAXONOMY));
-    const shipped = await readTrainingSet(keys);
+    const added = await this.taxonomy.categories();
+    const keys = new Set([...categoryKeys(DEFAULT_TAXONOMY), ...added.map((category) => category.key)]);
+    // The shipped examples, and those admins gave their categories (shipped or added).
+    const shipped = [...(await readTrainingSet(keys)), ...(await this.taxonomy.examples())];
     const corrections = fromTriage
       ? (await this.verbatims.findCorrections(MAX_CORRECTIONS)).filter((example) => keys.has(example.label))
       : [];
@@ -203,19 +211,20 @@ export class ModelStore {
   }
 
   /**
-   * The scheduled retrain: a new model only when the team corrected or moved something since the
-   * newest one was trained.
+   * The scheduled retrain: a new model only when the team corrected or moved something, a survey
+   * comment came in, or an admin extended the taxonomy, since the newest one was trained.
    * @returns the new model, or null when nothing was learnt since.
    */
   @JobHandler(JobName.RetrainModel)
   async retrainIfTaught(): Promise<TrainedModel | null> {
-    const [latest, corrected, decided, felt] = await Promise.all([
+    const [latest, corrected, decided, felt, extended] = await Promise.all([
       this.models.latestTrainedAt(),
       this.verbatims.lastCorrectionAt(),
       this.irritants.lastFeedbackAt(),
       this.verbatims.lastSentimentLessonAt(),
+      this.taxonomy.lastChangeAt(),
     ]);
-    const taughtAt = Math.max(corrected?.getTime() ?? 0, decided?.getTime() ?? 0, felt?.getTime() ?? 0);
+    const taughtAt = Math.max(...[corrected, decided, felt, extended].map((at) => at?.getTime() ?? 0));
     if (taughtAt === 0 || (latest !== null && taughtAt <= latest.getTime())) return null;
     return this.train(true);
   }

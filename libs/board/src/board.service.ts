@@ -12,6 +12,7 @@ import {
   IrritantWeekRow,
   MonitorRepository,
   NewBoardItem,
+  TaxonomyRepository,
 } from '@app/database';
 import { KpiService, KpiSummary } from '@app/monitoring';
 import { JobHandler, JobName } from '@app/jobs';
@@ -82,6 +83,7 @@ export class BoardService {
     private readonly webhooks: WebhookService,
     private readonly monitorRows: MonitorRepository,
     private readonly kpiService: KpiService,
+    private readonly taxonomy: TaxonomyRepository,
   ) {}
 
   currentWeek(now = this.clock.now()): IsoWeek {
@@ -384,11 +386,14 @@ export class BoardService {
     const links = await this.linksOf(rows, signals);
     await this.proposeLinks(rows, lastWeek, links, signals, week, before);
     const overrides = await this.boards.overridesInForce(rows.map((row) => row.irritantId));
+    const labels = new Map(DEFAULT_TAXONOMY.categories.map((category) => [category.key, category.label]));
+    for (const added of await this.taxonomy.categories())
+      labels.set(added.key, { fr: added.labelFr, en: added.labelEn });
     const scored = rows.map((row) => {
       const computed = scoreIrritant(
         {
           category: row.category,
-          categoryLabel: DEFAULT_TAXONOMY.categories.find((category) => category.key === row.category)?.label,
+          categoryLabel: labels.get(row.category),
           verbatims: row.verbatims,
           customers: row.customers,
           previousCustomers: lastWeek.get(row.irritantId) ?? 0,

@@ -31,6 +31,7 @@ import { MonitorRepository } from './repositories/monitor.repository';
 import { PrivacyRepository } from './repositories/privacy.repository';
 import { SourceRepository } from './repositories/source.repository';
 import { VerbatimRepository } from './repositories/verbatim.repository';
+import { TaxonomyRepository } from './repositories/taxonomy.repository';
 
 const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
 
@@ -56,6 +57,7 @@ class DatabaseLifecycle implements OnApplicationShutdown {
 const REPOSITORIES = [
   Transactions,
   ClassifierModelRepository,
+  TaxonomyRepository,
   VerbatimRepository,
   SourceRepository,
   DeadLetterRepository,

@@ -170,11 +170,12 @@ export class CorrectSentimentBody {
 
 export class CorrectCategoryBody {
   @ApiProperty({
-    enum: categoryKeys(DEFAULT_TAXONOMY),
-    description: 'The right category; it trains the next model',
+    example: 'payment',
+    description: 'The right category (a key of GET /api/v1/categories); it trains the next model',
   })
-  @IsIn(categoryKeys(DEFAULT_TAXONOMY), {
-    message: `category must be one of ${categoryKeys(DEFAULT_TAXONOMY).join(', ')}`,
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_]{0,31}$/, {
+    message: `category must be one of ${categoryKeys(DEFAULT_TAXONOMY).join(', ')} or a category an admin added`,
   })
   category: string;
 }

@@ -13,7 +13,7 @@ import {
   Verbatim,
   VerbatimRepository,
 } from '@app/database';
-import { IrritantTriageService } from '@app/analysis';
+import { IrritantTriageService, TaxonomyService } from '@app/analysis';
 import { IngestService, MAX_BATCH_SIZE, VerbatimInput, checkVerbatim } from '@app/ingest';
 import { Redactor } from '@app/nlp';
 import { IngestResult, ListVerbatimsQuery, VerbatimPage, VerbatimView } from './verbatims.dto';
@@ -42,6 +42,7 @@ export class VerbatimsService {
     private readonly sources: SourceRepository,
     private readonly audit: AuditRepository,
     private readonly triage: IrritantTriageService,
+    private readonly taxonomy: TaxonomyService,
   ) {}
 
   /** All or nothing: one bad item refuses the whole batch, with the reason of each bad item. */
@@ -129,6 +130,7 @@ export class VerbatimsService {
   }
 
   async correctCategory(id: string, category: string, actor: string, role: Role): Promise<VerbatimView> {
+    await this.taxonomy.check(category);
     const result = await this.verbatims.correctCategory(id, category, actor);
     if (!result) throw new NotFoundException(`verbatim ${id} does not exist`);
     await this.audit.record({

@@ -27,3 +27,4 @@ export {
   ProposalStatus,
 } from './monitor.entity';
 export type { StepResult } from './monitor.entity';
+export { TaxonomyCategory, CategoryExample } from './taxonomy.entity';

@@ -14,6 +14,7 @@ import { PinnedQuotes1795926150106 } from './1795926150106-PinnedQuotes';
 import { LinkProposals1795926885511 } from './1795926885511-LinkProposals';
 import { SignIn1795927600000 } from './1795927600000-SignIn';
 import { SentimentLearning1796620483053 } from './1796620483053-SentimentLearning';
+import { TaxonomyCategories1796623526720 } from './1796623526720-TaxonomyCategories';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   LinkProposals1795926885511,
   SignIn1795927600000,
   SentimentLearning1796620483053,
+  TaxonomyCategories1796623526720,
 ];
