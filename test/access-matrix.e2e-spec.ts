@@ -4,8 +4,7 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { SessionService, UserService } from '@app/auth';
 import { Role } from '@app/database';
 import { PUBLIC, ROLES } from '../apps/api/src/auth/access.decorators';
-import { RunningApi, startApi, testConfig } from './support/app';
-import { TestDatabase, createTestDatabase } from './support/database';
+import { useApi } from './support/app';
 
 interface Route {
   method: string;
@@ -29,16 +28,13 @@ const fill = (path: string) =>
  * never taken from the URL.
  */
 describe('access matrix (generated from the controllers)', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api } = useApi();
   const keys = new Map<Role, string>();
   /** People's sessions (cookie and CSRF token): roles viewer, triager, admin. */
   const sessions = new Map<Role, { cookie: string; csrf: string }>();
   const routes: Route[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
     for (const role of Object.values(Role)) keys.set(role, await api.key(role));
     for (const role of [Role.Viewer, Role.Triager, Role.Admin]) {
       const { user } = await api.app.get(UserService).create({ email: `${role}@example.com`, role }, 'test');
@@ -65,11 +61,6 @@ describe('access matrix (generated from the controllers)', () => {
         });
       }
     }
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await db?.drop();
   });
 
   const call = (route: Route, key?: string, headers: Record<string, string> = {}) =>

@@ -2,9 +2,9 @@ import { BoardService } from '@app/board';
 import { Role } from '@app/database';
 import { JobName, JobQueue } from '@app/jobs';
 import { freezeTime, isoWeekOf, previousWeek, weekBounds } from '@app/scoring';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { query, waitForLastStage } from './support/database';
 import { http } from './support/http';
 
 const ZONE = 'Europe/Paris';
@@ -14,9 +14,7 @@ const ZONE = 'Europe/Paris';
  * and frozen once on the Monday after their week even when several processes try at once.
  */
 describe('weekly board', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
-  let second: RunningApi;
+  const { api, db, peer: second } = useApi({ peer: true });
   let triager: string;
   let viewer: string;
   let developer: string;
@@ -27,9 +25,6 @@ describe('weekly board', () => {
     new Date(weekBounds(w, ZONE).start.getTime() + (day * 24 + hour) * 3_600_000).toISOString();
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
-    second = await startApi(testConfig({ DATABASE_URL: db.url }));
     triager = await api.key(Role.Triager);
     viewer = await api.key(Role.Viewer);
     developer = await api.key(Role.Developer);
@@ -76,12 +71,6 @@ describe('weekly board', () => {
       db.url,
       response.body.items.map((item: { id: string }) => item.id),
     );
-  });
-
-  afterAll(async () => {
-    await second?.close();
-    await api?.close();
-    await db?.drop();
   });
 
   const board = (w: string, query = '', key = viewer) =>
@@ -395,22 +384,26 @@ describe('weekly board', () => {
     expect((await board(week)).body).toEqual(frozen.body);
   });
 
-  it('freezes last week through the scheduled job, on the real clock', async () => {
-    const service = api.app.get(BoardService);
-    const lastWeek = previousWeek(service.currentWeek(), ZONE);
-    // Whatever the day, last week's freeze time (this week's Monday 08:00) may not have come yet.
-    const due = freezeTime(lastWeek, ZONE, '08:00') <= new Date();
-    await api.app.get(JobQueue).requeue(JobName.FreezeBoards, {});
-    let status: string | undefined;
-    for (let i = 0; i < 50 && status !== 'frozen'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      [{ status } = { status: undefined }] = await query<{ status: string }>(
-        db.url,
-        'SELECT status FROM board WHERE iso_week = $1',
-        [lastWeek],
-      );
+  it('freezes last week through the scheduled job once its Monday freeze time has come', async () => {
+    // A week no other test uses, and the scheduled job on the API's clock set either side of 08:00.
+    const lastWeek = '2026-W30';
+    const freezesAt = freezeTime(lastWeek, ZONE, '08:00');
+    const statusOf = async () =>
+      (await query<{ status: string }>(db.url, 'SELECT status FROM board WHERE iso_week = $1', [lastWeek]))[0]
+        ?.status;
+    const runScheduledFreeze = async (at: Date) => {
+      api.clock.freeze(at);
+      await api.app.get(JobQueue).requeue(JobName.FreezeBoards, {});
+      await api.idle();
+    };
+    try {
+      await runScheduledFreeze(new Date(freezesAt.getTime() - 60_000));
+      expect(await statusOf()).toBeUndefined();
+      await runScheduledFreeze(freezesAt);
+      expect(await statusOf()).toBe('frozen');
+    } finally {
+      api.clock.reset();
     }
-    expect(status).toBe(due ? 'frozen' : undefined);
     expect(await query(db.url, 'SELECT job_name, cause FROM dead_letter')).toEqual([]);
   });
 

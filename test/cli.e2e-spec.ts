@@ -13,7 +13,8 @@ describe('cli', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lb-cli-'));
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    // Empty: the first test is `migrate` itself.
+    db = await createTestDatabase({ empty: true });
     env = { DATABASE_URL: db.url, AUTHOR_KEY_SECRET: 'test-author-key-secret-0123456789', LOG_LEVEL: 'warn' };
   });
 

@@ -1,39 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { Role } from '@app/database';
 import { ALL_QUEUE_NAMES, JobName, JobQueue } from '@app/jobs';
-import { RunningApi, TEST_REDIS_URL, startApi, testConfig } from './support/app';
-import { TestDatabase, createTestDatabase, query } from './support/database';
+import { TEST_REDIS_URL, useApi } from './support/app';
+import { query } from './support/database';
 import { http } from './support/http';
+import { until } from './support/wait';
 import { Spawned, spawnApp } from './support/processes';
 
-async function waitForRows<T>(url: string, sql: string, params: unknown[], count: number): Promise<T[]> {
-  for (let i = 0; i < 300; i++) {
-    const rows = await query<T>(url, sql, params);
-    if (rows.length >= count) return rows;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`expected ${count} rows from ${sql}`);
-}
+const waitForRows = <T>(url: string, sql: string, params: unknown[], count: number): Promise<T[]> =>
+  until(
+    () => query<T>(url, sql, params),
+    (rows) => rows.length >= count,
+    { what: `${count} rows from ${sql}`, timeoutMs: 30_000 },
+  );
 
 describe.each([
   ['in-process jobs', false],
   ['BullMQ and a worker process', true],
 ])('poison jobs with %s', (_mode, withRedis) => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi({ env: withRedis ? { REDIS_URL: TEST_REDIS_URL } : {} });
   let worker: Spawned | undefined;
   let admin: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const config = testConfig({ DATABASE_URL: db.url, ...(withRedis ? { REDIS_URL: TEST_REDIS_URL } : {}) });
-    api = await startApi(config);
     admin = await api.key(Role.Admin);
     if (withRedis) {
       worker = spawnApp('worker', [], {
         DATABASE_URL: db.url,
         REDIS_URL: TEST_REDIS_URL,
-        QUEUE_PREFIX: config.queuePrefix,
+        QUEUE_PREFIX: api.config.queuePrefix,
         AUTHOR_KEY_SECRET: 'test-author-key-secret-0123456789',
         LOG_LEVEL: 'warn',
       });
@@ -43,8 +38,6 @@ describe.each([
 
   afterAll(async () => {
     await worker?.stop();
-    await api?.close();
-    await db?.drop();
   });
 
   it('end in the dead-letter table with their cause, without retries', async () => {

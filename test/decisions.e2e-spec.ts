@@ -1,7 +1,7 @@
 import { Role } from '@app/database';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase, waitForLastStage } from './support/database';
+import { waitForLastStage } from './support/database';
 import { http } from './support/http';
 
 interface Ticket {
@@ -24,8 +24,7 @@ interface Ticket {
  * developers pull by priority, claim, and carry to deployment, with time-to-fix measured.
  */
 describe('decisions and tickets', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi();
   let triager: string;
   let viewer: string;
   let developer: string;
@@ -34,8 +33,6 @@ describe('decisions and tickets', () => {
   let items: { irritantId: string; category: string; total: number }[];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
     [triager, viewer, developer, otherDeveloper] = await Promise.all([
       api.key(Role.Triager),
       api.key(Role.Viewer),
@@ -68,11 +65,6 @@ describe('decisions and tickets', () => {
     );
     items = (await http(api.url, 'GET', `/api/v1/boards/${week}`, { key: viewer })).body.items;
     expect(items.length).toBeGreaterThanOrEqual(4);
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await db?.drop();
   });
 
   const decide = (irritantId: string, body: Record<string, unknown>, key = triager, w = week) =>

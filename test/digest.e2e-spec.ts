@@ -4,10 +4,11 @@ import { BoardService } from '@app/board';
 import { readEmail } from '@app/connectors';
 import { Role } from '@app/database';
 import { DigestService } from '@app/digest';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { query, waitForLastStage } from './support/database';
 import { http } from './support/http';
+import { atSuiteEnd } from './support/suite-end';
 
 interface Received {
   to: string;
@@ -57,10 +58,23 @@ async function startSmtp(): Promise<{
 
 /** The Monday digest: composed from the frozen board, escaped, sent once per week and recipient. */
 describe('Monday digest', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
-  let second: RunningApi;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    atSuiteEnd(() => smtp.close());
+  });
+  const {
+    api,
+    db,
+    peer: second,
+  } = useApi({
+    peer: true,
+    env: () => ({
+      SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+      DIGEST_RECIPIENTS: 'ceo@example.com:fr,cto@example.com:en',
+      PUBLIC_URL: 'https://loveboard.example.com',
+    }),
+  });
   let triager: string;
   let viewer: string;
   const week = '2026-W40';
@@ -70,15 +84,6 @@ describe('Monday digest', () => {
   const after = new Date('2026-10-05T06:31:00Z');
 
   beforeAll(async () => {
-    [db, smtp] = await Promise.all([createTestDatabase(), startSmtp()]);
-    const env = {
-      DATABASE_URL: db.url,
-      SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
-      DIGEST_RECIPIENTS: 'ceo@example.com:fr,cto@example.com:en',
-      PUBLIC_URL: 'https://loveboard.example.com',
-    };
-    api = await startApi(testConfig(env));
-    second = await startApi(testConfig(env));
     [triager, viewer] = await Promise.all([api.key(Role.Triager), api.key(Role.Viewer)]);
     const texts = [
       ['a@example.com', `Paiement refusé au 3-D Secure ${XSS}, impossible de payer`],
@@ -168,13 +173,6 @@ describe('Monday digest', () => {
       key: triager,
       body: { kind: 'route', department: 'legal' },
     });
-  });
-
-  afterAll(async () => {
-    await second?.close();
-    await api?.close();
-    await smtp?.close();
-    await db?.drop();
   });
 
   it('waits for Monday’s send time and the frozen board', async () => {

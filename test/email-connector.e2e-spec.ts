@@ -3,10 +3,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readEmail } from '@app/connectors';
 import { Role } from '@app/database';
-import { RunningApi, startApi, testConfig } from './support/app';
-import { TestDatabase, createTestDatabase, query } from './support/database';
+import { useApi } from './support/app';
+import { query } from './support/database';
 import { http } from './support/http';
 import { ImapServer, startImapServer } from './support/imap-server';
+import { atSuiteEnd } from './support/suite-end';
 
 const FIXTURES = join(__dirname, 'fixtures', 'eml');
 const fixtures = readdirSync(FIXTURES)
@@ -31,15 +32,14 @@ function message(id: string, from: string, subject: string, body: string): strin
 
 /** The e-mail source against a real IMAP server (Dovecot), and raw MIME pushed by a provider. */
 describe('e-mail connector', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi();
   let imap: ImapServer;
   let admin: string;
   let sourceId: string;
 
   beforeAll(async () => {
-    [db, imap] = await Promise.all([createTestDatabase(), startImapServer()]);
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
+    imap = await startImapServer();
+    atSuiteEnd(() => imap.stop());
     admin = await api.key(Role.Admin);
     const created = await http(api.url, 'POST', '/api/v1/sources', {
       key: admin,
@@ -52,12 +52,6 @@ describe('e-mail connector', () => {
     });
     expect(created.status).toBe(201);
     sourceId = created.body.id;
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await imap?.stop();
-    await db?.drop();
   });
 
   const poll = async () => {

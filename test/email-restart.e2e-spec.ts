@@ -2,6 +2,7 @@ import { Role } from '@app/database';
 import { RunningApi, startApi, testConfig } from './support/app';
 import { TEST_REDIS_URL, TestDatabase, createTestDatabase, query } from './support/database';
 import { http } from './support/http';
+import { until } from './support/wait';
 import { ImapServer, startImapServer } from './support/imap-server';
 import { Spawned, spawnApp } from './support/processes';
 
@@ -75,8 +76,7 @@ describe('e-mail poll with its worker killed mid-poll', () => {
     processes.push(first);
     await first.waitFor(/consuming/);
     // The first tick comes within 15 s; kill the worker once part of the mailbox is stored.
-    for (let i = 0; i < 600 && (await stored()) < 20; i++)
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(stored, (n) => n >= 20, { what: '20 messages stored', timeoutMs: 30_000, everyMs: 50 });
     first.child.kill('SIGKILL');
     const atKill = await stored();
     expect(atKill).toBeGreaterThanOrEqual(20);
@@ -85,8 +85,7 @@ describe('e-mail poll with its worker killed mid-poll', () => {
     const second = spawnApp('worker', [], env);
     processes.push(second);
     await second.waitFor(/consuming/);
-    for (let i = 0; i < 1_200 && (await stored()) < MESSAGES; i++)
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(stored, (n) => n >= MESSAGES, { what: `${MESSAGES} messages stored`, timeoutMs: 120_000 });
     const rows = await query<{ external_id: string }>(
       db.url,
       'SELECT external_id FROM verbatim ORDER BY external_id',

@@ -1,26 +1,18 @@
 import { Role } from '@app/database';
-import { RunningApi, startApi, testConfig } from './support/app';
-import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { useApi } from './support/app';
+import { query, waitForLastStage } from './support/database';
 import { http } from './support/http';
 import { verbatim } from './support/builders';
 
 /** Ingestion through the public API, on a real PostgreSQL with the real migrations. */
 describe('POST/GET /api/v1/verbatims', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi();
   let triager: string;
   let viewer: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
     triager = await api.key(Role.Triager);
     viewer = await api.key(Role.Viewer);
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await db?.drop();
   });
 
   const count = async () =>

@@ -1,9 +1,10 @@
 import { Role } from '@app/database';
 import { JobName, JobQueue } from '@app/jobs';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { query, waitForLastStage } from './support/database';
 import { http } from './support/http';
+import { until } from './support/wait';
 
 /**
  * The triage team's decisions on irritants (move, split, category correction) hold: clustering
@@ -11,21 +12,13 @@ import { http } from './support/http';
  * decisions train the next model.
  */
 describe('irritant triage decisions', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi();
   let triager: string;
   let viewer: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
     triager = await api.key(Role.Triager);
     viewer = await api.key(Role.Viewer);
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await db?.drop();
   });
 
   let sequence = 0;
@@ -136,7 +129,7 @@ describe('irritant triage decisions', () => {
     // The same move again changes nothing; replayed clustering leaves the verbatim where it was put.
     expect((await http(api.url, 'PUT', path, { key: triager, body: { irritantId: into } })).status).toBe(200);
     await api.app.get(JobQueue).requeue(JobName.ClusterVerbatims, { verbatimIds: [first, second] });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await api.idle();
     expect(await placeOf(second)).toMatchObject({ irritant_id: into, pinned: true });
     expect((await irritantOf(into)).verbatimCount).toBe(intoBefore.verbatimCount + 1);
   });
@@ -206,16 +199,11 @@ describe('irritant triage decisions', () => {
       body: { category: 'mobile_app' },
     });
     expect(corrected.status).toBe(200);
-    let after = await placeOf(id);
-    for (
-      let i = 0;
-      i < 100 && (after.irritant_id === null || after.irritant_id === before.irritant_id);
-      i++
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      after = await placeOf(id);
-    }
-    expect(after.irritant_id).not.toBe(before.irritant_id);
+    const after = await until(
+      () => placeOf(id),
+      (place) => place.irritant_id !== null && place.irritant_id !== before.irritant_id,
+      { what: 'the corrected verbatim to be clustered again' },
+    );
     expect((await irritantOf(after.irritant_id as string)).category).toBe('mobile_app');
   });
 
@@ -226,12 +214,8 @@ describe('irritant triage decisions', () => {
         'SELECT version, join_threshold, trained_on FROM classifier_model ORDER BY created_at',
       );
     const jobs = api.app.get(JobQueue);
-    const retrained = async (count: number) => {
-      for (let i = 0; i < 100; i++) {
-        if ((await models()).length >= count) return;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    };
+    const retrained = (count: number) =>
+      until(models, (list) => list.length >= count, { what: `${count} stored models` });
     const initial = await models();
     await jobs.requeue(JobName.RetrainModel, {});
     await retrained(initial.length + 1);
@@ -242,7 +226,7 @@ describe('irritant triage decisions', () => {
 
     // Nothing new taught: no new model.
     await jobs.requeue(JobName.RetrainModel, {});
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await api.idle();
     expect(await models()).toHaveLength(afterFirst.length);
 
     // Enough decisions saying that verbatims 0.2 alike are different topics: the threshold rises.

@@ -1,27 +1,19 @@
 import { Role } from '@app/database';
 import { JobName, JobQueue } from '@app/jobs';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { query, waitForLastStage } from './support/database';
 import { http } from './support/http';
 
 /** Near-duplicate verbatims become one irritant, counted in distinct customers across channels. */
 describe('irritants', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi();
   let triager: string;
   let viewer: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
     triager = await api.key(Role.Triager);
     viewer = await api.key(Role.Viewer);
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await db?.drop();
   });
 
   const waitClustered = (ids: string[]) => waitForLastStage(db.url, ids);
@@ -83,7 +75,7 @@ describe('irritants', () => {
     const ids = (await query<{ id: string }>(db.url, 'SELECT id FROM verbatim')).map((row) => row.id);
     await api.app.get(JobQueue).requeue(JobName.ClusterVerbatims, { verbatimIds: ids });
     await api.app.get(JobQueue).requeue(JobName.AnalyzeVerbatims, { verbatimIds: ids });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await api.idle();
     const after = await query(
       db.url,
       'SELECT id, verbatim_count, distinct_customers, centroid FROM irritant ORDER BY id',

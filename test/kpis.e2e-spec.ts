@@ -1,15 +1,14 @@
 import { Role } from '@app/database';
 import { isoWeekOf, weekBounds } from '@app/scoring';
-import { RunningApi, startApi, testConfig } from './support/app';
-import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { useApi } from './support/app';
+import { query, waitForLastStage } from './support/database';
 import { http } from './support/http';
 
 const ZONE = 'Europe/Paris';
 
 /** KPIs: pushed points per ISO week, NPS and CSAT from survey answers, detractors on the board. */
 describe('KPIs and surveys', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi();
   let admin: string;
   let triager: string;
   let viewer: string;
@@ -20,18 +19,11 @@ describe('KPIs and surveys', () => {
     new Date(start.getTime() + (day * 24 + hour) * 3_600_000).toISOString();
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
     [admin, triager, viewer] = await Promise.all([
       api.key(Role.Admin),
       api.key(Role.Triager),
       api.key(Role.Viewer),
     ]);
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await db?.drop();
   });
 
   const weekly = async (key: string) =>

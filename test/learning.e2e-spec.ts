@@ -1,39 +1,32 @@
 import { Role } from '@app/database';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase, query } from './support/database';
+import { query } from './support/database';
 import { http } from './support/http';
+import { until } from './support/wait';
 import { spawnApp } from './support/processes';
 
 /** Triagers correct categories; `nlp:train` learns from them; running processes pick the new model up. */
 describe('learning from triage', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi({ env: { MODEL_REFRESH_SECONDS: '1' } });
   let triager: string;
   let viewer: string;
   let admin: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url, MODEL_REFRESH_SECONDS: '1' }));
     triager = await api.key(Role.Triager);
     viewer = await api.key(Role.Viewer);
     admin = await api.key(Role.Admin);
   });
 
-  afterAll(async () => {
-    await api?.close();
-    await db?.drop();
-  });
-
-  const analyzed = async (id: string) => {
-    for (let i = 0; i < 100; i++) {
-      const response = await http(api.url, 'GET', `/api/v1/verbatims/${id}`, { key: viewer });
-      if (response.body.stage === 'clustered') return response.body;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`verbatim ${id} was never analysed`);
-  };
+  const analyzed = async (id: string) =>
+    (
+      await until(
+        () => http(api.url, 'GET', `/api/v1/verbatims/${id}`, { key: viewer }),
+        (response) => response.body.stage === 'clustered',
+        { what: `verbatim ${id} to be analysed` },
+      )
+    ).body;
   const post = async (text: string) => {
     const response = await http(api.url, 'POST', '/api/v1/verbatims', {
       key: triager,
@@ -92,9 +85,13 @@ describe('learning from triage', () => {
     expect(Number(corrections)).toBe(1);
     expect(version).not.toBe(first.modelVersion);
 
-    // The API process looks for a newer model every second here (MODEL_REFRESH_SECONDS).
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const next = await analyzed(await post('Impossible de joindre le service client'));
+    // The API process looks for a newer model every second here (MODEL_REFRESH_SECONDS): the
+    // verbatims it analyses from then on carry the new version.
+    const next = await until(
+      async () => analyzed(await post('Impossible de joindre le service client')),
+      (verbatim) => verbatim.modelVersion === version,
+      { what: `the API to analyse with model ${version}` },
+    );
     expect(next.modelVersion).toBe(version);
   });
 

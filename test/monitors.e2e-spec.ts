@@ -1,34 +1,29 @@
 import { BoardService } from '@app/board';
 import { Role } from '@app/database';
 import { DemoShop, MonitorService, startDemoShop } from '@app/monitoring';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { ensureChromium } from './support/chromium';
-import { TestDatabase, createTestDatabase, query } from './support/database';
+import { query } from './support/database';
 import { http } from './support/http';
+import { atSuiteEnd } from './support/suite-end';
 
 /** Synthetic journeys against the demo shop: HTTP steps, and a real Chromium clicking through it. */
 describe('monitors', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi();
   let shop: DemoShop;
   let admin: string;
   let viewer: string;
   let triager: string;
 
   beforeAll(async () => {
-    [db, shop] = await Promise.all([createTestDatabase(), startDemoShop(0), ensureChromium()]);
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
+    [shop] = await Promise.all([startDemoShop(0), ensureChromium()]);
+    // After the API's close (test/support/suite-end.ts): its monitors watch the shop.
+    atSuiteEnd(() => shop.close());
     [admin, viewer, triager] = await Promise.all([
       api.key(Role.Admin),
       api.key(Role.Viewer),
       api.key(Role.Triager),
     ]);
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await shop?.close();
-    await db?.drop();
   });
 
   const setSwitches = (switches: { slow?: Record<string, number>; broken?: string[] }) =>

@@ -1,8 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openApiDocument } from '../apps/api/src/app';
-import { RunningApi, startApi, testConfig } from './support/app';
-import { TestDatabase, createTestDatabase } from './support/database';
+import { useApi } from './support/app';
 
 const COMMITTED = join(__dirname, '..', 'docs', 'openapi.json');
 
@@ -11,18 +10,7 @@ const COMMITTED = join(__dirname, '..', 'docs', 'openapi.json');
  * `npm run openapi` after changing a controller or a DTO.
  */
 describe('docs/openapi.json', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await db?.drop();
-  });
+  const { api } = useApi();
 
   it('matches the API', () => {
     const generated = JSON.stringify(openApiDocument(api.app), null, 2) + '\n';

@@ -1,27 +1,19 @@
 import { PrivacyService } from '@app/analysis';
 import { BoardService } from '@app/board';
 import { Role } from '@app/database';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { query, waitForLastStage } from './support/database';
 import { http } from './support/http';
 
 /** A person's erasure (GDPR) and the retention of raw text. */
 describe('privacy', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi({ env: { RAW_TEXT_RETENTION_DAYS: '30' } });
   let admin: string;
   let triager: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url, RAW_TEXT_RETENTION_DAYS: '30' }));
     [admin, triager] = await Promise.all([api.key(Role.Admin), api.key(Role.Triager)]);
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await db?.drop();
   });
 
   it('erases a person: verbatims, survey answers, identity links, quotes on boards; irritants recounted', async () => {

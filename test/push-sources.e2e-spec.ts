@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Role } from '@app/database';
-import { RunningApi, startApi, testConfig } from './support/app';
-import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { useApi } from './support/app';
+import { query, waitForLastStage } from './support/database';
 import { http } from './support/http';
 
 /** A signed POST as a chat platform or Meta sends it: the raw bytes, the signature over them. */
@@ -26,22 +26,14 @@ const chatSignature = (secret: string, timestamp: number, body: string) =>
 
 /** Push sources: sources configured by admins (secrets sealed), chat transcripts and Meta webhooks. */
 describe('push sources', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi();
   let admin: string;
   let viewer: string;
   let chatId: string;
   let facebookId: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
     [admin, viewer] = await Promise.all([api.key(Role.Admin), api.key(Role.Viewer)]);
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await db?.drop();
   });
 
   it('configures sources as an admin, with secrets sealed and never returned', async () => {

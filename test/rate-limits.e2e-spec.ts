@@ -1,25 +1,11 @@
 import { Role } from '@app/database';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase } from './support/database';
 import { http } from './support/http';
 
 /** Brute force on keys and ingestion floods are refused with 429 and a Retry-After. */
 describe('rate limits', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(
-      testConfig({ DATABASE_URL: db.url, AUTH_FAILURES_PER_MINUTE: '3', INGEST_REQUESTS_PER_MINUTE: '2' }),
-    );
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await db?.drop();
-  });
+  const { api } = useApi({ env: { AUTH_FAILURES_PER_MINUTE: '3', INGEST_REQUESTS_PER_MINUTE: '2' } });
 
   it('limits ingestion per key, not per address', async () => {
     const [first, second] = [await api.key(Role.Triager), await api.key(Role.Triager)];

@@ -4,14 +4,15 @@ import fc from 'fast-check';
 import Redis from 'ioredis';
 import { Role } from '@app/database';
 import { isoWeekOf } from '@app/scoring';
-import { RunningApi, startApi, testConfig, TEST_REDIS_URL } from './support/app';
+import { RunningApi, TEST_REDIS_URL, useApi } from './support/app';
 import { verbatim, VerbatimBody } from './support/builders';
-import { TestDatabase, createTestDatabase, query } from './support/database';
+import { query } from './support/database';
 import { http } from './support/http';
 import { VerbatimIndex } from './support/log-scan';
+import { RUNS as PROPERTY_RUNS } from './properties/arbitraries';
 
-/** Cases and their seed: PROPERTY_RUNS (default 10,000), PROPERTY_SEED to replay a failing run. */
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 10_000);
+/** Cases (PROPERTY_RUNS, see test/properties/arbitraries.ts) and their seed: PROPERTY_SEED replays a run. */
+const RUNS = PROPERTY_RUNS;
 const SEED = Number(process.env.PROPERTY_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const BATCH = 1_000;
 const NBSP = '\u00a0';
@@ -226,32 +227,22 @@ describe(`redaction at scale (${RUNS} cases, seed ${SEED})`, () => {
   });
 
   describe('through the pipeline (in-process queue)', () => {
-    let db: TestDatabase;
-    let api: RunningApi;
+    const { api, db } = useApi({ env: { JOB_CONCURRENCY: '8' } });
     let admin: string;
     let viewer: string;
 
     beforeAll(async () => {
-      db = await createTestDatabase();
-      api = await startApi(testConfig({ DATABASE_URL: db.url, JOB_CONCURRENCY: '8' }));
       [admin, viewer] = await Promise.all([api.key(Role.Admin), api.key(Role.Viewer)]);
       const ids = await postAll(api, admin, cases);
       expect(new Set(ids).size).toBe(RUNS);
-      // Every verbatim through the last stage, however long 10,000 take on this machine.
-      for (;;) {
-        const [{ n }] = await query<{ n: string }>(
-          db.url,
-          `SELECT count(*) AS n FROM verbatim WHERE stage = 'clustered'`,
-        );
-        if (Number(n) === RUNS) break;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
+      // Every verbatim through the last stage, however long they take on this machine.
+      await api.idle();
+      const [{ n }] = await query<{ n: string }>(
+        db.url,
+        `SELECT count(*) AS n FROM verbatim WHERE stage = 'clustered'`,
+      );
+      expect(Number(n)).toBe(RUNS);
     }, 1_800_000);
-
-    afterAll(async () => {
-      await api?.close();
-      await db?.drop();
-    });
 
     it('GET /api/v1/verbatims displays none of it, for any role', async () => {
       for (const key of [viewer, admin]) {
@@ -359,15 +350,12 @@ describe(`redaction at scale (${RUNS} cases, seed ${SEED})`, () => {
   });
 
   describe('in Redis job payloads (server mode)', () => {
-    let db: TestDatabase;
-    let api: RunningApi;
+    // No worker: the jobs stay in Redis as the API enqueued them, to be read whole.
+    const { api } = useApi({ env: { REDIS_URL: TEST_REDIS_URL } });
     let redis: Redis;
     const sample = cases.slice(0, Math.min(RUNS, BATCH));
 
     beforeAll(async () => {
-      db = await createTestDatabase();
-      // No worker: the jobs stay in Redis as the API enqueued them, to be read whole.
-      api = await startApi(testConfig({ DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL }));
       redis = new Redis(TEST_REDIS_URL);
       await postAll(api, await api.key(Role.Admin), sample);
     });
@@ -376,8 +364,6 @@ describe(`redaction at scale (${RUNS} cases, seed ${SEED})`, () => {
       const keys = redis ? await redis.keys(`${api.config.queuePrefix}:*`) : [];
       if (keys.length > 0) await redis.del(...keys);
       redis?.disconnect();
-      await api?.close();
-      await db?.drop();
     });
 
     it('carry verbatim ids only: no planted value, no text', async () => {

@@ -1,7 +1,6 @@
 import { Role } from '@app/database';
 import { webUiDirectory } from '../apps/api/src/http/web-ui';
-import { RunningApi, startApi, testConfig, TEST_REDIS_URL } from './support/app';
-import { TestDatabase, createTestDatabase } from './support/database';
+import { TEST_REDIS_URL, useApi } from './support/app';
 import { http } from './support/http';
 
 /** A Content-Security-Policy header as directive → sources. */
@@ -52,22 +51,14 @@ function expectHardenedHeaders(headers: Headers): void {
  * history and Referer headers keep).
  */
 describe('security headers', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  // Server mode, so that Bull Board (/admin/queues) is mounted too.
+  const { api } = useApi({ env: { REDIS_URL: TEST_REDIS_URL } });
   let admin: string;
 
   beforeAll(async () => {
     // The UI is part of what is promised: a missing build is a failure, not a skip.
     expect(webUiDirectory()).not.toBeNull();
-    db = await createTestDatabase();
-    // Server mode, so that Bull Board (/admin/queues) is mounted too.
-    api = await startApi(testConfig({ DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL }));
     admin = await api.key(Role.Admin);
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await db?.drop();
   });
 
   it.each([

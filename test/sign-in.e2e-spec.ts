@@ -11,6 +11,7 @@ import { testConfig } from './support/app';
 import { verbatim } from './support/builders';
 import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
 import { http } from './support/http';
+import { until } from './support/wait';
 import { ROOT, spawnApp } from './support/processes';
 
 const CLIENT_ID = 'loveboard-test';
@@ -485,12 +486,12 @@ describe('sign-in (sessions, local accounts, OpenID Connect)', () => {
       expect(down.headers.get('location')).toBe('/sign-in?error=provider_unavailable');
       late = (await startProvider(`${base}/auth/oidc/callback`, providerPort)).child;
       // Discovery is tried again at a later sign-in (not more than every few seconds).
-      let location = '';
-      for (let i = 0; i < 60 && !location.startsWith(`http://127.0.0.1:${providerPort}/`); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-        location =
-          (await fetch(`${base}/auth/oidc/login`, { redirect: 'manual' })).headers.get('location') ?? '';
-      }
+      const location = await until(
+        async () =>
+          (await fetch(`${base}/auth/oidc/login`, { redirect: 'manual' })).headers.get('location') ?? '',
+        (where) => where.startsWith(`http://127.0.0.1:${providerPort}/`),
+        { what: 'a sign-in redirected to the provider that came back', everyMs: 250 },
+      );
       expect(location).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${providerPort}/auth\\?`));
       const url = new URL(location);
       expect(url.searchParams.get('code_challenge_method')).toBe('S256');

@@ -3,11 +3,12 @@ import { Role } from '@app/database';
 import { CHROMIUM, CHROMIUM_ARGS, DemoShop, startDemoShop } from '@app/monitoring';
 import { isoWeekOf, weekBounds } from '@app/scoring';
 import { webUiDirectory } from '../apps/api/src/http/web-ui';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { ensureChromium } from './support/chromium';
-import { TestDatabase, createTestDatabase, waitForLastStage } from './support/database';
+import { waitForLastStage } from './support/database';
 import { http } from './support/http';
 import { verbatim } from './support/builders';
+import { atSuiteEnd } from './support/suite-end';
 
 const ZONE = 'Europe/Paris';
 
@@ -17,8 +18,7 @@ const ZONE = 'Europe/Paris';
  * or the public API; the browser is authenticated with an API key header until people sign in.
  */
 describe('UI pages: explorer, triage, KPIs, monitors, sources', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi({ env: { LOCAL_ACCOUNTS: 'true' } });
   let shop: DemoShop;
   let browser: Browser;
   let admin: string;
@@ -66,13 +66,14 @@ describe('UI pages: explorer, triage, KPIs, monitors, sources', () => {
   beforeAll(async () => {
     if (webUiDirectory() === null)
       throw new Error('dist/web is missing: run `npx vite build --config apps/web/vite.config.mts` first');
-    [db, shop] = await Promise.all([createTestDatabase(), startDemoShop(0), ensureChromium()]);
+    [shop] = await Promise.all([startDemoShop(0), ensureChromium()]);
+    // After the API's close (test/support/suite-end.ts): its monitors watch the shop.
+    atSuiteEnd(() => shop.close());
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
       args: CHROMIUM_ARGS,
     });
-    api = await startApi(testConfig({ DATABASE_URL: db.url, LOCAL_ACCOUNTS: 'true' }));
     [admin, viewer] = await Promise.all([api.key(Role.Admin), api.key(Role.Viewer)]);
     for (const [key, role] of [
       [admin, Role.Admin],
@@ -135,9 +136,6 @@ describe('UI pages: explorer, triage, KPIs, monitors, sources', () => {
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();
-    await api?.close();
-    await shop?.close();
-    await db?.drop();
   });
 
   it('finds a French and an English verbatim by full-text search, the query kept in the URL', async () => {

@@ -4,10 +4,11 @@ import type { Locator, Page } from 'playwright-core';
 import { BoardService } from '@app/board';
 import { Role } from '@app/database';
 import { isoWeekOf, previousWeek, weekBounds } from '@app/scoring';
-import { RunningApi, startApi, testConfig } from './support/app';
-import { TestBrowser, ensureWebBuild, openBrowser } from './support/browser';
-import { TestDatabase, createTestDatabase, waitForLastStage } from './support/database';
+import { useApi } from './support/app';
+import { TestBrowser, openBrowser } from './support/browser';
+import { waitForLastStage } from './support/database';
 import { http } from './support/http';
+import { until } from './support/wait';
 import { ROOT } from './support/processes';
 
 const ZONE = 'Europe/Paris';
@@ -44,8 +45,7 @@ async function demoVerbatims(now: Date): Promise<DemoRow[]> {
  * few API reads the UI added. Nothing may break the content-security policy or log an error.
  */
 describe('triage UI', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi({ env: { LOCAL_ACCOUNTS: 'true' } });
   let admin: string;
   let browser: TestBrowser;
   let page: Page;
@@ -67,9 +67,6 @@ describe('triage UI', () => {
   };
 
   beforeAll(async () => {
-    await ensureWebBuild();
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url, LOCAL_ACCOUNTS: 'true' }));
     admin = await api.key(Role.Admin);
     const account = async (role: string, displayName: string) => {
       const email = `${role}@loveboard.test`;
@@ -124,8 +121,6 @@ describe('triage UI', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await api?.close();
-    await db?.drop();
   });
 
   describe('the API reads the UI added', () => {
@@ -427,13 +422,9 @@ async function expectHeading(page: Page, name: string): Promise<void> {
   await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
 }
 
-/** Polls a condition the UI's last action makes true on the server (about 10 s at most). */
+/** Waits for a condition the UI's last action makes true on the server. */
 async function expect_(condition: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the condition never became true');
+  await until(condition, (holds) => holds, { what: 'the UI action to reach the server' });
 }
 
 /** Waits until a list shows as many entries as the API says it should. */

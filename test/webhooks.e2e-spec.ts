@@ -3,10 +3,12 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import { BoardService } from '@app/board';
 import { Role } from '@app/database';
 import { JobName, JobQueue } from '@app/jobs';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { query, waitForLastStage } from './support/database';
 import { http } from './support/http';
+import { until } from './support/wait';
+import { atSuiteEnd } from './support/suite-end';
 
 interface Received {
   path: string;
@@ -40,20 +42,9 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; clo
   };
 }
 
-async function until<T>(probe: () => T | Promise<T>, ok: (value: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  let value = await probe();
-  while (!ok(value) && Date.now() < end) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await probe();
-  }
-  return value;
-}
-
 /** Outgoing webhooks: signed, retried with backoff, logged, once per event, per department. */
 describe('outgoing webhooks', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi();
   let admin: string;
   let triager: string;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -61,9 +52,8 @@ describe('outgoing webhooks', () => {
   let irritants: string[];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
     receiver = await startReceiver();
+    atSuiteEnd(() => receiver.close());
     [admin, triager] = await Promise.all([api.key(Role.Admin), api.key(Role.Triager)]);
     const posted = await http(api.url, 'POST', '/api/v1/verbatims', {
       key: triager,
@@ -88,12 +78,6 @@ describe('outgoing webhooks', () => {
     const board = await http(api.url, 'GET', `/api/v1/boards/${week}`, { key: admin });
     irritants = board.body.items.map((item: { irritantId: string }) => item.irritantId);
     expect(irritants.length).toBeGreaterThanOrEqual(3);
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await receiver?.close();
-    await db?.drop();
   });
 
   const create = (body: Record<string, unknown>, key = admin) =>
@@ -146,7 +130,7 @@ describe('outgoing webhooks', () => {
     });
 
     await api.app.get(JobQueue).requeue(JobName.DeliverWebhook, { deliveryId: payload.id });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await api.idle();
     expect(receiver.received.filter((r) => r.path === '/all')).toHaveLength(1);
   });
 
@@ -195,7 +179,8 @@ describe('outgoing webhooks', () => {
       () => receiver.received.filter((r) => r.path === '/legal'),
       (list) => list.length > 0,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Both decisions' deliveries done: the operations one must not have reached /legal.
+    await api.idle();
     expect(receiver.received.filter((r) => r.path === '/legal')).toHaveLength(1);
     expect(JSON.parse(hits[0].body).data).toMatchObject({ decisionId: routed.body.id, department: 'legal' });
   });
@@ -209,7 +194,7 @@ describe('outgoing webhooks', () => {
       () => receiver.received.filter((r) => r.path === '/frozen' && JSON.parse(r.body).data.isoWeek === week),
       (list) => list.length > 0,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await api.idle();
     expect(
       receiver.received.filter((r) => r.path === '/frozen' && JSON.parse(r.body).data.isoWeek === week),
     ).toHaveLength(1);

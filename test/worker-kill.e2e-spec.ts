@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_REDIS_URL, TestDatabase, createTestDatabase, query } from './support/database';
 import { Spawned, spawnApp } from './support/processes';
+import { until } from './support/wait';
 
 /**
  * Server mode for real: PostgreSQL, Redis, BullMQ, separate worker processes. A worker is killed
@@ -58,16 +59,20 @@ describe('workers stopped mid-import', () => {
     const cli = spawnApp('cli', ['import', file, '--source', 'kill-test'], env);
     processes.push(cli);
 
-    const chunksDone = async (atLeast: number) => {
-      for (;;) {
-        const [{ n }] = await query<{ n: string }>(
-          db.url,
-          'SELECT count(*) AS n FROM import_chunk WHERE done_at IS NOT NULL',
-        );
-        if (Number(n) >= atLeast) return;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
+    const chunksDone = (atLeast: number) =>
+      until(
+        async () =>
+          Number(
+            (
+              await query<{ n: string }>(
+                db.url,
+                'SELECT count(*) AS n FROM import_chunk WHERE done_at IS NOT NULL',
+              )
+            )[0].n,
+          ),
+        (n) => n >= atLeast,
+        { what: `${atLeast} import chunks done`, timeoutMs: 120_000, everyMs: 50 },
+      );
 
     // A graceful stop first: SIGTERM lets the jobs in hand finish, and the worker exits 0.
     await chunksDone(4);
@@ -102,20 +107,18 @@ describe('workers stopped mid-import', () => {
     expect(Number(counts.total)).toBe(ROWS);
     expect(Number(counts.distinct)).toBe(ROWS);
 
-    // The next stage runs after the import's own transactions: wait for it to drain.
-    for (let i = 0; i < 300; i++) {
-      const [{ n }] = await query<{ n: string }>(
-        db.url,
-        `SELECT count(*) AS n FROM verbatim WHERE stage = 'clustered'`,
-      );
-      if (Number(n) === ROWS) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    const [{ n: ingested }] = await query<{ n: string }>(
-      db.url,
-      `SELECT count(*) AS n FROM verbatim WHERE stage = 'clustered'`,
+    // The next stages run after the import's own transactions: wait for them to drain.
+    const clustered = await until(
+      async () =>
+        Number(
+          (
+            await query<{ n: string }>(db.url, `SELECT count(*) AS n FROM verbatim WHERE stage = 'clustered'`)
+          )[0].n,
+        ),
+      (n) => n === ROWS,
+      { what: `${ROWS} verbatims clustered`, timeoutMs: 120_000, everyMs: 200 },
     );
-    expect(Number(ingested)).toBe(ROWS);
+    expect(clustered).toBe(ROWS);
     expect(await query(db.url, 'SELECT job_name, cause FROM dead_letter')).toEqual([]);
   });
 });

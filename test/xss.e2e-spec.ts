@@ -1,9 +1,9 @@
 import { Role } from '@app/database';
 import { DigestData, renderHtml } from '@app/digest';
 import { isoWeekOf } from '@app/scoring';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase, waitForLastStage } from './support/database';
+import { waitForLastStage } from './support/database';
 import { http } from './support/http';
 import { XSS_CORPUS } from './support/xss-corpus';
 
@@ -39,20 +39,12 @@ function assertInert(html: string): void {
 
 /** An XSS corpus of 1,000 payloads posted as verbatims stays data: in the API's JSON and the digest. */
 describe('XSS corpus', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi();
   let triager: string;
   const week = isoWeekOf(new Date(), 'Europe/Paris');
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
     triager = await api.key(Role.Triager);
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await db?.drop();
   });
 
   it('has at least 1,000 payloads', () => {

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { Client } from 'pg';
 import { Role } from '@app/database';
-import { RunningApi, startApi, testConfig } from '../support/app';
-import { TestDatabase, createTestDatabase } from '../support/database';
+import { useApi } from '../support/app';
 import {
   RUNS,
   anyVerbatim,
@@ -87,16 +86,13 @@ const ingestBody: fc.Arbitrary<Sent> = fc.oneof(
  */
 describe('properties: ingest API (POST /api/v1/verbatims)', () => {
   const rejections = watchUnhandledRejections();
-  let db: TestDatabase;
-  let api: RunningApi;
+  // The per-key ingest throttle would answer 429 long before 10,000 cases: raised for this suite.
+  const { api, db } = useApi({ env: { INGEST_REQUESTS_PER_MINUTE: '1000000' } });
   let key: string;
   let sql: Client;
   let ran = 0;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    // The per-key ingest throttle would answer 429 long before 10,000 cases: raised for this suite.
-    api = await startApi(testConfig({ DATABASE_URL: db.url, INGEST_REQUESTS_PER_MINUTE: '1000000' }));
     key = await api.key(Role.Triager);
     sql = new Client({ connectionString: db.url });
     await sql.connect();
@@ -105,8 +101,6 @@ describe('properties: ingest API (POST /api/v1/verbatims)', () => {
   afterAll(async () => {
     recordRuns('ingest API', { 'POST /api/v1/verbatims': ran });
     await sql?.end();
-    await api?.close();
-    await db?.drop();
   });
 
   const rows = async () =>

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { Client } from 'pg';
 import { Role } from '@app/database';
-import { RunningApi, startApi, testConfig } from '../support/app';
-import { TestDatabase, createTestDatabase } from '../support/database';
+import { useApi } from '../support/app';
 import {
   deepJson,
   hostileString,
@@ -126,15 +125,12 @@ interface Answer {
  */
 describe('properties: KPIs and survey answers', () => {
   const rejections = watchUnhandledRejections();
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi({ env: { INGEST_REQUESTS_PER_MINUTE: '1000000' } });
   let admin: string;
   let sql: Client;
   const ran: Record<string, number> = {};
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url, INGEST_REQUESTS_PER_MINUTE: '1000000' }));
     admin = await api.key(Role.Admin);
     sql = new Client({ connectionString: db.url });
     await sql.connect();
@@ -150,8 +146,6 @@ describe('properties: KPIs and survey answers', () => {
   afterAll(async () => {
     recordRuns('KPIs and survey answers', ran);
     await sql?.end();
-    await api?.close();
-    await db?.drop();
   });
 
   /** Rows per table in one round trip: taken before and after each request. */

@@ -2,8 +2,7 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { Client } from 'pg';
 import { Role } from '@app/database';
-import { RunningApi, startApi, testConfig } from '../support/app';
-import { TestDatabase, createTestDatabase } from '../support/database';
+import { useApi } from '../support/app';
 import { http } from '../support/http';
 import {
   deepJson,
@@ -123,15 +122,12 @@ const signing = fc.constantFrom<Signing>(
  */
 describe('properties: signed inbound webhooks', () => {
   const rejections = watchUnhandledRejections();
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi();
   let sql: Client;
   const ids = {} as Record<Kind, string>;
   const ran: Record<string, number> = {};
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
     const admin = await api.key(Role.Admin);
     const sources: [Kind, Record<string, unknown>][] = [
       ['chat', { name: 'prop-chat', kind: 'chat', secrets: { signingSecret: CHAT_SECRET } }],
@@ -161,8 +157,6 @@ describe('properties: signed inbound webhooks', () => {
   afterAll(async () => {
     recordRuns('signed inbound webhooks', ran);
     await sql?.end();
-    await api?.close();
-    await db?.drop();
   });
 
   const counts = async () =>

@@ -1,52 +1,9 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '@app/monitoring';
 import { ensureChromium } from './chromium';
-import { ROOT } from './processes';
-
-const run = promisify(execFile);
-
-async function newest(path: string): Promise<number> {
-  const info = await stat(path);
-  if (!info.isDirectory()) return info.mtimeMs;
-  let latest = info.mtimeMs;
-  for (const entry of await readdir(path)) latest = Math.max(latest, await newest(join(path, entry)));
-  return latest;
-}
-
-/**
- * Builds the UI into dist/web when it is missing or older than its sources, so that a suite run
- * alone (without `npm test`'s pretest build) drives the UI as it is in the working tree.
- */
-export async function ensureWebBuild(): Promise<void> {
-  const index = join(ROOT, 'dist', 'web', 'index.html');
-  const built = await stat(index).then(
-    (info) => info.mtimeMs,
-    () => 0,
-  );
-  const sources = await newest(join(ROOT, 'apps', 'web'));
-  if (built >= sources) return;
-  await run(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'build',
-      '--config',
-      'apps/web/vite.config.mts',
-      '--logLevel',
-      'warn',
-    ],
-    {
-      cwd: ROOT,
-      timeout: 5 * 60_000,
-      maxBuffer: 64 << 20,
-    },
-  );
-}
 
 /** What went wrong in the page: console errors, uncaught exceptions, CSP violations, dialogs. */
 export interface PageProblems {

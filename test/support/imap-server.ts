@@ -20,7 +20,6 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
-import { ROOT } from './processes';
 
 const run = promisify(execFile);
 
@@ -61,35 +60,14 @@ async function findDovecot(): Promise<string | undefined> {
   return undefined;
 }
 
-let ensuring: Promise<string> | undefined;
-
-/** The dovecot binary, installed by tools/ensure-test-services.sh where missing (once per process). */
-function ensureDovecot(): Promise<string> {
-  ensuring ??= (async () => {
-    const found = await findDovecot();
-    if (found) return found;
-    const script = join(ROOT, 'tools', 'ensure-test-services.sh');
-    let output: string;
-    try {
-      const result = await run('bash', [script], { cwd: ROOT, timeout: 15 * 60_000, maxBuffer: 64 << 20 });
-      output = result.stdout + result.stderr;
-    } catch (error) {
-      const failed = error as { stdout?: string; stderr?: string; message: string };
-      output = `${failed.message}\n${failed.stdout ?? ''}${failed.stderr ?? ''}`;
-    }
-    const installed = await findDovecot();
-    if (installed) return installed;
-    throw new Error(
-      `dovecot is not installed and ${script} could not install it (Debian package dovecot-imapd); ` +
-        `its output:\n${output.slice(-4000)}`,
-    );
-  })();
-  const pending = ensuring;
-  // A failed attempt must not poison later suites in the same process.
-  void pending.catch(() => {
-    if (ensuring === pending) ensuring = undefined;
-  });
-  return pending;
+/** The dovecot binary. The tests install nothing: tools/ensure-test-services.sh does, once per machine. */
+async function ensureDovecot(): Promise<string> {
+  const found = await findDovecot();
+  if (found) return found;
+  throw new Error(
+    'dovecot is missing (Debian package dovecot-imapd): run tools/ensure-test-services.sh, which installs it ' +
+      'without starting the system service',
+  );
 }
 
 async function freePort(): Promise<number> {
