@@ -198,7 +198,7 @@ describe('weekly board', () => {
   });
 
   it('ranks by people hurt: one customer in a heavy category stays below fifty, unless a legal reason says otherwise', async () => {
-    const other = '2026-W30';
+    const other = '2026-W20';
     const complaints = [
       'Le service client ne répond jamais, 40 minutes d’attente au téléphone',
       'Personne au service client, j’attends une réponse depuis une semaine',

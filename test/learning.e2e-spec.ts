@@ -24,7 +24,10 @@ describe('learning from triage', () => {
       await until(
         () => http(api.url, 'GET', `/api/v1/verbatims/${id}`, { key: viewer }),
         (response) => response.body.stage === 'clustered',
-        { what: `verbatim ${id} to be analysed` },
+        // The first analysis of a fresh installation trains the shipped models first (the
+        // category classifier and its calibration, the sentiment model): seconds, more on a
+        // loaded machine.
+        { what: `verbatim ${id} to be analysed`, timeoutMs: 120_000 },
       )
     ).body;
   const post = async (text: string) => {
