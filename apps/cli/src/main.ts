@@ -465,17 +465,15 @@ export function buildProgram(config: () => AppConfig): Command {
         .split(/\r?\n/)
         .filter((line) => line.trim() !== '');
       await withApp(config(), async (app) => {
-        await app
-          .get(TaxonomyService)
-          .add(
-            {
-              key: options.key,
-              label: { fr: options.fr, en: options.en },
-              offSite: options.offSite,
-              examples,
-            },
-            'cli',
-          );
+        await app.get(TaxonomyService).add(
+          {
+            key: options.key,
+            label: { fr: options.fr, en: options.en },
+            offSite: options.offSite,
+            examples,
+          },
+          'cli',
+        );
         out(`added category ${options.key} with ${examples.length} examples; run nlp:train to learn it`);
       });
     });
