@@ -36,7 +36,8 @@ export interface VerbatimAnalysis {
 export const DEFAULT_TRIAGE_THRESHOLD = 0.5;
 /**
  * Below this one the classifier does not guess at all: the verbatim is `other` (unclear), rather
- * than filed under whichever category catches everything. A person may still file it.
+ * than filed under whichever category catches everything; it waits in the triage queue for a
+ * person to file it, or to leave it there.
  */
 export const UNCLEAR_BELOW = 0.25;
 /** The outcome of a verbatim no category fits. */
@@ -59,7 +60,7 @@ export function analyzeVerbatim(
     lang,
     category: unclear ? UNCLEAR_CATEGORY : prediction.label,
     categoryConfidence: prediction.confidence,
-    needsTriage: !unclear && prediction.confidence < triageThreshold,
+    needsTriage: prediction.confidence < triageThreshold,
     sentiment: sentiment.score,
     sentimentLabel: sentiment.label,
     intent: detectIntent(verbatim.text, sentiment),
