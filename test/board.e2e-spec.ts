@@ -222,6 +222,76 @@ describe('weekly board', () => {
     }
   });
 
+  it('ranks by people hurt: one customer in a heavy category stays below fifty, unless a legal reason says otherwise', async () => {
+    const other = '2026-W20';
+    const complaints = [
+      'Le service client ne répond jamais, 40 minutes d’attente au téléphone',
+      'Personne au service client, j’attends une réponse depuis une semaine',
+      'Service client injoignable, le téléphone sonne dans le vide',
+      'Aucune réponse du service client à mes mails',
+      'Customer service never answers the phone, 40 minutes on hold',
+    ];
+    const body = [
+      ...Array.from({ length: 50 }, (_, i) =>
+        verbatim({
+          source: 'ranking',
+          externalId: `many-${i}`,
+          author: `many-${i}@example.com`,
+          channel: 'email',
+          text: complaints[i % complaints.length],
+          lang: i % complaints.length === 4 ? 'en' : 'fr',
+          receivedAt: at(other, i % 5),
+        }),
+      ),
+      // One customer, furious, on three channels, about payment (the heaviest stage), a promise broken.
+      ...['email', 'chat', 'twitter'].map((channel, i) =>
+        verbatim({
+          source: 'ranking',
+          externalId: `one-${i}`,
+          author: 'one@example.com',
+          channel,
+          text: 'Paiement refusé, on m’avait promis que ce serait réglé, c’est honteux, inadmissible !!!',
+          lang: 'fr',
+          receivedAt: at(other, i),
+        }),
+      ),
+      verbatim({
+        source: 'ranking',
+        externalId: 'lawyer',
+        author: 'lawyer@example.com',
+        channel: 'email',
+        text: 'Je saisis mon avocat et la CNIL : vous gardez mes données personnelles malgré ma demande RGPD',
+        lang: 'fr',
+        receivedAt: at(other, 1),
+      }),
+    ];
+    const posted = await http(api.url, 'POST', '/api/v1/verbatims', { key: triager, body });
+    expect(posted.status).toBe(201);
+    await waitForLastStage(
+      db.url,
+      posted.body.items.map((item: { id: string }) => item.id),
+    );
+    type Item = {
+      rank: number;
+      category: string;
+      distinctCustomers: number;
+      axes: Record<string, { score: number; reasons: string[] }>;
+    };
+    const items = (await board(other)).body.items as Item[];
+    const one = items.find((item) => item.category === 'payment' && item.distinctCustomers === 1) as Item;
+    expect(one.axes.business.reasons).toEqual(
+      expect.arrayContaining(['blocks payment', 'weighed by the people hurt: 1 customer, ×0.11']),
+    );
+    const many = items.filter((item) => item.distinctCustomers >= 10);
+    expect(many.length).toBeGreaterThan(0);
+    for (const item of many) expect(item.rank).toBeLessThan(one.rank);
+    const lawyer = items.find((item) =>
+      item.axes.legal.reasons.includes('1 verbatim mentions a lawyer or a court'),
+    ) as Item;
+    expect(lawyer.distinctCustomers).toBe(1);
+    expect(lawyer.rank).toBeLessThan(Math.min(...many.map((item) => item.rank)));
+  });
+
   it('filters by axis, category, channel and terminal, and refuses malformed filters', async () => {
     const legalOnly = await board(week, '?axis=legal&above=50');
     expect(legalOnly.status).toBe(200);

@@ -15,12 +15,15 @@ describe('cli nlp:eval', () => {
     const cli = run(['nlp:eval', '--data', BANKING77]);
     expect(await cli.exited).toBe(0);
     const last = cli.output().trim().split('\n').pop() as string;
-    const match = /^accuracy=(0\.\d{4}) macro_f1=(0\.\d{4}) train_s=([\d.]+) classify_docs_per_s=(\d+)$/.exec(
-      last,
-    );
+    const match =
+      /^accuracy=(0\.\d{4}) macro_f1=(0\.\d{4}) train_s=([\d.]+) classify_docs_per_s=(\d+) ece=(0\.\d{4})$/.exec(
+        last,
+      );
     expect(match).not.toBeNull();
     expect(Number(match?.[1])).toBeGreaterThanOrEqual(0.91);
     expect(Number(match?.[3])).toBeLessThan(60);
+    // Calibrated on held-out examples at training: confidence says how often it is right.
+    expect(Number(match?.[5])).toBeLessThan(0.05);
     expect(cli.output()).toMatch(/^card_arrival\s+0\.\d{4}\s+0\.\d{4}\s+0\.\d{4}\s+40$/m);
   });
 

@@ -316,6 +316,19 @@ describe('triage UI', () => {
       if (SCREENSHOTS) await screenshot(page, 'irritant.png');
     });
 
+    it('corrects the sentiment of a verbatim (audited, learnt by the next model)', async () => {
+      const all = await get(`/api/v1/verbatims?irritant=${decided.irritantId}&limit=100`);
+      const target = all.items[0];
+      const other = target.sentimentLabel === 'positive' ? 'neutral' : 'positive';
+      const row = page
+        .locator('ol.verbatim-list > li')
+        .filter({ hasText: target.text.slice(0, 60) })
+        .first();
+      await row.getByRole('combobox', { name: /^Sentiment of the verbatim of/ }).selectOption(other);
+      await row.getByRole('button', { name: 'Correct sentiment' }).click();
+      await expect_(async () => (await get(`/api/v1/verbatims/${target.id}`)).sentimentLabel === other);
+    });
+
     it('corrects the category of a verbatim', async () => {
       const all = await get(`/api/v1/verbatims?irritant=${decided.irritantId}&limit=100`);
       const target = all.items[all.items.length - 1];

@@ -45,6 +45,7 @@ import { IrritantsController } from './irritants/irritants.controller';
 import { ErrorFilter } from './http/error.filter';
 import { VerbatimsController } from './verbatims/verbatims.controller';
 import { VerbatimsService } from './verbatims/verbatims.service';
+import { CategoriesController } from './categories/categories.controller';
 
 /** The path of a request URL, percent-decoded so that the scrubbing sees `a%40b.fr` as the e-mail it is. */
 function decodedPath(url: string): string {
@@ -108,6 +109,7 @@ export class ApiModule {
       controllers: [
         HealthController,
         VerbatimsController,
+        CategoriesController,
         IrritantsController,
         BoardsController,
         DecisionsController,

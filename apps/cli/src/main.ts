@@ -1,12 +1,18 @@
 import 'reflect-metadata';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Logger } from 'nestjs-pino';
 import Table from 'cli-table3';
-import { ModelStore } from '@app/analysis';
+import {
+  CALIBRATION_FOLDS,
+  ModelStore,
+  TaxonomyService,
+  readCategorySet,
+  readSentimentSet,
+} from '@app/analysis';
 import { BoardService } from '@app/board';
 import { DigestRefusedError, DigestService } from '@app/digest';
 import { CHAT_KINDS, CHAT_TOPICS, ChatService } from '@app/notifications';
@@ -31,7 +37,15 @@ import {
   parseFieldMap,
   readImportRows,
 } from '@app/ingest';
-import { LabelledText, LinearTextClassifier, evaluate } from '@app/nlp';
+import {
+  LabelledText,
+  LinearTextClassifier,
+  analyzeSentiment,
+  detectLanguage,
+  evaluate,
+  prepareText,
+  trainSentimentModel,
+} from '@app/nlp';
 import { DeadLetterService, InProcessJobQueue, JobQueue, JobRunner } from '@app/jobs';
 import { DataSource } from 'typeorm';
 import { CliModule } from './cli.module';
@@ -244,7 +258,7 @@ async function evaluateClassifier(file: string, labelField: string): Promise<voi
   if (train.length === 0 || test.length === 0)
     throw new Error('the file needs rows with split "train" and rows with split "test"');
   const started = process.hrtime.bigint();
-  const model = LinearTextClassifier.train(train);
+  const model = LinearTextClassifier.train(train, { calibrationFolds: CALIBRATION_FOLDS });
   const trainSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const result = evaluate(model, test);
   const width = Math.max(5, ...result.perClass.map((metrics) => metrics.label.length));
@@ -256,7 +270,92 @@ async function evaluateClassifier(file: string, labelField: string): Promise<voi
   }
   out(`train=${train.length} test=${test.length} skipped=${skipped} features=${model.featureCount}`);
   out(
-    `accuracy=${result.accuracy.toFixed(4)} macro_f1=${result.macroF1.toFixed(4)} train_s=${trainSeconds.toFixed(1)} classify_docs_per_s=${Math.round(result.docsPerSecond)}`,
+    `accuracy=${result.accuracy.toFixed(4)} macro_f1=${result.macroF1.toFixed(4)} train_s=${trainSeconds.toFixed(1)} classify_docs_per_s=${Math.round(result.docsPerSecond)} ece=${result.ece.toFixed(4)}`,
+  );
+}
+
+const SENTIMENTS = ['negative', 'neutral', 'positive'] as const;
+
+/**
+ * The sentiment of a fresh installation (the shipped model and the rules, nothing learnt yet)
+ * measured on a labelled file: per language, accuracy, macro-F1 and the recall of negatives. A
+ * file without neutral rows is a polarity set: a prediction is then the sign of the score.
+ */
+async function evaluateSentiment(file: string, labelField: string, rulesOnly: boolean): Promise<void> {
+  const rows: { text: string; label: string; lang: 'fr' | 'en' | 'other' }[] = [];
+  let skipped = 0;
+  for await (const row of readImportRows(file, 'jsonl')) {
+    const value = row.value as Record<string, unknown> | undefined;
+    const text = value?.text;
+    const label = value?.[labelField];
+    if (value?.split !== undefined && value.split !== 'test') continue;
+    if (
+      typeof text !== 'string' ||
+      typeof label !== 'string' ||
+      !(SENTIMENTS as readonly string[]).includes(label)
+    ) {
+      skipped++;
+      process.stderr.write(
+        `line ${row.line}: ${row.error ?? `needs text and ${labelField} (negative, neutral or positive)`}\n`,
+      );
+      continue;
+    }
+    const given = value?.lang;
+    rows.push({ text, label, lang: given === 'fr' || given === 'en' ? given : detectLanguage(text).lang });
+  }
+  if (rows.length === 0) throw new Error('the file has no labelled rows to measure on');
+  const started = process.hrtime.bigint();
+  const model = rulesOnly
+    ? null
+    : trainSentimentModel({
+        shipped: await readSentimentSet(),
+        categories: await readCategorySet(),
+        learnt: [],
+      });
+  const trainSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const polarity = !rows.some((row) => row.label === 'neutral');
+  const guesses = rows.map((row) => {
+    const prepared = prepareText(row.text, row.lang);
+    const { score, label } = analyzeSentiment(prepared.tokens, prepared.emoji, row.text, row.lang, model);
+    return polarity ? (score > 0 ? 'positive' : score < 0 ? 'negative' : 'neutral') : label;
+  });
+  const measure = (indices: number[]) => {
+    const labels = SENTIMENTS.filter((label) => indices.some((i) => rows[i].label === label));
+    const f1s = labels.map((label) => {
+      const tp = indices.filter((i) => rows[i].label === label && guesses[i] === label).length;
+      const predicted = indices.filter((i) => guesses[i] === label).length;
+      const actual = indices.filter((i) => rows[i].label === label).length;
+      const precision = tp / Math.max(1, predicted);
+      const recall = tp / Math.max(1, actual);
+      return {
+        label,
+        recall,
+        f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
+      };
+    });
+    return {
+      n: indices.length,
+      accuracy: indices.filter((i) => rows[i].label === guesses[i]).length / indices.length,
+      macroF1: f1s.reduce((sum, one) => sum + one.f1, 0) / Math.max(1, f1s.length),
+      negativeRecall: f1s.find((one) => one.label === 'negative')?.recall ?? null,
+    };
+  };
+  const line = (name: string, indices: number[]) => {
+    const m = measure(indices);
+    return `sentiment lang=${name} n=${m.n} accuracy=${m.accuracy.toFixed(3)} macro_f1=${m.macroF1.toFixed(3)} negative_recall=${m.negativeRecall === null ? 'n/a' : m.negativeRecall.toFixed(3)}`;
+  };
+  out(
+    `${rulesOnly ? 'rules only' : 'rules and the shipped model'}; ${polarity ? 'polarity set (sign of the score)' : 'three labels'}; skipped=${skipped} train_s=${trainSeconds.toFixed(1)}`,
+  );
+  for (const lang of ['fr', 'en', 'other'] as const) {
+    const indices = rows.flatMap((row, i) => (row.lang === lang ? [i] : []));
+    if (indices.length > 0) out(line(lang, indices));
+  }
+  out(
+    line(
+      'all',
+      rows.map((_, i) => i),
+    ),
   );
 }
 
@@ -339,6 +438,21 @@ export function buildProgram(config: () => AppConfig): Command {
     .option('--label-field <field>', 'the field holding the label', 'label')
     .action(async (options: { data: string; labelField: string }) => {
       await evaluateClassifier(options.data, options.labelField);
+    });
+
+  program
+    .command('nlp:sentiment-eval')
+    .description(
+      'Measure sentiment as a fresh installation has it (rules and the shipped model) on labelled rows: accuracy, macro-F1, negative recall per language',
+    )
+    .requiredOption(
+      '--data <file>',
+      'JSONL with fields text, label (negative, neutral, positive), lang and split (optional: only "test" rows are read)',
+    )
+    .option('--label-field <field>', 'the field holding the label', 'label')
+    .option('--rules-only', 'the rules alone, without the learned model')
+    .action(async (options: { data: string; labelField: string; rulesOnly?: boolean }) => {
+      await evaluateSentiment(options.data, options.labelField, options.rulesOnly === true);
     });
 
   program
@@ -427,7 +541,7 @@ export function buildProgram(config: () => AppConfig): Command {
       await withApp(config(), async (app) => {
         const model = await app.get(ModelStore).train(true);
         out(
-          `${model.isNew ? 'stored' : 'unchanged'} model ${model.version}: ${model.shipped} shipped examples, ${model.corrections} corrections, join threshold ${model.joinThreshold} from ${model.decisions} triage decisions`,
+          `${model.isNew ? 'stored' : 'unchanged'} model ${model.version}: ${model.shipped} shipped examples, ${model.corrections} corrections, ${model.sentimentLessons} sentiment lessons (survey comments, corrections), join threshold ${model.joinThreshold} from ${model.decisions} triage decisions`,
         );
       });
     });
@@ -445,6 +559,63 @@ export function buildProgram(config: () => AppConfig): Command {
           .create(options.name.slice(0, 80), options.role, 'cli');
         out(`created API key ${apiKey.id} (${apiKey.role}) for ${apiKey.name}`);
         out(key);
+      });
+    });
+
+  const category = program
+    .command('category')
+    .description('The taxonomy: shipped categories and those an admin adds, with their examples');
+  category
+    .command('list')
+    .description('Every category in force: key, labels, shipped or added')
+    .action(async () => {
+      await withApp(config(), async (app) => {
+        const taxonomy = await app.get(TaxonomyService).taxonomy();
+        for (const one of taxonomy.categories)
+          out(
+            `${one.key}\t${one.label.fr}\t${one.label.en}\t${taxonomy.custom.has(one.key) ? 'added' : 'shipped'}`,
+          );
+      });
+    });
+  category
+    .command('add')
+    .description(
+      'Add a category with its examples (one per line of --examples); nlp:train then learns it, keeping corrections',
+    )
+    .requiredOption('--key <key>', 'e.g. luggage')
+    .requiredOption('--fr <label>', 'its French name')
+    .requiredOption('--en <label>', 'its English name')
+    .requiredOption('--examples <file>', 'a text file, one customer message a line')
+    .option('--off-site', 'not about the site or the app (routed to another department)')
+    .action(async (options: { key: string; fr: string; en: string; examples: string; offSite?: boolean }) => {
+      const examples = readFileSync(options.examples, 'utf8')
+        .split(/\r?\n/)
+        .filter((line) => line.trim() !== '');
+      await withApp(config(), async (app) => {
+        await app.get(TaxonomyService).add(
+          {
+            key: options.key,
+            label: { fr: options.fr, en: options.en },
+            offSite: options.offSite,
+            examples,
+          },
+          'cli',
+        );
+        out(`added category ${options.key} with ${examples.length} examples; run nlp:train to learn it`);
+      });
+    });
+  category
+    .command('examples')
+    .description('Give a category more examples (one per line of --file)')
+    .requiredOption('--key <key>', 'the category')
+    .requiredOption('--file <file>', 'a text file, one customer message a line')
+    .action(async (options: { key: string; file: string }) => {
+      const examples = readFileSync(options.file, 'utf8')
+        .split(/\r?\n/)
+        .filter((line) => line.trim() !== '');
+      await withApp(config(), async (app) => {
+        const added = await app.get(TaxonomyService).addExamples(options.key, examples, 'cli');
+        out(`added ${added} examples to ${options.key}; run nlp:train to learn them`);
       });
     });
 

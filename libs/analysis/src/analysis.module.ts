@@ -5,6 +5,7 @@ import { IrritantTriageService } from './irritant-triage.service';
 import { ModelStore } from './model-store';
 import { PrivacyService } from './privacy.service';
 import { VerbatimGrowthService } from './verbatim-growth.service';
+import { TaxonomyService } from './taxonomy.service';
 
 @Module({
   providers: [
@@ -14,7 +15,8 @@ import { VerbatimGrowthService } from './verbatim-growth.service';
     IrritantTriageService,
     PrivacyService,
     VerbatimGrowthService,
+    TaxonomyService,
   ],
-  exports: [ModelStore, IrritantTriageService, PrivacyService, VerbatimGrowthService],
+  exports: [ModelStore, IrritantTriageService, PrivacyService, VerbatimGrowthService, TaxonomyService],
 })
 export class AnalysisModule {}

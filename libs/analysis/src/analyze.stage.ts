@@ -34,6 +34,8 @@ export class AnalyzeStage {
         const analysis = analyzeVerbatim(
           { text: verbatim.redactedText ?? '', lang: verbatim.lang, metadata: verbatim.metadata },
           model.classifier,
+          undefined,
+          model.sentiment,
         );
         return {
           id: verbatim.id,

@@ -1,7 +1,15 @@
 export { AnalysisModule } from './analysis.module';
-export { ModelStore, findTrainingSet } from './model-store';
+export {
+  CALIBRATION_FOLDS,
+  ModelStore,
+  findTrainingSet,
+  readCategorySet,
+  readSentimentSet,
+} from './model-store';
 export type { LoadedModel } from './model-store';
 export { IrritantTriageService } from './irritant-triage.service';
 export { PrivacyService } from './privacy.service';
 export { VerbatimGrowthService } from './verbatim-growth.service';
 export type { GrowingVerbatim, GrowthOutcome } from './verbatim-growth.service';
+export { TaxonomyService, CATEGORY_KEY, MIN_NEW_CATEGORY_EXAMPLES } from './taxonomy.service';
+export type { NewCategory } from './taxonomy.service';

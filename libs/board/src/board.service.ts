@@ -18,6 +18,7 @@ import {
   IrritantRepository,
   NewBoardItem,
   TicketRepository,
+  TaxonomyRepository,
 } from '@app/database';
 import { DEFAULT_TAXONOMY, quoteOf } from '@app/nlp';
 import {
@@ -106,6 +107,7 @@ export class BoardService {
     private readonly cache: ReadCache,
     private readonly inForce: DecisionsInForce,
     private readonly kpiService: KpiService,
+    private readonly taxonomy: TaxonomyRepository,
   ) {}
 
   currentWeek(now = this.clock.now()): IsoWeek {
@@ -449,12 +451,15 @@ export class BoardService {
       rows.map((row) => row.irritantId),
       new Date(Math.min(end.getTime(), this.clock.nowMs())),
     );
+    const labels = new Map(DEFAULT_TAXONOMY.categories.map((category) => [category.key, category.label]));
+    for (const added of await this.taxonomy.categories())
+      labels.set(added.key, { fr: added.labelFr, en: added.labelEn });
     const scored = rows.map((row) => {
       const impact = impacts.get(row.irritantId);
       const computed = scoreIrritant(
         {
           category: row.category,
-          categoryLabel: DEFAULT_TAXONOMY.categories.find((category) => category.key === row.category)?.label,
+          categoryLabel: labels.get(row.category),
           verbatims: row.verbatims,
           customers: row.customers,
           previousCustomers: lastWeek.get(row.irritantId) ?? 0,

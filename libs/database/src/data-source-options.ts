@@ -38,9 +38,13 @@ import {
   User,
   UserSession,
   Verbatim,
+  TaxonomyCategory,
+  CategoryExample,
 } from './entities';
 
 export const ENTITIES = [
+  TaxonomyCategory,
+  CategoryExample,
   Source,
   Verbatim,
   DeadLetter,

@@ -36,6 +36,7 @@ import { ExportRepository } from './repositories/export.repository';
 import { AlertRepository } from './repositories/alert.repository';
 import { ChatRepository } from './repositories/chat.repository';
 import { TrackerRepository } from './repositories/tracker.repository';
+import { TaxonomyRepository } from './repositories/taxonomy.repository';
 
 const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
 
@@ -61,6 +62,7 @@ class DatabaseLifecycle implements OnApplicationShutdown {
 const REPOSITORIES = [
   Transactions,
   ClassifierModelRepository,
+  TaxonomyRepository,
   VerbatimRepository,
   SourceRepository,
   DeadLetterRepository,

@@ -6,6 +6,7 @@ export { openEmbeddedPostgres, DataDirInUseError, embeddedLockPath } from './emb
 export type { EmbeddedPostgres } from './embedded-postgres';
 export { runMigrationsOnce } from './migrate';
 export { VerbatimRepository } from './repositories/verbatim.repository';
+export { TaxonomyRepository } from './repositories/taxonomy.repository';
 export type {
   AnalyzedVerbatim,
   NewVerbatim,

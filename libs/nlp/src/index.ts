@@ -1,11 +1,11 @@
 export { Redactor, redact, findPii } from './redaction/redact';
 export type { PiiKind, PiiMatch, RedactionPattern } from './redaction/redact';
 export { passesLuhn, passesIbanChecksum } from './redaction/checksums';
-export { LinearTextClassifier, DEFAULT_TRAINING } from './classifier/linear-classifier';
+export { LinearTextClassifier, DEFAULT_TRAINING, fitTemperature } from './classifier/linear-classifier';
 export type { LabelledText, Prediction, TrainOptions } from './classifier/linear-classifier';
 export { DEFAULT_FEATURES, normalizeForFeatures } from './classifier/features';
 export type { FeatureOptions } from './classifier/features';
-export { evaluate } from './classifier/evaluation';
+export { evaluate, expectedCalibrationError } from './classifier/evaluation';
 export type { Evaluation, ClassMetrics } from './classifier/evaluation';
 export { detectLanguage, foldAccents } from './language/language';
 export type { Language, LanguageGuess } from './language/language';
@@ -19,7 +19,12 @@ export { detectTerminal } from './signals/terminal';
 export type { Terminal } from './signals/terminal';
 export { DEFAULT_TAXONOMY, categoryKeys } from './taxonomy/taxonomy';
 export type { Category, Taxonomy } from './taxonomy/taxonomy';
-export { analyzeVerbatim, DEFAULT_TRIAGE_THRESHOLD } from './analysis/analyze';
+export {
+  analyzeVerbatim,
+  DEFAULT_TRIAGE_THRESHOLD,
+  UNCLEAR_BELOW,
+  UNCLEAR_CATEGORY,
+} from './analysis/analyze';
 export type { VerbatimAnalysis, VerbatimToAnalyze } from './analysis/analyze';
 export {
   IdfTable,
@@ -43,3 +48,8 @@ export { fitJoinThreshold, MIN_THRESHOLD_EVIDENCE } from './irritants/threshold'
 export type { ThresholdEvidence } from './irritants/threshold';
 export type { Centroid, TermVector } from './irritants/similarity';
 export { quoteOf } from './quote';
+export { ruleSentiment, labelOfSentiment, negationMarked, SENTIMENT_LABELS } from './sentiment/sentiment';
+export { sentimentCues } from './sentiment/cues';
+export type { SentimentCues } from './sentiment/cues';
+export { trainSentimentModel, sentimentOfCategory, sentimentOfSurveyScore } from './sentiment/training';
+export type { SentimentTraining } from './sentiment/training';

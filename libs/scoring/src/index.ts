@@ -1,6 +1,6 @@
 export { AXES, DEFAULT_PROFILE, ScoringProfile, ScoringProfileError, parseScoringProfile } from './profile';
 export type { Axis, KeywordRule } from './profile';
-export { scoreIrritant, totalOf, foldForRules } from './score';
+export { scoreIrritant, totalOf, foldForRules, reachOf } from './score';
 export type { AxisScore, IrritantScore, IrritantWeek } from './score';
 export {
   ISO_WEEK_RULE,

@@ -21,6 +21,11 @@ export const REASON_CODES = [
   'business.journey',
   /** {verbatims, rule, ruleFr?} */
   'business.promise',
+  /**
+   * {customers, factor: 0..1} The category's weight and a broken promise counted in proportion to
+   * the people hurt (docs/SCORING.md, "Ranking by people hurt").
+   */
+  'business.reach',
   /** {monitor} */
   'business.failing_journey',
   /** {euros, customers, basket} */
@@ -105,6 +110,8 @@ function english(code: ReasonCode, p: Reason['params']): string | null {
       return `blocks ${str(p.stage)}`;
     case 'business.promise':
       return `${plural(p.verbatims, 'en', 'verbatim')} about ${str(p.rule)}`;
+    case 'business.reach':
+      return `weighed by the people hurt: ${plural(p.customers, 'en', 'customer')}, ×${num(p.factor, 'en', 2)}`;
     case 'business.failing_journey':
       return `the journey "${str(p.monitor)}" failed this week`;
     case 'business.revenue':
@@ -157,6 +164,8 @@ function french(code: ReasonCode, p: Reason['params']): string | null {
       return `bloque ${named(p, 'stage', 'fr')}`;
     case 'business.promise':
       return `${plural(p.verbatims, 'fr', 'verbatim')} sur ${named(p, 'rule', 'fr')}`;
+    case 'business.reach':
+      return `pondéré par les personnes touchées : ${plural(p.customers, 'fr', 'client')}, ×${num(p.factor, 'fr', 2)}`;
     case 'business.failing_journey':
       return `le parcours « ${str(p.monitor)} » a échoué cette semaine`;
     case 'business.revenue':

@@ -48,6 +48,7 @@ describe('scoreIrritant', () => {
     expect(said(score.axes.business).reasons).toEqual([
       'blocks payment',
       '1 verbatim about a promise broken',
+      'weighed by the people hurt: 100 customers, ×0.74',
       '€8,500 at risk (100 customers × €85 basket)',
     ]);
   });
@@ -127,6 +128,132 @@ describe('scoreIrritant', () => {
       (weights.client + weights.business + weights.legal + weights.technical);
     expect(score.total).toBeCloseTo(expected, 0);
     expect(scoreIrritant(week(), DEFAULT_PROFILE)).toEqual(score);
+  });
+});
+
+describe('ranking by people hurt', () => {
+  const total = (overrides: Partial<IrritantWeek>) => scoreIrritant(week(overrides), DEFAULT_PROFILE).total;
+  /** Fifty customers, and nothing else going for them: a light category, no growth, neutral words. */
+  const fifty = week({
+    category: 'customer_service',
+    customers: 50,
+    verbatims: 50,
+    previousCustomers: 80,
+    channels: ['email'],
+    sentiments: Array.from({ length: 50 }, () => 0),
+    texts: ['le service client ne répond pas au téléphone'],
+  });
+
+  it('never lifts one customer above fifty through the category, the words or the anger, without a legal or technical reason', () => {
+    const floor = scoreIrritant(fifty, DEFAULT_PROFILE);
+    expect(floor.axes.legal.score).toBe(0);
+    expect(floor.axes.technical.score).toBe(0);
+    let highest = 0;
+    for (const category of Object.keys(DEFAULT_PROFILE.business.journeyStages))
+      for (const texts of [['merci'], ['On m’avait promis un remboursement, toujours pas reçu']])
+        for (const channels of [['email'], ['email', 'chat', 'twitter', 'forum']])
+          for (const detractors of [0, 1, 20])
+            for (const previousCustomers of [0, 1])
+              for (const sentiments of [[-1], [-1, -1, -1, -1], [0.5]]) {
+                const one = scoreIrritant(
+                  week({
+                    category,
+                    texts,
+                    channels,
+                    detractors,
+                    previousCustomers,
+                    sentiments,
+                    customers: 1,
+                    verbatims: 4,
+                  }),
+                  DEFAULT_PROFILE,
+                );
+                expect(one.axes.legal.score).toBe(0);
+                expect(one.axes.technical.score).toBe(0);
+                highest = Math.max(highest, one.total);
+              }
+    expect(highest).toBeLessThan(floor.total);
+    // Blocking words and terminals (technical reasons, said) do not make up for 49 people either.
+    expect(
+      total({
+        customers: 1,
+        verbatims: 1,
+        texts: ['impossible de payer'],
+        terminals: ['ios_app', 'android_app'],
+      }),
+    ).toBeLessThan(floor.total);
+  });
+
+  it('ranks a clear 116-customer irritant above a mixed 12-customer one in a heavy category', () => {
+    const mixed = total({
+      category: 'payment',
+      customers: 12,
+      verbatims: 14,
+      previousCustomers: 9,
+      channels: ['email', 'chat'],
+      sentiments: [-0.6, 0.3, -0.2, 0.4, 0, -0.5, 0.2, 0.1, -0.3, 0.5, 0, -0.1, 0.2, 0.3],
+      texts: ['paiement refusé, on m’avait promis que ça marcherait', 'paiement ok finalement'],
+    });
+    const clear = total({
+      category: 'prices_fares',
+      customers: 116,
+      verbatims: 130,
+      previousCustomers: 110,
+      channels: ['email', 'twitter'],
+      sentiments: Array.from({ length: 130 }, () => -0.7),
+      texts: ['le prix a doublé entre la recherche et le panier'],
+    });
+    expect(clear).toBeGreaterThan(mixed);
+  });
+
+  it('lets a legal reason lift one customer above fifty, and says it', () => {
+    const lawyer = scoreIrritant(
+      week({
+        category: 'payment',
+        customers: 1,
+        verbatims: 1,
+        texts: ['je saisis mon avocat et la CNIL (RGPD)'],
+      }),
+      DEFAULT_PROFILE,
+    );
+    expect(lawyer.total).toBeGreaterThan(scoreIrritant(fifty, DEFAULT_PROFILE).total);
+    expect(said(lawyer.axes.legal).reasons).toEqual([
+      '1 verbatim mentions GDPR / RGPD',
+      '1 verbatim mentions a lawyer or a court',
+    ]);
+  });
+
+  it('lets a failing monitor lift one customer above fifty, and says it', () => {
+    const failing = scoreIrritant(
+      week({
+        customers: 1,
+        verbatims: 1,
+        monitors: [{ name: 'Checkout', failing: true, slow: false }],
+        kpis: [{ name: 'Error rate', offTarget: true }],
+      }),
+      DEFAULT_PROFILE,
+    );
+    expect(failing.total).toBeGreaterThan(scoreIrritant(fifty, DEFAULT_PROFILE).total);
+    expect(said(failing.axes.technical).reasons).toContain('monitor "Checkout" failing');
+  });
+
+  it('scales the category weight with the people hurt, and says by how much', () => {
+    const one = scoreIrritant(week({ customers: 1, texts: ['merci'] }), DEFAULT_PROFILE).axes.business;
+    const many = scoreIrritant(week({ customers: 500, texts: ['merci'] }), DEFAULT_PROFILE).axes.business;
+    expect(said(one).reasons).toContain('weighed by the people hurt: 1 customer, ×0.11');
+    expect(said(many).reasons).not.toContainEqual(expect.stringMatching(/^weighed/));
+    expect(many.score).toBeGreaterThan(one.score + 50);
+  });
+
+  it('leads the client axis by customers, then their trend', () => {
+    const client = (overrides: Partial<IrritantWeek>) =>
+      scoreIrritant(week(overrides), DEFAULT_PROFILE).axes.client.score;
+    const angryFew = client({ customers: 3, previousCustomers: 1, sentiments: [-1, -1, -1], detractors: 5 });
+    const calmMany = client({ customers: 60, previousCustomers: 60, sentiments: [0], channels: ['email'] });
+    expect(calmMany).toBeGreaterThan(angryFew);
+    expect(client({ customers: 60, previousCustomers: 30 })).toBeGreaterThan(
+      client({ customers: 60, previousCustomers: 60 }),
+    );
   });
 });
 

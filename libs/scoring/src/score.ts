@@ -67,9 +67,18 @@ function matches(rule: KeywordRule, folded: readonly string[]): number {
   return folded.reduce((n, text) => n + (pattern.test(text) ? 1 : 0), 0);
 }
 
+/**
+ * How much of the people it could hurt an irritant reaches, 0..1: its distinct customers on a log
+ * scale, full at `customersAtFull` (the first customers count most). Everything on the client axis,
+ * and a category's weight on the business axis, is scaled by it: people hurt lead the ranking.
+ */
+export function reachOf(customers: number, rules: ScoringProfile['client']): number {
+  return Math.min(1, Math.log1p(Math.max(0, customers)) / Math.log1p(rules.customersAtFull));
+}
+
 function client(week: IrritantWeek, rules: ScoringProfile['client']): AxisScore {
   const reasons: Reason[] = [];
-  const countPart = (Math.log1p(week.customers) / Math.log1p(rules.customersAtFull)) * rules.customersPoints;
+  const reach = reachOf(week.customers, rules);
   const growth =
     week.previousCustomers > 0 ? (week.customers - week.previousCustomers) / week.previousCustomers : null;
   reasons.push(
@@ -108,14 +117,17 @@ function client(week: IrritantWeek, rules: ScoringProfile['client']): AxisScore 
   }
   const channelPart =
     (Math.min(week.channels.length, rules.channelsAtFull) / rules.channelsAtFull) * rules.channelPoints;
+  // How strongly and where they complain matters in proportion to how many they are: one
+  // furious customer on three channels is still one customer.
   return {
     score: round1(
       clamp(
-        Math.min(countPart, rules.customersPoints) +
-          growthPart +
-          intensity * rules.negativityPoints +
-          detractorPart +
-          channelPart,
+        reach *
+          (rules.customersPoints +
+            growthPart +
+            intensity * rules.negativityPoints +
+            detractorPart +
+            channelPart),
       ),
     ),
     reasons,
@@ -126,12 +138,17 @@ function business(
   week: IrritantWeek,
   rules: ScoringProfile['business'],
   folded: readonly string[],
+  reach: number,
 ): AxisScore {
   const reasons: Reason[] = [];
+  // The category's weight (the stage it blocks) and a broken promise count per people hurt:
+  // a heavy category cannot lift an irritant of one customer above one of fifty. What
+  // monitors and revenue say stands as it is (the revenue at risk is people already).
+  let weight = 0;
   let score = 0;
   const journey = rules.journeyStages[week.category];
   if (journey) {
-    score += journey.points;
+    weight += journey.points;
     reasons.push(
       reason('business.journey', {
         category: week.category,
@@ -142,8 +159,15 @@ function business(
   }
   const promised = matches(rules.promiseBroken, folded);
   if (promised > 0) {
-    score += rules.promiseBroken.points;
+    weight += rules.promiseBroken.points;
     reasons.push(reason('business.promise', { verbatims: promised, ...ruleNames(rules.promiseBroken) }));
+  }
+  if (weight > 0) {
+    score += weight * reach;
+    if (reach < 1)
+      reasons.push(
+        reason('business.reach', { customers: week.customers, factor: Math.round(reach * 100) / 100 }),
+      );
   }
   for (const monitor of week.monitors.filter((one) => one.failing)) {
     score += rules.pointsPerFailingJourney;
@@ -233,7 +257,7 @@ export function scoreIrritant(week: IrritantWeek, profile: ScoringProfile): Irri
   const folded = week.texts.map(foldForRules);
   const axes: Record<Axis, AxisScore> = {
     client: client(week, profile.client),
-    business: business(week, profile.business, folded),
+    business: business(week, profile.business, folded, reachOf(week.customers, profile.client)),
     legal: legal(week, profile.legal, folded),
     technical: technical(week, profile.technical, folded),
   };

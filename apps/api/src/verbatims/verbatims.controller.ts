@@ -29,6 +29,7 @@ import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
 import { IngestThrottlerGuard } from '../auth/ingest-throttler.guard';
 import {
   CorrectCategoryBody,
+  CorrectSentimentBody,
   IngestResult,
   ListVerbatimsQuery,
   MoveVerbatimBody,
@@ -94,6 +95,18 @@ export class VerbatimsController {
     @Req() request: AuthenticatedRequest,
   ): Promise<VerbatimView> {
     return this.verbatims.correctCategory(id, body.category, actorOf(request), roleOf(request));
+  }
+
+  @Patch(':id/sentiment')
+  @Roles(...TRIAGERS)
+  @ApiOperation({ summary: 'Correct the sentiment of a verbatim (audited; trains the next sentiment model)' })
+  @ApiResponse({ status: 200, type: VerbatimView })
+  correctSentiment(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: CorrectSentimentBody,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<VerbatimView> {
+    return this.verbatims.correctSentiment(id, body.label, actorOf(request), roleOf(request));
   }
 
   @Put(':id/irritant')

@@ -135,6 +135,12 @@ export class VerbatimView {
   @ApiProperty({
     nullable: true,
     type: String,
+    description: 'Who corrected the sentiment (null: the analysis)',
+  })
+  sentimentCorrectedBy: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
     enum: ['complaint', 'bug_report', 'question', 'idea', 'praise'],
   })
   intent: string | null;
@@ -180,13 +186,23 @@ export class MoveVerbatimBody {
   irritantId: string;
 }
 
+export class CorrectSentimentBody {
+  @ApiProperty({
+    enum: ['negative', 'neutral', 'positive'],
+    description: 'What the customer feels; it replaces the analysis and trains the next sentiment model',
+  })
+  @IsIn(['negative', 'neutral', 'positive'], { message: 'label must be one of negative, neutral, positive' })
+  label: 'negative' | 'neutral' | 'positive';
+}
+
 export class CorrectCategoryBody {
   @ApiProperty({
-    enum: categoryKeys(DEFAULT_TAXONOMY),
-    description: 'The right category; it trains the next model',
+    example: 'payment',
+    description: 'The right category (a key of GET /api/v1/categories); it trains the next model',
   })
-  @IsIn(categoryKeys(DEFAULT_TAXONOMY), {
-    message: `category must be one of ${categoryKeys(DEFAULT_TAXONOMY).join(', ')}`,
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_]{0,31}$/, {
+    message: `category must be one of ${categoryKeys(DEFAULT_TAXONOMY).join(', ')} or a category an admin added`,
   })
   category: string;
 }

@@ -14,7 +14,7 @@ import {
   Verbatim,
   VerbatimRepository,
 } from '@app/database';
-import { IrritantTriageService } from '@app/analysis';
+import { IrritantTriageService, TaxonomyService } from '@app/analysis';
 import { BoardService } from '@app/board';
 import { IngestService, MAX_BATCH_SIZE, VerbatimInput, checkVerbatim } from '@app/ingest';
 import { Redactor } from '@app/nlp';
@@ -46,6 +46,7 @@ export class VerbatimsService {
     private readonly triage: IrritantTriageService,
     private readonly irritants: IrritantRepository,
     private readonly boards: BoardService,
+    private readonly taxonomy: TaxonomyService,
   ) {}
 
   /** All or nothing: one bad item refuses the whole batch, with the reason of each bad item. */
@@ -133,6 +134,7 @@ export class VerbatimsService {
   }
 
   async correctCategory(id: string, category: string, actor: string, role: Role): Promise<VerbatimView> {
+    await this.taxonomy.check(category);
     const before = await this.verbatims.findById(id);
     const from = before?.irritantId ? await this.irritants.findById(before.irritantId) : null;
     const result = await this.verbatims.correctCategory(id, category, actor);
@@ -148,6 +150,26 @@ export class VerbatimsService {
     // Its irritant is of the old category: it leaves it and is clustered among the new one's.
     if (result.before !== category) await this.triage.recluster(id);
     return this.placed(id, from, actor, role);
+  }
+
+  /** A person's sentiment for a verbatim (audited): the board reads it, the next model learns it. */
+  async correctSentiment(
+    id: string,
+    label: 'negative' | 'neutral' | 'positive',
+    actor: string,
+    role: Role,
+  ): Promise<VerbatimView> {
+    const result = await this.verbatims.correctSentiment(id, label, actor);
+    if (!result) throw new NotFoundException(`verbatim ${id} does not exist`);
+    await this.audit.record({
+      actor,
+      action: 'verbatim.sentiment.correct',
+      subjectType: 'verbatim',
+      subjectId: id,
+      before: { sentiment: result.before },
+      after: { sentiment: label },
+    });
+    return this.get(id, role);
   }
 
   /** A person puts the verbatim in another irritant (audited; clustering leaves it there). */
@@ -207,6 +229,7 @@ export class VerbatimsService {
       needsTriage: verbatim.needsTriage,
       sentiment: verbatim.sentiment,
       sentimentLabel: verbatim.sentimentLabel,
+      sentimentCorrectedBy: verbatim.sentimentCorrectedBy,
       intent: verbatim.intent,
       terminal: verbatim.terminal,
       modelVersion: verbatim.modelVersion,

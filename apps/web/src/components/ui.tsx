@@ -21,6 +21,7 @@ export const CATEGORIES = [
   'idea_feature',
   'praise',
   'off_site',
+  'other',
 ] as const;
 
 export const CHANNELS = [

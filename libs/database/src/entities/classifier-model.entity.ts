@@ -17,6 +17,10 @@ export class ClassifierModel {
   @Column({ type: 'bytea' })
   artefact: Buffer;
 
+  /** The sentiment model trained with it (null: a model stored before sentiment was learnt). */
+  @Column({ name: 'sentiment_artefact', type: 'bytea', nullable: true })
+  sentimentArtefact: Buffer | null;
+
   /**
    * The cosine at which a verbatim joins an irritant, fitted to the triage team's moves, splits
    * and merges (null: the default).

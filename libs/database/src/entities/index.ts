@@ -40,3 +40,4 @@ export {
 } from './chat.entity';
 export { Tracker, TrackerKind, TicketLink, TicketLinkStatus } from './tracker.entity';
 export type { TrackerSettings } from './tracker.entity';
+export { TaxonomyCategory, CategoryExample } from './taxonomy.entity';

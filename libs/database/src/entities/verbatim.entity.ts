@@ -155,6 +155,13 @@ export class Verbatim {
   @Column({ name: 'category_corrected_at', type: 'timestamptz', nullable: true })
   categoryCorrectedAt: Date | null;
 
+  /** Who corrected the sentiment; corrections train the next sentiment model. */
+  @Column({ name: 'sentiment_corrected_by', type: 'varchar', length: 80, nullable: true })
+  sentimentCorrectedBy: string | null;
+
+  @Column({ name: 'sentiment_corrected_at', type: 'timestamptz', nullable: true })
+  sentimentCorrectedAt: Date | null;
+
   /** The classifier version that chose the category, so that a retrain can tell what it changed. */
   @Column({ name: 'model_version', type: 'varchar', length: 64, nullable: true })
   modelVersion: string | null;

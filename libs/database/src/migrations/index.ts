@@ -16,7 +16,9 @@ import { SignIn1795927600000 } from './1795927600000-SignIn';
 import { MondayLoop1796617881023 } from './1796617881023-MondayLoop';
 import { IrritantAlerts1796618706545 } from './1796618706545-IrritantAlerts';
 import { ChatNotifications1796619547718 } from './1796619547718-ChatNotifications';
+import { SentimentLearning1796620483053 } from './1796620483053-SentimentLearning';
 import { Trackers1796620915028 } from './1796620915028-Trackers';
+import { TaxonomyCategories1796623526720 } from './1796623526720-TaxonomyCategories';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -38,5 +40,7 @@ export const MIGRATIONS = [
   MondayLoop1796617881023,
   IrritantAlerts1796618706545,
   ChatNotifications1796619547718,
+  SentimentLearning1796620483053,
   Trackers1796620915028,
+  TaxonomyCategories1796623526720,
 ];

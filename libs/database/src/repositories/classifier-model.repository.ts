@@ -37,6 +37,7 @@ export class ClassifierModelRepository {
     version: string;
     taxonomy: string;
     artefact: Buffer;
+    sentimentArtefact: Buffer | null;
     trainedOn: number;
     joinThreshold: number | null;
   }): Promise<boolean> {

@@ -326,6 +326,69 @@ export class VerbatimRepository {
     return rows;
   }
 
+  /**
+   * A person's sentiment for a verbatim: it replaces the analysis's and is kept as a training
+   * example for the next sentiment model.
+   * @returns the label before, or undefined when the verbatim does not exist.
+   */
+  async correctSentiment(
+    id: string,
+    label: 'negative' | 'neutral' | 'positive',
+    actor: string,
+  ): Promise<{ before: string | null } | undefined> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: { label: string | null }[] = await manager.query(
+        'SELECT sentiment_label AS label FROM verbatim WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      if (rows.length === 0) return undefined;
+      // The score of a corrected verbatim is the label's: what the board's client axis reads.
+      const score = label === 'negative' ? -0.7 : label === 'positive' ? 0.7 : 0;
+      await manager.query(
+        `UPDATE verbatim SET sentiment_label = $2, sentiment = $3, sentiment_corrected_by = $4,
+                sentiment_corrected_at = now() WHERE id = $1`,
+        [id, label, score, actor],
+      );
+      return { before: rows[0].label };
+    });
+  }
+
+  /**
+   * When the sentiment model last had something new to learn: a person's sentiment correction or
+   * a survey comment with its score (null: never).
+   */
+  async lastSentimentLessonAt(): Promise<Date | null> {
+    const rows: { at: Date | null }[] = await this.dataSource.query(
+      `SELECT greatest(
+         (SELECT max(sentiment_corrected_at) FROM verbatim),
+         (SELECT max(created_at) FROM verbatim WHERE channel = 'survey')) AS at`,
+    );
+    return rows[0]?.at ?? null;
+  }
+
+  /**
+   * What the installation teaches the sentiment model (redacted text only): triagers' corrections,
+   * and survey comments with their NPS or CSAT score, the most recent first.
+   */
+  async findSentimentLessons(
+    limit: number,
+  ): Promise<{ text: string; label: string | null; surveyKind: string | null; score: number | null }[]> {
+    return this.dataSource.query(
+      `(SELECT redacted_text AS text, sentiment_label AS label, NULL::text AS "surveyKind", NULL::real AS score,
+               sentiment_corrected_at AS at
+          FROM verbatim WHERE sentiment_corrected_at IS NOT NULL AND redacted_text IS NOT NULL
+          ORDER BY sentiment_corrected_at DESC LIMIT $1)
+       UNION ALL
+       (SELECT redacted_text, NULL, metadata->>'surveyKind',
+               coalesce((metadata->>'npsScore')::real, (metadata->>'csatScore')::real), created_at
+          FROM verbatim WHERE channel = 'survey' AND redacted_text IS NOT NULL AND sentiment_corrected_at IS NULL
+           AND metadata->>'surveyKind' IN ('nps', 'csat')
+           AND coalesce(metadata->>'npsScore', metadata->>'csatScore') ~ '^[0-9]+$'
+          ORDER BY created_at DESC LIMIT $1)`,
+      [limit],
+    );
+  }
+
   /** Those of the given verbatims that stand in the given stage (waiting for the next one). */
   async findInStage(ids: string[], stage: VerbatimStage): Promise<string[]> {
     if (ids.length === 0) return [];

@@ -1,5 +1,5 @@
-import { LinearTextClassifier } from './linear-classifier';
-import { evaluate } from './evaluation';
+import { LinearTextClassifier, fitTemperature } from './linear-classifier';
+import { evaluate, expectedCalibrationError } from './evaluation';
 
 const examples = [
   ...[
@@ -73,5 +73,44 @@ describe('LinearTextClassifier', () => {
     ]);
     expect(result.perClass.map((metrics) => metrics.label)).toEqual(['payment', 'refund']);
     expect(result.accuracy).toBeGreaterThanOrEqual(2 / 3);
+  });
+});
+
+describe('calibrated confidence', () => {
+  it('fits the temperature that makes held-out answers most likely, and keeps it in the artefact', () => {
+    const calibrated = LinearTextClassifier.train(examples, { calibrationFolds: 3 });
+    expect(calibrated.temperature).toBeGreaterThan(0);
+    expect(LinearTextClassifier.deserialize(calibrated.serialize()).temperature).toBeCloseTo(
+      calibrated.temperature,
+      5,
+    );
+    const text = 'my card was refused when paying';
+    expect(LinearTextClassifier.deserialize(calibrated.serialize()).classify(text)).toEqual(
+      calibrated.classify(text),
+    );
+  });
+
+  it('finds a sharper temperature when held-out margins are right, a softer one when they are not', () => {
+    const margins = Array.from({ length: 200 }, (_, i) => Float32Array.from(i % 2 ? [1, 0] : [0, 1]));
+    const right = margins.map((_, i) => (i % 2 ? 0 : 1));
+    const half = margins.map((_, i) => (i % 4 < 2 ? (i % 2 ? 0 : 1) : i % 2 ? 1 : 0));
+    expect(fitTemperature(margins, right)).toBeGreaterThan(50);
+    expect(fitTemperature(margins, half)).toBeLessThan(0.1);
+    // 80% right at a margin of 1: the calibrated confidence is 0.8.
+    const mostly = margins.map((_, i) => (i % 10 < 8 ? (i % 2 ? 0 : 1) : i % 2 ? 1 : 0));
+    const scale = fitTemperature(margins, mostly);
+    expect(1 / (1 + Math.exp(-scale))).toBeCloseTo(0.8, 2);
+  });
+
+  it('measures the expected calibration error', () => {
+    const perfect = [
+      ...Array.from({ length: 8 }, () => ({ confidence: 0.8, correct: true })),
+      ...Array.from({ length: 2 }, () => ({ confidence: 0.8, correct: false })),
+    ];
+    expect(expectedCalibrationError(perfect)).toBeCloseTo(0, 5);
+    expect(expectedCalibrationError(perfect.map((one) => ({ ...one, confidence: 0.99 })))).toBeCloseTo(
+      0.19,
+      5,
+    );
   });
 });

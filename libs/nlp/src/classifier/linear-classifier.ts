@@ -18,6 +18,12 @@ export interface TrainOptions {
   minDocumentFrequency: number;
   /** Seed of the shuffling, so that a training run is reproducible. */
   seed: number;
+  /**
+   * The confidence is calibrated on one fold in this many, held out (0: not calibrated, the fixed
+   * scale of earlier models): a model trained on the other folds scores it, and the temperature
+   * that makes those scores most likely is the final model's.
+   */
+  calibrationFolds: number;
 }
 
 export const DEFAULT_TRAINING: TrainOptions = {
@@ -27,11 +33,15 @@ export const DEFAULT_TRAINING: TrainOptions = {
   tolerance: 0.05,
   minDocumentFrequency: 2,
   seed: 1,
+  calibrationFolds: 0,
 };
 
 export interface Prediction {
   label: string;
-  /** 0..1: how far the winner stands above the rest (a softmax of the SVM margins). */
+  /**
+   * 0..1: the probability that the label is right, a softmax of the SVM margins at the model's
+   * temperature (calibrated on held-out folds at training: of predictions at 0.8, about 80% right).
+   */
   confidence: number;
   /** The second most likely label, for "did you mean" in triage. */
   runnerUp: string | null;
@@ -43,8 +53,38 @@ interface SparseVector {
   values: Float32Array;
 }
 
-// Margins of a linear SVM are unbounded; this scale turns them into a usable 0..1 confidence.
+// Margins of a linear SVM are unbounded; this scale turns them into a 0..1 confidence when the
+// model was not calibrated (artefacts of format 1).
 const CONFIDENCE_SCALE = 4;
+
+/**
+ * The temperature at which a softmax of the margins is calibrated: the scale that minimises the
+ * negative log-likelihood of the true labels (temperature scaling, Guo et al. 2017), found by a
+ * golden-section search on a log scale (the likelihood is unimodal in it).
+ */
+export function fitTemperature(margins: readonly Float32Array[], truth: readonly number[]): number {
+  const nll = (scale: number) => {
+    let total = 0;
+    margins.forEach((scores, i) => {
+      let top = -Infinity;
+      for (const score of scores) top = Math.max(top, score);
+      let sum = 0;
+      for (const score of scores) sum += Math.exp(scale * (score - top));
+      total -= scale * (scores[truth[i]] - top) - Math.log(sum);
+    });
+    return total;
+  };
+  let low = Math.log(0.05);
+  let high = Math.log(200);
+  const ratio = (Math.sqrt(5) - 1) / 2;
+  for (let step = 0; step < 60; step++) {
+    const a = high - ratio * (high - low);
+    const b = low + ratio * (high - low);
+    if (nll(Math.exp(a)) < nll(Math.exp(b))) high = b;
+    else low = a;
+  }
+  return Math.exp((low + high) / 2);
+}
 
 function sortSparse(vector: SparseVector): void {
   const order = Array.from(vector.indices.keys()).sort((a, b) => vector.indices[a] - vector.indices[b]);
@@ -87,6 +127,8 @@ export class LinearTextClassifier {
     /** Feature-major: the weights of feature f for every class sit together, at f * labels.length. */
     private readonly weights: Float32Array,
     private readonly bias: Float32Array,
+    /** Softmax scale of the margins: calibrated at training, or the fixed one of format 1. */
+    readonly temperature: number = CONFIDENCE_SCALE,
   ) {
     this.counts = new Float64Array(idf.length);
     this.touched = new Int32Array(idf.length);
@@ -99,6 +141,46 @@ export class LinearTextClassifier {
 
   static train(examples: readonly LabelledText[], options: Partial<TrainOptions> = {}): LinearTextClassifier {
     const settings = { ...DEFAULT_TRAINING, ...options };
+    const model = LinearTextClassifier.fit(examples, settings);
+    if (settings.calibrationFolds < 2 || examples.length < 4 * settings.calibrationFolds) return model;
+    // Held-out margins: one fold scored by a model trained on the others (one fold only: a second
+    // training of most of the data is what calibration may cost, not k of them).
+    const folds = settings.calibrationFolds;
+    const margins: Float32Array[] = [];
+    const truth: number[] = [];
+    const train = examples.filter((_, i) => i % folds !== 0);
+    const heldOut = examples.filter((_, i) => i % folds === 0);
+    if (new Set(train.map((example) => example.label)).size >= 2) {
+      // Its margins only set a temperature: a quarter of the passes is enough for that.
+      const partial = LinearTextClassifier.fit(train, {
+        ...settings,
+        maxEpochs: Math.max(5, Math.ceil(settings.maxEpochs / 4)),
+      });
+      for (const example of heldOut) {
+        const index = partial.labels.indexOf(example.label);
+        if (index < 0) continue;
+        margins.push(partial.scores(example.text));
+        truth.push(index);
+      }
+    }
+    if (margins.length === 0) return model;
+    return model.withTemperature(fitTemperature(margins, truth));
+  }
+
+  /** The same model at another softmax temperature. */
+  withTemperature(temperature: number): LinearTextClassifier {
+    return new LinearTextClassifier(
+      this.labels,
+      this.features,
+      this.vocabulary,
+      this.idf,
+      this.weights,
+      this.bias,
+      temperature,
+    );
+  }
+
+  private static fit(examples: readonly LabelledText[], settings: TrainOptions): LinearTextClassifier {
     if (examples.length === 0) throw new Error('no training examples');
     const labels = [...new Set(examples.map((example) => example.label))].sort();
     if (labels.length < 2) throw new Error('training needs at least two labels');
@@ -197,6 +279,17 @@ export class LinearTextClassifier {
     return scores;
   }
 
+  /** The probability of every label, in `labels` order (a softmax of the margins). */
+  probabilities(text: string): Float64Array {
+    const scores = this.scores(text);
+    let top = -Infinity;
+    for (const score of scores) top = Math.max(top, score);
+    const result = Float64Array.from(scores, (score) => Math.exp(this.temperature * (score - top)));
+    const sum = result.reduce((total, value) => total + value, 0);
+    for (let i = 0; i < result.length; i++) result[i] /= sum;
+    return result;
+  }
+
   classify(text: string): Prediction {
     const scores = this.scores(text);
     let best = 0;
@@ -210,7 +303,7 @@ export class LinearTextClassifier {
       }
     }
     let sum = 0;
-    for (const score of scores) sum += Math.exp(CONFIDENCE_SCALE * (score - scores[best]));
+    for (const score of scores) sum += Math.exp(this.temperature * (score - scores[best]));
     return {
       label: this.labels[best],
       confidence: 1 / sum,
@@ -230,10 +323,11 @@ export class LinearTextClassifier {
     const header = Buffer.from(
       JSON.stringify({
         format: 'loveboard-linear-text-classifier',
-        formatVersion: 1,
+        formatVersion: 2,
         labels: this.labels,
         features: this.features,
         vocabulary: keys.length,
+        temperature: this.temperature,
       }),
     );
     const parts = [keys, positions, this.idf, this.weights, this.bias].map((array) =>
@@ -252,8 +346,12 @@ export class LinearTextClassifier {
       labels: string[];
       features: FeatureOptions;
       vocabulary: number;
+      temperature?: number;
     };
-    if (header.format !== 'loveboard-linear-text-classifier' || header.formatVersion !== 1) {
+    if (
+      header.format !== 'loveboard-linear-text-classifier' ||
+      (header.formatVersion !== 1 && header.formatVersion !== 2)
+    ) {
       throw new Error(
         `not a classifier artefact this version reads (${header.format} v${header.formatVersion})`,
       );
@@ -275,7 +373,19 @@ export class LinearTextClassifier {
     if (offset !== data.length) throw new Error('classifier artefact has trailing or missing bytes');
     const vocabulary = new Map<number, number>();
     for (let i = 0; i < size; i++) vocabulary.set(keys[i], positions[i]);
-    return new LinearTextClassifier(header.labels, header.features, vocabulary, idf, weights, bias);
+    const temperature =
+      typeof header.temperature === 'number' && header.temperature > 0
+        ? header.temperature
+        : CONFIDENCE_SCALE;
+    return new LinearTextClassifier(
+      header.labels,
+      header.features,
+      vocabulary,
+      idf,
+      weights,
+      bias,
+      temperature,
+    );
   }
 }
 

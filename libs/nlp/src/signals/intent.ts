@@ -1,5 +1,6 @@
 import { foldAccents } from '../language/language';
 import type { Sentiment } from '../sentiment/sentiment';
+import { sentimentCues } from '../sentiment/cues';
 
 export type Intent = 'complaint' | 'bug_report' | 'question' | 'idea' | 'praise';
 
@@ -19,7 +20,13 @@ export function detectIntent(text: string, sentiment: Sentiment): Intent {
   const folded = foldAccents(text.toLowerCase());
   if (IDEA.test(folded)) return 'idea';
   if (BUG.test(folded)) return 'bug_report';
-  if (sentiment.label === 'positive' && PRAISE.test(folded)) return 'praise';
+  // Thanks are praise only when meant: "thanks for the 3 hour delay", "merci pour rien" and a
+  // "thanks" closing a request for a refund are complaints.
+  if (sentiment.label === 'positive' && PRAISE.test(folded)) {
+    const cues = sentimentCues(text);
+    if (!cues.sarcasm && !cues.request && cues.persistence === 0) return 'praise';
+    return 'complaint';
+  }
   const asks = folded.includes('?') || QUESTION_START.test(folded.trim());
   if (asks && sentiment.score > -0.4) return 'question';
   return 'complaint';

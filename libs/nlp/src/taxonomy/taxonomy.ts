@@ -38,6 +38,8 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
       label: { fr: 'Hors site (train, gare, à bord)', en: 'Off-site (train, station, on board)' },
       offSite: true,
     },
+    // No examples: the outcome of a verbatim the classifier cannot place (UNCLEAR_BELOW).
+    { key: 'other', label: { fr: 'Autre / peu clair', en: 'Other / unclear' } },
   ],
 };
 

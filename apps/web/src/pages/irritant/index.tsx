@@ -644,6 +644,7 @@ function Verbatims({
                     verbatim={verbatim}
                     onDone={(after) => placed(after.placement?.moved ? after.placement : undefined)}
                   />
+                  <SentimentCorrection verbatim={verbatim} onDone={refresh} />
                   {week && (
                     <button
                       type="button"
@@ -676,6 +677,53 @@ function Verbatims({
         </p>
       )}
     </section>
+  );
+}
+
+const SENTIMENTS = ['negative', 'neutral', 'positive'] as const;
+
+/** A triager says what the customer feels: the board reads it at once, the next model learns it. */
+function SentimentCorrection({ verbatim, onDone }: { verbatim: Verbatim; onDone: () => Promise<void> }) {
+  const { t } = useTranslation('irritant');
+  const labels = useLabels();
+  const [label, setLabel] = useState(verbatim.sentimentLabel ?? '');
+  const save = useMutation({
+    mutationFn: () => api.patch(`/api/v1/verbatims/${verbatim.id}/sentiment`, { label }),
+    onSuccess: onDone,
+  });
+  return (
+    <form
+      className="category-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        save.mutate();
+      }}
+    >
+      <select
+        aria-label={t('verbatims.sentimentOf', { date: labels.date(verbatim.receivedAt, true) })}
+        value={label}
+        onChange={(event) => setLabel(event.target.value)}
+      >
+        {!verbatim.sentimentLabel && <option value="">—</option>}
+        {SENTIMENTS.map((key) => (
+          <option key={key} value={key}>
+            {t(`sentiment.${key}`)}
+          </option>
+        ))}
+      </select>
+      <button
+        type="submit"
+        className="button-small"
+        disabled={save.isPending || label === '' || label === verbatim.sentimentLabel}
+      >
+        {t('verbatims.correctSentiment')}
+      </button>
+      {save.isError && (
+        <span role="alert" className="error-note">
+          {errorText(save.error)}
+        </span>
+      )}
+    </form>
   );
 }
 
