@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule } from '@app/auth';
@@ -43,6 +43,8 @@ import { FirstStart } from './embedded/first-start';
 import { HealthController } from './health/health.controller';
 import { IrritantsController } from './irritants/irritants.controller';
 import { ErrorFilter } from './http/error.filter';
+import { BodyStats } from './http/body-parser';
+import { BodyInterceptor } from './http/body.interceptor';
 import { VerbatimsController } from './verbatims/verbatims.controller';
 import { VerbatimsService } from './verbatims/verbatims.service';
 import { CategoriesController } from './categories/categories.controller';
@@ -138,6 +140,8 @@ export class ApiModule {
         FirstStart,
         FailureLimiter,
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: BodyStats, useValue: new BodyStats() },
+        { provide: APP_INTERCEPTOR, useClass: BodyInterceptor },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],
     };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { BASIC_CHALLENGE } from '../auth/credentials';
+import { BEARER_CHALLENGE } from '../auth/credentials';
 
 export interface ErrorBody {
   statusCode: number;
@@ -37,9 +37,9 @@ export class ErrorFilter implements ExceptionFilter {
         message,
         ...(fields.details !== undefined ? { details: fields.details } : {}),
       };
-      if (status === 401 && response.req.accepts(['json', 'html']) === 'html') {
-        response.setHeader('WWW-Authenticate', BASIC_CHALLENGE);
-      }
+      // A Bearer challenge, never Basic: a browser would prompt for Basic and then replay it to
+      // every route with no CSRF token (only /api/docs and /admin/queues challenge Basic).
+      if (status === 401) response.setHeader('WWW-Authenticate', BEARER_CHALLENGE);
     } else {
       const errorId = randomUUID();
       this.logger.error({ errorId, err: exception }, 'unhandled error');
