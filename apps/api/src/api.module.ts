@@ -14,6 +14,7 @@ import { WebhooksModule } from '@app/webhooks';
 import { ExportsModule } from '@app/exports';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
+import { ENQUEUE_TIMEOUT_MS } from './http/error.filter';
 import { AlertsModule } from '@app/alerts';
 import { NotificationsModule } from '@app/notifications';
 import { TrackersModule } from '@app/trackers';
@@ -92,7 +93,8 @@ export class ApiModule {
           ],
         }),
         DatabaseModule.forRoot({ migrate: true }),
-        JobsModule.forRoot(config),
+        // A request hands work on within ENQUEUE_TIMEOUT_MS or answers 503: it never waits for Redis.
+        JobsModule.forRoot(config, { enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS }),
         AuthModule,
         // Only the routes that ask for it are throttled (ingestion): no global guard.
         ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.ingestRequestsPerMinute }] }),
