@@ -44,6 +44,7 @@ import { HealthController } from './health/health.controller';
 import { IrritantsController } from './irritants/irritants.controller';
 import { ErrorFilter } from './http/error.filter';
 import { VerbatimsController } from './verbatims/verbatims.controller';
+import { ActorNames } from './people/actor-names';
 import { VerbatimsService } from './verbatims/verbatims.service';
 import { CategoriesController } from './categories/categories.controller';
 
@@ -135,6 +136,7 @@ export class ApiModule {
       ],
       providers: [
         VerbatimsService,
+        ActorNames,
         FirstStart,
         FailureLimiter,
         { provide: APP_GUARD, useClass: AccessGuard },
