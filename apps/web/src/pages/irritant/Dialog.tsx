@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react';
+import './Dialog.css';
 
 /**
  * A modal dialog on the native <dialog>: the browser keeps focus inside it and closes it on
