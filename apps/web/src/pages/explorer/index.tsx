@@ -56,7 +56,7 @@ function dayStart(day: string, offsetDays = 0): string | undefined {
 }
 
 export default function ExplorerPage() {
-  const { t, i18n } = useTranslation('explorer');
+  const { t } = useTranslation('explorer');
   const [params, setParams] = useSearchParams();
   const formId = useId();
   const filters = useMemo(() => {
