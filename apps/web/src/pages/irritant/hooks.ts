@@ -18,7 +18,8 @@ export function useIrritantPage(id: string, weekParam: string | null) {
   const item = useQuery({
     queryKey: ['board-item', week, id],
     queryFn: () => api.get<ItemRead>(`/api/v1/boards/${week}/items/${encodeURIComponent(id)}`),
-    enabled: week !== undefined && irritant.isSuccess,
+    // Not for an old id: the page moves to the irritant it lives on first.
+    enabled: week !== undefined && irritant.data?.id === id,
     retry: false,
   });
   const notOnBoard = item.error instanceof ApiError && item.error.status === 404;

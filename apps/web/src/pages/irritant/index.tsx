@@ -35,7 +35,10 @@ export default function IrritantPage() {
     void navigate(`/irritants/${irritant.data.id}?${next.toString()}`, { replace: true });
   }, [irritant.data, id, params, navigate]);
 
-  if (irritant.isPending) return <p role="status">{t('common:loading')}</p>;
+  // An old id renders nothing of its own (its parts would each ask for it and get 404s): the
+  // effect above moves to the irritant it lives on.
+  if (irritant.isPending || (irritant.data && irritant.data.id !== id))
+    return <p role="status">{t('common:loading')}</p>;
   if (irritant.isError) {
     return (
       <>
