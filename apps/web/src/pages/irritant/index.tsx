@@ -73,7 +73,7 @@ export default function IrritantPage() {
               last: labels.date(data.lastSeenAt),
             })}
           </p>
-          <p className="decision-line">
+          <div className="decision-line">
             {decision ? (
               <span className={`decision-badge decision-${decision.kind}`}>
                 {labels.decision(decision.kind)}
@@ -88,7 +88,7 @@ export default function IrritantPage() {
                 onDecided={(kind) => setAnnouncement(t('meeting.decided', { kind: labels.decision(kind) }))}
               />
             )}
-          </p>
+          </div>
         </div>
         {item.data && (
           <dl className="headline">
