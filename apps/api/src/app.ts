@@ -11,7 +11,7 @@ import type { Queue } from 'bullmq';
 import cookieParser from 'cookie-parser';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
-import { ApiKeyService } from '@app/auth';
+import { ApiKeyService, SessionService } from '@app/auth';
 import type { Server } from 'node:http';
 import { type AppConfig, PublicUrl } from '@app/config';
 import { ALL_QUEUE_NAMES, InProcessJobQueue, JobQueue, JobRunner, scheduleRecurringJobs } from '@app/jobs';
@@ -19,6 +19,7 @@ import { PipelineSweeper } from '@app/ingest';
 import { ApiModule } from './api.module';
 import { ADMINS, READERS } from './auth/access.decorators';
 import { requireKey } from './auth/key-middleware';
+import { adminSessionOrKey } from './auth/docs-access';
 import { csvBody, jsonBody, mailBody } from './http/body-parser';
 import { securityHeaders, serveWebUi, webUiDirectory } from './http/web-ui';
 
@@ -77,7 +78,8 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
   );
 
   const apiKeys = app.get(ApiKeyService);
-  app.use('/api/docs', requireKey(apiKeys, READERS));
+  // A signed-in admin reads the documentation in the browser with their session (GET only).
+  app.use('/api/docs', adminSessionOrKey(app.get(SessionService), requireKey(apiKeys, READERS)));
   SwaggerModule.setup('api/docs', app, openApiDocument(app), { jsonDocumentUrl: 'api/docs/openapi.json' });
 
   if (config.redisUrl !== null) {

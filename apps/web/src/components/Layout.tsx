@@ -1,8 +1,9 @@
-import { Suspense, useState } from 'react';
-import { NavLink, Outlet, useNavigate } from 'react-router';
+import { Suspense, useEffect, useId, useState } from 'react';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, type Language, setLanguage } from '../i18n';
 import { useAuth } from './auth';
+import { PageSkeleton } from './ui';
 
 const NAVIGATION = [
   { to: '/', key: 'board', end: true },
@@ -41,6 +42,11 @@ export function Layout() {
   const { me, signOut } = useAuth();
   const navigate = useNavigate();
   const [signingOut, setSigningOut] = useState(false);
+  // On a phone the navigation folds behind a Menu button; it folds again once a page is chosen.
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuId = useId();
+  const { pathname } = useLocation();
+  useEffect(() => setMenuOpen(false), [pathname]);
 
   const onSignOut = async () => {
     setSigningOut(true);
@@ -65,7 +71,23 @@ export function Layout() {
             </span>
             {t('appName')}
           </NavLink>
-          <nav aria-label={t('nav.label')} className="main-nav">
+          <button
+            type="button"
+            className="menu-toggle"
+            aria-expanded={menuOpen}
+            aria-controls={menuId}
+            onClick={() => setMenuOpen((open) => !open)}
+          >
+            <span aria-hidden="true">{menuOpen ? '✕' : '☰'}</span> {t('menu.open')}
+          </button>
+          <nav
+            aria-label={t('nav.label')}
+            id={menuId}
+            className={menuOpen ? 'main-nav main-nav-open' : 'main-nav'}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape') setMenuOpen(false);
+            }}
+          >
             <ul>
               {NAVIGATION.filter((item) => !('admins' in item) || me.role === 'admin').map((item) => (
                 <li key={item.key}>
@@ -97,7 +119,7 @@ export function Layout() {
       </header>
       <main id="main" tabIndex={-1} className="page">
         {/* Pages load lazily: the navigation stays while one arrives. */}
-        <Suspense fallback={<p role="status">{t('loading')}</p>}>
+        <Suspense fallback={<PageSkeleton />}>
           <Outlet />
         </Suspense>
       </main>
