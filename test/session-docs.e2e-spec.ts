@@ -70,7 +70,9 @@ describe('session probe and documentation in the browser', () => {
     expect(document.status).toBe(200);
     expect(document.body.info.title).toBe('LoveBoard API');
     // Only admins by session; no session: the key's challenge as before.
-    const viewer = await http(api.url, 'GET', '/api/docs/openapi.json', { headers: { cookie: cookies.viewer } });
+    const viewer = await http(api.url, 'GET', '/api/docs/openapi.json', {
+      headers: { cookie: cookies.viewer },
+    });
     expect(viewer.status).toBe(403);
     expect(viewer.body.message).toMatch(/admins only/);
     const nobody = await http(api.url, 'GET', '/api/docs/openapi.json');

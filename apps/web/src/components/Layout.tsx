@@ -1,4 +1,4 @@
-import { Suspense, useEffect, useId, useState } from 'react';
+import { Suspense, useId, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, type Language, setLanguage } from '../i18n';
@@ -43,10 +43,12 @@ export function Layout() {
   const navigate = useNavigate();
   const [signingOut, setSigningOut] = useState(false);
   // On a phone the navigation folds behind a Menu button; it folds again once a page is chosen.
-  const [menuOpen, setMenuOpen] = useState(false);
-  const menuId = useId();
+  // (Open for one page: the path it was opened on.)
   const { pathname } = useLocation();
-  useEffect(() => setMenuOpen(false), [pathname]);
+  const [menuOpenOn, setMenuOpenOn] = useState<string | null>(null);
+  const menuOpen = menuOpenOn === pathname;
+  const setMenuOpen = (open: boolean) => setMenuOpenOn(open ? pathname : null);
+  const menuId = useId();
 
   const onSignOut = async () => {
     setSigningOut(true);
@@ -76,7 +78,7 @@ export function Layout() {
             className="menu-toggle"
             aria-expanded={menuOpen}
             aria-controls={menuId}
-            onClick={() => setMenuOpen((open) => !open)}
+            onClick={() => setMenuOpen(!menuOpen)}
           >
             <span aria-hidden="true">{menuOpen ? '✕' : '☰'}</span> {t('menu.open')}
           </button>
