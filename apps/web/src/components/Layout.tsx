@@ -103,7 +103,9 @@ export function Layout() {
           <div className="account">
             <LanguageSwitch />
             <span className="account-who">
-              <span className="account-name">{me.displayName}</span>
+              <span className="account-name" translate="no">
+                {me.displayName}
+              </span>
               <span className={`role-badge role-${me.role}`}>{t(`role.${me.role}`)}</span>
             </span>
             {me.kind === 'user' && (

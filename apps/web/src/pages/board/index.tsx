@@ -366,7 +366,7 @@ function BoardRow({ item, week, decision, mayTriage, open, onToggle, onDecided }
           {item.rank}
         </td>
         <th scope="row" className="irritant-cell">
-          <Link to={`/irritants/${item.irritantId}?week=${week}`} className="irritant-link">
+          <Link to={`/irritants/${item.irritantId}?week=${week}`} className="irritant-link" translate="no">
             {item.label}
           </Link>
           <span className="category-chip">{labels.category(item.category)}</span>
@@ -417,7 +417,7 @@ function BoardRow({ item, week, decision, mayTriage, open, onToggle, onDecided }
                       : undefined
                   }
                 >
-                  <StatusDot status={monitor.status} /> {monitor.name}{' '}
+                  <StatusDot status={monitor.status} /> <span translate="no">{monitor.name}</span>{' '}
                   <span className="subtle">
                     (
                     {t(`monitorStatus.${monitor.status.replace(/\s+/g, '_')}`, {
