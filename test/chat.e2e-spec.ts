@@ -2,10 +2,10 @@ import { BoardService } from '@app/board';
 import { Clock } from '@app/config';
 import { Role } from '@app/database';
 import { JobName, JobQueue } from '@app/jobs';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
 import { cardTexts, startSlackApi, startSlackWebhook, startTeamsWebhook } from './support/chat-peers';
-import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { query, waitForLastStage } from './support/database';
 import { http } from './support/http';
 import { until } from './support/wait';
 import { spawnApp } from './support/processes';
@@ -17,8 +17,8 @@ const HOUR = 3_600_000;
 
 /** Slack (incoming webhook, bot) and Teams against local peers that speak their APIs. */
 describe('chat: Slack and Microsoft Teams', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  // Wednesday of W42: W41's board froze on Monday and its digest's time has come.
+  const { api, db } = useApi({ env: { CLOCK_START: '2026-10-14T10:00:00+02:00', PUBLIC_URL } });
   let admin: string;
   let triager: string;
   let clock: Clock;
@@ -30,11 +30,6 @@ describe('chat: Slack and Microsoft Teams', () => {
   let wheelchair: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    // Wednesday of W42: W41's board froze on Monday and its digest's time has come.
-    api = await startApi(
-      testConfig({ DATABASE_URL: db.url, CLOCK_START: '2026-10-14T10:00:00+02:00', PUBLIC_URL }),
-    );
     clock = api.app.get(Clock);
     clock.freeze(new Date('2026-10-14T08:00:00Z'));
     [admin, triager] = await Promise.all([api.key(Role.Admin), api.key(Role.Triager)]);
@@ -72,9 +67,7 @@ describe('chat: Slack and Microsoft Teams', () => {
   });
 
   afterAll(async () => {
-    await api?.close();
     await Promise.all([slack?.close(), bot?.close(), teams?.close()]);
-    await db?.drop();
   });
 
   const add = (body: Record<string, unknown>, key = admin) =>

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { Role } from '@app/database';
 import { JobName, JobQueue } from '@app/jobs';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { query, waitForLastStage } from './support/database';
 import { http } from './support/http';
 import { until } from './support/wait';
 import { startGitHub, startJira, startLinear } from './support/tracker-peers';
@@ -36,8 +36,7 @@ const hmac = (secret: string, body: string) => createHmac('sha256', secret).upda
 
 /** Jira, GitHub and Linear both ways, against local peers that speak their APIs. */
 describe('trackers: Jira, GitHub Issues, Linear', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi({ env: { CLOCK_START: '2026-10-14T10:00:00+02:00', PUBLIC_URL } });
   let admin: string;
   let triager: string;
   let developer: string;
@@ -47,10 +46,6 @@ describe('trackers: Jira, GitHub Issues, Linear', () => {
   let linear: Awaited<ReturnType<typeof startLinear>>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(
-      testConfig({ DATABASE_URL: db.url, CLOCK_START: '2026-10-14T10:00:00+02:00', PUBLIC_URL }),
-    );
     [admin, triager, developer] = await Promise.all([
       api.key(Role.Admin),
       api.key(Role.Triager),
@@ -83,9 +78,7 @@ describe('trackers: Jira, GitHub Issues, Linear', () => {
   });
 
   afterAll(async () => {
-    await api?.close();
     await Promise.all([jira?.close(), github?.close(), linear?.close()]);
-    await db?.drop();
   });
 
   const tick = () => api.app.get(JobQueue).requeue(JobName.TickTrackers, {});
