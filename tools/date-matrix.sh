@@ -10,9 +10,10 @@
 #   DATE_MATRIX_MONDAY=2027-01-04 tools/date-matrix.sh   # around another Monday (default: the next one)
 #
 # The clock is moved by libfaketime (Debian's `faketime`, installed by tools/ensure-test-services.sh)
-# for jest and every process it starts (the apps, the CLI, Chromium); it starts at the instant and
-# runs on. Monotonic clocks are left alone: timers and timeouts keep their real durations.
-# PostgreSQL keeps the real time, as a database server on another machine would.
+# for jest and every Node process it starts (the apps, the CLI); it starts at the instant and runs
+# on. Monotonic clocks are left alone: timers and timeouts keep their real durations. PostgreSQL
+# and Chromium keep the real time, as a database server and a person's browser elsewhere would
+# (Chromium under libfaketime does not load pages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,7 +60,7 @@ for instant in "${instants[@]}"; do
   local_time=$(date -d "@$epoch" '+%Y-%m-%d %H:%M:%S')
   label="$(TZ=$zone date -d "@$epoch" '+%A %F %H:%M %Z') ($zone)"
   echo "date-matrix: $label"
-  if FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$local_time" \
+  if FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_ONLY_CMDS=node faketime "$local_time" \
     node --experimental-vm-modules node_modules/jest/bin/jest.js "${suites[@]}" --selectProjects e2e slow; then
     echo "date-matrix: $label: passed"
   else
