@@ -5,7 +5,8 @@ import { type Browser, type BrowserContext, type Page, chromium } from 'playwrig
 import { BoardService } from '@app/board';
 import { Clock } from '@app/config';
 import { Role } from '@app/database';
-import { CHROMIUM, CHROMIUM_ARGS } from '@app/monitoring';
+import { CHROMIUM_ARGS } from '@app/monitoring';
+import { CHROMIUM } from './support/chromium';
 import { isoWeekOf, previousWeek, weekBounds } from '@app/scoring';
 import { webUiDirectory } from '../apps/api/src/http/web-ui';
 import { useApi } from './support/app';

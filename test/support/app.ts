@@ -92,12 +92,19 @@ export interface ApiSuite {
  *
  *   const { api, db } = useApi({ env: { MODEL_REFRESH_SECONDS: '1' } });
  */
-export function useApi(options: { env?: TestEnv | (() => TestEnv); peer?: boolean } = {}): ApiSuite {
+export function useApi(
+  options: {
+    env?: TestEnv | (() => TestEnv);
+    peer?: boolean;
+    /** Without the default model: the first analysis trains it, as on a fresh installation. */
+    untrained?: boolean;
+  } = {},
+): ApiSuite {
   let db: TestDatabase | undefined;
   let api: RunningApi | undefined;
   let peer: RunningApi | undefined;
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase({ untrained: options.untrained });
     atSuiteEnd(() => (db as TestDatabase).drop());
     // A function when the suite's environment comes from an earlier hook (a server's port).
     const env = {
