@@ -48,6 +48,12 @@ export interface AppConfig {
   readonly modelRefreshSeconds: number;
   /** How often the classifier is retrained from the triage team's decisions (hours; 0: never). */
   readonly modelRetrainHours: number;
+  /**
+   * How often the debounced irritant regrouping looks whether it is due (seconds; 0: only on an
+   * admin's demand). Due when verbatims were clustered since it last ran and things went quiet
+   * for 20 s, or 90 s have passed: it runs within two minutes of a burst.
+   */
+  readonly regroupCheckSeconds: number;
   /** The company's time zone: ISO weeks, the Monday freeze and the digest follow it. */
   readonly timeZone: string;
   /** Local time on Monday at which the previous week's board freezes ("08:00"). */
@@ -420,6 +426,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sweepAfterSeconds: integer(env, 'SWEEP_AFTER_SECONDS', 120, 5, 86_400),
     modelRefreshSeconds: integer(env, 'MODEL_REFRESH_SECONDS', 60, 1, 86_400),
     modelRetrainHours: integer(env, 'MODEL_RETRAIN_HOURS', 24, 0, 24 * 31),
+    regroupCheckSeconds: integer(env, 'REGROUP_CHECK_SECONDS', 30, 0, 3_600),
     timeZone: timeZone(env, 'TIME_ZONE', 'Europe/Paris'),
     boardFreezeAt: clockTime(env, 'BOARD_FREEZE_AT', '08:00'),
     boardRefreshMinutes: integer(env, 'BOARD_REFRESH_MINUTES', 10, 1, 1_440),
