@@ -45,6 +45,8 @@ export { IrritantAssigner } from './irritants/assigner';
 export { conceptOf, toConcepts } from './irritants/concepts';
 export { clusteringTerms, clusteringVector, normaliseForClustering } from './irritants/clustering-terms';
 export { regroupWindow, DEFAULT_REGROUP } from './irritants/regroup';
+export { groupingAgreement } from './irritants/agreement';
+export type { GroupingAgreement } from './irritants/agreement';
 export type { RegroupVerbatim, RegroupOptions, RegroupedGroup } from './irritants/regroup';
 export type { ClusteringTerms } from './irritants/clustering-terms';
 export type { Placement } from './irritants/assigner';

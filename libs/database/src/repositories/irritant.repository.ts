@@ -399,6 +399,9 @@ export class IrritantRepository {
       .select([
         'i.id',
         'i.category',
+        'i.categorySetBy',
+        'i.lang',
+        'i.heldAt',
         'i.label',
         'i.verbatimCount',
         'i.distinctCustomers',
