@@ -336,7 +336,7 @@ async function evaluateIrritants(file: string, labelField: string): Promise<void
           };
           const check = checkVerbatim(item, new Date(now));
           if (!check.ok) throw new Error(`${row.id}: ${check.reason}`);
-          return item as VerbatimInput;
+          return item;
         });
         await ingest.storeAndHandOn(items, SourceKind.Import);
       }
