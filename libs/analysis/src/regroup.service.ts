@@ -169,9 +169,18 @@ export class RegroupService {
       claimed.add(pair.irritantId);
     }
 
-    let created = 0;
     const moves: { verbatimId: string; irritantId: string }[] = [];
     const touched = new Set<string>();
+    const updates: { id: string; label: string; centroid: Centroid }[] = [];
+    const starts: {
+      index: number;
+      category: string;
+      lang: string | null;
+      label: string;
+      centroid: Centroid;
+      seenAt: Date;
+    }[] = [];
+    const groupIds: string[] = [];
     for (const [index, group] of groups.entries()) {
       const members = group.verbatimIds.map((id) => byId.get(id) as Reading);
       const targetId = target[index];
@@ -188,27 +197,31 @@ export class RegroupService {
         for (const one of members) centroid = this.grow(centroid, one, idf);
       }
       const label = labelOf(centroid) || current?.label || '(no words)';
-      let irritantId: string;
       if (current) {
-        irritantId = current.id;
-        await this.irritants.updateCentroid(irritantId, label, centroid, tx);
+        updates.push({ id: current.id, label, centroid });
+        groupIds[index] = current.id;
       } else {
         // Category, language and dates are its verbatims' (recount below); these are placeholders.
         const source = existing.get(members[0].irritantId);
-        irritantId = await this.irritants.create(
-          {
-            category: source?.category ?? 'other',
-            lang: members[0].lang,
-            label,
-            centroid,
-            seenAt: source?.firstSeenAt ?? new Date(),
-          },
-          tx,
-        );
-        created++;
+        starts.push({
+          index,
+          category: source?.category ?? 'other',
+          lang: members[0].lang,
+          label,
+          centroid,
+          seenAt: source?.firstSeenAt ?? new Date(),
+        });
       }
+    }
+    await this.irritants.updateCentroids(updates, tx);
+    const createdIds = await this.irritants.createMany(starts, tx);
+    starts.forEach((start, i) => (groupIds[start.index] = createdIds[i]));
+    const created = createdIds.length;
+    for (const [index, group] of groups.entries()) {
+      const irritantId = groupIds[index];
       touched.add(irritantId);
-      for (const one of members) {
+      for (const id of group.verbatimIds) {
+        const one = byId.get(id) as Reading;
         if (one.irritantId !== irritantId) {
           moves.push({ verbatimId: one.id, irritantId });
           touched.add(one.irritantId);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { changedRows } from '../returning';
@@ -313,11 +314,11 @@ export class IrritantRepository {
            SELECT id, redacted_text, lang, irritant_id, irritant_pinned_at FROM verbatim
             WHERE stage = $3 AND irritant_id IS NOT NULL AND received_at >= $1
             ORDER BY received_at DESC, id LIMIT $2),
+         counts AS (SELECT irritant_id, count(*) AS n FROM w GROUP BY irritant_id),
          anchored AS (
-           SELECT i.id FROM irritant i WHERE i.id IN (SELECT DISTINCT irritant_id FROM w)
-              AND (i.held_at IS NOT NULL
-                   OR EXISTS (SELECT 1 FROM pinned_quote q WHERE q.irritant_id = i.id)
-                   OR i.verbatim_count > (SELECT count(*) FROM w WHERE w.irritant_id = i.id)))
+           SELECT i.id FROM irritant i JOIN counts c ON c.irritant_id = i.id
+            WHERE i.held_at IS NOT NULL OR i.verbatim_count > c.n
+               OR EXISTS (SELECT 1 FROM pinned_quote q WHERE q.irritant_id = i.id))
          SELECT w.id, w.redacted_text AS text, w.lang, w.irritant_id,
                 (w.irritant_pinned_at IS NOT NULL OR w.irritant_id IN (SELECT id FROM anchored)) AS fixed
            FROM w`,
@@ -330,6 +331,62 @@ export class IrritantRepository {
       irritantId: row.irritant_id,
       fixed: row.fixed,
     }));
+  }
+
+  /**
+   * Irritants started at once (the regrouping), one statement per 500: an embedded database
+   * pays for every round trip. @returns their ids, in the order given.
+   */
+  async createMany(
+    rows: {
+      category: string;
+      lang: string | null;
+      label: string;
+      centroid: IrritantCentroid;
+      seenAt: Date;
+    }[],
+    tx: EntityManager,
+  ): Promise<string[]> {
+    // Ids chosen here: the order of RETURNING is not promised.
+    const ids = rows.map(() => randomUUID());
+    for (let start = 0; start < rows.length; start += 500) {
+      const slice = rows.slice(start, start + 500).map((row, i) => ({
+        id: ids[start + i],
+        category: row.category,
+        lang: row.lang,
+        label: row.label.slice(0, 200),
+        centroid: row.centroid,
+        seen_at: row.seenAt.toISOString(),
+      }));
+      await tx.query(
+        `INSERT INTO irritant (id, category, lang, label, centroid, first_seen_at, last_seen_at)
+         SELECT r.id, r.category, r.lang, r.label, r.centroid, r.seen_at, r.seen_at
+           FROM jsonb_to_recordset($1::jsonb)
+                AS r(id uuid, category varchar, lang varchar, label varchar, centroid jsonb, seen_at timestamptz)`,
+        [JSON.stringify(slice)],
+      );
+    }
+    return ids;
+  }
+
+  /** New centroids and labels for many irritants at once (the regrouping). */
+  async updateCentroids(
+    rows: { id: string; label: string; centroid: IrritantCentroid }[],
+    tx: EntityManager,
+  ): Promise<void> {
+    for (let start = 0; start < rows.length; start += 500) {
+      const slice = rows.slice(start, start + 500);
+      await tx.query(
+        `UPDATE irritant i SET label = r.label, centroid = r.centroid, updated_at = clock_timestamp()
+           FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, label varchar, centroid jsonb)
+          WHERE i.id = r.id`,
+        [
+          JSON.stringify(
+            slice.map((row) => ({ id: row.id, label: row.label.slice(0, 200), centroid: row.centroid })),
+          ),
+        ],
+      );
+    }
   }
 
   /** Puts verbatims in other irritants (the regrouping): never a pinned one. */
