@@ -77,14 +77,19 @@ const topTerms = (sum: ReadonlyMap<string, number>): Set<string> =>
       .map(([term]) => term),
   );
 
-/** An order that is the same whatever order verbatims arrived in. */
-const orderKey = (id: string): string => createHash('sha1').update(id).digest('hex');
+/**
+ * The order the first pass reads verbatims in: the same whatever order they arrived in (and
+ * whatever their ids), from their words alone. Short, focused texts first: a long message about
+ * two things, met first, would seed a group of both.
+ */
+const orderKey = (terms: readonly string[]): string =>
+  `${createHash('sha1').update(terms.join('\u0000')).digest('hex')}`;
 
 /**
  * The regrouping of a recent window, from scratch, so that the grouping no longer depends on the
  * order verbatims arrived in:
  * 1. held irritants (a person decided on them) are groups already, with their verbatims fixed;
- * 2. every other verbatim, in an order of its id's hash, joins the group whose centroid it
+ * 2. every other verbatim, in an order of its words (the shortest first), joins the group whose centroid it
  *    resembles most at `joinThreshold` (the same rule as the cluster stage, with weights from the
  *    whole window) or starts one;
  * 3. a verbatim that resembles the rest of its group too little (`splitBelow`) leaves it: an
@@ -138,9 +143,15 @@ export function regroupWindow(
 
   // 2. Every other verbatim, in an order that does not depend on arrival.
   const free = verbatims
-    .map((one, index) => ({ index, key: orderKey(one.id), fixed: one.fixed && held.has(one.irritantId) }))
+    .map((one, index) => ({
+      index,
+      key: orderKey(one.terms),
+      id: one.id,
+      fixed: one.fixed && held.has(one.irritantId),
+    }))
     .filter((one) => !one.fixed)
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    // Same words, same place: the id only settles the order between identical texts.
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((one) => one.index);
   for (const index of free) {
     const vector = vectors[index];
