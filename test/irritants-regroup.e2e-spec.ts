@@ -139,7 +139,10 @@ describe('irritants across categories and the regrouping pass', () => {
     const parcelAfter = await irritantsOf(parcel);
     expect(new Set(parcelAfter).size).toBe(1);
     expect(parcelAfter[0]).toBe(parcelBefore[0]);
-    const gone = await http(api.url, 'GET', `/api/v1/irritants/${parcelBefore[1]}`, { key: viewer });
+    const gone = await fetch(`${api.url}/api/v1/irritants/${parcelBefore[1]}`, {
+      headers: { authorization: `Bearer ${viewer}` },
+      redirect: 'manual',
+    });
     expect(gone.status).toBe(301);
     expect(gone.headers.get('location')).toBe(`/api/v1/irritants/${parcelBefore[0]}`);
     const merged = await http(api.url, 'GET', `/api/v1/irritants/${parcelAfter[0]}`, { key: viewer });
