@@ -7,6 +7,7 @@ import {
   Centroid,
   DEFAULT_REGROUP,
   IdfTable,
+  RegroupedGroup,
   addToCentroid,
   clusteringTerms,
   emptyCentroid,
@@ -86,11 +87,23 @@ export class RegroupService {
     const startedAt = new Date();
     const since = new Date(this.clock.nowMs() - REGROUP_WINDOW_DAYS * 86_400_000);
     const { joinThreshold } = await this.models.current();
-    const { summary, idf } = await this.irritants.inRegroupLock(async (tx) => {
+    // The heavy part runs before the lock, so that placements and triage decisions wait only
+    // for the writes; if the window changed meanwhile (a person decided something), it runs again
+    // inside the lock.
+    const plan = async (tx?: EntityManager) => {
       const window = await this.irritants.regroupWindow(since, REGROUP_MAX_VERBATIMS, tx);
       const readings: Reading[] = window.map((one) => ({ ...one, ...clusteringTerms(one.text, one.lang) }));
       const idf = IdfTable.fromDocuments(readings.map((one) => one.terms));
-      const result = await this.apply(readings, idf, joinThreshold, actor, tx);
+      const held = new Set(readings.filter((one) => one.fixed).map((one) => one.irritantId));
+      const groups = regroupWindow(readings, held, idf, { ...DEFAULT_REGROUP, joinThreshold });
+      return { readings, idf, held, groups };
+    };
+    const early = await plan();
+    const { summary, idf } = await this.irritants.inRegroupLock(async (tx) => {
+      const { readings, idf, held, groups } = (await this.irritants.windowUnchanged(early.readings, tx))
+        ? early
+        : await plan(tx);
+      const result = await this.apply(readings, idf, held, groups, actor, tx);
       const summary: RegroupSummary = { ...result, seconds: (Date.now() - started) / 1_000 };
       await this.irritants.storeVocabulary(idf.documentCount, idf.frequenciesSeenTwice(), tx);
       await this.irritants.recordRegroup({ trigger, actor, startedAt, ...summary }, tx);
@@ -120,7 +133,8 @@ export class RegroupService {
   private async apply(
     readings: Reading[],
     idf: IdfTable,
-    joinThreshold: number,
+    held: ReadonlySet<string>,
+    groups: RegroupedGroup[],
     actor: string,
     tx: EntityManager,
   ): Promise<Omit<RegroupSummary, 'seconds'>> {
@@ -133,8 +147,6 @@ export class RegroupService {
       moved: 0,
     };
     if (readings.length === 0) return { ...empty, irritantsAfter: 0 };
-    const held = new Set(readings.filter((one) => one.fixed).map((one) => one.irritantId));
-    const groups = regroupWindow(readings, held, idf, { ...DEFAULT_REGROUP, joinThreshold });
     const existing = new Map<string, Irritant>(
       (await this.irritants.lockIrritants(before, tx)).map((irritant) => [irritant.id, irritant]),
     );

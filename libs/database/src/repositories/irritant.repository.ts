@@ -301,7 +301,7 @@ export class IrritantRepository {
   async regroupWindow(
     since: Date,
     limit: number,
-    tx: EntityManager,
+    tx: EntityManager = this.dataSource.manager,
   ): Promise<{ id: string; text: string; lang: string | null; irritantId: string; fixed: boolean }[]> {
     const rows: {
       id: string;
@@ -387,6 +387,28 @@ export class IrritantRepository {
         ],
       );
     }
+  }
+
+  /**
+   * Whether the window read before the regrouping's lock is still as it was: every verbatim in the
+   * same irritant, none placed by a person since, no irritant of it decided on since. New
+   * verbatims clustered meanwhile do not count: the pass leaves them where they were placed.
+   */
+  async windowUnchanged(
+    window: readonly { id: string; irritantId: string; fixed: boolean }[],
+    tx: EntityManager,
+  ): Promise<boolean> {
+    if (window.length === 0) return true;
+    const [row] = await tx.query<{ changed: number }[]>(
+      `SELECT count(*)::int AS changed
+         FROM unnest($1::uuid[], $2::uuid[], $3::boolean[]) AS w(id, irritant_id, fixed)
+         LEFT JOIN verbatim v ON v.id = w.id
+         LEFT JOIN irritant i ON i.id = w.irritant_id
+        WHERE v.id IS NULL OR v.irritant_id IS DISTINCT FROM w.irritant_id
+           OR (NOT w.fixed AND (v.irritant_pinned_at IS NOT NULL OR i.held_at IS NOT NULL))`,
+      [window.map((one) => one.id), window.map((one) => one.irritantId), window.map((one) => one.fixed)],
+    );
+    return row.changed === 0;
   }
 
   /** Puts verbatims in other irritants (the regrouping): never a pinned one. */
