@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AnalyzeStage } from './analyze.stage';
 import { ClusterStage } from './cluster.stage';
+import { ClusteringVocabulary } from './clustering-vocabulary';
+import { RegroupService } from './regroup.service';
 import { IrritantTriageService } from './irritant-triage.service';
 import { ModelStore } from './model-store';
 import { PrivacyService } from './privacy.service';
@@ -12,11 +14,21 @@ import { TaxonomyService } from './taxonomy.service';
     ModelStore,
     AnalyzeStage,
     ClusterStage,
+    ClusteringVocabulary,
+    RegroupService,
     IrritantTriageService,
     PrivacyService,
     VerbatimGrowthService,
     TaxonomyService,
   ],
-  exports: [ModelStore, IrritantTriageService, PrivacyService, VerbatimGrowthService, TaxonomyService],
+  exports: [
+    ModelStore,
+    RegroupService,
+    ClusteringVocabulary,
+    IrritantTriageService,
+    PrivacyService,
+    VerbatimGrowthService,
+    TaxonomyService,
+  ],
 })
 export class AnalysisModule {}

@@ -50,6 +50,12 @@ export interface AppConfig {
   readonly modelRefreshSeconds: number;
   /** How often the classifier is retrained from the triage team's decisions (hours; 0: never). */
   readonly modelRetrainHours: number;
+  /**
+   * How often the debounced irritant regrouping looks whether it is due (seconds; 0: only on an
+   * admin's demand). Due when verbatims were clustered since it last ran and things went quiet
+   * for 20 s, or 90 s have passed: it runs within two minutes of a burst.
+   */
+  readonly regroupCheckSeconds: number;
   /** The company's time zone: ISO weeks, the Monday freeze and the digest follow it. */
   readonly timeZone: string;
   /** Local time on Monday at which the previous week's board freezes ("08:00"). */
@@ -263,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sweepAfterSeconds: settings.SWEEP_AFTER_SECONDS,
     modelRefreshSeconds: settings.MODEL_REFRESH_SECONDS,
     modelRetrainHours: settings.MODEL_RETRAIN_HOURS,
+    regroupCheckSeconds: settings.REGROUP_CHECK_SECONDS,
     timeZone: settings.TIME_ZONE,
     boardFreezeAt: settings.BOARD_FREEZE_AT,
     boardRefreshMinutes: settings.BOARD_REFRESH_MINUTES,

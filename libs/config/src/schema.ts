@@ -382,6 +382,16 @@ export const SCHEMA = {
     secret: false,
     parse: integer(0, 24 * 31),
   }),
+  REGROUP_CHECK_SECONDS: variable({
+    group: ANALYSIS,
+    default: '30',
+    description:
+      'How often the debounced irritant regrouping looks whether it is due (0: only on an admin demand). ' +
+      'Due when verbatims were clustered since it last ran and things went quiet for 20 s, or 90 s have ' +
+      'passed: it runs within two minutes of a burst.',
+    secret: false,
+    parse: integer(0, 3_600),
+  }),
   TIME_ZONE: variable({
     group: ANALYSIS,
     default: 'Europe/Paris',

@@ -8,6 +8,7 @@ import {
   NotFoundException,
   Param,
   ParseUUIDPipe,
+  Patch,
   Post,
   Put,
   Query,
@@ -42,14 +43,14 @@ import {
 } from 'class-validator';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
-import { IrritantTriageService } from '@app/analysis';
+import { IrritantTriageService, RegroupService, RegroupSummary, TaxonomyService } from '@app/analysis';
 import { APP_CONFIG, AppConfig, Clock } from '@app/config';
 import { BoardService } from '@app/board';
 import { BoardRepository, Irritant, IrritantRepository, RedirectRepository } from '@app/database';
 import { AXES, Axis, isoWeekOf } from '@app/scoring';
 import { ActorNames } from '../people/actor-names';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
-import { READERS, Roles, TRIAGERS } from '../auth/access.decorators';
+import { ADMINS, READERS, Roles, TRIAGERS } from '../auth/access.decorators';
 
 class ListIrritantsQuery {
   @ApiPropertyOptional({ description: 'Category key' })
@@ -133,9 +134,42 @@ class MergeIrritantBody {
   into: string;
 }
 
+class SetIrritantCategoryBody {
+  @ApiProperty({
+    example: 'payment',
+    description:
+      "The irritant's category (a key of GET /api/v1/categories): it no longer follows its verbatims' majority",
+  })
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'category must be a category key' })
+  category: string;
+}
+
+class RegroupView implements RegroupSummary {
+  @ApiProperty({ description: 'Verbatims of the recent window regrouped' }) windowVerbatims: number;
+  @ApiProperty() irritantsBefore: number;
+  @ApiProperty() irritantsAfter: number;
+  @ApiProperty({ description: 'Irritants merged into another (their ids redirect to it)' }) merged: number;
+  @ApiProperty({ description: 'Irritants started for topics split off others' }) created: number;
+  @ApiProperty({ description: 'Verbatims that changed irritant' }) moved: number;
+  @ApiProperty() seconds: number;
+}
+
 class IrritantView {
   @ApiProperty() id: string;
-  @ApiProperty() category: string;
+  @ApiProperty({
+    description: 'The majority category of its verbatims, or the one a person set (categorySetBy)',
+  })
+  category: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Who set the category by hand' })
+  categorySetBy: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The main language of its verbatims' })
+  lang: string | null;
+  @ApiProperty({
+    description:
+      'A person decided on it (merge, split, move): the regrouping leaves its verbatims where they are',
+  })
+  held: boolean;
   @ApiProperty({ description: 'Its most distinctive words' }) label: string;
   @ApiProperty() verbatimCount: number;
   @ApiProperty({ description: 'Distinct customers (hashed authors) across channels' })
@@ -160,6 +194,9 @@ class IrritantDetail extends IrritantView {
 const view = (irritant: Irritant): IrritantView => ({
   id: irritant.id,
   category: irritant.category,
+  categorySetBy: irritant.categorySetBy ?? null,
+  lang: irritant.lang ?? null,
+  held: irritant.heldAt !== null && irritant.heldAt !== undefined,
   label: irritant.label,
   verbatimCount: irritant.verbatimCount,
   distinctCustomers: irritant.distinctCustomers,
@@ -183,7 +220,36 @@ export class IrritantsController {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly regrouping: RegroupService,
+    private readonly taxonomy: TaxonomyService,
   ) {}
+
+  @Post('regroup')
+  @Roles(...ADMINS)
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Regroup the recent window's irritants now (admin, audited): near-duplicates merged, incoherent ones split; people's decisions kept",
+  })
+  async regroup(@Req() request: AuthenticatedRequest): Promise<RegroupView> {
+    return this.regrouping.regroup('admin', actorOf(request));
+  }
+
+  @Patch(':id')
+  @Roles(...TRIAGERS)
+  @ApiOperation({
+    summary: "Set an irritant's category (audited): it no longer follows its verbatims' majority",
+  })
+  async update(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: SetIrritantCategoryBody,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<IrritantDetail> {
+    await this.taxonomy.check(body.category);
+    await this.triage.setCategory(id, body.category, actorOf(request));
+    await this.boards.refreshFor([id]);
+    return this.detail(id);
+  }
 
   @Get()
   @Roles(...READERS)

@@ -158,8 +158,8 @@ export class VerbatimsService {
       before: { category: result.before },
       after: { category },
     });
-    // Its irritant is of the old category: it leaves it and is clustered among the new one's.
-    if (result.before !== category) await this.triage.recluster(id);
+    // It stays in its irritant (irritants follow the topic): the irritant's majority category is read again.
+    if (result.before !== category) await this.triage.categoryCorrected(id);
     return this.placed(id, from, actor, role);
   }
 
