@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AnalyzeStage } from './analyze.stage';
 import { ClusterStage } from './cluster.stage';
 import { IrritantTriageService } from './irritant-triage.service';
+import { IrritantTitleService } from './irritant-titles.service';
 import { ModelStore } from './model-store';
 import { PrivacyService } from './privacy.service';
 import { VerbatimGrowthService } from './verbatim-growth.service';
@@ -13,10 +14,18 @@ import { TaxonomyService } from './taxonomy.service';
     AnalyzeStage,
     ClusterStage,
     IrritantTriageService,
+    IrritantTitleService,
     PrivacyService,
     VerbatimGrowthService,
     TaxonomyService,
   ],
-  exports: [ModelStore, IrritantTriageService, PrivacyService, VerbatimGrowthService, TaxonomyService],
+  exports: [
+    ModelStore,
+    IrritantTriageService,
+    IrritantTitleService,
+    PrivacyService,
+    VerbatimGrowthService,
+    TaxonomyService,
+  ],
 })
 export class AnalysisModule {}

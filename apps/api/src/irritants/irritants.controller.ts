@@ -7,6 +7,7 @@ import {
   NotFoundException,
   Param,
   ParseUUIDPipe,
+  Patch,
   Post,
   Put,
   Query,
@@ -38,9 +39,15 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { IrritantTriageService } from '@app/analysis';
+import { IrritantTitleService, IrritantTriageService } from '@app/analysis';
 import { BoardService } from '@app/board';
-import { BoardRepository, Irritant, IrritantRepository, RedirectRepository } from '@app/database';
+import {
+  BoardRepository,
+  Irritant,
+  IrritantRepository,
+  RedirectRepository,
+  irritantTitle,
+} from '@app/database';
 import { AXES, Axis } from '@app/scoring';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
 import { READERS, Roles, TRIAGERS } from '../auth/access.decorators';
@@ -100,16 +107,62 @@ class OverrideView {
   @ApiProperty() at: string;
 }
 
+class RenameIrritantBody {
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    maxLength: 200,
+    description:
+      'What the team calls it: shown instead of the generated title everywhere, kept across regroupings; null gives it back its generated title',
+  })
+  @ValidateIf((body: RenameIrritantBody) => body.name !== null)
+  @IsString({ message: 'name must be a string, or null to go back to the generated title' })
+  @Matches(/\S/, { message: 'name must not be blank' })
+  @Length(1, 200)
+  name: string | null;
+}
+
 class MergeIrritantBody {
   @ApiProperty({ description: 'The irritant this one is merged into (it keeps its id)' })
   @IsUUID('all', { message: 'into must be an irritant id' })
   into: string;
 }
 
+class OtherLanguageTitle {
+  @ApiProperty({ enum: ['fr', 'en'] }) lang: string;
+  @ApiProperty() title: string;
+}
+
 class IrritantView {
   @ApiProperty() id: string;
   @ApiProperty() category: string;
-  @ApiProperty({ description: 'Its most distinctive words' }) label: string;
+  @ApiProperty({
+    description:
+      'What it is called: the name a triager gave it, else its generated title (the other language beside it), else its distinctive words until first titled',
+  })
+  label: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The name a triager gave it (null: none)' })
+  name: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'A short phrase in its customers’ own words, in its main language (null: not yet titled)',
+  })
+  title: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The language of `title`' })
+  titleLang: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: OtherLanguageTitle,
+    description: 'The title in the other language, when some of its verbatims are in it',
+  })
+  otherTitle: OtherLanguageTitle | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Its most representative verbatim (redacted, closing and signature off)',
+  })
+  quote: string | null;
   @ApiProperty() verbatimCount: number;
   @ApiProperty({ description: 'Distinct customers (hashed authors) across channels' })
   distinctCustomers: number;
@@ -133,7 +186,15 @@ class IrritantDetail extends IrritantView {
 const view = (irritant: Irritant): IrritantView => ({
   id: irritant.id,
   category: irritant.category,
-  label: irritant.label,
+  label: irritantTitle(irritant),
+  name: irritant.name,
+  title: irritant.title,
+  titleLang: irritant.titleLang,
+  otherTitle:
+    irritant.titleOther && irritant.titleOtherLang
+      ? { lang: irritant.titleOtherLang, title: irritant.titleOther }
+      : null,
+  quote: irritant.titleQuote,
   verbatimCount: irritant.verbatimCount,
   distinctCustomers: irritant.distinctCustomers,
   firstSeenAt: irritant.firstSeenAt.toISOString(),
@@ -147,6 +208,7 @@ export class IrritantsController {
   constructor(
     private readonly irritants: IrritantRepository,
     private readonly triage: IrritantTriageService,
+    private readonly titles: IrritantTitleService,
     private readonly boards: BoardService,
     private readonly boardRows: BoardRepository,
     private readonly redirects: RedirectRepository,
@@ -157,6 +219,24 @@ export class IrritantsController {
   @ApiOperation({ summary: 'Irritants, most customers hurt first' })
   async list(@Query() query: ListIrritantsQuery): Promise<IrritantView[]> {
     return (await this.irritants.list({ category: query.category, limit: query.limit ?? 50 })).map(view);
+  }
+
+  @Patch(':id')
+  @Roles(...TRIAGERS)
+  @ApiOperation({
+    summary:
+      'Rename an irritant (audited): its name wins over the generated title on the board, tickets, the digest and exports, and is kept across regroupings',
+  })
+  async rename(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: RenameIrritantBody,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<IrritantDetail> {
+    const name = body.name === null ? null : body.name.trim().replace(/\s+/g, ' ');
+    await this.titles.rename(id, name, actorOf(request));
+    // Live boards copy what an irritant is called: they, and the tickets and digest that read them, show it at once.
+    await this.boards.refreshFor([id]);
+    return this.detail(id);
   }
 
   @Post(':id/merge')

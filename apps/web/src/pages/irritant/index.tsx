@@ -28,6 +28,10 @@ interface Irritant {
   id: string;
   category: string;
   label: string;
+  name: string | null;
+  title: string | null;
+  otherTitle: { lang: string; title: string } | null;
+  quote: string | null;
   verbatimCount: number;
   distinctCustomers: number;
   firstSeenAt: string;
@@ -153,6 +157,11 @@ export default function IrritantPage() {
               last: labels.date(data.lastSeenAt),
             })}
           </p>
+          {data.name && data.title && (
+            <p className="page-sub">{t('title.generated', { title: data.title })}</p>
+          )}
+          {data.quote && <blockquote className="irritant-quote">“{data.quote}”</blockquote>}
+          <RenameIrritant irritant={data} />
         </div>
         {item.data && (
           <dl className="headline">
@@ -774,6 +783,53 @@ function CategoryCorrection({
         </span>
       )}
     </form>
+  );
+}
+
+/** A triager's name for the irritant: shown instead of the generated title, kept across regroupings. */
+function RenameIrritant({ irritant }: { irritant: Irritant }) {
+  const { t } = useTranslation('irritant');
+  const { mayTriage } = useAuth();
+  const client = useQueryClient();
+  const [name, setName] = useState(irritant.name ?? '');
+  const save = useMutation({
+    mutationFn: (next: string | null) =>
+      api.patch<Irritant>(`/api/v1/irritants/${irritant.id}`, { name: next }),
+    onSuccess: async (renamed) => {
+      setName(renamed.name ?? '');
+      await client.invalidateQueries();
+    },
+  });
+  if (!mayTriage) return null;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate(name.trim());
+  };
+  return (
+    <details className="override">
+      <summary>{t('title.rename')}</summary>
+      <form onSubmit={submit} className="override-form">
+        <label className="grow">
+          {t('title.name')}
+          <input required maxLength={200} value={name} onChange={(event) => setName(event.target.value)} />
+        </label>
+        <div className="form-actions">
+          <button type="submit" className="button-primary" disabled={save.isPending || name.trim() === ''}>
+            {t('title.save')}
+          </button>
+          {irritant.name && (
+            <button type="button" disabled={save.isPending} onClick={() => save.mutate(null)}>
+              {t('title.reset')}
+            </button>
+          )}
+        </div>
+        {save.isError && (
+          <p role="alert" className="error-note">
+            {errorText(save.error)}
+          </p>
+        )}
+      </form>
+    </details>
   );
 }
 
