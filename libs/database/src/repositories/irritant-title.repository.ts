@@ -64,6 +64,15 @@ export class IrritantTitleRepository {
     return samples;
   }
 
+  /** The installation's most recent redacted texts: which words are common here. */
+  async recentTexts(limit: number): Promise<{ text: string; lang: string | null }[]> {
+    return this.dataSource.query(
+      `SELECT redacted_text AS text, lang FROM verbatim
+        WHERE redacted_text IS NOT NULL ORDER BY received_at DESC LIMIT $1`,
+      [limit],
+    );
+  }
+
   /** Stores computed titles in one statement; an irritant gone meanwhile is skipped. */
   async store(titles: StoredTitle[]): Promise<void> {
     if (titles.length === 0) return;

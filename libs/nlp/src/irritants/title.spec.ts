@@ -1,10 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectLanguage } from '../language/language';
-import { IdfTable } from './similarity';
-import { clusteringTerms } from './clustering-terms';
-import { conceptOf } from './concepts';
-import { titleOf } from './title';
+import { TitleBackground, titleOf } from './title';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const DATASETS = join(ROOT, '..', 'shared', 'datasets');
@@ -14,12 +11,11 @@ const jsonl = (path: string) =>
     .split('\n')
     .map((line) => JSON.parse(line) as Record<string, string>);
 
-// The production weighting: how distinctive a stem is against the clustering background.
+// The production weighting's fixed half: how distinctive a word is among the shipped examples.
 const shipped = jsonl(join(ROOT, 'libs', 'nlp', 'src', 'taxonomy', 'training-set.jsonl'));
-const idf = IdfTable.fromDocuments(
-  shipped.map(({ text }) => clusteringTerms(text, detectLanguage(text).lang).terms),
+const { weight } = TitleBackground.fromTexts(
+  shipped.map(({ text }) => ({ text, lang: detectLanguage(text).lang })),
 );
-const weight = (stem: string) => idf.weight(conceptOf(stem));
 
 const STOP_EDGES =
   /^(?:the|a|an|and|of|to|my|i|is|le|la|les|de|du|des|et|à|au|je|mon|ma)\s|\s(?:the|a|an|and|of|to|my|is|le|la|les|de|du|des|et|à|au)$/;

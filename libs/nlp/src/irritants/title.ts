@@ -475,6 +475,37 @@ function clip(text: string, max: number): string {
 }
 
 /**
+ * How distinctive each word is among many verbatims (an installation's recent ones, the shipped
+ * examples): what `TitleOptions.weight` reads. Stems as titles stem them, so that it does not
+ * depend on how clustering reads words.
+ */
+export class TitleBackground {
+  private constructor(
+    private readonly frequencies: ReadonlyMap<string, number>,
+    private readonly documents: number,
+  ) {}
+
+  static fromTexts(texts: Iterable<TitleSource>): TitleBackground {
+    const frequencies = new Map<string, number>();
+    let documents = 0;
+    for (const { text, lang } of texts) {
+      documents++;
+      const stems = new Set<string>();
+      for (const clause of clausesOf(text, languageOf(lang)))
+        for (const token of clause) if (token.stem) stems.add(token.stem);
+      for (const stem of stems) frequencies.set(stem, (frequencies.get(stem) ?? 0) + 1);
+    }
+    return new TitleBackground(frequencies, documents);
+  }
+
+  /** IDF; a word never seen weighs like a rare one, not more (a typo must not carry a title). */
+  weight = (stem: string): number => {
+    const df = this.frequencies.get(stem) ?? 1;
+    return Math.log((this.documents + 1) / (df + 1)) + 1;
+  };
+}
+
+/**
  * The title of an irritant from (a sample of) its verbatims' redacted texts, in its main language
  * with the other language's beside it; null when no verbatim has a word to say it with.
  */
