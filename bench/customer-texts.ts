@@ -127,11 +127,12 @@ function personalData(i: number, lang: 'fr' | 'en'): string {
 
 /** A small deterministic hash: the same i always gives the same verbatim. */
 function mix(i: number, salt: number): number {
-  let h = (i * 2_654_435_761 + salt * 40_503) >>> 0;
+  let h = Math.imul(i + 1, 2_654_435_761) ^ Math.imul(salt, 40_503);
   h ^= h >>> 15;
-  h = Math.imul(h, 2_246_822_519) >>> 0;
+  h = Math.imul(h, 2_246_822_519);
   h ^= h >>> 13;
-  return h;
+  // Unsigned: a negative number would index nothing.
+  return h >>> 0;
 }
 
 /** The i-th verbatim of a run: a base text of the language, varied. */
