@@ -4,7 +4,7 @@
  * assignment of the cluster stage, in memory) over N varied French and English verbatims
  * (`realisticText`: the public datasets and shipped examples with greetings, signatures and personal
  * data, see bench/customer-texts.ts) on one core, with the default classifier trained from the
- * shipped training set, then titles every irritant of 2+ verbatims (`titleOf` on its 150 most
+ * shipped training set, then titles every irritant of 2+ verbatims (`titleOf` on its 100 most
  * recent, as the retitling job does), and prints as its last line:
  *   docs=N seconds=S docs_per_s=R peak_rss_mb=M train_s=T irritants=I titles=K titles_s=U
  * `seconds` covers the analysis and assignment; titles_s the titling alone.
@@ -61,7 +61,7 @@ process.stderr.write(
 );
 // Drawn before the clock starts: the benchmark measures the analysis, not the drawing.
 const texts = Array.from({ length: Math.min(N, 100_000) }, (_, i) => realisticText(pools, i).text);
-// Each irritant's verbatims (the most recent 150 kept), for the titling after.
+// Each irritant's verbatims (the most recent 100 kept), for the titling after.
 const members = new Map<string, string[]>();
 
 let checksum = 0;
@@ -77,7 +77,7 @@ for (let i = 0; i < N; i++) {
   const { key } = assigner.place(termVector(terms, idf), terms, analysis.surfaces);
   const group = `${analysis.category}/${key}`;
   const list = members.get(group) ?? [];
-  if (list.length >= 150) list.shift();
+  if (list.length >= 100) list.shift();
   list.push(text);
   members.set(group, list);
 }

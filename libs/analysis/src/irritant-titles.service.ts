@@ -8,7 +8,7 @@ import { readCategorySet } from './model-store';
 const IRRITANTS_PER_BATCH = 200;
 const BATCHES_PER_RUN = 25;
 /** Verbatims a title is made from: the most recent, enough for the phrase customers share. */
-const SAMPLE_PER_IRRITANT = 150;
+const SAMPLE_PER_IRRITANT = 100;
 /** The installation's recent verbatims that say which words are common here ("flight" for an airline). */
 const BACKGROUND_SAMPLE = 5_000;
 const BACKGROUND_REFRESH_MS = 10 * 60_000;

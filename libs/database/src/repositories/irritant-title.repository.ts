@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Irritant } from '../entities';
 
-/** Irritants titled with fewer verbatims than this are retitled at every change. */
+/** Irritants titled with fewer verbatims than this are retitled at every change… */
 const RETITLE_EVERY_CHANGE_BELOW = 20;
+/** …but not more often than this (seconds): a burst into one irritant costs one recomputation. */
+const RETITLE_AT_MOST_EVERY = 30;
 
 export interface StoredTitle {
   id: string;
@@ -26,18 +28,20 @@ export class IrritantTitleRepository {
 
   /**
    * Irritants whose verbatims changed since they were titled, the most recently active first.
-   * Debounced by size: a small irritant at each change, a big one when it grew (or shrank) by a
-   * tenth or its title is an hour old, so that a burst into a big irritant costs one recomputation.
+   * A new irritant at once; then debounced by time and size: a small one at its changes, a big one
+   * when it grew (or shrank) by a tenth, at most every RETITLE_AT_MOST_EVERY seconds, and any whose
+   * title is an hour old, so that a burst of verbatims costs few recomputations.
    */
   async stale(limit: number): Promise<{ id: string; count: number }[]> {
     const rows: { id: string; verbatim_count: number }[] = await this.dataSource.query(
       `SELECT id, verbatim_count FROM irritant
         WHERE titled_count <> verbatim_count
-          AND (titled_count < $2 OR abs(verbatim_count - titled_count) * 10 >= titled_count
-               OR titled_at IS NULL OR titled_at < now() - interval '1 hour')
-        ORDER BY last_seen_at DESC
+          AND (titled_count = 0 OR titled_at IS NULL OR titled_at < now() - interval '1 hour'
+               OR (titled_at < now() - make_interval(secs => $3)
+                   AND (titled_count < $2 OR abs(verbatim_count - titled_count) * 10 >= titled_count)))
+        ORDER BY titled_count = 0 DESC, last_seen_at DESC
         LIMIT $1`,
-      [limit, RETITLE_EVERY_CHANGE_BELOW],
+      [limit, RETITLE_EVERY_CHANGE_BELOW, RETITLE_AT_MOST_EVERY],
     );
     return rows.map((row) => ({ id: row.id, count: row.verbatim_count }));
   }
