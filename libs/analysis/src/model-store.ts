@@ -134,6 +134,8 @@ export class ModelStore {
   private async load(): Promise<LoadedModel> {
     const stored = await this.models.latest();
     if (stored) return loaded(stored);
+    // Embedded mode: this process alone owns the database (and its pool may be one connection).
+    if (this.config.databaseUrl === null) return this.train(false);
     // A fresh installation: one process trains the first model (seconds of CPU), the others wait
     // for it and load it, instead of every worker training the same model at once.
     return this.models.whileTrainingFirst(async () => {
