@@ -4,6 +4,7 @@ import { ClusterStage } from './cluster.stage';
 import { ClusteringVocabulary } from './clustering-vocabulary';
 import { RegroupService } from './regroup.service';
 import { IrritantTriageService } from './irritant-triage.service';
+import { IrritantTitleService } from './irritant-titles.service';
 import { ModelStore } from './model-store';
 import { PrivacyService } from './privacy.service';
 import { VerbatimGrowthService } from './verbatim-growth.service';
@@ -17,6 +18,7 @@ import { TaxonomyService } from './taxonomy.service';
     ClusteringVocabulary,
     RegroupService,
     IrritantTriageService,
+    IrritantTitleService,
     PrivacyService,
     VerbatimGrowthService,
     TaxonomyService,
@@ -26,6 +28,7 @@ import { TaxonomyService } from './taxonomy.service';
     RegroupService,
     ClusteringVocabulary,
     IrritantTriageService,
+    IrritantTitleService,
     PrivacyService,
     VerbatimGrowthService,
     TaxonomyService,

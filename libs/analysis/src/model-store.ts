@@ -6,6 +6,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, findShippedFile } from '@app/config';
 import { JobHandler, JobName } from '@app/jobs';
 import {
+  ClassifierModel,
   ClassifierModelRepository,
   IrritantRepository,
   TaxonomyRepository,
@@ -55,6 +56,15 @@ export const CALIBRATION_FOLDS = 3;
 const MAX_CORRECTIONS = 50_000;
 /** Irritant decisions the join threshold is fitted to: the most recent, as the team's taste moves. */
 const MAX_DECISIONS = 20_000;
+
+function loaded(stored: ClassifierModel): LoadedModel {
+  return {
+    version: stored.version,
+    classifier: LinearTextClassifier.deserialize(stored.artefact),
+    sentiment: stored.sentimentArtefact ? LinearTextClassifier.deserialize(stored.sentimentArtefact) : null,
+    joinThreshold: stored.joinThreshold ?? JOIN_THRESHOLD,
+  };
+}
 
 /** The training set ships in the repository, found from wherever this code runs (sources or dist). */
 export function findTrainingSet(file = TRAINING_SET): string {
@@ -106,16 +116,15 @@ export class ModelStore {
 
   private async load(): Promise<LoadedModel> {
     const stored = await this.models.latest();
-    if (stored)
-      return {
-        version: stored.version,
-        classifier: LinearTextClassifier.deserialize(stored.artefact),
-        sentiment: stored.sentimentArtefact
-          ? LinearTextClassifier.deserialize(stored.sentimentArtefact)
-          : null,
-        joinThreshold: stored.joinThreshold ?? JOIN_THRESHOLD,
-      };
-    return this.train(false);
+    if (stored) return loaded(stored);
+    // Embedded mode: this process alone owns the database (and its pool may be one connection).
+    if (this.config.databaseUrl === null) return this.train(false);
+    // A fresh installation: one process trains the first model (seconds of CPU), the others wait
+    // for it and load it, instead of every worker training the same model at once.
+    return this.models.whileTrainingFirst(async () => {
+      const meanwhile = await this.models.latest();
+      return meanwhile ? loaded(meanwhile) : this.train(false);
+    });
   }
 
   /**

@@ -16,6 +16,8 @@ export enum JobName {
   ClusterVerbatims = 'verbatim.cluster',
   /** Re-enqueue work whose job was lost (a Redis restart, a crash between commit and enqueue). */
   SweepPipeline = 'pipeline.sweep',
+  /** Recompute the titles of irritants whose verbatims changed (batched, debounced by size). */
+  RetitleIrritants = 'irritants.retitle',
   /** Retrain the classifier (and refit the join threshold) when the triage team taught it something. */
   RetrainModel = 'model.retrain',
   /** Recompute the live board of the current week. */
@@ -72,6 +74,7 @@ export interface JobPayloads {
   [JobName.AnalyzeVerbatims]: { verbatimIds: string[] };
   [JobName.ClusterVerbatims]: { verbatimIds: string[] };
   [JobName.SweepPipeline]: Record<string, never>;
+  [JobName.RetitleIrritants]: Record<string, never>;
   [JobName.RetrainModel]: Record<string, never>;
   [JobName.RefreshBoard]: Record<string, never>;
   [JobName.FreezeBoards]: Record<string, never>;
@@ -167,6 +170,12 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
     queue: QueueName.Maintenance,
     retry: RETRY_NEXT_RUN,
     jobId: () => 'sweep-pipeline',
+    isValid: (payload): payload is Record<string, never> => isObject(payload),
+  },
+  [JobName.RetitleIrritants]: {
+    queue: QueueName.Maintenance,
+    retry: RETRY_NEXT_RUN,
+    jobId: () => 'irritants-retitle',
     isValid: (payload): payload is Record<string, never> => isObject(payload),
   },
   [JobName.RetrainModel]: {
@@ -305,6 +314,9 @@ export const SOURCES_TICK_EVERY_MS = 15_000;
 /** How often the board freezer checks whether a week's freeze time has come. */
 export const FREEZE_CHECK_EVERY_MS = 60_000;
 
+/** How often irritants whose verbatims changed are retitled: titles trail clustering by this much. */
+export const RETITLE_EVERY_MS = 10_000;
+
 /** How often the pipeline sweeper looks for lost work. */
 export const SWEEP_EVERY_MS = 60_000;
 
@@ -317,6 +329,7 @@ export async function scheduleRecurringJobs(
   config: { modelRetrainHours: number; boardRefreshMinutes: number; regroupCheckSeconds: number },
 ): Promise<void> {
   await jobs.schedule(JobName.SweepPipeline, SWEEP_EVERY_MS);
+  await jobs.schedule(JobName.RetitleIrritants, RETITLE_EVERY_MS);
   await jobs.schedule(JobName.RefreshBoard, config.boardRefreshMinutes * 60_000);
   // Checked often, acted on once: the freeze itself is keyed by ISO week.
   await jobs.schedule(JobName.FreezeBoards, FREEZE_CHECK_EVERY_MS);

@@ -59,3 +59,5 @@ export { sentimentCues } from './sentiment/cues';
 export type { SentimentCues } from './sentiment/cues';
 export { trainSentimentModel, sentimentOfCategory, sentimentOfSurveyScore } from './sentiment/training';
 export type { SentimentTraining } from './sentiment/training';
+export { titleOf, TitleBackground } from './irritants/title';
+export type { IrritantTitle, TitleOptions, TitleSource, TitleLanguage } from './irritants/title';

@@ -43,10 +43,22 @@ import {
 } from 'class-validator';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
-import { IrritantTriageService, RegroupService, RegroupSummary, TaxonomyService } from '@app/analysis';
+import {
+  IrritantTitleService,
+  IrritantTriageService,
+  RegroupService,
+  RegroupSummary,
+  TaxonomyService,
+} from '@app/analysis';
 import { APP_CONFIG, AppConfig, Clock } from '@app/config';
 import { BoardService } from '@app/board';
-import { BoardRepository, Irritant, IrritantRepository, RedirectRepository } from '@app/database';
+import {
+  BoardRepository,
+  Irritant,
+  IrritantRepository,
+  RedirectRepository,
+  irritantTitle,
+} from '@app/database';
 import { AXES, Axis, isoWeekOf } from '@app/scoring';
 import { ActorNames } from '../people/actor-names';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
@@ -128,21 +140,37 @@ class WeeklyReachView {
   partial: boolean;
 }
 
-class MergeIrritantBody {
-  @ApiProperty({ description: 'The irritant this one is merged into (it keeps its id)' })
-  @IsUUID('all', { message: 'into must be an irritant id' })
-  into: string;
-}
+/** A PATCH of an irritant: its name, its category, or both. */
+class UpdateIrritantBody {
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    maxLength: 200,
+    description:
+      'What the team calls it: shown instead of the generated title everywhere, kept across regroupings; null gives it back its generated title',
+  })
+  @IsOptional()
+  @ValidateIf((body: UpdateIrritantBody) => body.name !== null)
+  @IsString({ message: 'name must be a string, or null to go back to the generated title' })
+  @Matches(/\S/, { message: 'name must not be blank' })
+  @Length(1, 200)
+  name?: string | null;
 
-class SetIrritantCategoryBody {
-  @ApiProperty({
+  @ApiPropertyOptional({
     example: 'payment',
     description:
       "The irritant's category (a key of GET /api/v1/categories): it no longer follows its verbatims' majority",
   })
+  @IsOptional()
   @IsString()
   @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'category must be a category key' })
-  category: string;
+  category?: string;
+}
+
+class MergeIrritantBody {
+  @ApiProperty({ description: 'The irritant this one is merged into (it keeps its id)' })
+  @IsUUID('all', { message: 'into must be an irritant id' })
+  into: string;
 }
 
 class RegroupView implements RegroupSummary {
@@ -153,6 +181,11 @@ class RegroupView implements RegroupSummary {
   @ApiProperty({ description: 'Irritants started for topics split off others' }) created: number;
   @ApiProperty({ description: 'Verbatims that changed irritant' }) moved: number;
   @ApiProperty() seconds: number;
+}
+
+class OtherLanguageTitle {
+  @ApiProperty({ enum: ['fr', 'en'] }) lang: string;
+  @ApiProperty() title: string;
 }
 
 class IrritantView {
@@ -170,7 +203,33 @@ class IrritantView {
       'A person decided on it (merge, split, move): the regrouping leaves its verbatims where they are',
   })
   held: boolean;
-  @ApiProperty({ description: 'Its most distinctive words' }) label: string;
+  @ApiProperty({
+    description:
+      'What it is called: the name a triager gave it, else its generated title (the other language beside it), else its distinctive words until first titled',
+  })
+  label: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The name a triager gave it (null: none)' })
+  name: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'A short phrase in its customers’ own words, in its main language (null: not yet titled)',
+  })
+  title: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The language of `title`' })
+  titleLang: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: OtherLanguageTitle,
+    description: 'The title in the other language, when some of its verbatims are in it',
+  })
+  otherTitle: OtherLanguageTitle | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Its most representative verbatim (redacted, closing and signature off)',
+  })
+  quote: string | null;
   @ApiProperty() verbatimCount: number;
   @ApiProperty({ description: 'Distinct customers (hashed authors) across channels' })
   distinctCustomers: number;
@@ -197,7 +256,15 @@ const view = (irritant: Irritant): IrritantView => ({
   categorySetBy: irritant.categorySetBy ?? null,
   lang: irritant.lang ?? null,
   held: irritant.heldAt !== null && irritant.heldAt !== undefined,
-  label: irritant.label,
+  label: irritantTitle(irritant),
+  name: irritant.name,
+  title: irritant.title,
+  titleLang: irritant.titleLang,
+  otherTitle:
+    irritant.titleOther && irritant.titleOtherLang
+      ? { lang: irritant.titleOtherLang, title: irritant.titleOther }
+      : null,
+  quote: irritant.titleQuote,
   verbatimCount: irritant.verbatimCount,
   distinctCustomers: irritant.distinctCustomers,
   firstSeenAt: irritant.firstSeenAt.toISOString(),
@@ -213,6 +280,7 @@ export class IrritantsController {
   constructor(
     private readonly irritants: IrritantRepository,
     private readonly triage: IrritantTriageService,
+    private readonly titles: IrritantTitleService,
     private readonly boards: BoardService,
     private readonly boardRows: BoardRepository,
     private readonly redirects: RedirectRepository,
@@ -238,15 +306,26 @@ export class IrritantsController {
   @Patch(':id')
   @Roles(...TRIAGERS)
   @ApiOperation({
-    summary: "Set an irritant's category (audited): it no longer follows its verbatims' majority",
+    summary:
+      "Rename an irritant or set its category (audited): a name wins over the generated title on the board, tickets, the digest and exports and is kept across regroupings; a category set by hand no longer follows its verbatims' majority",
   })
   async update(
     @Param('id', new ParseUUIDPipe()) id: string,
-    @Body() body: SetIrritantCategoryBody,
+    @Body() body: UpdateIrritantBody,
     @Req() request: AuthenticatedRequest,
   ): Promise<IrritantDetail> {
-    await this.taxonomy.check(body.category);
-    await this.triage.setCategory(id, body.category, actorOf(request));
+    if (body.name === undefined && body.category === undefined)
+      throw new BadRequestException('nothing to change: give a name (or null), a category, or both');
+    if (body.category !== undefined) {
+      await this.taxonomy.check(body.category);
+      await this.triage.setCategory(id, body.category, actorOf(request));
+    }
+    if (body.name !== undefined) {
+      const name = body.name === null ? null : body.name.trim().replace(/\s+/g, ' ');
+      await this.titles.rename(id, name, actorOf(request));
+    }
+    // Live boards copy what an irritant is called and its category: they, and the tickets and
+    // digest that read them, show it at once.
     await this.boards.refreshFor([id]);
     return this.detail(id);
   }

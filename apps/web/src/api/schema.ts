@@ -142,6 +142,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/irritants/regroup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Regroup the recent window's irritants now (admin, audited): near-duplicates merged, incoherent ones split; people's decisions kept */
+        post: operations["IrritantsController_regroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/irritants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One irritant with its most recent verbatims (redacted) */
+        get: operations["IrritantsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename an irritant or set its category (audited): a name wins over the generated title on the board, tickets, the digest and exports and is kept across regroupings; a category set by hand no longer follows its verbatims' majority */
+        patch: operations["IrritantsController_update"];
+        trace?: never;
+    };
     "/api/v1/irritants": {
         parameters: {
             query?: never;
@@ -227,15 +262,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/irritants/{id}": {
+    "/api/v1/irritants/{id}/weekly": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** One irritant with its most recent verbatims (redacted) */
-        get: operations["IrritantsController_get"];
+        /** Customers (and verbatims) per ISO week over the last weeks, oldest first, weeks without any included; the current week is partial */
+        get: operations["IrritantsController_weekly"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1714,6 +1749,8 @@ export interface components {
             modelVersion: string | null;
             /** @description The irritant it belongs to, once clustered */
             irritantId: string | null;
+            /** @description Its irritant’s name (lists only), for reading without opening it */
+            irritantLabel?: string | null;
             /** @description Put in its irritant by a person: clustering leaves it there */
             irritantPinned: boolean;
             /** @description As written, personal data included (triagers and admins, single verbatim only) */
@@ -1773,6 +1810,15 @@ export interface components {
         };
         ExamplesBody: {
             examples: string[];
+        };
+        UpdateIrritantBody: {
+            /** @description What the team calls it: shown instead of the generated title everywhere, kept across regroupings; null gives it back its generated title */
+            name?: string | null;
+            /**
+             * @description The irritant's category (a key of GET /api/v1/categories): it no longer follows its verbatims' majority
+             * @example payment
+             */
+            category?: string;
         };
         MergeIrritantBody: {
             /** @description The irritant this one is merged into (it keeps its id) */
@@ -1901,7 +1947,10 @@ export interface components {
             owner: string | null;
             targetRelease: string | null;
             comment: string | null;
+            /** @description Who: `user:<id>` or `apikey:<id>` */
             by: string;
+            /** @description Who, as people read it (decision history): the display name or the key’s name */
+            byName?: string;
             at: string;
             /** @description When the department last answered (route) */
             answeredAt: string | null;
@@ -2366,6 +2415,8 @@ export interface operations {
                 q?: string;
                 /** @description Category key (see the taxonomy) */
                 category?: string;
+                /** @description Language detected (ISO 639-1: fr, en…) */
+                lang?: string;
                 /** @description Only the verbatims of this irritant */
                 irritant?: string;
                 /** @description Only the verbatims whose category the classifier was unsure of */
@@ -2596,6 +2647,66 @@ export interface operations {
             };
         };
     };
+    IrritantsController_regroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IrritantsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description It was merged into another (or emptied by moves): Location names the irritant it lives on as */
+            301: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IrritantsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateIrritantBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     IrritantsController_list: {
         parameters: {
             query?: {
@@ -2706,9 +2817,11 @@ export interface operations {
             };
         };
     };
-    IrritantsController_get: {
+    IrritantsController_weekly: {
         parameters: {
-            query?: never;
+            query?: {
+                weeks?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -2717,8 +2830,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description It was merged into another (or emptied by moves): Location names the irritant it lives on as */
-            301: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

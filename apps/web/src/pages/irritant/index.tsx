@@ -8,6 +8,7 @@ import { useIrritantPage } from './hooks';
 import { Links } from './Links';
 import { CustomersPerWeek, DecideButton, Quotes } from './Meeting';
 import { MergeSection } from './Merge';
+import { RenameIrritant } from './Rename';
 import { SurveyImpact } from './SurveyImpact';
 import { TrackerIssues } from './TrackerIssues';
 import { Verbatims } from './Verbatims';
@@ -89,6 +90,16 @@ export default function IrritantPage() {
               />
             )}
           </div>
+          {data.name && data.title && (
+            <p className="page-sub">{t('title.generated', { title: data.title })}</p>
+          )}
+          {data.otherTitle && (
+            <p className="page-sub" lang={data.otherTitle.lang}>
+              {data.otherTitle.title}
+            </p>
+          )}
+          {data.quote && <blockquote className="irritant-quote">“{data.quote}”</blockquote>}
+          <RenameIrritant irritant={data} />
         </div>
         {item.data && (
           <dl className="headline">
