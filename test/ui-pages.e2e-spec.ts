@@ -1,6 +1,7 @@
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { Role } from '@app/database';
-import { CHROMIUM, CHROMIUM_ARGS, DemoShop, startDemoShop } from '@app/monitoring';
+import { CHROMIUM_ARGS, DemoShop, startDemoShop } from '@app/monitoring';
+import { CHROMIUM } from './support/chromium';
 import { isoWeekOf, weekBounds } from '@app/scoring';
 import { webUiDirectory } from '../apps/api/src/http/web-ui';
 import { useApi } from './support/app';

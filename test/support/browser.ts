@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from '@app/monitoring';
+import { CHROMIUM_ARGS } from '@app/monitoring';
+import { CHROMIUM } from './chromium';
 import { ensureChromium } from './chromium';
 
 /** What went wrong in the page: console errors, uncaught exceptions, CSP violations, dialogs. */

@@ -1,5 +1,8 @@
 import { access } from 'node:fs/promises';
-import { CHROMIUM } from '@app/monitoring';
+import { loadConfig } from '@app/config';
+
+/** The Chromium the product drives (CHROMIUM_PATH, through the validated config). */
+export const CHROMIUM = loadConfig({ CHROMIUM_PATH: process.env.CHROMIUM_PATH }).chromiumPath;
 
 /**
  * Debian's Chromium, which the browser monitors and the UI suites drive. The tests install nothing:

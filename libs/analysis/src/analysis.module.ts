@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AnalyzeStage } from './analyze.stage';
 import { ClusterStage } from './cluster.stage';
+import { ClusteringVocabulary } from './clustering-vocabulary';
+import { RegroupService } from './regroup.service';
 import { IrritantTriageService } from './irritant-triage.service';
 import { IrritantTitleService } from './irritant-titles.service';
 import { ModelStore } from './model-store';
@@ -13,6 +15,8 @@ import { TaxonomyService } from './taxonomy.service';
     ModelStore,
     AnalyzeStage,
     ClusterStage,
+    ClusteringVocabulary,
+    RegroupService,
     IrritantTriageService,
     IrritantTitleService,
     PrivacyService,
@@ -21,6 +25,8 @@ import { TaxonomyService } from './taxonomy.service';
   ],
   exports: [
     ModelStore,
+    RegroupService,
+    ClusteringVocabulary,
     IrritantTriageService,
     IrritantTitleService,
     PrivacyService,

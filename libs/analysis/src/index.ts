@@ -14,3 +14,6 @@ export { VerbatimGrowthService } from './verbatim-growth.service';
 export type { GrowingVerbatim, GrowthOutcome } from './verbatim-growth.service';
 export { TaxonomyService, CATEGORY_KEY, MIN_NEW_CATEGORY_EXAMPLES } from './taxonomy.service';
 export type { NewCategory } from './taxonomy.service';
+export { RegroupService, REGROUP_WINDOW_DAYS, REGROUP_MAX_VERBATIMS } from './regroup.service';
+export type { RegroupSummary } from './regroup.service';
+export { ClusteringVocabulary } from './clustering-vocabulary';

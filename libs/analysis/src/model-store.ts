@@ -14,14 +14,11 @@ import {
 } from '@app/database';
 import {
   DEFAULT_TAXONOMY,
-  IdfTable,
   JOIN_THRESHOLD,
   LabelledText,
   LinearTextClassifier,
   categoryKeys,
-  detectLanguage,
   fitJoinThreshold,
-  clusteringTerms,
   sentimentOfSurveyScore,
   trainSentimentModel,
 } from '@app/nlp';
@@ -91,7 +88,6 @@ export function readSentimentSet(): Promise<LabelledText[]> {
 export class ModelStore {
   private readonly logger = new Logger(ModelStore.name);
   private loading: Promise<LoadedModel> | null = null;
-  private idf: Promise<IdfTable> | null = null;
   private checkedAt = 0;
 
   constructor(
@@ -116,19 +112,6 @@ export class ModelStore {
       });
     }
     return this.loading;
-  }
-
-  /**
-   * How distinctive each stem is, learnt from the shipped training set: the background against
-   * which irritant clustering weighs words ("bonjour" little, "fauteuil" a lot).
-   */
-  background(): Promise<IdfTable> {
-    this.idf ??= readTrainingSet(new Set(categoryKeys(DEFAULT_TAXONOMY))).then((examples) =>
-      IdfTable.fromDocuments(
-        examples.map(({ text }) => clusteringTerms(text, detectLanguage(text).lang).terms),
-      ),
-    );
-    return this.idf;
   }
 
   private async load(): Promise<LoadedModel> {

@@ -50,6 +50,11 @@ export enum JobName {
   PushTracker = 'tracker.push',
   /** Link new tickets to auto-creating trackers, push what is due, poll trackers that are polled. */
   TickTrackers = 'trackers.tick',
+  /**
+   * Regroup the recent window's irritants (merge near-duplicates, split incoherent ones) once new
+   * verbatims have been clustered and things went quiet (or waited long enough): debounced.
+   */
+  RegroupIrritants = 'irritants.regroup',
 }
 
 export enum QueueName {
@@ -87,6 +92,7 @@ export interface JobPayloads {
   [JobName.TickChat]: Record<string, never>;
   [JobName.PushTracker]: { linkId: string };
   [JobName.TickTrackers]: Record<string, never>;
+  [JobName.RegroupIrritants]: Record<string, never>;
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -282,6 +288,12 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
     jobId: () => 'trackers-tick',
     isValid: (payload): payload is Record<string, never> => isObject(payload),
   },
+  [JobName.RegroupIrritants]: {
+    queue: QueueName.Maintenance,
+    retry: RETRY_NEXT_RUN,
+    jobId: () => 'irritants-regroup',
+    isValid: (payload): payload is Record<string, never> => isObject(payload),
+  },
 };
 
 /** How often new tickets are linked to trackers and due pushes are found. */
@@ -314,7 +326,7 @@ export const SWEEP_EVERY_MS = 60_000;
  */
 export async function scheduleRecurringJobs(
   jobs: { schedule(name: JobName, everyMs: number): Promise<void> },
-  config: { modelRetrainHours: number; boardRefreshMinutes: number },
+  config: { modelRetrainHours: number; boardRefreshMinutes: number; regroupCheckSeconds: number },
 ): Promise<void> {
   await jobs.schedule(JobName.SweepPipeline, SWEEP_EVERY_MS);
   await jobs.schedule(JobName.RetitleIrritants, RETITLE_EVERY_MS);
@@ -330,6 +342,10 @@ export async function scheduleRecurringJobs(
   await jobs.schedule(JobName.ScanAlerts, ALERTS_SCAN_EVERY_MS);
   await jobs.schedule(JobName.TickChat, SWEEP_EVERY_MS);
   await jobs.schedule(JobName.TickTrackers, TRACKERS_TICK_EVERY_MS);
+  // Checked often, run only when verbatims were clustered since the last regrouping (debounced).
+  if (config.regroupCheckSeconds > 0) {
+    await jobs.schedule(JobName.RegroupIrritants, config.regroupCheckSeconds * 1_000);
+  }
   if (config.modelRetrainHours > 0) {
     await jobs.schedule(JobName.RetrainModel, config.modelRetrainHours * 3_600_000);
   }

@@ -1,8 +1,13 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-/** What a group of customers complain about: near-duplicate verbatims of one category. */
+/**
+ * What a group of customers complain about: near-duplicate verbatims, whatever category the
+ * classifier gave each (the irritant's category is their majority, or what a person set).
+ */
 @Entity('irritant')
 @Index('ix_irritant_category_seen', ['category', 'lastSeenAt'])
+@Index('ix_irritant_seen', ['lastSeenAt'])
+@Index('ix_irritant_updated', ['updatedAt'])
 // ix_irritant_retitle (partial: titles out of date) is written in the migration only.
 export class Irritant {
   @PrimaryGeneratedColumn('uuid')
@@ -10,6 +15,27 @@ export class Irritant {
 
   @Column({ type: 'varchar', length: 32 })
   category: string;
+
+  /** Who set the category by hand (null: it follows the majority of its verbatims). */
+  @Column({ name: 'category_set_by', type: 'varchar', length: 80, nullable: true })
+  categorySetBy: string | null;
+
+  @Column({ name: 'category_set_at', type: 'timestamptz', nullable: true })
+  categorySetAt: Date | null;
+
+  /** The main language of its verbatims: French and English meet only on distinctive concepts. */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  lang: string | null;
+
+  /**
+   * Set when a person decided on it (merged into it, split it, moved a verbatim in or out): the
+   * regrouping never moves its verbatims nor merges it with another held irritant.
+   */
+  @Column({ name: 'held_by', type: 'varchar', length: 80, nullable: true })
+  heldBy: string | null;
+
+  @Column({ name: 'held_at', type: 'timestamptz', nullable: true })
+  heldAt: Date | null;
 
   /** Its most distinctive words, in the customers' own spelling: what it is called until titled. */
   @Column({ type: 'varchar', length: 200 })
