@@ -25,6 +25,8 @@ export function testConfig(env: TestEnv): AppConfig {
     QUEUE_PREFIX: `lbt${randomBytes(4).toString('hex')}`,
     PORT: '0',
     DEMO_DATA: 'false',
+    // Suites see what clustering alone does; the regrouping suite turns it on (test/irritants-regroup.e2e-spec.ts).
+    REGROUP_CHECK_SECONDS: '0',
     // The run's log directory (test/global-setup.ts): every line goes there at debug, to be scanned
     // for secrets and customer data at the end of the run (test/global-teardown.ts).
     LOG_DIR: process.env.LOG_DIR,

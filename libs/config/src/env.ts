@@ -50,6 +50,12 @@ export interface AppConfig {
   readonly modelRefreshSeconds: number;
   /** How often the classifier is retrained from the triage team's decisions (hours; 0: never). */
   readonly modelRetrainHours: number;
+  /**
+   * How often the debounced irritant regrouping looks whether it is due (seconds; 0: only on an
+   * admin's demand). Due when verbatims were clustered since it last ran and things went quiet
+   * for 20 s, or 90 s have passed: it runs within two minutes of a burst.
+   */
+  readonly regroupCheckSeconds: number;
   /** The company's time zone: ISO weeks, the Monday freeze and the digest follow it. */
   readonly timeZone: string;
   /** Local time on Monday at which the previous week's board freezes ("08:00"). */
@@ -86,6 +92,12 @@ export interface AppConfig {
   /** Where the demo shop the demo monitors watch is served (null: not served). */
   readonly demoShopPort: number | null;
   /** Failed authentications an address may make in a minute before it is refused for a while. */
+  /**
+   * Which proxies in front of the API to believe about the client's address (X-Forwarded-For), as
+   * Express's `trust proxy`: `false` (none: the socket's peer is the client), a hop count, or a
+   * list of addresses, subnets and the names loopback, linklocal, uniquelocal.
+   */
+  readonly trustProxy: false | number | readonly string[];
   readonly authFailuresPerMinute: number;
   /** Ingestion requests (batches of up to 1,000) a key may make in a minute. */
   readonly ingestRequestsPerMinute: number;
@@ -257,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sweepAfterSeconds: settings.SWEEP_AFTER_SECONDS,
     modelRefreshSeconds: settings.MODEL_REFRESH_SECONDS,
     modelRetrainHours: settings.MODEL_RETRAIN_HOURS,
+    regroupCheckSeconds: settings.REGROUP_CHECK_SECONDS,
     timeZone: settings.TIME_ZONE,
     boardFreezeAt: settings.BOARD_FREEZE_AT,
     boardRefreshMinutes: settings.BOARD_REFRESH_MINUTES,
@@ -285,6 +298,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Beside the API when the demo is on (its monitors watch it); PORT 0: any free port for both.
     demoShopPort:
       settings.DEMO_SHOP_PORT ?? (demoData ? (settings.PORT === 0 ? 0 : settings.PORT + 1) : null),
+    trustProxy: settings.TRUST_PROXY,
     authFailuresPerMinute: settings.AUTH_FAILURES_PER_MINUTE,
     ingestRequestsPerMinute: settings.INGEST_REQUESTS_PER_MINUTE,
     rawTextRetentionDays: settings.RAW_TEXT_RETENTION_DAYS,

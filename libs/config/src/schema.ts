@@ -4,6 +4,7 @@
  * `.env.example` and docs/CONFIGURATION.md are generated from it (`npm run config:docs`) and a
  * unit test (schema.spec.ts) fails when either differs from what this file gives.
  */
+import { isIP } from 'node:net';
 import { IANAZone } from 'luxon';
 import { ConfigError } from './config-error';
 
@@ -181,6 +182,39 @@ const LIMITS = 'Limits and retention';
 const SIGN_IN = 'Signing in people (docs/AUTH.md)';
 const MONITORS = 'Monitors';
 
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function proxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return isIP(bits) === 4 && family === 4;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY: `false` by default. `true` (believe every hop) is refused: any client could then
+ * name its own address in X-Forwarded-For and escape the failure limiter.
+ */
+const trustProxy = (raw: string, name: string): false | number | readonly string[] => {
+  if (['false', 'no'].includes(raw.toLowerCase())) return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 10) throw new ConfigError(name, 'a hop count from 0 to 10, or proxy addresses', raw);
+    return hops === 0 ? false : hops;
+  }
+  const list = raw.split(',').map((entry) => entry.trim());
+  if (list.some((entry) => !proxyAddress(entry)))
+    throw new ConfigError(
+      name,
+      'false, a hop count (1), or proxy addresses and subnets (10.0.0.0/8, loopback, linklocal, uniquelocal), comma-separated',
+      raw,
+    );
+  return Object.freeze(list);
+};
+
 export const SCHEMA = {
   NODE_ENV: variable({
     group: SERVER,
@@ -348,6 +382,16 @@ export const SCHEMA = {
     secret: false,
     parse: integer(0, 24 * 31),
   }),
+  REGROUP_CHECK_SECONDS: variable({
+    group: ANALYSIS,
+    default: '30',
+    description:
+      'How often the debounced irritant regrouping looks whether it is due (0: only on an admin demand). ' +
+      'Due when verbatims were clustered since it last ran and things went quiet for 20 s, or 90 s have ' +
+      'passed: it runs within two minutes of a burst.',
+    secret: false,
+    parse: integer(0, 3_600),
+  }),
   TIME_ZONE: variable({
     group: ANALYSIS,
     default: 'Europe/Paris',
@@ -514,6 +558,16 @@ export const SCHEMA = {
     description: 'New alerts announced per 24 hours at most; more are kept (API) but not announced.',
     secret: false,
     parse: integer(1, 1_000),
+  }),
+  TRUST_PROXY: variable({
+    group: LIMITS,
+    default: 'false',
+    description:
+      'Which proxies in front of the API to believe about the client address (X-Forwarded-For), as ' +
+      "Express's trust proxy: false (the socket's peer is the client), a hop count, or addresses and " +
+      'subnets (10.0.0.0/8, loopback, linklocal, uniquelocal). true is refused: clients could forge it.',
+    secret: false,
+    parse: trustProxy,
   }),
   AUTH_FAILURES_PER_MINUTE: variable({
     group: LIMITS,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
 import { BoardService, DecisionInForce, DecisionService } from '@app/board';
 import { APP_CONFIG, AppConfig, Clock, PublicUrl } from '@app/config';
@@ -8,6 +8,7 @@ import {
   DeadLetterRepository,
   DigestRepository,
   IrritantRepository,
+  irritantTitle,
   MonitorRepository,
   OPEN_TICKET_STATUSES,
   RunStatus,
@@ -175,7 +176,7 @@ export class DigestService {
     const unanswered = await this.decisions.unanswered(20);
     const missing = unanswered.map((d) => d.irritantId).filter((id) => !labels.has(id));
     for (const irritant of missing.length > 0 ? await this.irritants.findByIds(missing) : [])
-      labels.set(irritant.id, irritant.label);
+      labels.set(irritant.id, irritantTitle(irritant));
     const openTickets = await this.tickets.list({ statuses: OPEN_TICKET_STATUSES, limit: 200 });
     const target = this.config.timeToFixTargetDays;
     const monitors = await this.monitorRows.list();
@@ -282,7 +283,8 @@ export class DigestService {
    * @returns those sent to.
    */
   async send(week: IsoWeek, options: SendOptions = {}): Promise<string[]> {
-    if (this.config.smtpUrl === null) throw new Error('SMTP_URL is not set: the digest cannot be sent');
+    if (this.config.smtpUrl === null)
+      throw new ServiceUnavailableException('SMTP_URL is not set: the digest cannot be sent');
     const now = options.now ?? this.clock.now();
     const board = await this.boards.get(week, { limit: 1 }, now);
     const frozen = board.board.status === BoardStatus.Frozen;
