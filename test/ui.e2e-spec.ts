@@ -320,8 +320,13 @@ describe('triage UI', () => {
         .locator('ol.verbatim-list > li')
         .filter({ hasText: target.text.slice(0, 60) })
         .first();
-      await row.getByRole('combobox', { name: /^Sentiment of the verbatim of/ }).selectOption(other);
-      await row.getByRole('button', { name: 'Correct sentiment' }).click();
+      // Selected, then corrected from the selection bar's dialog.
+      await row.getByRole('checkbox', { name: /^Select the verbatim of/ }).check();
+      await page.getByRole('button', { name: 'Correct sentiment…' }).click();
+      const dialog = page.getByRole('dialog', { name: /^Correct the sentiment of 1 verbatim/ });
+      await dialog.getByLabel('Sentiment').selectOption(other);
+      await dialog.getByRole('button', { name: 'Correct sentiment' }).click();
+      await dialog.waitFor({ state: 'hidden' });
       await expect_(async () => (await get(`/api/v1/verbatims/${target.id}`)).sentimentLabel === other);
     });
 
@@ -333,8 +338,12 @@ describe('triage UI', () => {
         .locator('ol.verbatim-list > li')
         .filter({ hasText: target.text.slice(0, 60) })
         .first();
-      await row.getByRole('combobox', { name: /^Category of the verbatim of/ }).selectOption(other);
-      await row.getByRole('button', { name: 'Correct category' }).click();
+      await row.getByRole('checkbox', { name: /^Select the verbatim of/ }).check();
+      await page.getByRole('button', { name: 'Correct category…' }).click();
+      const dialog = page.getByRole('dialog', { name: /^Correct the category of 1 verbatim/ });
+      await dialog.getByLabel('New category').selectOption(other);
+      await dialog.getByRole('button', { name: 'Correct category' }).click();
+      await dialog.waitFor({ state: 'hidden' });
       await expect_(async () => (await get(`/api/v1/verbatims/${target.id}`)).category === other);
     });
 

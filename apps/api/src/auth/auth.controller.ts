@@ -28,7 +28,7 @@ import {
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Public } from './access.decorators';
 import { LocalSignIn, Providers, SessionView } from './auth.dto';
-import { keyFromAuthorization } from './credentials';
+import { credentialId, presentedKey } from './credentials';
 import { FailureLimiter } from './failure-limiter';
 import {
   OIDC_COOKIE,
@@ -105,16 +105,18 @@ export class AuthController implements OnApplicationBootstrap {
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionView> {
     // The same credentials as the guard, in the same order: an API key (the UI's dev proxy) wins.
-    const key = keyFromAuthorization(request.headers.authorization);
+    // Bearer only, as the guard: Basic belongs to the documentation pages.
+    const sent = presentedKey(request.headers.authorization);
+    const key = sent?.scheme === 'bearer' ? sent.key : null;
     const cookie = cookieOf(request, SESSION_COOKIE);
     let principal: Principal | null = null;
     let csrfToken: string | undefined;
     if (key !== null) {
       // Wrong keys count here as they do everywhere: this route is no way round the limit.
       const address = request.ip ?? 'unknown';
-      this.limiter.check(address, response);
+      this.limiter.checkCredential(address, credentialId(key), response);
       principal = await this.apiKeys.verify(key);
-      if (!principal) this.limiter.fail(address);
+      if (!principal) this.limiter.failed(address, credentialId(key), response);
     } else if (cookie !== undefined) {
       const session = await this.sessions.resolve(cookie);
       principal = session?.principal ?? null;
@@ -148,12 +150,15 @@ export class AuthController implements OnApplicationBootstrap {
     @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
     const address = request.ip ?? 'unknown';
-    this.limiter.check(address, response);
+    // Passwords can be guessed: an account that failed too often from this address is refused
+    // before its password is checked; other accounts from the same address are not.
+    const account = `user:${body.email.trim().toLowerCase()}`;
+    this.limiter.checkCredential(address, account, response);
     if (!this.config.localAccounts)
       throw new ForbiddenException('local accounts are off here (LOCAL_ACCOUNTS): use single sign-on');
     const user = await this.users.authenticate(body.email, body.password);
     if (!user) {
-      this.limiter.fail(address);
+      this.limiter.failed(address, account, response);
       throw new UnauthorizedException('wrong e-mail address or password');
     }
     await this.replaceSession(request, response, user.id);

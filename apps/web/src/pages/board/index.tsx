@@ -495,7 +495,7 @@ interface FormProps {
 }
 
 /** The decision on one item: what, who, when, why; posted to the item of this week's board. */
-function DecisionForm({ item, week, current, onCancel, onDone }: FormProps) {
+export function DecisionForm({ item, week, current, onCancel, onDone }: FormProps) {
   const { t } = useTranslation('board');
   const labels = useLabels();
   const client = useQueryClient();
