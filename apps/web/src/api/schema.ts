@@ -227,6 +227,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/irritants/{id}/weekly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Customers (and verbatims) per ISO week over the last weeks, oldest first, weeks without any included; the current week is partial */
+        get: operations["IrritantsController_weekly"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/irritants/{id}": {
         parameters: {
             query?: never;
@@ -1714,6 +1731,8 @@ export interface components {
             modelVersion: string | null;
             /** @description The irritant it belongs to, once clustered */
             irritantId: string | null;
+            /** @description Its irritant’s name (lists only), for reading without opening it */
+            irritantLabel?: string | null;
             /** @description Put in its irritant by a person: clustering leaves it there */
             irritantPinned: boolean;
             /** @description As written, personal data included (triagers and admins, single verbatim only) */
@@ -1901,7 +1920,10 @@ export interface components {
             owner: string | null;
             targetRelease: string | null;
             comment: string | null;
+            /** @description Who: `user:<id>` or `apikey:<id>` */
             by: string;
+            /** @description Who, as people read it (decision history): the display name or the key’s name */
+            byName?: string;
             at: string;
             /** @description When the department last answered (route) */
             answeredAt: string | null;
@@ -2366,6 +2388,8 @@ export interface operations {
                 q?: string;
                 /** @description Category key (see the taxonomy) */
                 category?: string;
+                /** @description Language detected (ISO 639-1: fr, en…) */
+                lang?: string;
                 /** @description Only the verbatims of this irritant */
                 irritant?: string;
                 /** @description Only the verbatims whose category the classifier was unsure of */
@@ -2690,6 +2714,27 @@ export interface operations {
     IrritantsController_overrides: {
         parameters: {
             query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IrritantsController_weekly: {
+        parameters: {
+            query?: {
+                weeks?: number;
+            };
             header?: never;
             path: {
                 id: string;
