@@ -122,7 +122,7 @@ export function VerbatimTable({
               </td>
               <td>
                 {verbatim.irritantId ? (
-                  <Link to={`/irritants/${verbatim.irritantId}`}>
+                  <Link to={`/irritants/${verbatim.irritantId}`} translate="no">
                     {verbatim.irritantLabel ?? t('openIrritant')}
                   </Link>
                 ) : (
