@@ -60,11 +60,15 @@ export default function IrritantPage() {
       <nav aria-label={t('breadcrumb')} className="breadcrumb">
         <Link to={boardPath}>{t('board', { week: week ?? '' })}</Link>
         <span aria-hidden="true"> / </span>
-        <span aria-current="page">{data.label}</span>
+        <span aria-current="page" translate="no">
+          {data.label}
+        </span>
       </nav>
       <header className="page-head irritant-head">
         <div>
-          <h1 id="irritant-title">{data.label}</h1>
+          <h1 id="irritant-title" translate="no">
+            {data.label}
+          </h1>
           <p className="page-sub">
             <span className="category-chip">{labels.category(data.category)}</span>{' '}
             {t('facts', {
