@@ -564,7 +564,7 @@ describe('sign-in (sessions, local accounts, OpenID Connect)', () => {
     expect(badRole.output).toMatch(/expected one of viewer, triager, admin/);
   });
 
-  it('answers one 401 for an unknown address and a wrong password, counted with wrong keys: then 429', async () => {
+  it('answers one 401 for an unknown address and a wrong password, counted per address and account: then 429', async () => {
     // An API of its own: the failures are counted per process and address, and this one is left refusing.
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
@@ -597,10 +597,18 @@ describe('sign-in (sessions, local accounts, OpenID Connect)', () => {
         (await http(base, 'GET', '/api/v1/me', { key: `lb_aaaaaaaaaaaa_${'x'.repeat(43)}` })).status,
       ).toBe(401);
       expect((await post('LIM@example.com', `${password}y`)).status).toBe(401);
-      // FAILURES_PER_MINUTE failures: the right password is refused too, for the rest of the minute.
-      const blocked = await post('lim@example.com', password);
+      // FAILURES_PER_MINUTE failures from this address: the next wrong one is refused (429)…
+      const blocked = await post('lim@example.com', `${password}z`);
       expect(blocked.status).toBe(429);
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+      // …but a right password is never refused for what others did from the same address.
+      expect((await post('lim@example.com', password)).status).toBe(204);
+      // Once this account has failed FAILURES_PER_MINUTE times from here, its password is not even
+      // checked for the rest of the minute (it can be guessed); other people from here sign in.
+      expect((await post('lim@example.com', `${password}w`)).status).toBe(429);
+      expect((await post('lim@example.com', password)).status).toBe(429);
+      const other = await createUser('lim2@example.com', Role.Viewer);
+      expect((await post('lim2@example.com', other.password)).status).toBe(204);
       // The other API process keeps its own count.
       expect((await signIn('lim@example.com', password)).status).toBe(204);
     } finally {

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule } from '@app/auth';
@@ -14,6 +14,7 @@ import { WebhooksModule } from '@app/webhooks';
 import { ExportsModule } from '@app/exports';
 import { IngestModule } from '@app/ingest';
 import { JobsModule } from '@app/jobs';
+import { ENQUEUE_TIMEOUT_MS } from './http/error.filter';
 import { AlertsModule } from '@app/alerts';
 import { NotificationsModule } from '@app/notifications';
 import { TrackersModule } from '@app/trackers';
@@ -43,6 +44,8 @@ import { FirstStart } from './embedded/first-start';
 import { HealthController } from './health/health.controller';
 import { IrritantsController } from './irritants/irritants.controller';
 import { ErrorFilter } from './http/error.filter';
+import { BodyStats } from './http/body-parser';
+import { BodyInterceptor } from './http/body.interceptor';
 import { VerbatimsController } from './verbatims/verbatims.controller';
 import { ActorNames } from './people/actor-names';
 import { VerbatimsService } from './verbatims/verbatims.service';
@@ -91,7 +94,8 @@ export class ApiModule {
           ],
         }),
         DatabaseModule.forRoot({ migrate: true }),
-        JobsModule.forRoot(config),
+        // A request hands work on within ENQUEUE_TIMEOUT_MS or answers 503: it never waits for Redis.
+        JobsModule.forRoot(config, { enqueueTimeoutMs: ENQUEUE_TIMEOUT_MS }),
         AuthModule,
         // Only the routes that ask for it are throttled (ingestion): no global guard.
         ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: config.ingestRequestsPerMinute }] }),
@@ -140,6 +144,8 @@ export class ApiModule {
         FirstStart,
         FailureLimiter,
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: BodyStats, useValue: new BodyStats() },
+        { provide: APP_INTERCEPTOR, useClass: BodyInterceptor },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],
     };

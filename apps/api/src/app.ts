@@ -9,6 +9,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import cookieParser from 'cookie-parser';
+import { json } from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { ApiKeyService } from '@app/auth';
@@ -18,8 +19,8 @@ import { ALL_QUEUE_NAMES, InProcessJobQueue, JobQueue, JobRunner, scheduleRecurr
 import { PipelineSweeper } from '@app/ingest';
 import { ApiModule } from './api.module';
 import { ADMINS, READERS } from './auth/access.decorators';
+import { FailureLimiter } from './auth/failure-limiter';
 import { requireKey } from './auth/key-middleware';
-import { csvBody, jsonBody, mailBody } from './http/body-parser';
 import { securityHeaders, serveWebUi, webUiDirectory } from './http/web-ui';
 
 export function openApiDocument(app: INestApplication): OpenAPIObject {
@@ -48,6 +49,9 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // Whose address request.ip is (the failure limiter counts by it): the socket's peer, unless the
+  // proxies in front are named (TRUST_PROXY); never every hop, which a client could forge.
+  app.set('trust proxy', Array.isArray(config.trustProxy) ? [...config.trustProxy] : config.trustProxy);
   securityHeaders(app);
   // PostgreSQL can neither store nor compare a NUL character: refused here with a reason rather
   // than failing as a 500 in whichever query the value reaches (test/sql-injection.e2e-spec.ts).
@@ -61,9 +65,8 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
   });
   const web = webUiDirectory();
   if (web !== null) serveWebUi(app, web);
-  app.use(mailBody());
-  app.use(csvBody());
-  app.use(...jsonBody());
+  // No body parser here: bodies are read after authentication, under each route's own limit
+  // (BodyInterceptor, apps/api/src/http/body.interceptor.ts).
   // People's sessions (lb_session) and the single sign-on attempt (lb_oidc); unsigned: both carry
   // their own protection (a random token looked up by hash, a sealed value).
   app.use(cookieParser());
@@ -77,7 +80,8 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
   );
 
   const apiKeys = app.get(ApiKeyService);
-  app.use('/api/docs', requireKey(apiKeys, READERS));
+  const limiter = app.get(FailureLimiter);
+  app.use('/api/docs', requireKey(apiKeys, limiter, READERS));
   SwaggerModule.setup('api/docs', app, openApiDocument(app), { jsonDocumentUrl: 'api/docs/openapi.json' });
 
   if (config.redisUrl !== null) {
@@ -91,7 +95,8 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
     // Bull Board is an Express application of its own: it would announce itself (X-Powered-By)
     // after helmet removed the header.
     boardApp.disable('x-powered-by');
-    app.use('/admin/queues', requireKey(apiKeys, ADMINS), boardApp);
+    // Its few writes (retry, pause, clean) carry small JSON bodies, read once the key is checked.
+    app.use('/admin/queues', requireKey(apiKeys, limiter, ADMINS), json({ limit: '64kb' }), boardApp);
   }
 
   await app.init();

@@ -4,6 +4,7 @@
  * Every variable is listed in `.env.example` with its default. A missing or malformed variable stops
  * the process with one line that names it and says what it expects (see `ConfigError`).
  */
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { IANAZone } from 'luxon';
@@ -85,6 +86,12 @@ export interface AppConfig {
   readonly demoShopPort: number | null;
   /** Failed authentications an address may make in a minute before it is refused for a while. */
   readonly authFailuresPerMinute: number;
+  /**
+   * Which proxies in front of the API to believe about the client's address (X-Forwarded-For), as
+   * Express's `trust proxy`: `false` (none: the socket's peer is the client), a hop count, or a
+   * list of addresses, subnets and the names loopback, linklocal, uniquelocal.
+   */
+  readonly trustProxy: false | number | readonly string[];
   /** Ingestion requests (batches of up to 1,000) a key may make in a minute. */
   readonly ingestRequestsPerMinute: number;
   /** Raw text (personal data included) older than this is replaced by its redacted form (days; 0: kept). */
@@ -246,6 +253,41 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
   if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
   throw new ConfigError(name, 'true or false', raw);
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function proxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return isIP(bits) === 4 && family === 4;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY: `false` by default. `true` (believe every hop) is refused: any client could then
+ * name its own address in X-Forwarded-For and escape the failure limiter.
+ */
+function trustProxy(env: Env, name: string): false | number | readonly string[] {
+  const raw = read(env, name);
+  if (raw === undefined || ['false', 'no'].includes(raw.toLowerCase())) return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 10) throw new ConfigError(name, 'a hop count from 0 to 10, or proxy addresses', raw);
+    return hops === 0 ? false : hops;
+  }
+  const list = raw.split(',').map((entry) => entry.trim());
+  if (list.some((entry) => !proxyAddress(entry))) {
+    throw new ConfigError(
+      name,
+      'false, a hop count (1), or proxy addresses and subnets (10.0.0.0/8, loopback, linklocal, uniquelocal), comma-separated',
+      raw,
+    );
+  }
+  return Object.freeze(list);
 }
 
 function url(env: Env, name: string, protocols: readonly string[]): string | null {
@@ -459,6 +501,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
             })()
           : null,
     authFailuresPerMinute: integer(env, 'AUTH_FAILURES_PER_MINUTE', 30, 1, 100_000),
+    trustProxy: trustProxy(env, 'TRUST_PROXY'),
     ingestRequestsPerMinute: integer(env, 'INGEST_REQUESTS_PER_MINUTE', 600, 1, 1_000_000),
     rawTextRetentionDays: integer(env, 'RAW_TEXT_RETENTION_DAYS', 0, 0, 36_500),
     publicUrl,

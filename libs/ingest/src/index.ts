@@ -13,6 +13,7 @@ export {
 } from './import-file';
 export type { ImportFormat, FieldMap } from './import-file';
 export { PipelineSweeper } from './pipeline-sweeper';
+export { OrphanedHandOns, HAND_ON_RETRY_MS } from './orphaned-hand-ons';
 export {
   VerbatimInput,
   checkVerbatim,

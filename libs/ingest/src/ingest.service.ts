@@ -7,8 +7,9 @@ import {
   StoredVerbatimRef,
   VerbatimRepository,
 } from '@app/database';
-import { JobName, JobQueue, verbatimBatches } from '@app/jobs';
+import { JobName, JobQueue, QueueUnavailableError, verbatimBatches } from '@app/jobs';
 import { AuthorKeys } from './author-key';
+import { OrphanedHandOns } from './orphaned-hand-ons';
 import type { VerbatimInput } from './verbatim-input';
 
 /**
@@ -23,6 +24,7 @@ export class IngestService {
     private readonly authorKeys: AuthorKeys,
     private readonly links: IdentityLinkRepository,
     private readonly jobs: JobQueue,
+    private readonly orphans: OrphanedHandOns,
   ) {}
 
   /**
@@ -66,8 +68,17 @@ export class IngestService {
     await this.enqueueIngest([...new Set(refs.filter((ref) => ref.pending).map((ref) => ref.id))]);
   }
 
+  /**
+   * When Redis is away (QueueUnavailableError, API processes only: workers wait for it), the ids
+   * are kept for the hand-on retry before the error goes on to the caller (503, Retry-After).
+   */
   async enqueueIngest(verbatimIds: string[]): Promise<void> {
-    await this.jobs.addMany(JobName.IngestVerbatims, verbatimBatches(verbatimIds));
+    try {
+      await this.jobs.addMany(JobName.IngestVerbatims, verbatimBatches(verbatimIds));
+    } catch (error) {
+      if (error instanceof QueueUnavailableError) this.orphans.remember(verbatimIds);
+      throw error;
+    }
   }
 
   /** Convenience for callers outside a transaction. */

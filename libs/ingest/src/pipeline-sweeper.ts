@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ImportRepository, VerbatimRepository, VerbatimStage } from '@app/database';
-import { JobHandler, JobName, JobQueue, verbatimBatches } from '@app/jobs';
+import { BullJobQueue, JobHandler, JobName, JobQueue, verbatimBatches } from '@app/jobs';
 import { IngestService } from './ingest.service';
 
 const SWEEP_LIMIT = 50_000;
@@ -12,7 +12,7 @@ const SWEEP_LIMIT = 50_000;
  * is enqueued again. Stages are idempotent, so enqueueing too much is harmless.
  */
 @Injectable()
-export class PipelineSweeper {
+export class PipelineSweeper implements OnModuleInit {
   private readonly logger = new Logger(PipelineSweeper.name);
 
   constructor(
@@ -22,6 +22,12 @@ export class PipelineSweeper {
     private readonly ingest: IngestService,
     private readonly jobs: JobQueue,
   ) {}
+
+  onModuleInit(): void {
+    // A Redis that restarted empty lost every queued job: what waits in the database is enqueued
+    // again at once, by whichever process notices first (the same batches, the same job ids).
+    if (this.jobs instanceof BullJobQueue) this.jobs.onForgotten(() => this.sweep(new Date()));
+  }
 
   @JobHandler(JobName.SweepPipeline)
   async sweepStale(): Promise<void> {

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { ALL_QUEUE_NAMES, JOB_CATALOGUE, JobName, JobPayload, QueueName } from './catalogue';
+import { QueueUnavailableError } from './errors';
 import { JobQueue, QueueCounts } from './job-queue';
 
 // Completed jobs go (their effect is in the database); failed ones stay a week for inspection.
@@ -20,16 +21,53 @@ export function bullJobOptions<N extends JobName>(name: N, payload: JobPayload<N
   };
 }
 
+export interface BullJobQueueOptions {
+  /**
+   * How long an enqueue may wait for Redis before it fails with QueueUnavailableError (ms); null:
+   * as long as it takes. The API bounds it (a request must answer, 503, not hang while Redis is
+   * away); workers wait (their job cannot finish without Redis anyway, and a failure would spend
+   * one of its attempts).
+   */
+  enqueueTimeoutMs: number | null;
+}
+
 @Injectable()
 export class BullJobQueue extends JobQueue implements BeforeApplicationShutdown {
   /** The recurring jobs this process set, to set them again when Redis forgets them. */
   private readonly schedules = new Map<JobName, number>();
   private schedulesTimer: NodeJS.Timeout | null = null;
   private restoring = false;
+  private watchingReconnects = false;
+  private readonly forgottenListeners: (() => Promise<unknown>)[] = [];
   private readonly logger = new Logger('JobQueue');
 
-  constructor(private readonly queues: ReadonlyMap<QueueName, Queue>) {
+  constructor(
+    private readonly queues: ReadonlyMap<QueueName, Queue>,
+    private readonly options: BullJobQueueOptions = { enqueueTimeoutMs: null },
+  ) {
     super();
+  }
+
+  /**
+   * Called when this process finds that Redis forgot what it held (restarted empty): the jobs
+   * waiting in it are gone too, and the pipeline sweeper enqueues again, at once, all the work the
+   * database says is waiting, rather than after SWEEP_AFTER_SECONDS.
+   */
+  onForgotten(listener: () => Promise<unknown>): void {
+    this.forgottenListeners.push(listener);
+  }
+
+  /**
+   * Runs an enqueue, bounded when the options say so: a Redis that is not connected fails it at
+   * once (its commands would otherwise queue up in memory until Redis returns), a slow one after
+   * `enqueueTimeoutMs`.
+   */
+  private async enqueue<T>(queue: Queue, work: () => Promise<T>): Promise<T> {
+    const timeoutMs = this.options.enqueueTimeoutMs;
+    if (timeoutMs === null) return work();
+    const client = await withTimeout(queue.getBackend().client, timeoutMs, 'Redis is not connected');
+    if (client.status !== 'ready') throw new QueueUnavailableError(`Redis is ${client.status}`);
+    return withTimeout(work(), timeoutMs, `Redis did not answer within ${timeoutMs} ms`);
   }
 
   private queueOf(name: JobName): Queue {
@@ -39,23 +77,28 @@ export class BullJobQueue extends JobQueue implements BeforeApplicationShutdown 
   }
 
   async add<N extends JobName>(name: N, payload: JobPayload<N>): Promise<void> {
-    await this.queueOf(name).add(name, payload, bullJobOptions(name, payload));
+    const queue = this.queueOf(name);
+    await this.enqueue(queue, () => queue.add(name, payload, bullJobOptions(name, payload)));
   }
 
   async addMany<N extends JobName>(name: N, payloads: JobPayload<N>[]): Promise<void> {
     if (payloads.length === 0) return;
-    await this.queueOf(name).addBulk(
-      payloads.map((data) => ({ name, data, opts: bullJobOptions(name, data) })),
+    const queue = this.queueOf(name);
+    await this.enqueue(queue, () =>
+      queue.addBulk(payloads.map((data) => ({ name, data, opts: bullJobOptions(name, data) }))),
     );
   }
 
   async requeue<N extends JobName>(name: N, payload: JobPayload<N>): Promise<void> {
     const queue = this.queueOf(name);
-    const previous = await queue.getJob(JOB_CATALOGUE[name].jobId(payload));
-    // A finished job keeps its id (a failed one for a week, a completed one for an hour): it must go
-    // before the same work can be added again.
-    if (previous && ((await previous.isFailed()) || (await previous.isCompleted()))) await previous.remove();
-    await queue.add(name, payload, bullJobOptions(name, payload));
+    await this.enqueue(queue, async () => {
+      const previous = await queue.getJob(JOB_CATALOGUE[name].jobId(payload));
+      // A finished job keeps its id (a failed one for a week, a completed one for an hour): it must
+      // go before the same work can be added again.
+      if (previous && ((await previous.isFailed()) || (await previous.isCompleted())))
+        await previous.remove();
+      await queue.add(name, payload, bullJobOptions(name, payload));
+    });
   }
 
   async ping(): Promise<void> {
@@ -76,6 +119,16 @@ export class BullJobQueue extends JobQueue implements BeforeApplicationShutdown 
     this.schedules.set(name, everyMs);
     await this.upsertSchedule(name, everyMs);
     this.schedulesTimer ??= setInterval(() => void this.restoreSchedules(), SCHEDULES_CHECK_MS).unref();
+    await this.watchReconnects();
+  }
+
+  /** A Redis that comes back is checked at once, not at the next 30 s check. */
+  private async watchReconnects(): Promise<void> {
+    if (this.watchingReconnects) return;
+    this.watchingReconnects = true;
+    const [first] = this.queues.values();
+    const client = await first.getBackend().client;
+    client.on('ready', () => void this.restoreSchedules());
   }
 
   private async upsertSchedule(name: JobName, everyMs: number): Promise<void> {
@@ -108,7 +161,18 @@ export class BullJobQueue extends JobQueue implements BeforeApplicationShutdown 
         await this.upsertSchedule(name, everyMs);
         restored++;
       }
-      if (restored > 0) this.logger.warn({ restored }, 'recurring jobs missing from Redis were set again');
+      if (restored > 0) {
+        this.logger.warn({ restored }, 'recurring jobs missing from Redis were set again');
+        // What it forgot included the queued jobs: the work waiting in the database is enqueued again.
+        for (const listener of this.forgottenListeners) {
+          await listener().catch((error: unknown) =>
+            this.logger.warn(
+              { err: error },
+              'could not enqueue again the work Redis forgot; the sweeper will',
+            ),
+          );
+        }
+      }
     } catch {
       // Redis unreachable or closing: the next check tries again.
     } finally {
@@ -142,4 +206,13 @@ export class BullJobQueue extends JobQueue implements BeforeApplicationShutdown 
     );
     return Object.fromEntries(entries) as Record<QueueName, QueueCounts>;
   }
+}
+
+/** `promise`, or a QueueUnavailableError once `ms` have passed (the promise itself is left to settle). */
+function withTimeout<T>(promise: Promise<T>, ms: number, reason: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new QueueUnavailableError(reason)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

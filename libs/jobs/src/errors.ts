@@ -15,6 +15,18 @@ export class PoisonJobError extends UnrecoverableError {
   }
 }
 
+/**
+ * The queue backend (Redis) did not take the job in time: down, restarting or unreachable. What the
+ * caller stored is safe in the database; the API answers 503 with Retry-After, and the rows wait
+ * for a hand-on retry (`OrphanedHandOns`) or the pipeline sweeper.
+ */
+export class QueueUnavailableError extends Error {
+  constructor(reason: string) {
+    super(`the job queue is unavailable: ${reason}`);
+    this.name = 'QueueUnavailableError';
+  }
+}
+
 export function isUnrecoverable(error: unknown): boolean {
   return (
     error instanceof UnrecoverableError || (error instanceof Error && error.name === 'UnrecoverableError')

@@ -17,7 +17,7 @@ export {
   isJobName,
 } from './catalogue';
 export type { JobPayload, JobPayloads, RetryPolicy } from './catalogue';
-export { PoisonJobError, isUnrecoverable } from './errors';
+export { PoisonJobError, QueueUnavailableError, isUnrecoverable } from './errors';
 export { JobHandler } from './job-handler.decorator';
 export { JobRunner } from './job-runner';
 export type { JobContext } from './job-runner';
@@ -25,6 +25,7 @@ export { JobQueue } from './job-queue';
 export type { QueueCounts } from './job-queue';
 export { InProcessJobQueue } from './in-process-job-queue';
 export { BullJobQueue } from './bull-job-queue';
+export type { BullJobQueueOptions } from './bull-job-queue';
 export { JobsModule } from './jobs.module';
 export { redisConnection } from './redis-connection';
 export { DeadLetterService } from './dead-letter.service';

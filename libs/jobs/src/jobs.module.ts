@@ -4,7 +4,7 @@ import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type { AppConfig } from '@app/config';
 import { ALL_QUEUE_NAMES, QueueName } from './catalogue';
-import { BullJobQueue } from './bull-job-queue';
+import { BullJobQueue, BullJobQueueOptions } from './bull-job-queue';
 import { DeadLetterService } from './dead-letter.service';
 import { InProcessJobQueue } from './in-process-job-queue';
 import { JobQueue } from './job-queue';
@@ -18,7 +18,10 @@ import { redisConnection } from './redis-connection';
 @Global()
 @Module({})
 export class JobsModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    options: BullJobQueueOptions = { enqueueTimeoutMs: null },
+  ): DynamicModule {
     if (config.redisUrl === null) {
       return {
         module: JobsModule,
@@ -51,6 +54,7 @@ export class JobsModule {
           useFactory: (...queues: Queue[]) =>
             new BullJobQueue(
               new Map(ALL_QUEUE_NAMES.map((name, index) => [name, queues[index]] as [QueueName, Queue])),
+              options,
             ),
         },
       ],

@@ -10,7 +10,7 @@ import type { Request, Response } from 'express';
 import { ApiKeyService, Principal, SessionService } from '@app/auth';
 import { Role } from '@app/database';
 import { PUBLIC, ROLES } from './access.decorators';
-import { keyFromAuthorization } from './credentials';
+import { BASIC_REFUSED, credentialId, presentedKey } from './credentials';
 import { FailureLimiter } from './failure-limiter';
 import { CSRF_HEADER, SESSION_COOKIE, cookieOf, csrfMatches } from './session-cookie';
 
@@ -32,9 +32,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Global guard: deny by default; a route opens only to the roles it names. Programs present an
  * API key (Authorization header, which wins when both are present), people their session cookie;
  * a cookie alone never changes anything: state-changing requests must also carry the session's
- * CSRF token in X-CSRF-Token. Wrong keys count towards the per-address limit; stale cookies do not
- * (a session token has 256 random bits: there is nothing to guess, and an idle tab must not lock
- * its person out).
+ * CSRF token in X-CSRF-Token. HTTP Basic, which a browser replays by itself (CSRF), is refused
+ * here: it opens the docs and queue pages only (`basicAllowed`). Wrong keys count towards the
+ * failure limiter (a right key is never refused for others' failures); stale cookies do not (a
+ * session token has 256 random bits: there is nothing to guess, and an idle tab must not lock its
+ * person out).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -49,15 +51,17 @@ export class AccessGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const address = request.ip ?? 'unknown';
-    this.limiter.check(address, context.switchToHttp().getResponse<Response>());
-    const key = keyFromAuthorization(request.headers.authorization);
+    const sent = presentedKey(request.headers.authorization);
+    // Basic is ignored, not refused outright: a browser that opened /api/docs may replay it to the
+    // API beside the person's session cookie, whose CSRF rule then applies as if it were absent.
+    const presented = sent?.scheme === 'bearer' ? sent : null;
     const cookie = cookieOf(request, SESSION_COOKIE);
     let principal: Principal | null;
-    if (key !== null) {
-      principal = await this.apiKeys.verify(key);
+    if (presented !== null) {
+      principal = await this.apiKeys.verify(presented.key);
       if (!principal) {
-        this.limiter.fail(address);
+        const response = context.switchToHttp().getResponse<Response>();
+        this.limiter.failed(request.ip ?? 'unknown', credentialId(presented.key), response);
         throw new UnauthorizedException('unknown or revoked API key');
       }
     } else if (cookie !== undefined) {
@@ -72,6 +76,8 @@ export class AccessGuard implements CanActivate {
         if (!csrfMatches(request, session.csrfToken))
           throw new ForbiddenException('X-CSRF-Token does not match this session');
       }
+    } else if (sent?.scheme === 'basic') {
+      throw new UnauthorizedException(BASIC_REFUSED);
     } else {
       throw new UnauthorizedException('sign in, or present an API key: Authorization: Bearer <key>');
     }

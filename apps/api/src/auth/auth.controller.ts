@@ -97,12 +97,15 @@ export class AuthController implements OnApplicationBootstrap {
     @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
     const address = request.ip ?? 'unknown';
-    this.limiter.check(address, response);
+    // Passwords can be guessed: an account that failed too often from this address is refused
+    // before its password is checked; other accounts from the same address are not.
+    const account = `user:${body.email.trim().toLowerCase()}`;
+    this.limiter.checkCredential(address, account, response);
     if (!this.config.localAccounts)
       throw new ForbiddenException('local accounts are off here (LOCAL_ACCOUNTS): use single sign-on');
     const user = await this.users.authenticate(body.email, body.password);
     if (!user) {
-      this.limiter.fail(address);
+      this.limiter.failed(address, account, response);
       throw new UnauthorizedException('wrong e-mail address or password');
     }
     await this.replaceSession(request, response, user.id);

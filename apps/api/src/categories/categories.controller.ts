@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { AcceptsBody, BATCH_BODY_BYTES } from '../http/body-parser';
 import {
   ApiBearerAuth,
   ApiOkResponse,
@@ -78,6 +79,8 @@ class CategoryView {
 
 @ApiTags('categories')
 @ApiBearerAuth()
+// Examples come by the thousand (5,000 per request): more than the default megabyte.
+@AcceptsBody({ limit: BATCH_BODY_BYTES })
 @Controller('api/v1/categories')
 export class CategoriesController {
   constructor(

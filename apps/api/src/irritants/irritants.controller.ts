@@ -14,6 +14,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
+import { AcceptsBody, BATCH_BODY_BYTES } from '../http/body-parser';
 import type { Response } from 'express';
 import {
   ApiBearerAuth,
@@ -168,6 +169,8 @@ const view = (irritant: Irritant): IrritantView => ({
 
 @ApiTags('irritants')
 @ApiBearerAuth()
+// Verbatim ids come by the thousand (1,000 per request): more than the default megabyte.
+@AcceptsBody({ limit: BATCH_BODY_BYTES })
 @Controller('api/v1/irritants')
 export class IrritantsController {
   constructor(

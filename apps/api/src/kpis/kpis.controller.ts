@@ -9,6 +9,7 @@ import {
   Put,
   Query,
 } from '@nestjs/common';
+import { AcceptsBody, BATCH_BODY_BYTES } from '../http/body-parser';
 import {
   ApiBearerAuth,
   ApiConsumes,
@@ -202,6 +203,8 @@ function checkedKey(key: string): string {
 
 @ApiTags('kpis')
 @ApiBearerAuth()
+// Points and answers come in batches (10,000 points, 1,000 answers): more than the default megabyte.
+@AcceptsBody({ limit: BATCH_BODY_BYTES })
 @Controller('api/v1')
 export class KpisController {
   constructor(private readonly kpis: KpiService) {}
@@ -246,6 +249,7 @@ export class KpisController {
   @Roles(...TRIAGERS, Role.Developer)
   @HttpCode(200)
   @ApiConsumes('text/csv')
+  @AcceptsBody({ accept: 'csv', limit: 3 * BATCH_BODY_BYTES })
   @ApiOperation({
     summary:
       'Import a web-analytics export (text/csv with kpi,at,value): all or nothing, every bad line named',

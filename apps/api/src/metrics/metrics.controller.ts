@@ -1,10 +1,11 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { Transactions } from '@app/database';
 import { JobQueue } from '@app/jobs';
 import { ADMINS, Roles } from '../auth/access.decorators';
+import { BodyStats } from '../http/body-parser';
 
 /**
  * Prometheus metrics of the platform itself: the process (CPU, memory, event loop), the queues
@@ -17,8 +18,31 @@ import { ADMINS, Roles } from '../auth/access.decorators';
 export class MetricsController {
   private readonly registry = new Registry();
 
-  constructor(jobs: JobQueue, transactions: Transactions) {
+  constructor(jobs: JobQueue, transactions: Transactions, bodies: BodyStats) {
     collectDefaultMetrics({ register: this.registry, prefix: 'loveboard_' });
+    // Request bodies are read only once their sender is authenticated: `read` (decompressed) is
+    // what the API did for them, `sent` what came off the wire.
+    new Counter({
+      name: 'loveboard_request_body_bytes_total',
+      help: 'Request body bytes read after authentication: as sent, and as read (decompressed)',
+      labelNames: ['as'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc({ as: 'sent' }, bodies.sentBytes);
+        this.inc({ as: 'read' }, bodies.readBytes);
+      },
+    });
+    new Counter({
+      name: 'loveboard_request_bodies_refused_total',
+      help: 'Request bodies refused while read, by cause (too_large, encoding, unreadable)',
+      labelNames: ['cause'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [cause, count] of bodies.refused) this.inc({ cause }, count);
+      },
+    });
     new Gauge({
       name: 'loveboard_queue_jobs',
       help: 'Jobs per queue and state',

@@ -40,7 +40,12 @@ import { VerbatimGrowthService } from '@app/analysis';
 import { DeadLetterRepository, Source, SourceKind } from '@app/database';
 import { IngestService, VerbatimInput, checkVerbatim } from '@app/ingest';
 import { Public } from '../auth/access.decorators';
-import type { RequestWithRawBody } from '../http/body-parser';
+import {
+  AcceptsBody,
+  MAX_MAIL_BODY_BYTES,
+  type RequestWithRawBody,
+  WEBHOOK_BODY_BYTES,
+} from '../http/body-parser';
 
 /** A dead letter keeps the event it could not read, up to this size (beyond: its first bytes, as text). */
 const MAX_DEAD_LETTER_INPUT = 64 * 1024;
@@ -67,6 +72,8 @@ interface Received {
  * verified by its source's signature over the raw body instead.
  */
 @ApiTags('inbound webhooks')
+// Signed, not authenticated by a key: read under a small limit of their own, bytes kept for the check.
+@AcceptsBody({ limit: WEBHOOK_BODY_BYTES, keepRaw: true })
 @Controller('api/v1/webhooks')
 export class InboundWebhooksController {
   private readonly logger = new Logger(InboundWebhooksController.name);
@@ -160,6 +167,7 @@ export class InboundWebhooksController {
 
   @Post('email/:sourceId')
   @Public()
+  @AcceptsBody({ limit: MAX_MAIL_BODY_BYTES, accept: 'bytes' })
   @HttpCode(200)
   @ApiOperation({
     summary:

@@ -15,7 +15,7 @@ import {
 import { Role, TicketLink, Tracker, TrackerKind } from '@app/database';
 import { TRACKER_KINDS, TrackerService } from '@app/trackers';
 import { ADMINS, Public, READERS, Roles } from '../auth/access.decorators';
-import type { RequestWithRawBody } from '../http/body-parser';
+import { AcceptsBody, type RequestWithRawBody, WEBHOOK_BODY_BYTES } from '../http/body-parser';
 
 class TrackerSettingsBody {
   @ApiPropertyOptional({ description: 'Jira: https://acme.atlassian.net or a Data Center base URL' })
@@ -225,6 +225,7 @@ export class TrackersController {
 
 /** Where trackers post their status changes: no API key, each request verified by the tracker's signature. */
 @ApiTags('inbound webhooks')
+@AcceptsBody({ limit: WEBHOOK_BODY_BYTES, keepRaw: true })
 @Controller('api/v1/webhooks/trackers')
 export class TrackerWebhooksController {
   constructor(private readonly trackers: TrackerService) {}

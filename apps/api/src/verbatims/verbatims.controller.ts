@@ -12,6 +12,7 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
+import { AcceptsBody, MAX_BODY_BYTES } from '../http/body-parser';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -50,6 +51,7 @@ export class VerbatimsController {
   @Post()
   @Roles(...TRIAGERS)
   @UseGuards(IngestThrottlerGuard)
+  @AcceptsBody({ limit: MAX_BODY_BYTES })
   @ApiOperation({
     summary:
       'Ingest one verbatim or a batch of up to 1,000; replays create nothing; INGEST_REQUESTS_PER_MINUTE per key (429 beyond)',
