@@ -9,6 +9,7 @@ import { Links } from './Links';
 import { CustomersPerWeek, DecideButton, Quotes } from './Meeting';
 import { MergeSection } from './Merge';
 import { SurveyImpact } from './SurveyImpact';
+import { Title } from './Title';
 import { TrackerIssues } from './TrackerIssues';
 import { Verbatims } from './Verbatims';
 import './irritant.css';
@@ -63,7 +64,7 @@ export default function IrritantPage() {
       </nav>
       <header className="page-head irritant-head">
         <div>
-          <h1 id="irritant-title">{data.label}</h1>
+          <Title irritant={data} />
           <p className="page-sub">
             <span className="category-chip">{labels.category(data.category)}</span>{' '}
             {t('facts', {

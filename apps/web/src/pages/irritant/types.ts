@@ -5,6 +5,8 @@ export interface Irritant {
   id: string;
   category: string;
   label: string;
+  /** The name a triager gave it (null: none); absent from an API that cannot rename yet. */
+  name?: string | null;
   verbatimCount: number;
   distinctCustomers: number;
   firstSeenAt: string;
