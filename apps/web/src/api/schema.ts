@@ -227,6 +227,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/irritants/{id}/weekly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Customers (and verbatims) per ISO week over the last weeks, oldest first, weeks without any included; the current week is partial */
+        get: operations["IrritantsController_weekly"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/irritants/{id}": {
         parameters: {
             query?: never;
@@ -1714,6 +1731,8 @@ export interface components {
             modelVersion: string | null;
             /** @description The irritant it belongs to, once clustered */
             irritantId: string | null;
+            /** @description Its irritant’s name (lists only), for reading without opening it */
+            irritantLabel?: string | null;
             /** @description Put in its irritant by a person: clustering leaves it there */
             irritantPinned: boolean;
             /** @description As written, personal data included (triagers and admins, single verbatim only) */
@@ -1787,6 +1806,26 @@ export interface components {
             score: number | null;
             /** @description Why: shown on the board next to the score */
             reason: string;
+        };
+        OverrideView: {
+            /** @enum {string} */
+            axis: "client" | "business" | "legal" | "technical";
+            score: number | null;
+            reason: string;
+            /** @description Who: `user:<id>` or `apikey:<id>` */
+            by: string;
+            /** @description Who, as people read it: the person’s display name or the key’s name */
+            byName: string;
+            at: string;
+        };
+        WeeklyReachView: {
+            /** @example 2026-W48 */
+            isoWeek: string;
+            /** @description Distinct customers (hashed authors) who wrote about it that week */
+            customers: number;
+            verbatims: number;
+            /** @description The week is not over yet (the current week): its figures will grow */
+            partial: boolean;
         };
         BoardWeekView: {
             /** @example 2026-W48 */
@@ -1901,7 +1940,10 @@ export interface components {
             owner: string | null;
             targetRelease: string | null;
             comment: string | null;
+            /** @description Who: `user:<id>` or `apikey:<id>` */
             by: string;
+            /** @description Who, as people read it (decision history): the display name or the key’s name */
+            byName?: string;
             at: string;
             /** @description When the department last answered (route) */
             answeredAt: string | null;
@@ -2366,6 +2408,8 @@ export interface operations {
                 q?: string;
                 /** @description Category key (see the taxonomy) */
                 category?: string;
+                /** @description Language detected (ISO 639-1: fr, en…) */
+                lang?: string;
                 /** @description Only the verbatims of this irritant */
                 irritant?: string;
                 /** @description Only the verbatims whose category the classifier was unsure of */
@@ -2702,7 +2746,32 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OverrideView"][];
+                };
+            };
+        };
+    };
+    IrritantsController_weekly: {
+        parameters: {
+            query?: {
+                weeks?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeeklyReachView"][];
+                };
             };
         };
     };
@@ -4636,6 +4705,7 @@ export const verbatimViewSentimentLabelValues: ReadonlyArray<FlattenedDeepRequir
 export const verbatimViewIntentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["VerbatimView"]["intent"]> = ["complaint", "bug_report", "question", "idea", "praise"];
 export const verbatimViewTerminalValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["VerbatimView"]["terminal"]> = ["desktop_web", "mobile_web", "ios_app", "android_app", "unknown"];
 export const correctSentimentBodyLabelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CorrectSentimentBody"]["label"]> = ["negative", "neutral", "positive"];
+export const overrideViewAxisValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OverrideView"]["axis"]> = ["client", "business", "legal", "technical"];
 export const boardWeekViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BoardWeekView"]["status"]> = ["live", "frozen"];
 export const meetingViewReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MeetingView"]["reason"]> = ["monday", "current_empty"];
 export const meetingViewLastWeekStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MeetingView"]["lastWeekStatus"]> = ["live", "frozen"];
