@@ -8,8 +8,8 @@ import { useIrritantPage } from './hooks';
 import { Links } from './Links';
 import { CustomersPerWeek, DecideButton, Quotes } from './Meeting';
 import { MergeSection } from './Merge';
-import { RenameIrritant } from './Rename';
 import { SurveyImpact } from './SurveyImpact';
+import { Title } from './Title';
 import { TrackerIssues } from './TrackerIssues';
 import { Verbatims } from './Verbatims';
 import './irritant.css';
@@ -66,9 +66,7 @@ export default function IrritantPage() {
       </nav>
       <header className="page-head irritant-head">
         <div>
-          <h1 id="irritant-title" translate="no">
-            {data.label}
-          </h1>
+          <Title irritant={data} />
           <p className="page-sub">
             <span className="category-chip">{labels.category(data.category)}</span>{' '}
             {t('facts', {
@@ -103,7 +101,6 @@ export default function IrritantPage() {
             </p>
           )}
           {data.quote && <blockquote className="irritant-quote">“{data.quote}”</blockquote>}
-          <RenameIrritant irritant={data} />
         </div>
         {item.data && (
           <dl className="headline">
