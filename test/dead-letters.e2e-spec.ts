@@ -11,7 +11,7 @@ const waitForRows = <T>(url: string, sql: string, params: unknown[], count: numb
   until(
     () => query<T>(url, sql, params),
     (rows) => rows.length >= count,
-    { what: `${count} rows from ${sql}`, timeoutMs: 30_000 },
+    { what: `${count} rows from ${sql}`, timeoutMs: 60_000 },
   );
 
 describe.each([

@@ -76,7 +76,7 @@ describe('e-mail poll with its worker killed mid-poll', () => {
     processes.push(first);
     await first.waitFor(/consuming/);
     // The first tick comes within 15 s; kill the worker once part of the mailbox is stored.
-    await until(stored, (n) => n >= 20, { what: '20 messages stored', timeoutMs: 30_000, everyMs: 50 });
+    await until(stored, (n) => n >= 20, { what: '20 messages stored', timeoutMs: 60_000, everyMs: 50 });
     first.child.kill('SIGKILL');
     const atKill = await stored();
     expect(atKill).toBeGreaterThanOrEqual(20);

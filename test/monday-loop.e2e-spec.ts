@@ -390,9 +390,13 @@ describe('the Monday loop, week after week', () => {
       (list) => list.length > 0,
     );
     await api.idle();
-    expect(hooks.events.filter((e) => e.event === 'board.frozen').map((e) => e.data.isoWeek)).toEqual([
-      '2026-W45',
-    ]);
+    // Once. (The scheduler's own minute tick may also have frozen the empty week before the story
+    // if it came while the clock stood on its first Monday: a slow machine makes that likely.)
+    expect(
+      hooks.events
+        .filter((e) => e.event === 'board.frozen' && String(e.data.isoWeek) >= '2026-W45')
+        .map((e) => e.data.isoWeek),
+    ).toEqual(['2026-W45']);
   });
 
   it('W46 Monday meeting: decisions on last week’s board, a ticket claimed; every step an event', async () => {

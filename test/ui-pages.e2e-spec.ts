@@ -9,6 +9,7 @@ import { waitForLastStage } from './support/database';
 import { http } from './support/http';
 import { verbatim } from './support/builders';
 import { atSuiteEnd } from './support/suite-end';
+import { until } from './support/wait';
 
 const ZONE = 'Europe/Paris';
 
@@ -146,8 +147,13 @@ describe('UI pages: explorer, triage, KPIs, monitors, sources', () => {
     await search.fill('valise');
     await search.press('Enter');
     await page.waitForURL(/[?&]q=valise/);
-    await rows.first().waitFor();
-    expect(await rows.allTextContents()).toEqual([expect.stringContaining(french)]);
+    // The list before the search may still be on screen: wait for the search's answer.
+    const found = await until(
+      () => rows.allTextContents(),
+      (texts) => texts.length > 0 && texts.every((text) => text.includes('valise')),
+      { what: 'the rows found for "valise"' },
+    );
+    expect(found).toEqual([expect.stringContaining(french)]);
 
     await page.getByLabel('Search', { exact: true }).fill('umbrella');
     await page.getByLabel('Search', { exact: true }).press('Enter');

@@ -55,7 +55,8 @@ const escapeXml = (value: string) =>
 /**
  * A forum's RSS feed, growing as customers post. It keeps every post (a short soak adds a few
  * hundred), so what the connector sees depends only on the product, not on the feed's window.
- * A POISON post has no date: the connector must refuse it as a dead letter naming why.
+ * A POISON post says nothing (no title, no content): the connector must refuse it as a dead letter
+ * naming why. (An undated post is no poison: it is dated when first seen.)
  */
 export class FeedPeer {
   readonly ids: string[] = [];
@@ -70,11 +71,14 @@ export class FeedPeer {
     const id = `rss-${i}`;
     // French posts only: the feed says `<language>fr-FR</language>`, and the connector believes it.
     const { text } = customerText(3 * i + 1);
-    const date = poison ? '' : `<pubDate>${new Date().toUTCString()}</pubDate>`;
+    const date = `<pubDate>${new Date().toUTCString()}</pubDate>`;
+    const words = poison
+      ? ''
+      : `<title>${escapeXml(text.slice(0, 60))}</title><description>${escapeXml(text)}</description>`;
     this.items.unshift(
-      `<item><guid isPermaLink="false">${id}</guid><title>${escapeXml(text.slice(0, 60))}</title>` +
+      `<item><guid isPermaLink="false">${id}</guid>${words}` +
         `<link>https://forum.example.com/t/${i}</link><author>${customer(i)} (Client ${i})</author>` +
-        `${date}<description>${escapeXml(text)}</description></item>`,
+        `${date}</item>`,
     );
     (poison ? this.poisonIds : this.ids).push(id);
     this.lastModified = new Date().toUTCString();

@@ -142,7 +142,7 @@ export async function waitForLastStage(url: string, ids: string[]): Promise<void
         )[0].n,
       ),
     (n) => n === ids.length,
-    { what: `${ids.length} verbatims through the last stage (clustered)`, timeoutMs: 60_000 },
+    { what: `${ids.length} verbatims through the last stage (clustered)`, timeoutMs: 120_000 },
   );
 }
 

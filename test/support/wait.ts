@@ -2,14 +2,15 @@
  * The one way the suites wait: on a condition, never for a fixed time. `until` polls a probe until
  * its answer satisfies the condition and returns that answer; past the timeout it fails, saying what
  * it waited for and what the probe answered last (a sleep would have let the assertion after it
- * pass or fail by chance).
+ * pass or fail by chance). The default ceiling is generous: a condition that holds returns at once,
+ * and a CI machine running every suite side by side on two cores is slow to reach some.
  */
 export async function until<T>(
   probe: () => T | Promise<T>,
   done: (value: T) => boolean,
   options: { what?: string; timeoutMs?: number; everyMs?: number } = {},
 ): Promise<T> {
-  const { what = 'a condition', timeoutMs = 15_000, everyMs = 100 } = options;
+  const { what = 'a condition', timeoutMs = 60_000, everyMs = 100 } = options;
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = await probe();

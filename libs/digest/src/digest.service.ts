@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConflictException, Inject, Injectable, Logger } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
 import { BoardService, DecisionInForce, DecisionService } from '@app/board';
 import { APP_CONFIG, AppConfig, Clock, PublicUrl } from '@app/config';
@@ -282,7 +282,8 @@ export class DigestService {
    * @returns those sent to.
    */
   async send(week: IsoWeek, options: SendOptions = {}): Promise<string[]> {
-    if (this.config.smtpUrl === null) throw new Error('SMTP_URL is not set: the digest cannot be sent');
+    if (this.config.smtpUrl === null)
+      throw new ServiceUnavailableException('SMTP_URL is not set: the digest cannot be sent');
     const now = options.now ?? this.clock.now();
     const board = await this.boards.get(week, { limit: 1 }, now);
     const frozen = board.board.status === BoardStatus.Frozen;

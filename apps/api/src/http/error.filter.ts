@@ -59,6 +59,15 @@ export class ErrorFilter implements ExceptionFilter {
       // A Bearer challenge, never Basic: a browser would prompt for Basic and then replay it to
       // every route with no CSRF token (only /api/docs and /admin/queues challenge Basic).
       if (status === 401) response.setHeader('WWW-Authenticate', BEARER_CHALLENGE);
+    } else if (databaseUnavailable(exception)) {
+      // Not a bug, a moment: the caller may try again, and says so to its user.
+      this.logger.warn({ cause: (exception as Error).message }, 'database not answering');
+      response.setHeader('Retry-After', '5');
+      body = {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'the database is not answering at the moment; try again in a few seconds',
+      };
     } else {
       const errorId = randomUUID();
       this.logger.error({ errorId, err: exception }, 'unhandled error');
@@ -66,4 +75,26 @@ export class ErrorFilter implements ExceptionFilter {
     }
     if (!response.headersSent) response.status(body.statusCode).json(body);
   }
+}
+
+/** PostgreSQL codes of a server that cannot take the request now (too many clients, starting up, shutting down). */
+const UNAVAILABLE_CODES = new Set([
+  '53300',
+  '57P01',
+  '57P02',
+  '57P03',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+]);
+
+/** The database could not be reached or refused the connection: a passing outage, not a fault of the request. */
+function databaseUnavailable(exception: unknown): boolean {
+  if (!(exception instanceof Error)) return false;
+  const code = (exception as Error & { code?: unknown }).code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  // pg-pool's own errors carry no code, only these words.
+  return /^(timeout exceeded when trying to connect|Connection terminated due to connection timeout|Connection terminated unexpectedly)$/.test(
+    exception.message,
+  );
 }

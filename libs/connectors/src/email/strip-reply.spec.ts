@@ -76,8 +76,8 @@ describe('stripReply cost', () => {
     const body = Array.from({ length: 5_000 }, (_, i) => `On ${i} Nov 2026 at 10:0${i % 10}, someone <`).join(
       '\n',
     );
-    const started = Date.now();
-    stripReply(body);
-    expect(Date.now() - started).toBeLessThan(2_000);
-  });
+    // Backtracking over these lines would take minutes: the test's own timeout catches it, with no
+    // clock read here (a loaded machine must not fail a linear reader).
+    expect(stripReply(body).length).toBeGreaterThan(0);
+  }, 30_000);
 });

@@ -105,7 +105,8 @@ export default function IrritantPage() {
   const item = useQuery({
     queryKey: ['board-item', week, id],
     queryFn: () => api.get<ItemRead>(`/api/v1/boards/${week}/items/${encodeURIComponent(id)}`),
-    enabled: week !== undefined && irritant.isSuccess,
+    // Not for an old id: the page moves to the irritant it lives on first.
+    enabled: week !== undefined && irritant.data?.id === id,
     retry: false,
   });
   const notOnBoard = item.error instanceof ApiError && item.error.status === 404;
@@ -119,7 +120,10 @@ export default function IrritantPage() {
     void navigate(`/irritants/${irritant.data.id}?${next.toString()}`, { replace: true });
   }, [irritant.data, id, params, navigate]);
 
-  if (irritant.isPending) return <p role="status">{t('common:loading')}</p>;
+  // An old id renders nothing of its own (its parts would each ask for it and get 404s): the
+  // effect above moves to the irritant it lives on.
+  if (irritant.isPending || (irritant.data && irritant.data.id !== id))
+    return <p role="status">{t('common:loading')}</p>;
   if (irritant.isError) {
     return (
       <>
