@@ -51,6 +51,11 @@ async function main(): Promise<number> {
     `accepted requests: p50=${latency.p50} ms p95=${latency.p95} ms max=${latency.max} ms; ` +
       `peak lag (stored, not yet clustered)=${result.peakLag}`,
   );
+  const unavailable = result.sender.unavailableMs;
+  out(
+    `answered 503 (a store away): ${unavailable.length} requests, ` +
+      `slowest ${unavailable.length === 0 ? '-' : `${Math.max(...unavailable)} ms`}`,
+  );
   out(
     `requests=${result.sender.requests} retried=${result.sender.retried} failures=${JSON.stringify(result.sender.failures)} ` +
       `load_s=${result.seconds.load.toFixed(0)} drain_s=${result.seconds.drain.toFixed(0)} ` +
