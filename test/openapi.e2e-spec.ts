@@ -1,13 +1,15 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openApiDocument } from '../apps/api/src/app';
 import { useApi } from './support/app';
 
 const COMMITTED = join(__dirname, '..', 'docs', 'openapi.json');
+const WEB_CLIENT = join(__dirname, '..', 'apps', 'web', 'src', 'api', 'schema.ts');
 
 /**
  * The OpenAPI document is committed so that an API change shows in the diff. Regenerate it with
- * `npm run openapi` after changing a controller or a DTO.
+ * `npm run openapi` after changing a controller or a DTO (it regenerates the web client's types too).
  */
 describe('docs/openapi.json', () => {
   const { api } = useApi();
@@ -16,5 +18,16 @@ describe('docs/openapi.json', () => {
     const generated = JSON.stringify(openApiDocument(api.app), null, 2) + '\n';
     if (process.env.UPDATE_OPENAPI === '1') writeFileSync(COMMITTED, generated);
     expect(generated).toBe(readFileSync(COMMITTED, 'utf8'));
+  });
+
+  // The UI's types and vocabularies come from the document (openapi-typescript), never by hand.
+  it('is what the web client is generated from', () => {
+    const cli = join(__dirname, '..', 'node_modules', 'openapi-typescript', 'bin', 'cli.js');
+    const types = execFileSync(process.execPath, [cli, COMMITTED, '--enum-values'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (process.env.UPDATE_OPENAPI === '1') writeFileSync(WEB_CLIENT, types);
+    expect(types).toBe(readFileSync(WEB_CLIENT, 'utf8'));
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { BoardService } from '@app/board';
@@ -16,7 +16,6 @@ const ZONE = 'Europe/Paris';
 const WEEK_MS = 7 * 86_400_000;
 const XSS_TEXT =
   'Impossible de me connecter à mon compte <script>window.__xss=1</script> mot de passe refusé <img src=x onerror="window.__xss=2;alert(1)">';
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
 
 interface DemoRow {
   receivedAt: string;
@@ -203,7 +202,6 @@ describe('triage UI', () => {
       await page.goto(`${api.url}/`);
       await page.waitForURL(/\/sign-in\?returnTo=%2F$/);
       await expectHeading(page, 'Sign in');
-      if (SCREENSHOTS) await screenshot(page, 'sign-in.png');
       // A failed single sign-on comes back with ?error=: known codes in words, others as text.
       await page.goto(`${api.url}/sign-in?error=expired&returnTo=%2F`);
       await page
@@ -287,7 +285,6 @@ describe('triage UI', () => {
         'small_evolution',
       );
       await page.locator('table.board-table > tbody').first().getByText('Small evolution').waitFor();
-      if (SCREENSHOTS) await screenshot(page, 'board.png');
     });
 
     it('opens the irritant: reasons of each axis, its verbatims, search inside', async () => {
@@ -313,7 +310,6 @@ describe('triage UI', () => {
       await page.getByRole('button', { name: 'Clear', exact: true }).click();
       await countIs(page.locator('ol.verbatim-list > li'), all.items.length);
       await page.getByRole('heading', { name: `Decisions of ${week}` }).waitFor();
-      if (SCREENSHOTS) await screenshot(page, 'irritant.png');
     });
 
     it('corrects the sentiment of a verbatim (audited, learnt by the next model)', async () => {
@@ -324,8 +320,13 @@ describe('triage UI', () => {
         .locator('ol.verbatim-list > li')
         .filter({ hasText: target.text.slice(0, 60) })
         .first();
-      await row.getByRole('combobox', { name: /^Sentiment of the verbatim of/ }).selectOption(other);
-      await row.getByRole('button', { name: 'Correct sentiment' }).click();
+      // Selected, then corrected from the selection bar's dialog.
+      await row.getByRole('checkbox', { name: /^Select the verbatim of/ }).check();
+      await page.getByRole('button', { name: 'Correct sentiment…' }).click();
+      const dialog = page.getByRole('dialog', { name: /^Correct the sentiment of 1 verbatim/ });
+      await dialog.getByLabel('Sentiment').selectOption(other);
+      await dialog.getByRole('button', { name: 'Correct sentiment' }).click();
+      await dialog.waitFor({ state: 'hidden' });
       await expect_(async () => (await get(`/api/v1/verbatims/${target.id}`)).sentimentLabel === other);
     });
 
@@ -337,8 +338,12 @@ describe('triage UI', () => {
         .locator('ol.verbatim-list > li')
         .filter({ hasText: target.text.slice(0, 60) })
         .first();
-      await row.getByRole('combobox', { name: /^Category of the verbatim of/ }).selectOption(other);
-      await row.getByRole('button', { name: 'Correct category' }).click();
+      await row.getByRole('checkbox', { name: /^Select the verbatim of/ }).check();
+      await page.getByRole('button', { name: 'Correct category…' }).click();
+      const dialog = page.getByRole('dialog', { name: /^Correct the category of 1 verbatim/ });
+      await dialog.getByLabel('New category').selectOption(other);
+      await dialog.getByRole('button', { name: 'Correct category' }).click();
+      await dialog.waitFor({ state: 'hidden' });
       await expect_(async () => (await get(`/api/v1/verbatims/${target.id}`)).category === other);
     });
 
@@ -433,11 +438,4 @@ async function expect_(condition: () => Promise<boolean>): Promise<void> {
 /** Waits until a list shows as many entries as the API says it should. */
 async function countIs(locator: Locator, count: number): Promise<void> {
   await expect_(async () => (await locator.count()) === count);
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  const directory = join(ROOT, 'docs', 'screenshots');
-  await mkdir(directory, { recursive: true });
-  await page.evaluate('window.scrollTo(0, 0)');
-  await page.screenshot({ path: join(directory, name), fullPage: false });
 }

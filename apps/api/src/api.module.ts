@@ -47,6 +47,7 @@ import { ErrorFilter } from './http/error.filter';
 import { BodyStats } from './http/body-parser';
 import { BodyInterceptor } from './http/body.interceptor';
 import { VerbatimsController } from './verbatims/verbatims.controller';
+import { ActorNames } from './people/actor-names';
 import { VerbatimsService } from './verbatims/verbatims.service';
 import { CategoriesController } from './categories/categories.controller';
 
@@ -139,6 +140,7 @@ export class ApiModule {
       ],
       providers: [
         VerbatimsService,
+        ActorNames,
         FirstStart,
         FailureLimiter,
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -12,7 +12,7 @@ import cookieParser from 'cookie-parser';
 import { json } from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
-import { ApiKeyService } from '@app/auth';
+import { ApiKeyService, SessionService } from '@app/auth';
 import type { Server } from 'node:http';
 import { type AppConfig, PublicUrl } from '@app/config';
 import { ALL_QUEUE_NAMES, InProcessJobQueue, JobQueue, JobRunner, scheduleRecurringJobs } from '@app/jobs';
@@ -21,6 +21,7 @@ import { ApiModule } from './api.module';
 import { ADMINS, READERS } from './auth/access.decorators';
 import { FailureLimiter } from './auth/failure-limiter';
 import { requireKey } from './auth/key-middleware';
+import { adminSessionOrKey } from './auth/docs-access';
 import { securityHeaders, serveWebUi, webUiDirectory } from './http/web-ui';
 
 export function openApiDocument(app: INestApplication): OpenAPIObject {
@@ -81,7 +82,8 @@ export async function createApi(config: AppConfig): Promise<INestApplication> {
 
   const apiKeys = app.get(ApiKeyService);
   const limiter = app.get(FailureLimiter);
-  app.use('/api/docs', requireKey(apiKeys, limiter, READERS));
+  // A signed-in admin reads the documentation in the browser with their session (GET only).
+  app.use('/api/docs', adminSessionOrKey(app.get(SessionService), requireKey(apiKeys, limiter, READERS)));
   SwaggerModule.setup('api/docs', app, openApiDocument(app), { jsonDocumentUrl: 'api/docs/openapi.json' });
 
   if (config.redisUrl !== null) {

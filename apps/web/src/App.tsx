@@ -3,6 +3,7 @@ import { BrowserRouter, Route, Routes } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { RequireAuth } from './components/auth';
 import { Layout } from './components/Layout';
+import { PageSkeleton } from './components/ui';
 
 // One chunk per page: the board, which everyone opens first, does not wait for the charts.
 const BoardPage = lazy(() => import('./pages/board'));
@@ -15,11 +16,6 @@ const SourcesPage = lazy(() => import('./pages/sources'));
 const SigninPage = lazy(() => import('./pages/signin'));
 const PrintPage = lazy(() => import('./pages/print'));
 const IntegrationsPage = lazy(() => import('./pages/integrations'));
-
-function Loading() {
-  const { t } = useTranslation();
-  return <p role="status">{t('loading')}</p>;
-}
 
 function NotFound() {
   const { t } = useTranslation();
@@ -34,7 +30,7 @@ function NotFound() {
 export function App() {
   return (
     <BrowserRouter>
-      <Suspense fallback={<Loading />}>
+      <Suspense fallback={<PageSkeleton />}>
         <Routes>
           <Route path="/sign-in" element={<SigninPage />} />
           <Route

@@ -16,10 +16,19 @@ import {
 } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { OIDC_ATTEMPT_TTL_MS, OidcService, OidcSignInError, SessionService, UserService } from '@app/auth';
+import {
+  ApiKeyService,
+  OIDC_ATTEMPT_TTL_MS,
+  OidcService,
+  OidcSignInError,
+  type Principal,
+  SessionService,
+  UserService,
+} from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Public } from './access.decorators';
-import { LocalSignIn, Providers } from './auth.dto';
+import { LocalSignIn, Providers, SessionView } from './auth.dto';
+import { credentialId, presentedKey } from './credentials';
 import { FailureLimiter } from './failure-limiter';
 import {
   OIDC_COOKIE,
@@ -67,6 +76,7 @@ export class AuthController implements OnApplicationBootstrap {
     private readonly sessions: SessionService,
     private readonly oidc: OidcService,
     private readonly limiter: FailureLimiter,
+    private readonly apiKeys: ApiKeyService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -81,6 +91,49 @@ export class AuthController implements OnApplicationBootstrap {
   providers(): Providers {
     const label = this.oidc.label;
     return { local: this.config.localAccounts, oidc: label === null ? null : { label } };
+  }
+
+  @Get('session')
+  @Public()
+  @ApiOperation({
+    summary:
+      'Whether this browser is signed in, and who: always 200 (signedIn false rather than a 401 the console would log)',
+  })
+  @ApiResponse({ status: 200, type: SessionView })
+  async session(
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionView> {
+    // The same credentials as the guard, in the same order: an API key (the UI's dev proxy) wins.
+    // Bearer only: Basic is for the documentation and queue pages alone (CSRF, docs/AUTH.md).
+    const presented = presentedKey(request.headers.authorization);
+    const key = presented?.scheme === 'bearer' ? presented.key : null;
+    const cookie = cookieOf(request, SESSION_COOKIE);
+    let principal: Principal | null = null;
+    let csrfToken: string | undefined;
+    if (key !== null) {
+      // Wrong keys count here as they do everywhere: this route is no way round the limit.
+      const address = request.ip ?? 'unknown';
+      this.limiter.checkCredential(address, credentialId(key), response);
+      principal = await this.apiKeys.verify(key);
+      if (!principal) this.limiter.failed(address, credentialId(key), response);
+    } else if (cookie !== undefined) {
+      const session = await this.sessions.resolve(cookie);
+      principal = session?.principal ?? null;
+      csrfToken = session?.csrfToken;
+    }
+    if (!principal) return { signedIn: false };
+    return {
+      signedIn: true,
+      me: {
+        id: principal.id,
+        kind: principal.kind,
+        ...(principal.email !== undefined ? { email: principal.email } : {}),
+        displayName: principal.name,
+        role: principal.role,
+        ...(csrfToken !== undefined ? { csrfToken } : {}),
+      },
+    };
   }
 
   @Post('local')

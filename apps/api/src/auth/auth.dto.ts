@@ -50,6 +50,15 @@ export class Me {
   csrfToken?: string;
 }
 
+/** GET /auth/session: who this browser is, without a 401 when nobody (the UI's first question). */
+export class SessionView {
+  @ApiProperty({ description: 'False: no session (or an ended one) and no API key' })
+  signedIn: boolean;
+
+  @ApiPropertyOptional({ type: Me, description: 'When signed in: the same as GET /api/v1/me' })
+  me?: Me;
+}
+
 export class UserView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() email: string;

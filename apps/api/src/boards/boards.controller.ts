@@ -41,6 +41,7 @@ import { BoardService, BoardWithItems, DecisionInForce, DecisionService } from '
 import { BoardItem, Decision, DecisionKind, MonitorLinkView, RedirectRepository } from '@app/database';
 import { AXES, Axis, Language } from '@app/scoring';
 import { ADMINS, READERS, Roles, TRIAGERS } from '../auth/access.decorators';
+import { ActorNames } from '../people/actor-names';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
 import { ApiLanguage, AxisScoreView, LanguageQuery, answerLanguage, axisView } from '../http/language';
 
@@ -120,7 +121,11 @@ class DecisionView {
   @ApiProperty({ nullable: true, type: String }) owner: string | null;
   @ApiProperty({ nullable: true, type: String }) targetRelease: string | null;
   @ApiProperty({ nullable: true, type: String }) comment: string | null;
-  @ApiProperty() by: string;
+  @ApiProperty({ description: 'Who: `user:<id>` or `apikey:<id>`' }) by: string;
+  @ApiPropertyOptional({
+    description: 'Who, as people read it (decision history): the display name or the key’s name',
+  })
+  byName?: string;
   @ApiProperty() at: string;
   @ApiProperty({ nullable: true, type: String, description: 'When the department last answered (route)' })
   answeredAt: string | null;
@@ -403,6 +408,7 @@ export class BoardsController {
     private readonly boards: BoardService,
     private readonly decisions: DecisionService,
     private readonly redirects: RedirectRepository,
+    private readonly names: ActorNames,
   ) {}
 
   @Get()
@@ -573,6 +579,8 @@ export class BoardsController {
     @Param('isoWeek') isoWeek: string,
     @Param('irritantId', new ParseUUIDPipe()) irritantId: string,
   ): Promise<DecisionView[]> {
-    return (await this.decisions.history(isoWeek, irritantId)).map((decision) => decisionView(decision));
+    return this.names.name(
+      (await this.decisions.history(isoWeek, irritantId)).map((decision) => decisionView(decision)),
+    );
   }
 }

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { DecisionService } from '@app/board';
@@ -40,6 +47,7 @@ export class DecisionsController {
   @Get('departments')
   @Roles(...READERS)
   @ApiOperation({ summary: 'The departments a board item may be routed to (DEPARTMENTS)' })
+  @ApiOkResponse({ type: [String], description: 'Department keys, e.g. customer_service' })
   departments(): readonly string[] {
     return this.decisions.departments();
   }

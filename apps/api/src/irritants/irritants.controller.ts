@@ -4,6 +4,7 @@ import {
   Controller,
   Get,
   HttpCode,
+  Inject,
   NotFoundException,
   Param,
   ParseUUIDPipe,
@@ -39,10 +40,14 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
+import { DateTime } from 'luxon';
+import { DataSource } from 'typeorm';
 import { IrritantTriageService } from '@app/analysis';
+import { APP_CONFIG, AppConfig, Clock } from '@app/config';
 import { BoardService } from '@app/board';
 import { BoardRepository, Irritant, IrritantRepository, RedirectRepository } from '@app/database';
-import { AXES, Axis } from '@app/scoring';
+import { AXES, Axis, isoWeekOf } from '@app/scoring';
+import { ActorNames } from '../people/actor-names';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
 import { READERS, Roles, TRIAGERS } from '../auth/access.decorators';
 
@@ -97,8 +102,29 @@ class OverrideView {
   @ApiProperty({ enum: AXES }) axis: string;
   @ApiProperty({ nullable: true, type: Number }) score: number | null;
   @ApiProperty() reason: string;
-  @ApiProperty() by: string;
+  @ApiProperty({ description: 'Who: `user:<id>` or `apikey:<id>`' }) by: string;
+  @ApiProperty({ description: 'Who, as people read it: the person’s display name or the key’s name' })
+  byName: string;
   @ApiProperty() at: string;
+}
+
+class WeeklyReachQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 104, default: 12 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(104)
+  weeks?: number;
+}
+
+class WeeklyReachView {
+  @ApiProperty({ example: '2026-W48' }) isoWeek: string;
+  @ApiProperty({ description: 'Distinct customers (hashed authors) who wrote about it that week' })
+  customers: number;
+  @ApiProperty() verbatims: number;
+  @ApiProperty({ description: 'The week is not over yet (the current week): its figures will grow' })
+  partial: boolean;
 }
 
 class MergeIrritantBody {
@@ -153,6 +179,10 @@ export class IrritantsController {
     private readonly boards: BoardService,
     private readonly boardRows: BoardRepository,
     private readonly redirects: RedirectRepository,
+    private readonly names: ActorNames,
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -219,13 +249,51 @@ export class IrritantsController {
   @Roles(...READERS)
   @ApiOperation({ summary: 'Every axis override of an irritant, oldest first (who, when, score, reason)' })
   async overrides(@Param('id', new ParseUUIDPipe()) id: string): Promise<OverrideView[]> {
-    return (await this.boardRows.overrideHistory(id)).map((row) => ({
-      axis: row.axis,
-      score: row.score,
-      reason: row.reason,
-      by: row.actor,
-      at: row.createdAt.toISOString(),
-    }));
+    return this.names.name(
+      (await this.boardRows.overrideHistory(id)).map((row) => ({
+        axis: row.axis,
+        score: row.score,
+        reason: row.reason,
+        by: row.actor,
+        at: row.createdAt.toISOString(),
+      })),
+    );
+  }
+
+  @Get(':id/weekly')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary:
+      'Customers (and verbatims) per ISO week over the last weeks, oldest first, weeks without any included; the current week is partial',
+  })
+  async weekly(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: WeeklyReachQuery,
+  ): Promise<WeeklyReachView[]> {
+    if (!(await this.irritants.findById(id))) throw new NotFoundException(`irritant ${id} does not exist`);
+    const weeks = query.weeks ?? 12;
+    const zone = this.config.timeZone;
+    const now = DateTime.fromJSDate(this.clock.now(), { zone });
+    const from = now.startOf('week').minus({ weeks: weeks - 1 });
+    const rows: { monday: string; customers: number; verbatims: number }[] = await this.dataSource.query(
+      `SELECT to_char(date_trunc('week', received_at AT TIME ZONE $3), 'YYYY-MM-DD') AS monday,
+              count(DISTINCT author_key)::int AS customers, count(*)::int AS verbatims
+         FROM verbatim
+        WHERE irritant_id = $1 AND received_at >= $2 AND received_at < $4
+        GROUP BY 1`,
+      [id, from.toJSDate(), zone, now.startOf('week').plus({ weeks: 1 }).toJSDate()],
+    );
+    const byMonday = new Map(rows.map((row) => [row.monday, row]));
+    return Array.from({ length: weeks }, (_, index) => {
+      const monday = from.plus({ weeks: index });
+      const row = byMonday.get(monday.toFormat('yyyy-MM-dd'));
+      return {
+        isoWeek: isoWeekOf(monday.toJSDate(), zone),
+        customers: row?.customers ?? 0,
+        verbatims: row?.verbatims ?? 0,
+        partial: index === weeks - 1,
+      };
+    });
   }
 
   @Get(':id')

@@ -133,6 +133,30 @@ class KpiWeekView implements KpiWeek {
   @ApiProperty({ description: 'Points or answers behind it' }) n: number;
   @ApiProperty({ nullable: true, type: Number, description: '95% interval half-width (NPS, CSAT)' }) ci95:
     number | null;
+  @ApiPropertyOptional({ description: 'The week is not over yet (the current week): its figure will move' })
+  partial?: boolean;
+}
+
+/** Where a KPI stands against its target, its interval taken into account. */
+export type KpiStanding = 'on_target' | 'off_target' | 'uncertain' | 'no_target' | 'no_value';
+
+/**
+ * On (or off) target only when the whole 95% interval is on that side of the target: NPS 50 from
+ * 2 answers (±69) is not "on target" for a target of 30, it is "not enough answers" (uncertain).
+ */
+export function standing(week: KpiWeek, target: number | null, direction: KpiDirection): KpiStanding {
+  if (week.value === null) return 'no_value';
+  if (target === null) return 'no_target';
+  const margin = week.ci95 ?? 0;
+  const [worst, best] =
+    direction === KpiDirection.HigherIsBetter
+      ? [week.value - margin, week.value + margin]
+      : [week.value + margin, week.value - margin];
+  const meets = (value: number) =>
+    direction === KpiDirection.HigherIsBetter ? value >= target : value <= target;
+  if (meets(worst)) return 'on_target';
+  if (!meets(best)) return 'off_target';
+  return 'uncertain';
 }
 
 class KpiView {
@@ -145,7 +169,17 @@ class KpiView {
     description: 'This week against the week before',
   })
   trend?: 'up' | 'down' | 'flat' | null;
-  @ApiPropertyOptional({ nullable: true, type: Boolean }) onTarget?: boolean | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Boolean,
+    description: 'true or false only when the 95% interval says so (see `standing`); null otherwise',
+  })
+  onTarget?: boolean | null;
+  @ApiPropertyOptional({
+    enum: ['on_target', 'off_target', 'uncertain', 'no_target', 'no_value'],
+    description: 'This week against the target, interval included: `uncertain` means not enough answers',
+  })
+  standing?: KpiStanding;
   @ApiProperty() name: string;
   @ApiProperty() unit: string;
   @ApiProperty({ enum: KpiDirection }) direction: string;
@@ -190,13 +224,16 @@ export class KpisController {
             : current.value < previous.value
               ? 'down'
               : 'flat';
-      const onTarget =
-        current.value === null || kpi.target === null
-          ? null
-          : kpi.direction === KpiDirection.HigherIsBetter
-            ? current.value >= kpi.target
-            : current.value <= kpi.target;
-      views.push({ ...view(kpi), current, previous, trend, onTarget });
+      const where = standing(current, kpi.target, kpi.direction);
+      const onTarget = where === 'on_target' ? true : where === 'off_target' ? false : null;
+      views.push({
+        ...view(kpi),
+        current: { ...current, partial: true },
+        previous,
+        trend,
+        onTarget,
+        standing: where,
+      });
     }
     return views;
   }
@@ -229,7 +266,9 @@ export class KpisController {
     summary: 'A KPI per ISO week (mean of points; NPS and CSAT from answers, with a 95% interval)',
   })
   async weekly(@Param('key') key: string, @Query() query: WeeklyQuery): Promise<KpiWeekView[]> {
-    return this.kpis.weekly(checkedKey(key), query.weeks ?? 12);
+    const weeks = await this.kpis.weekly(checkedKey(key), query.weeks ?? 12);
+    // The series ends with the week now running: it is not over.
+    return weeks.map((week, index) => ({ ...week, partial: index === weeks.length - 1 }));
   }
 
   @Post('kpis/:key/points')

@@ -14,6 +14,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiExtraModels,
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
@@ -249,6 +250,8 @@ const WORKERS = [Role.Developer, Role.Triager, Role.Admin];
 
 @ApiTags('tickets')
 @ApiBearerAuth()
+// Referenced by hand from TicketView.axes (a map): declared so the document's $ref resolves.
+@ApiExtraModels(TicketAxis)
 @Controller('api/v1/tickets')
 export class TicketsController {
   constructor(

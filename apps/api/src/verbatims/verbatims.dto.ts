@@ -51,6 +51,11 @@ export class ListVerbatimsQuery {
   @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'category must be a category key' })
   category?: string;
 
+  @ApiPropertyOptional({ description: 'Language detected (ISO 639-1: fr, en…)', example: 'fr' })
+  @IsOptional()
+  @Matches(/^[a-z]{2}$/, { message: 'lang must be a two-letter language code (fr, en…)' })
+  lang?: string;
+
   @ApiPropertyOptional({ description: 'Only the verbatims of this irritant' })
   @IsOptional()
   @IsUUID('all', { message: 'irritant must be an irritant id' })
@@ -154,6 +159,12 @@ export class VerbatimView {
   modelVersion: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'The irritant it belongs to, once clustered' })
   irritantId: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'Its irritant’s name (lists only), for reading without opening it',
+  })
+  irritantLabel?: string | null;
   @ApiProperty({ description: 'Put in its irritant by a person: clustering leaves it there' })
   irritantPinned: boolean;
   @ApiPropertyOptional({

@@ -116,13 +116,24 @@ export class VerbatimsService {
       query: query.q?.trim() || undefined,
       category: query.category,
       irritantId: query.irritant,
+      lang: query.lang,
       needsTriage: query.needsTriage === undefined ? undefined : query.needsTriage === 'true',
       after: query.cursor ? decodeCursor(query.cursor) : undefined,
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
+    const irritantIds = [...new Set(page.flatMap((verbatim) => verbatim.irritantId ?? []))];
+    const labels = new Map(
+      (irritantIds.length > 0 ? await this.irritants.findByIds(irritantIds) : []).map((irritant) => [
+        irritant.id,
+        irritant.label,
+      ]),
+    );
     return {
-      items: page.map((verbatim) => this.view(verbatim, role, false)),
+      items: page.map((verbatim) => ({
+        ...this.view(verbatim, role, false),
+        irritantLabel: verbatim.irritantId ? (labels.get(verbatim.irritantId) ?? null) : null,
+      })),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
     };
   }

@@ -1,8 +1,9 @@
-import { Suspense, useState } from 'react';
-import { NavLink, Outlet, useNavigate } from 'react-router';
+import { Suspense, useId, useState } from 'react';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, type Language, setLanguage } from '../i18n';
 import { useAuth } from './auth';
+import { PageSkeleton } from './ui';
 
 const NAVIGATION = [
   { to: '/', key: 'board', end: true },
@@ -41,6 +42,13 @@ export function Layout() {
   const { me, signOut } = useAuth();
   const navigate = useNavigate();
   const [signingOut, setSigningOut] = useState(false);
+  // On a phone the navigation folds behind a Menu button; it folds again once a page is chosen.
+  // (Open for one page: the path it was opened on.)
+  const { pathname } = useLocation();
+  const [menuOpenOn, setMenuOpenOn] = useState<string | null>(null);
+  const menuOpen = menuOpenOn === pathname;
+  const setMenuOpen = (open: boolean) => setMenuOpenOn(open ? pathname : null);
+  const menuId = useId();
 
   const onSignOut = async () => {
     setSigningOut(true);
@@ -65,7 +73,23 @@ export function Layout() {
             </span>
             {t('appName')}
           </NavLink>
-          <nav aria-label={t('nav.label')} className="main-nav">
+          <button
+            type="button"
+            className="menu-toggle"
+            aria-expanded={menuOpen}
+            aria-controls={menuId}
+            onClick={() => setMenuOpen(!menuOpen)}
+          >
+            <span aria-hidden="true">{menuOpen ? '✕' : '☰'}</span> {t('menu.open')}
+          </button>
+          <nav
+            aria-label={t('nav.label')}
+            id={menuId}
+            className={menuOpen ? 'main-nav main-nav-open' : 'main-nav'}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape') setMenuOpen(false);
+            }}
+          >
             <ul>
               {NAVIGATION.filter((item) => !('admins' in item) || me.role === 'admin').map((item) => (
                 <li key={item.key}>
@@ -79,7 +103,9 @@ export function Layout() {
           <div className="account">
             <LanguageSwitch />
             <span className="account-who">
-              <span className="account-name">{me.displayName}</span>
+              <span className="account-name" translate="no">
+                {me.displayName}
+              </span>
               <span className={`role-badge role-${me.role}`}>{t(`role.${me.role}`)}</span>
             </span>
             {me.kind === 'user' && (
@@ -97,7 +123,7 @@ export function Layout() {
       </header>
       <main id="main" tabIndex={-1} className="page">
         {/* Pages load lazily: the navigation stays while one arrives. */}
-        <Suspense fallback={<p role="status">{t('loading')}</p>}>
+        <Suspense fallback={<PageSkeleton />}>
           <Outlet />
         </Suspense>
       </main>

@@ -2,19 +2,12 @@ import { createContext, useContext, useEffect, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Navigate, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, setCsrfToken } from '../api';
+import { ErrorNote, PageSkeleton } from './ui';
+import { type Schemas, api, apiClient, data, setCsrfToken } from '../api';
 
-export type Role = 'viewer' | 'triager' | 'admin' | 'developer';
-
-/** GET /api/v1/me: the signed-in person (or, in development, the proxy's API key). */
-export interface Me {
-  id: string;
-  kind: 'user' | 'apikey';
-  email?: string;
-  displayName: string;
-  role: Role;
-  csrfToken?: string;
-}
+/** The signed-in person (or, in development, the proxy's API key): GET /auth/session's `me`. */
+export type Me = Schemas['Me'];
+export type Role = Me['role'];
 
 export interface Auth {
   me: Me;
@@ -28,11 +21,15 @@ const AuthContext = createContext<Auth | null>(null);
 /** Who is signed in: one query for the whole app (pages read it through useAuth). */
 export const ME_QUERY_KEY = ['me'] as const;
 
-async function loadMe(): Promise<Me> {
-  const me = await api.get<Me>('/api/v1/me');
+/**
+ * Who this browser is: GET /auth/session answers 200 either way (signedIn false rather than a 401,
+ * which the browser would log as an error on every first visit). Null: nobody.
+ */
+async function loadMe(): Promise<Me | null> {
+  const session = await data(apiClient.GET('/auth/session'));
   // Set before anyone can act: every state change needs the session's token.
-  setCsrfToken(me.csrfToken ?? null);
-  return me;
+  setCsrfToken(session.me?.csrfToken ?? null);
+  return session.signedIn && session.me ? session.me : null;
 }
 
 export function useAuth(): Auth {
@@ -56,17 +53,11 @@ export function RequireAuth({ children }: { children: ReactNode }) {
     if (me.data) setCsrfToken(me.data.csrfToken ?? null);
   }, [me.data]);
 
-  if (me.isPending) return <p role="status">{t('loading')}</p>;
-  if (me.isError) {
-    if (me.error instanceof ApiError && me.error.status === 401) {
-      const returnTo = `${location.pathname}${location.search}`;
-      return <Navigate to={`/sign-in?returnTo=${encodeURIComponent(returnTo)}`} replace />;
-    }
-    return (
-      <p role="alert" className="error-note">
-        {t('error', { message: me.error.message })}
-      </p>
-    );
+  if (me.isPending) return <PageSkeleton label={t('loading')} />;
+  if (me.isError) return <ErrorNote error={me.error} onRetry={() => void me.refetch()} />;
+  if (me.data === null) {
+    const returnTo = `${location.pathname}${location.search}`;
+    return <Navigate to={`/sign-in?returnTo=${encodeURIComponent(returnTo)}`} replace />;
   }
   const auth: Auth = {
     me: me.data,

@@ -1,11 +1,23 @@
 import { cloneElement, type ReactElement, useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api';
+import i18n from '../i18n';
+import { ApiError, type Schemas } from '../api';
+import {
+  decisionBodyKindValues,
+  pathsApiV1BoardsIsoWeekGetParametersQueryAxisValues,
+  pathsApiV1BoardsIsoWeekGetParametersQueryTerminalValues,
+  verbatimViewChannelValues,
+} from '../api/schema';
 
+/**
+ * The API's vocabularies and shapes, from the client generated out of docs/openapi.json (never
+ * copied here): a value the API adds shows up in the UI's types at the next `npm run openapi`.
+ */
 /** The four axes, in the order the board shows them. */
-export const AXES = ['client', 'business', 'legal', 'technical'] as const;
+export const AXES = pathsApiV1BoardsIsoWeekGetParametersQueryAxisValues;
 export type Axis = (typeof AXES)[number];
 
+/** The shipped categories; an installation may add its own (GET /api/v1/categories, `useCategories`). */
 export const CATEGORIES = [
   'search_booking',
   'payment',
@@ -24,87 +36,31 @@ export const CATEGORIES = [
   'other',
 ] as const;
 
-export const CHANNELS = [
-  'email',
-  'chat',
-  'chatbot',
-  'twitter',
-  'forum',
-  'facebook',
-  'instagram',
-  'survey',
-  'phone',
-  'other',
-] as const;
-
-export const TERMINALS = ['desktop_web', 'mobile_web', 'ios_app', 'android_app'] as const;
-
-export const DECISION_KINDS = ['fix', 'small_evolution', 'route', 'watch', 'reject'] as const;
+export const CHANNELS = verbatimViewChannelValues;
+export const TERMINALS = pathsApiV1BoardsIsoWeekGetParametersQueryTerminalValues;
+export const DECISION_KINDS = decisionBodyKindValues;
 export type DecisionKind = (typeof DECISION_KINDS)[number];
 
-export interface AxisScore {
-  score: number;
-  reasons: string[];
-  override?: { score: number; computed: number; reason: string; by: string; at: string };
-}
-
-export interface BoardItem {
-  rank: number;
-  irritantId: string;
-  category: string;
-  label: string;
-  total: number;
-  axes: Record<Axis, AxisScore>;
-  movement: 'new' | 'up' | 'down' | 'unchanged';
-  rankChange: number | null;
-  verbatimCount: number;
-  distinctCustomers: number;
-  channels: string[];
-  terminals: string[];
-  quotes: { verbatimId: string; channel: string; receivedAt: string; text: string }[];
-  monitors: {
-    id: string;
-    name: string;
-    /** ok, slow, failing, recovered (failed, then passed again), no runs, not measured. */
-    status: string;
-    failure?: { from: string; to: string | null; steps: string[] } | null;
-  }[];
-  kpis: { key: string; name: string; value: number | null; target: number | null }[];
-  /** The decision in force: taken this week or carried from an earlier one; null: awaiting. */
-  decision?: DecisionInForce | null;
-}
-
-export interface Decision {
-  id: string;
-  isoWeek: string;
-  irritantId: string;
-  kind: DecisionKind;
-  department: string | null;
-  owner: string | null;
-  targetRelease: string | null;
-  comment: string | null;
-  by: string;
-  at: string;
-  answeredAt: string | null;
-  answer: string | null;
-}
-
-/** A decision as it stands on a week's board (GET /boards/{w}: items[].decision). */
-export interface DecisionInForce extends Decision {
-  /** Taken on an earlier week's board (`isoWeek`) and still in force. */
-  carried: boolean;
-  ticket: {
-    id: string;
-    status: string;
-    release: string | null;
-    claimedBy: string | null;
-    deployedAt: string | null;
-  } | null;
-  answers: number;
-  ageDays: number | null;
-  targetDays: number | null;
-  overdue: boolean;
-}
+export type AxisScore = Schemas['AxisScoreView'];
+export type BoardItem = Schemas['BoardItemView'];
+/** A decision in force on a week's board (GET /boards/{w}: items[].decision). */
+export type DecisionInForce = Schemas['DecisionInForceView'];
+/** A decision as recorded (POST …/decision answers one). */
+export type Decision = Pick<
+  DecisionInForce,
+  | 'id'
+  | 'isoWeek'
+  | 'irritantId'
+  | 'kind'
+  | 'department'
+  | 'owner'
+  | 'targetRelease'
+  | 'comment'
+  | 'by'
+  | 'at'
+  | 'answeredAt'
+  | 'answer'
+>;
 
 /** A name the API gave (category, channel…) in the UI's words, or as it is when unknown. */
 export function useLabels() {
@@ -133,18 +89,81 @@ export function formatDate(iso: string | null | undefined, language = 'en', with
   }).format(date);
 }
 
-/** The API's own reason (it names no customer), else the error's message. */
+/**
+ * What went wrong, in the person's words and language: what happened and what to do. The API's
+ * own reason (it names no customer) is added for refusals (4xx), where it says what to change;
+ * a server failure's text helps nobody at the desk.
+ */
 export function errorText(error: unknown): string {
-  if (error instanceof ApiError) return `${error.status} · ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof ApiError) {
+    const { status } = error;
+    const key =
+      status === 401
+        ? 'signedOut'
+        : status === 403
+          ? 'forbidden'
+          : status === 404
+            ? 'notFound'
+            : status === 409
+              ? 'conflict'
+              : status === 429
+                ? 'tooMany'
+                : status >= 500
+                  ? 'server'
+                  : 'refused';
+    return i18n.t(`errors.${key}`, { reason: error.message });
+  }
+  // fetch() itself failed: no answer at all.
+  if (error instanceof TypeError) return i18n.t('errors.network');
+  return i18n.t('errors.unknown');
 }
 
-export function ErrorNote({ error }: { error: unknown }) {
+/** An error in words, with a retry when the failed action can simply be tried again. */
+export function ErrorNote({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useTranslation();
   return (
-    <p role="alert" className="error-note">
-      {t('error', { message: errorText(error) })}
-    </p>
+    <div role="alert" className="error-note">
+      <p>{errorText(error)}</p>
+      {onRetry && (
+        <button type="button" className="button-small" onClick={onRetry}>
+          {t('errors.retry')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/**
+ * Grey blocks where content will be, while it loads: the page keeps its shape, and assistive
+ * technologies hear one "Loading" instead of the blocks.
+ */
+export function Skeleton({
+  lines = 3,
+  label,
+  className,
+}: {
+  lines?: number;
+  label?: string;
+  className?: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className={`skeleton${className ? ` ${className}` : ''}`} role="status" aria-busy="true">
+      <span className="sr-only">{label ?? t('loading')}</span>
+      {Array.from({ length: lines }, (_, index) => (
+        <span key={index} className="skeleton-line" aria-hidden="true" />
+      ))}
+    </div>
+  );
+}
+
+/** A whole page loading: a title's block and a few rows. */
+export function PageSkeleton({ label }: { label?: string }) {
+  return (
+    <div className="page-skeleton">
+      <span className="skeleton-title" aria-hidden="true" />
+      <Skeleton lines={6} label={label} />
+    </div>
   );
 }
 

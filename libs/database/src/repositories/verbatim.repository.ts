@@ -50,6 +50,8 @@ export interface VerbatimFilter {
   needsTriage?: boolean;
   /** Only the verbatims of this irritant (its detail page searches inside them). */
   irritantId?: string;
+  /** Language detected (fr, en…). */
+  lang?: string;
   after?: { receivedAt: Date; id: string };
   limit: number;
 }
@@ -185,6 +187,7 @@ export class VerbatimRepository {
     if (filter.channel) qb.andWhere('v.channel = :channel', { channel: filter.channel });
     if (filter.category) qb.andWhere('v.category = :category', { category: filter.category });
     if (filter.irritantId) qb.andWhere('v.irritant_id = :irritantId', { irritantId: filter.irritantId });
+    if (filter.lang) qb.andWhere('v.lang = :lang', { lang: filter.lang });
     if (filter.needsTriage !== undefined)
       qb.andWhere('v.needs_triage = :needsTriage', { needsTriage: filter.needsTriage });
     if (filter.from) qb.andWhere('v.received_at >= :from', { from: filter.from });

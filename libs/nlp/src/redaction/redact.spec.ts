@@ -379,12 +379,16 @@ describe('redact', () => {
       ['IBAN starts', 'FR76 '.repeat(4_000)],
       ['phone starts', '+1 '.repeat(6_600)],
       ['phone pairs', '06 12 '.repeat(3_300)],
-    ])('stays linear on hostile input: %s', (_, hostile) => {
-      const started = performance.now();
-      const once = redact(hostile);
-      expect(redact(once)).toBe(once);
-      expect(performance.now() - started).toBeLessThan(500);
-    });
+    ])(
+      'stays linear on hostile input: %s',
+      (_, hostile) => {
+        // Backtracking on these would take minutes: the test's timeout catches it. No clock read
+        // here: a loaded machine must not fail a linear pattern (bench:nlp has the figures).
+        const once = redact(hostile);
+        expect(redact(once)).toBe(once);
+      },
+      30_000,
+    );
 
     it('handles texts of 20,000 characters', () => {
       const text = 'Bonjour, carte 4111 1111 1111 1111 et mail a@b.fr. '.repeat(400);

@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api';
+import { apiClient, data } from '../../api';
 import { useAuth } from '../../components/auth';
 import {
   AXES,
@@ -16,6 +16,7 @@ import {
   type DecisionInForce,
   type DecisionKind,
   ErrorNote,
+  Skeleton,
   Field,
   Movement,
   StatusDot,
@@ -23,37 +24,13 @@ import {
   errorText,
   useLabels,
 } from '../../components/ui';
+import type { paths } from '../../api/schema';
 import './board.css';
 import { BoardExports } from './BoardExports';
 
-interface Board {
-  isoWeek: string;
-  status: 'live' | 'frozen';
-  computedAt: string;
-  frozenAt: string | null;
-  profile: string;
-  previousWeek: string | null;
-  nextWeek: string | null;
-  items: BoardItem[];
-}
-
-/** GET /api/v1/boards/meeting: the board the Monday meeting opens, and why. */
-interface Meeting {
-  isoWeek: string;
-  currentWeek: string;
-  lastWeek: string;
-  reason: 'monday' | 'current_empty' | null;
-  lastWeekFreezesAt: string;
-  lastWeekStatus: 'live' | 'frozen';
-}
-
-interface BoardWeek {
-  isoWeek: string;
-  status: 'live' | 'frozen';
-}
-
 const FILTERS = ['category', 'axis', 'above', 'channel', 'terminal'] as const;
 type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
+type BoardQuery = NonNullable<paths['/api/v1/boards/{isoWeek}']['get']['parameters']['query']>;
 
 function filtersOf(params: URLSearchParams): Filters {
   const filters: Filters = {};
@@ -86,27 +63,32 @@ export default function BoardPage() {
 
   const weeks = useQuery({
     queryKey: ['board-weeks'],
-    queryFn: () => api.get<BoardWeek[]>('/api/v1/boards'),
+    queryFn: () => data(apiClient.GET('/api/v1/boards')),
   });
   // Opened without a week: the meeting's board (last week's on Monday and while this week is empty).
   const meeting = useQuery({
     queryKey: ['board-meeting'],
-    queryFn: () => api.get<Meeting>('/api/v1/boards/meeting'),
+    queryFn: () => data(apiClient.GET('/api/v1/boards/meeting')),
     enabled: isoWeek === undefined,
   });
   const target = isoWeek ?? meeting.data?.isoWeek;
   const board = useQuery({
     queryKey: ['board', target, filters, limit],
     queryFn: () =>
-      api.get<Board>(`/api/v1/boards/${encodeURIComponent(target ?? 'current')}`, {
-        ...filters,
-        limit,
-      }),
+      data(
+        apiClient.GET('/api/v1/boards/{isoWeek}', {
+          // Filters come from the URL: the API checks them and says why when one is wrong.
+          params: { path: { isoWeek: target ?? 'current' }, query: { ...(filters as BoardQuery), limit } },
+        }),
+      ),
     enabled: target !== undefined,
   });
   const week = board.data?.isoWeek;
+  // While a week loads, the title and the picker both name the week asked for, never another.
+  const shown = week ?? (target !== 'current' ? target : undefined);
   const freeze = useMutation({
-    mutationFn: () => api.post(`/api/v1/boards/${week}/freeze`),
+    mutationFn: () =>
+      data(apiClient.POST('/api/v1/boards/{isoWeek}/freeze', { params: { path: { isoWeek: week ?? '' } } })),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: ['board'] });
       await client.invalidateQueries({ queryKey: ['board-weeks'] });
@@ -131,7 +113,7 @@ export default function BoardPage() {
     <section aria-labelledby="board-title" className="board">
       <header className="page-head">
         <div>
-          <h1 id="board-title">{t('title', { week: week ?? isoWeek ?? '…' })}</h1>
+          <h1 id="board-title">{t('title', { week: shown ?? '…' })}</h1>
           {board.data && (
             <p className="page-sub">
               <span className={`board-status board-status-${board.data.status}`}>
@@ -160,11 +142,13 @@ export default function BoardPage() {
           <label className="week-select">
             <span className="sr-only">{t('week')}</span>
             <select
-              value={week ?? ''}
+              value={shown ?? ''}
               onChange={(event) => void navigate(weekPath(event.target.value))}
-              disabled={list.length === 0}
+              disabled={list.length === 0 || week === undefined}
             >
-              {week && !list.some((entry) => entry.isoWeek === week) && <option value={week}>{week}</option>}
+              {!list.some((entry) => entry.isoWeek === shown) && (
+                <option value={shown ?? ''}>{shown ?? '…'}</option>
+              )}
               {list.map((entry) => (
                 <option key={entry.isoWeek} value={entry.isoWeek}>
                   {entry.isoWeek} · {t(`status.${entry.status}`)}
@@ -294,9 +278,10 @@ export default function BoardPage() {
         {announcement}
       </p>
 
-      {(board.isPending || meeting.isPending) && <p role="status">{t('common:loading')}</p>}
-      {board.isError && <ErrorNote error={board.error} />}
-      {meeting.isError && <ErrorNote error={meeting.error} />}
+      {((board.isPending && !board.isError) || (isoWeek === undefined && meeting.isPending)) &&
+        !meeting.isError && <Skeleton lines={8} className="board-skeleton" />}
+      {board.isError && <ErrorNote error={board.error} onRetry={() => void board.refetch()} />}
+      {meeting.isError && <ErrorNote error={meeting.error} onRetry={() => void meeting.refetch()} />}
       {board.data && board.data.items.length === 0 && (
         <p className="empty">{Object.keys(filters).length > 0 ? t('empty') : t('emptyWeek')}</p>
       )}
@@ -377,27 +362,29 @@ function BoardRow({ item, week, decision, mayTriage, open, onToggle, onDecided }
     // One tbody per item: the row and its decision form belong together.
     <tbody className={open ? 'row-open' : undefined}>
       <tr>
-        <td className="num rank">{item.rank}</td>
+        <td className="num rank" data-label={t('col.rank')}>
+          {item.rank}
+        </td>
         <th scope="row" className="irritant-cell">
-          <Link to={`/irritants/${item.irritantId}?week=${week}`} className="irritant-link">
+          <Link to={`/irritants/${item.irritantId}?week=${week}`} className="irritant-link" translate="no">
             {item.label}
           </Link>
           <span className="category-chip">{labels.category(item.category)}</span>
         </th>
-        <td>
+        <td className="cell-axes">
           <AxisBars axes={item.axes} />
         </td>
-        <td className="num">
+        <td className="num cell-total" data-label={t('col.total')}>
           <span className="total">{Math.round(item.total)}</span>
         </td>
-        <td>
+        <td className="cell-movement" data-label={t('col.movement')}>
           <Movement movement={item.movement} change={item.rankChange} />
         </td>
-        <td className="num">
+        <td className="num cell-customers" data-label={t('col.customers')}>
           <span className="customers">{item.distinctCustomers}</span>
           <span className="subtle">{t('verbatims', { count: item.verbatimCount })}</span>
         </td>
-        <td>
+        <td className="cell-where" data-label={t('col.where')}>
           <div className="tags">
             {item.channels.map((channel) => (
               <ChannelTag key={channel} channel={channel} iconOnly />
@@ -413,7 +400,7 @@ function BoardRow({ item, week, decision, mayTriage, open, onToggle, onDecided }
               ))}
           </div>
         </td>
-        <td>
+        <td className="cell-monitors" data-label={t('col.monitors')}>
           {item.monitors.length === 0 ? (
             <span className="subtle">—</span>
           ) : (
@@ -430,7 +417,7 @@ function BoardRow({ item, week, decision, mayTriage, open, onToggle, onDecided }
                       : undefined
                   }
                 >
-                  <StatusDot status={monitor.status} /> {monitor.name}{' '}
+                  <StatusDot status={monitor.status} /> <span translate="no">{monitor.name}</span>{' '}
                   <span className="subtle">
                     (
                     {t(`monitorStatus.${monitor.status.replace(/\s+/g, '_')}`, {
@@ -443,7 +430,7 @@ function BoardRow({ item, week, decision, mayTriage, open, onToggle, onDecided }
             </ul>
           )}
         </td>
-        <td className="decision-cell">
+        <td className="decision-cell" data-label={t('col.decision')}>
           {decision ? (
             <span className={`decision-badge decision-${decision.kind}`}>
               {labels.decision(decision.kind)}
@@ -508,7 +495,7 @@ interface FormProps {
 }
 
 /** The decision on one item: what, who, when, why; posted to the item of this week's board. */
-function DecisionForm({ item, week, current, onCancel, onDone }: FormProps) {
+export function DecisionForm({ item, week, current, onCancel, onDone }: FormProps) {
   const { t } = useTranslation('board');
   const labels = useLabels();
   const client = useQueryClient();
@@ -520,7 +507,7 @@ function DecisionForm({ item, week, current, onCancel, onDone }: FormProps) {
   const first = useRef<HTMLInputElement>(null);
   const departments = useQuery({
     queryKey: ['departments'],
-    queryFn: () => api.get<string[]>('/api/v1/decisions/departments'),
+    queryFn: () => data(apiClient.GET('/api/v1/decisions/departments')),
     staleTime: Infinity,
   });
 
@@ -528,13 +515,18 @@ function DecisionForm({ item, week, current, onCancel, onDone }: FormProps) {
 
   const save = useMutation({
     mutationFn: () =>
-      api.post<Decision>(`/api/v1/boards/${week}/items/${item.irritantId}/decision`, {
-        kind,
-        ...(kind === 'route' ? { department } : {}),
-        ...(owner.trim() ? { owner: owner.trim() } : {}),
-        ...(release.trim() ? { targetRelease: release.trim() } : {}),
-        ...(comment.trim() ? { comment: comment.trim() } : {}),
-      }),
+      data(
+        apiClient.POST('/api/v1/boards/{isoWeek}/items/{irritantId}/decision', {
+          params: { path: { isoWeek: week, irritantId: item.irritantId } },
+          body: {
+            kind,
+            ...(kind === 'route' ? { department } : {}),
+            ...(owner.trim() ? { owner: owner.trim() } : {}),
+            ...(release.trim() ? { targetRelease: release.trim() } : {}),
+            ...(comment.trim() ? { comment: comment.trim() } : {}),
+          },
+        }),
+      ) as Promise<unknown> as Promise<Decision>,
     onSuccess: async (decision) => {
       // The decision in force is part of the board's items.
       await client.invalidateQueries({ queryKey: ['board'] });

@@ -1,9 +1,10 @@
 import { type FormEvent, useId, useMemo } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { api } from '../../api';
-import { CATEGORY_KEYS, CHANNELS, errorMessage, formatDateTime, formatNumber } from './shared';
+import { CATEGORY_KEYS, CHANNELS, errorMessage } from './shared';
+import { VerbatimTable } from './VerbatimTable';
 import './explorer.css';
 
 export interface Verbatim {
@@ -23,6 +24,8 @@ export interface Verbatim {
   intent: string | null;
   terminal: string | null;
   irritantId: string | null;
+  /** Its irritant's name (lists). */
+  irritantLabel?: string | null;
 }
 
 export interface VerbatimPage {
@@ -37,7 +40,9 @@ interface SourceSummary {
 }
 
 /** The filters the URL keeps, by their query-string names. */
-const FILTERS = ['q', 'source', 'channel', 'category', 'from', 'to', 'needsTriage'] as const;
+const FILTERS = ['q', 'source', 'channel', 'category', 'lang', 'from', 'to', 'needsTriage'] as const;
+/** The languages the analysis reads (the language filter's choices). */
+const LANGUAGES = ['fr', 'en'] as const;
 type Filter = (typeof FILTERS)[number];
 const PAGE_SIZE = 50;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -50,23 +55,8 @@ function dayStart(day: string, offsetDays = 0): string | undefined {
   return Number.isNaN(start.getTime()) ? undefined : start.toISOString();
 }
 
-const KIND_ICONS: Record<string, string> = {
-  api: '⇄',
-  import: '⇪',
-  email: '✉',
-  chat: '💬',
-  chatbot: '🤖',
-  twitter: '🐦',
-  forum: '🗨',
-  facebook: 'ⓕ',
-  instagram: '◎',
-  survey: '☑',
-  phone: '☎',
-  other: '•',
-};
-
 export default function ExplorerPage() {
-  const { t, i18n } = useTranslation('explorer');
+  const { t } = useTranslation('explorer');
   const [params, setParams] = useSearchParams();
   const formId = useId();
   const filters = useMemo(() => {
@@ -98,6 +88,7 @@ export default function ExplorerPage() {
     source: filters.source,
     channel: filters.channel,
     category: filters.category,
+    lang: filters.lang,
     needsTriage: filters.needsTriage === 'true' ? 'true' : undefined,
     from: dayStart(filters.from),
     to: dayStart(filters.to, 1),
@@ -184,6 +175,17 @@ export default function ExplorerPage() {
           </select>
         </div>
         <div className="explorer-field">
+          <label htmlFor={field('lang')}>{t('language')}</label>
+          <select id={field('lang')} name="lang" defaultValue={filters.lang}>
+            <option value="">{t('any')}</option>
+            {LANGUAGES.map((lang) => (
+              <option key={lang} value={lang}>
+                {t(`languages.${lang}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="explorer-field">
           <label htmlFor={field('from')}>{t('from')}</label>
           <input id={field('from')} name="from" type="date" defaultValue={filters.from} />
         </div>
@@ -225,81 +227,7 @@ export default function ExplorerPage() {
         <p className="explorer-empty">{t('empty')}</p>
       )}
 
-      {rows.length > 0 && (
-        <table className="explorer-table">
-          <caption className="sr-only">{t('tableCaption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('columns.text')}</th>
-              <th scope="col">{t('columns.source')}</th>
-              <th scope="col">{t('columns.date')}</th>
-              <th scope="col">{t('columns.lang')}</th>
-              <th scope="col">{t('columns.sentiment')}</th>
-              <th scope="col">{t('columns.category')}</th>
-              <th scope="col">{t('columns.irritant')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((verbatim) => (
-              <tr key={verbatim.id} data-verbatim-id={verbatim.id}>
-                <td className="explorer-text">
-                  {/* Redacted by the API, and rendered as text: never markup. */}
-                  {verbatim.text}
-                </td>
-                <td>
-                  <span className="explorer-icon" aria-hidden="true">
-                    {KIND_ICONS[kindOf.get(verbatim.source) ?? verbatim.channel] ?? KIND_ICONS.other}
-                  </span>{' '}
-                  {verbatim.source}
-                  <br />
-                  <small>{t(`channels.${verbatim.channel}`, { defaultValue: verbatim.channel })}</small>
-                </td>
-                <td>
-                  <time dateTime={verbatim.receivedAt}>
-                    {formatDateTime(verbatim.receivedAt, i18n.language)}
-                  </time>
-                </td>
-                <td>
-                  {verbatim.lang ? t(`languages.${verbatim.lang}`, { defaultValue: verbatim.lang }) : '—'}
-                </td>
-                <td>
-                  {verbatim.sentimentLabel ? (
-                    <span className={`explorer-sentiment explorer-sentiment-${verbatim.sentimentLabel}`}>
-                      {t(`sentiments.${verbatim.sentimentLabel}`, { defaultValue: verbatim.sentimentLabel })}{' '}
-                      ({formatNumber(verbatim.sentiment, i18n.language, 2)})
-                    </span>
-                  ) : (
-                    '—'
-                  )}
-                </td>
-                <td>
-                  {verbatim.category ? (
-                    <>
-                      {t(`categories.${verbatim.category}`, { defaultValue: verbatim.category })}
-                      <br />
-                      <small>
-                        {t('confidence', {
-                          value: formatNumber((verbatim.categoryConfidence ?? 0) * 100, i18n.language),
-                        })}
-                      </small>
-                      {verbatim.needsTriage && <span className="explorer-badge">{t('needsTriage')}</span>}
-                    </>
-                  ) : (
-                    t('notAnalysed')
-                  )}
-                </td>
-                <td>
-                  {verbatim.irritantId ? (
-                    <Link to={`/irritants/${verbatim.irritantId}`}>{t('openIrritant')}</Link>
-                  ) : (
-                    '—'
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {rows.length > 0 && <VerbatimTable rows={rows} query={filters.q} kindOf={kindOf} />}
       {verbatims.hasNextPage && (
         <button
           type="button"

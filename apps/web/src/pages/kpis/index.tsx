@@ -11,7 +11,12 @@ interface KpiWeek {
   value: number | null;
   n: number;
   ci95: number | null;
+  /** The week is not over (the current one). */
+  partial?: boolean;
 }
+
+/** Where it stands against the target, the interval taken into account (GET /kpis). */
+type Standing = 'on_target' | 'off_target' | 'uncertain' | 'no_target' | 'no_value';
 
 interface Kpi {
   key: string;
@@ -24,6 +29,7 @@ interface Kpi {
   previous?: KpiWeek;
   trend?: 'up' | 'down' | 'flat' | null;
   onTarget?: boolean | null;
+  standing?: Standing;
 }
 
 const WEEKS = 12;
@@ -65,22 +71,38 @@ function KpiCard({ kpi }: { kpi: Kpi }) {
   const name = t(`names.${kpi.key}`, { defaultValue: kpi.name });
   const format = (value: number) => `${formatNumber(value, i18n.language, 2)} ${kpi.unit}`.trim();
   const current = kpi.current?.value ?? null;
-  const status = kpi.onTarget === true ? 'onTarget' : kpi.onTarget === false ? 'offTarget' : 'noTarget';
+  const status = kpi.standing ?? 'no_value';
+  /** A value with what it rests on: "50 ± 69 (2 answers)", or "1,250 ms (14 points)". */
+  const measured = (week: KpiWeek | undefined) => {
+    if (!week || week.value === null) return t('noValue');
+    const value =
+      week.ci95 !== null
+        ? t('meeting.withInterval', {
+            value: format(week.value),
+            margin: formatNumber(week.ci95, i18n.language, 1),
+          })
+        : format(week.value);
+    return `${value} ${t(kpi.fromSurveys ? 'meeting.answers' : 'meeting.points', { count: week.n })}`;
+  };
+  const targetText =
+    kpi.target === null
+      ? undefined
+      : `${t('target')} ${t(kpi.direction === 'higher' ? 'atLeast' : 'atMost', { value: format(kpi.target) })}`;
 
   return (
     <article className="kpis-card" aria-labelledby={`${id}-name`} data-kpi={kpi.key}>
       <header className="kpis-card-head">
         <h2 id={`${id}-name`}>{name}</h2>
-        <span className={`kpis-status kpis-status-${status}`}>{t(`status.${status}`)}</span>
+        <span className={`kpis-status kpis-status-${status}`}>{t(`meeting.standing.${status}`)}</span>
       </header>
       <dl className="kpis-facts">
         <div>
-          <dt>{t('thisWeek')}</dt>
-          <dd>{current === null ? t('noValue') : format(current)}</dd>
+          <dt>{t('meeting.thisWeekSoFar')}</dt>
+          <dd>{current === null ? t('noValue') : measured(kpi.current)}</dd>
         </div>
         <div>
           <dt>{t('previousWeek')}</dt>
-          <dd>{kpi.previous?.value == null ? t('noValue') : format(kpi.previous.value)}</dd>
+          <dd>{measured(kpi.previous)}</dd>
         </div>
         <div>
           <dt>{t('target')}</dt>
@@ -116,7 +138,10 @@ function KpiCard({ kpi }: { kpi: Kpi }) {
               value: name,
               target: t('target'),
               noValue: t('noValue'),
+              partial: (week) => t('meeting.partialWeek', { week }),
+              n: t(kpi.fromSurveys ? 'meeting.answersColumn' : 'meeting.pointsColumn'),
             }}
+            targetText={targetText}
           />
         ))}
     </article>

@@ -122,11 +122,15 @@ function MonitorCard({ monitor }: { monitor: Monitor }) {
         {monitor.slowMs !== null && ` · ${t('slowAbove', { value: ms(monitor.slowMs) })}`}
         {!monitor.enabled && ` · ${t('disabled')}`} ·{' '}
         {t('lastRun', { at: formatDateTime(monitor.lastRunAt, i18n.language) })}
-        {totals.runs > 0 &&
-          ` · ${t('availability', {
-            days: STATS_DAYS,
-            value: formatNumber((totals.ok / totals.runs) * 100, i18n.language, 1),
-          })}`}
+        {' · '}
+        {totals.runs > 0
+          ? // Over the runs that exist (n said): one run is not "7 days of availability".
+            t('meeting.availability', {
+              count: totals.runs,
+              days: STATS_DAYS,
+              value: formatNumber((totals.ok / totals.runs) * 100, i18n.language, 1),
+            })
+          : t('meeting.noRunsInDays', { days: STATS_DAYS })}
       </p>
       <div role="status" aria-live="polite" className="monitors-live">
         {runNow.isSuccess && t('ranNow', { status: statusLabel(runNow.data.status) })}
@@ -166,9 +170,9 @@ function MonitorCard({ monitor }: { monitor: Monitor }) {
           <Screenshot url={failed.screenshotUrl} alt={t('screenshotAlt', { name: monitor.name })} />
         </section>
       )}
-      {runs.isSuccess && runs.data.length > 1 && (
+      {runs.isSuccess && runs.data.length > 0 && (
         <table className="monitors-runs">
-          <caption>{t('lastRuns', { count: runs.data.length })}</caption>
+          <caption>{t('meeting.history', { count: runs.data.length })}</caption>
           <thead>
             <tr>
               <th scope="col">{t('startedAt')}</th>

@@ -46,7 +46,7 @@ export default function PrintPage() {
         <ol className="print-ranking">
           {board.data.items.map((item) => (
             <li key={item.irritantId}>
-              <strong>{item.label}</strong> · {t('total', { total: Math.round(item.total) })} ·{' '}
+              <strong translate="no">{item.label}</strong> · {t('total', { total: Math.round(item.total) })} ·{' '}
               {t('customers', { count: item.distinctCustomers })}
             </li>
           ))}
@@ -57,7 +57,7 @@ export default function PrintPage() {
         return (
           <section key={item.irritantId} className="print-page" aria-label={item.label}>
             <h2>
-              {item.rank}. {item.label}
+              {item.rank}. <span translate="no">{item.label}</span>
             </h2>
             <p>
               {labels.category(item.category)} · {t('total', { total: Math.round(item.total) })} ·{' '}
@@ -79,7 +79,7 @@ export default function PrintPage() {
             {item.quotes.length === 0 && <p className="subtle">{t('noQuote')}</p>}
             {item.quotes.map((quote) => (
               <blockquote key={quote.verbatimId}>
-                <p>{quote.text}</p>
+                <p translate="no">{quote.text}</p>
                 <footer className="subtle">
                   {labels.channel(quote.channel)} · {labels.date(quote.receivedAt)}
                 </footer>

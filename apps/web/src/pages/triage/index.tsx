@@ -292,7 +292,9 @@ export default function TriagePage() {
                 className={`triage-item${at === index ? ' triage-item-current' : ''}${skipped.has(verbatim.id) ? ' triage-item-skipped' : ''}`}
                 onClick={() => setPosition(at)}
               >
-                <span className="triage-item-text">{verbatim.text}</span>
+                <span className="triage-item-text" lang={verbatim.lang ?? undefined} translate="no">
+                  {verbatim.text}
+                </span>
                 <span className="triage-item-guess">
                   {label(verbatim.category ?? '')} ·{' '}
                   {formatNumber((verbatim.categoryConfidence ?? 0) * 100, i18n.language)} %
@@ -304,7 +306,9 @@ export default function TriagePage() {
 
           <div className="triage-detail" aria-labelledby={`${ids}-current`}>
             <h2 id={`${ids}-current`}>{t('current', { n: index + 1, total: queue.length })}</h2>
-            <blockquote className="triage-text">{current.text}</blockquote>
+            <blockquote className="triage-text" lang={current.lang ?? undefined} translate="no">
+              {current.text}
+            </blockquote>
             <p className="triage-facts">
               {current.source} ·{' '}
               {t(`explorer:channels.${current.channel}`, { defaultValue: current.channel })} ·{' '}
