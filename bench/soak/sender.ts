@@ -39,10 +39,11 @@ export interface SenderStats {
   /** Milliseconds of the accepted requests (the attempt that succeeded). */
   durationsMs: number[];
   /**
-   * Milliseconds of the requests answered 503 (Redis or PostgreSQL away): how long a client waits
-   * to be told to come back. The slowest one is the soak's "ingest during an outage" figure.
+   * Milliseconds of the requests answered 503, by the store that was away (`redis` when the answer
+   * names Redis, else `database`): how long a client waits to be told to come back. The slowest
+   * Redis one is the soak's "ingest during a Redis outage" figure.
    */
-  unavailableMs: number[];
+  unavailableMs: { redis: number[]; database: number[] };
 }
 
 /** p50, p95 and max of the accepted requests' durations. */
@@ -62,7 +63,7 @@ export class Sender {
     failures: {},
     refused: [],
     durationsMs: [],
-    unavailableMs: [],
+    unavailableMs: { redis: [], database: [] },
   };
   private generated = 0;
   private readonly apiQueue: number[] = [];
@@ -192,7 +193,8 @@ export class Sender {
           return;
         }
         this.count(String(response.status));
-        if (response.status === 503) this.stats.unavailableMs.push(Date.now() - started);
+        if (response.status === 503)
+          this.stats.unavailableMs[/Redis/.test(text) ? 'redis' : 'database'].push(Date.now() - started);
         if (response.status === 429) wait = Number(response.headers.get('retry-after') ?? '1') * 1000;
         else if (response.status < 500 && response.status !== 408) {
           this.stats.refused.push(`${what}: ${response.status} ${text.slice(0, 300)}`);
