@@ -11,12 +11,44 @@ export interface NewDeadLetter {
   attempts: number;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * What PostgreSQL can store of a hostile input: lone UTF-16 surrogates (which jsonb refuses as
+ * escapes) become U+FFFD, and so does NUL (refused by text and jsonb alike), in keys and values at
+ * any depth. A dead letter keeps the evidence of what was refused; it must never fail to be written.
+ */
+export function storable(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\uFFFD').replaceAll('\u0000', '\uFFFD');
+  if (Array.isArray(value)) return value.map(storable);
+  if (value !== null && typeof value === 'object') {
+    const copy: Record<string, unknown> = {};
+    // Defined, not assigned: a `__proto__` key stays a key (evidence), not the copy's prototype.
+    for (const [key, item] of Object.entries(value))
+      Object.defineProperty(copy, storable(key) as string, {
+        value: storable(item),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    return copy;
+  }
+  return value;
+}
+
 @Injectable()
 export class DeadLetterRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** One open entry per job id: a job that fails again after a retry updates its entry. */
-  async record(entry: NewDeadLetter): Promise<DeadLetter> {
+  async record(hostile: NewDeadLetter): Promise<DeadLetter> {
+    const entry = {
+      ...hostile,
+      jobId: hostile.jobId === null ? null : (storable(hostile.jobId) as string),
+      payload: storable(hostile.payload) as Record<string, unknown>,
+      input: storable(hostile.input),
+      cause: storable(hostile.cause) as string,
+    };
     const repository = this.dataSource.getRepository(DeadLetter);
     if (entry.jobId !== null) {
       const open = await repository.findOne({ where: { jobId: entry.jobId, status: DeadLetterStatus.Open } });
