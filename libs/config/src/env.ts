@@ -89,6 +89,11 @@ export interface AppConfig {
   readonly ingestRequestsPerMinute: number;
   /** Raw text (personal data included) older than this is replaced by its redacted form (days; 0: kept). */
   readonly rawTextRetentionDays: number;
+  /**
+   * Outgoing webhooks, chat and tracker URLs may reach private, loopback and link-local addresses
+   * (off by default: a URL an admin types must not reach the cloud's metadata service or the database).
+   */
+  readonly outboundPrivateAllowed: boolean;
   /** How long a person's session lasts without a request (hours; each request slides it). */
   readonly sessionHours: number;
   /** People may sign in with an e-mail and a password kept here (default: on in embedded mode). */
@@ -340,9 +345,25 @@ function oidc(env: Env, publicUrl: string): OidcConfig | null {
     label,
     roleClaim,
     roleMap: roleMap(env, 'OIDC_ROLE_MAP'),
-    defaultRole: oneOf(env, 'OIDC_DEFAULT_ROLE', PERSON_ROLES, 'viewer'),
+    defaultRole: defaultRoleOf(env),
     redirectUri: `${publicUrl}/auth/oidc/callback`,
   });
+}
+
+/**
+ * The role of a person the provider's claims map to nothing. Admin is refused: anyone the company's
+ * provider lets sign in (a contractor, a new hire in another department) would administer the product.
+ */
+function defaultRoleOf(env: Env): PersonRole {
+  const role = oneOf(env, 'OIDC_DEFAULT_ROLE', PERSON_ROLES, 'viewer');
+  if (role === 'admin') {
+    throw new ConfigError(
+      'OIDC_DEFAULT_ROLE',
+      'a role other than admin (map admins by group with OIDC_ROLE_MAP)',
+      role,
+    );
+  }
+  return role;
 }
 
 /** Passwords in connection strings must not reach the error line (it is printed and logged). */
@@ -461,6 +482,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     authFailuresPerMinute: integer(env, 'AUTH_FAILURES_PER_MINUTE', 30, 1, 100_000),
     ingestRequestsPerMinute: integer(env, 'INGEST_REQUESTS_PER_MINUTE', 600, 1, 1_000_000),
     rawTextRetentionDays: integer(env, 'RAW_TEXT_RETENTION_DAYS', 0, 0, 36_500),
+    outboundPrivateAllowed: boolean(env, 'OUTBOUND_ALLOW_PRIVATE', false),
     publicUrl,
     publicUrlSet: read(env, 'PUBLIC_URL') !== undefined,
     sessionHours: integer(env, 'SESSION_HOURS', 12, 1, 24 * 31),

@@ -22,3 +22,4 @@ export {
   SOURCE_NAME_PATTERN,
 } from './verbatim-input';
 export type { VerbatimCheck } from './verbatim-input';
+export { ExternalIds } from './external-ids';

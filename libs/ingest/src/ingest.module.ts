@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuthorKeys } from './author-key';
+import { ExternalIds } from './external-ids';
 import { ImportService } from './import.service';
 import { IngestService } from './ingest.service';
 import { IngestStage } from './ingest.stage';
 import { PipelineSweeper } from './pipeline-sweeper';
 
 @Module({
-  providers: [AuthorKeys, IngestService, IngestStage, ImportService, PipelineSweeper],
-  exports: [AuthorKeys, IngestService, ImportService, PipelineSweeper],
+  providers: [AuthorKeys, ExternalIds, IngestService, IngestStage, ImportService, PipelineSweeper],
+  exports: [AuthorKeys, ExternalIds, IngestService, ImportService, PipelineSweeper],
 })
 export class IngestModule {}

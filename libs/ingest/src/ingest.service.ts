@@ -8,7 +8,9 @@ import {
   VerbatimRepository,
 } from '@app/database';
 import { JobName, JobQueue, verbatimBatches } from '@app/jobs';
+import { Redactor } from '@app/nlp';
 import { AuthorKeys } from './author-key';
+import { ExternalIds } from './external-ids';
 import type { VerbatimInput } from './verbatim-input';
 
 /**
@@ -17,10 +19,13 @@ import type { VerbatimInput } from './verbatim-input';
  */
 @Injectable()
 export class IngestService {
+  private readonly redactor = new Redactor();
+
   constructor(
     private readonly sources: SourceRepository,
     private readonly verbatims: VerbatimRepository,
     private readonly authorKeys: AuthorKeys,
+    private readonly externalIds: ExternalIds,
     private readonly links: IdentityLinkRepository,
     private readonly jobs: JobQueue,
   ) {}
@@ -43,19 +48,22 @@ export class IngestService {
     const keys = items.map((item) => this.authorKeys.of(item.author));
     // A linked identity counts as the customer it is linked to (an e-mail and a customer id).
     const linked = await this.links.canonical(keys, manager);
-    return this.verbatims.insertIfAbsent(
+    const refs = await this.verbatims.insertIfAbsent(
       items.map((item, i) => ({
         sourceId: sourceIds.get(item.source) as string,
-        externalId: item.externalId,
+        externalId: this.externalIds.stored(item.externalId),
         authorKey: linked.get(keys[i]) ?? keys[i],
         channel: item.channel,
         receivedAt: new Date(item.receivedAt),
         rawText: item.text,
         lang: item.lang ?? null,
-        metadata: item.metadata ?? {},
+        // Redacted before it is ever stored: unlike the text, nobody needs the metadata raw.
+        metadata: this.redactor.redactJson(item.metadata ?? {}),
       })),
       manager,
     );
+    // The caller's own ids, not what was stored for them.
+    return refs.map((ref, index) => ({ ...ref, externalId: items[index].externalId }));
   }
 
   /**

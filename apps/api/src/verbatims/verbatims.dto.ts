@@ -115,7 +115,12 @@ export class Placement {
 export class VerbatimView {
   @ApiProperty() id: string;
   @ApiProperty() source: string;
-  @ApiProperty() externalId: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "The source's id of the message (a keyed hash when it names a person); null for viewers",
+  })
+  externalId: string | null;
   @ApiProperty({ enum: Channel }) channel: Channel;
   @ApiProperty() receivedAt: string;
   @ApiProperty({ nullable: true, type: String }) lang: string | null;

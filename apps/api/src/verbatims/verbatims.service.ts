@@ -215,7 +215,8 @@ export class VerbatimsService {
     return {
       id: verbatim.id,
       source: verbatim.source?.name ?? '',
-      externalId: verbatim.externalId,
+      // The source's reference is for the people who handle the message, not for every reader.
+      externalId: role === Role.Viewer ? null : verbatim.externalId,
       channel: verbatim.channel,
       receivedAt: verbatim.receivedAt.toISOString(),
       lang: verbatim.lang,

@@ -19,6 +19,7 @@ import { ChatNotifications1796619547718 } from './1796619547718-ChatNotification
 import { SentimentLearning1796620483053 } from './1796620483053-SentimentLearning';
 import { Trackers1796620915028 } from './1796620915028-Trackers';
 import { TaxonomyCategories1796623526720 } from './1796623526720-TaxonomyCategories';
+import { PersonalDataHardening1796630000000 } from './1796630000000-PersonalDataHardening';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   SentimentLearning1796620483053,
   Trackers1796620915028,
   TaxonomyCategories1796623526720,
+  PersonalDataHardening1796630000000,
 ];

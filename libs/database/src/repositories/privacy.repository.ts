@@ -55,6 +55,32 @@ export class PrivacyRepository {
     });
   }
 
+  /**
+   * Metadata of the verbatims whose raw text is past retention and not purged yet: what the retention
+   * redacts with them (rows stored before metadata was redacted at ingest).
+   */
+  metadataPastRetention(
+    olderThan: Date,
+    after: string,
+    limit: number,
+  ): Promise<{ id: string; metadata: unknown }[]> {
+    return this.dataSource.query(
+      `SELECT id, metadata FROM verbatim WHERE received_at < $1 AND redacted_text IS NOT NULL
+          AND raw_text IS DISTINCT FROM redacted_text AND metadata <> '{}'::jsonb AND id > $2
+        ORDER BY id LIMIT $3`,
+      [olderThan, after, limit],
+    );
+  }
+
+  async replaceMetadata(changes: { id: string; metadata: unknown }[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE verbatim v SET metadata = k.metadata
+         FROM unnest($1::uuid[], $2::jsonb[]) AS k(id, metadata) WHERE v.id = k.id`,
+      [changes.map((change) => change.id), changes.map((change) => JSON.stringify(change.metadata))],
+    );
+  }
+
   /** Raw text older than the cut replaced by its redacted form (retention). @returns how many. */
   async purgeRawText(olderThan: Date, limit: number): Promise<number> {
     const rows = await changedRows<unknown>(

@@ -136,6 +136,44 @@ export class VerbatimRepository {
       .getOne();
   }
 
+  /** Source ids stored in clear, a batch of them, for `IngestService` to hash those naming a person. */
+  clearExternalIds(after: string, limit: number): Promise<{ id: string; external_id: string }[]> {
+    return this.dataSource.query(
+      `SELECT id, external_id FROM verbatim WHERE external_id !~ '^h:[0-9a-f]{64}$' AND id > $1 ORDER BY id LIMIT $2`,
+      [after, limit],
+    );
+  }
+
+  /**
+   * Runs `task` once per installation (a `maintenance_task` row a migration added): the process that
+   * claims the row runs it, those booting beside it skip it. A failure gives the task back.
+   * @returns whether this call ran it.
+   */
+  async runMaintenanceOnce(name: string, task: () => Promise<void>): Promise<boolean> {
+    const claimed = await changedRows<unknown>(
+      this.dataSource.manager,
+      `UPDATE maintenance_task SET done_at = now() WHERE name = $1 AND done_at IS NULL RETURNING name`,
+      [name],
+    );
+    if (claimed.length === 0) return false;
+    try {
+      await task();
+      return true;
+    } catch (error) {
+      await this.dataSource.query(`UPDATE maintenance_task SET done_at = NULL WHERE name = $1`, [name]);
+      throw error;
+    }
+  }
+
+  async replaceExternalIds(changes: { id: string; externalId: string }[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE verbatim v SET external_id = k.external_id
+         FROM unnest($1::uuid[], $2::varchar[]) AS k(id, external_id) WHERE v.id = k.id`,
+      [changes.map((change) => change.id), changes.map((change) => change.externalId)],
+    );
+  }
+
   /**
    * A verbatim whose text grew (a chat conversation's new messages): its new text, metadata and
    * channel, and back to `received`, so that it is redacted, analysed and clustered again. The caller

@@ -92,6 +92,22 @@ export class Redactor {
     return this.resolve(text).redacted;
   }
 
+  /**
+   * Redacts every string inside a JSON value (a verbatim's metadata: a subject line, a signature, a
+   * caller id), at any depth. Keys, numbers and booleans are kept: they are the source's structure
+   * (a survey score), not what a person wrote.
+   */
+  redactJson<T>(value: T): T {
+    if (typeof value === 'string') return this.redact(value) as T;
+    if (Array.isArray(value)) return value.map((item: unknown) => this.redactJson(item)) as T;
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value).map(([key, item]) => [key, this.redactJson(item)]),
+      ) as T;
+    }
+    return value;
+  }
+
   private resolve(text: string): { matches: PiiMatch[]; redacted: string } {
     let matches = this.detect(text);
     if (matches.length === 0) return { matches, redacted: text };
