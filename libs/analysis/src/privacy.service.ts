@@ -54,6 +54,11 @@ export class PrivacyService {
     return result;
   }
 
+  /** What is kept of the people behind these author keys: how many verbatims, erased or not. */
+  traces(authorKeys: string[]): Promise<{ authorKey: string; verbatims: number; erased: boolean }[]> {
+    return this.privacy.traces(authorKeys);
+  }
+
   @JobHandler(JobName.PurgeRawText)
   async purgeNow(): Promise<void> {
     await this.purge(this.clock.now());

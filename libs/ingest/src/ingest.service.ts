@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
   IdentityLinkRepository,
+  PrivacyRepository,
   SourceKind,
   SourceRepository,
   StoredVerbatimRef,
@@ -27,6 +28,7 @@ export class IngestService {
     private readonly authorKeys: AuthorKeys,
     private readonly externalIds: ExternalIds,
     private readonly links: IdentityLinkRepository,
+    private readonly privacy: PrivacyRepository,
     private readonly jobs: JobQueue,
   ) {}
 
@@ -48,11 +50,18 @@ export class IngestService {
     const keys = items.map((item) => this.authorKeys.of(item.author));
     // A linked identity counts as the customer it is linked to (an e-mail and a customer id).
     const linked = await this.links.canonical(keys, manager);
-    const refs = await this.verbatims.insertIfAbsent(
-      items.map((item, i) => ({
+    const authorKeys = keys.map((key) => linked.get(key) ?? key);
+    // An erased person's messages replayed by a source (a mailbox read again, a connector's backfill)
+    // are skipped, not stored again: the erasure keeps its word.
+    const erased = await this.privacy.erasedAmong([...keys, ...authorKeys], manager);
+    const kept = items.flatMap((item, i) =>
+      erased.has(keys[i]) || erased.has(authorKeys[i]) ? [] : [{ item, authorKey: authorKeys[i], index: i }],
+    );
+    const stored = await this.verbatims.insertIfAbsent(
+      kept.map(({ item, authorKey }) => ({
         sourceId: sourceIds.get(item.source) as string,
         externalId: this.externalIds.stored(item.externalId),
-        authorKey: linked.get(keys[i]) ?? keys[i],
+        authorKey,
         channel: item.channel,
         receivedAt: new Date(item.receivedAt),
         rawText: item.text,
@@ -62,8 +71,17 @@ export class IngestService {
       })),
       manager,
     );
+    const refs: StoredVerbatimRef[] = items.map((item) => ({
+      id: null,
+      sourceId: sourceIds.get(item.source) as string,
+      externalId: item.externalId,
+      created: false,
+      pending: false,
+      suppressed: true,
+    }));
     // The caller's own ids, not what was stored for them.
-    return refs.map((ref, index) => ({ ...ref, externalId: items[index].externalId }));
+    kept.forEach(({ index }, k) => (refs[index] = { ...stored[k], externalId: items[index].externalId }));
+    return refs;
   }
 
   /**
@@ -71,7 +89,9 @@ export class IngestService {
    * those an earlier call stored but died before handing on (its client then replays).
    */
   async handOn(refs: StoredVerbatimRef[]): Promise<void> {
-    await this.enqueueIngest([...new Set(refs.filter((ref) => ref.pending).map((ref) => ref.id))]);
+    await this.enqueueIngest([
+      ...new Set(refs.flatMap((ref) => (ref.pending && ref.id !== null ? [ref.id] : []))),
+    ]);
   }
 
   async enqueueIngest(verbatimIds: string[]): Promise<void> {

@@ -78,10 +78,14 @@ export class ListVerbatimsQuery {
 
 export class IngestItemResult {
   @ApiProperty({ description: 'Position in the request' }) index: number;
-  @ApiProperty() id: string;
+  @ApiProperty({ nullable: true, type: String, description: 'null when suppressed' }) id: string | null;
   @ApiProperty() source: string;
   @ApiProperty() externalId: string;
-  @ApiProperty({ enum: ['created', 'duplicate'] }) status: 'created' | 'duplicate';
+  @ApiProperty({
+    enum: ['created', 'duplicate', 'suppressed'],
+    description: 'suppressed: its author was erased (GDPR), so it was skipped, not stored',
+  })
+  status: 'created' | 'duplicate' | 'suppressed';
 }
 
 export class IngestResult {

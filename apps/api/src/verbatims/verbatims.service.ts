@@ -84,15 +84,16 @@ export class VerbatimsService {
     }
     const refs = await this.ingest.storeAndHandOn(valid, SourceKind.Api);
     const created = refs.filter((ref) => ref.created).length;
+    const suppressed = refs.filter((ref) => ref.suppressed).length;
     return {
       created,
-      duplicates: refs.length - created,
+      duplicates: refs.length - created - suppressed,
       items: refs.map((ref, index) => ({
         index,
         id: ref.id,
         source: valid[index].source,
         externalId: ref.externalId,
-        status: ref.created ? 'created' : 'duplicate',
+        status: ref.suppressed ? 'suppressed' : ref.created ? 'created' : 'duplicate',
       })),
     };
   }

@@ -234,6 +234,8 @@ export class ChatConversations {
           return;
         }
         const [ref] = await this.ingest.storeAndHandOn([check.value], SourceKind.Chat);
+        // An erased person's conversation: skipped, not stored again.
+        if (ref?.suppressed) return;
         if (!ref?.created) {
           // Stored meanwhile by a concurrent delivery: this part grows instead.
           part--;

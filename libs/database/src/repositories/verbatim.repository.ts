@@ -16,7 +16,8 @@ export interface NewVerbatim {
 }
 
 export interface StoredVerbatimRef {
-  id: string;
+  /** null when the verbatim was skipped (`suppressed`). */
+  id: string | null;
   sourceId: string;
   externalId: string;
   created: boolean;
@@ -25,6 +26,8 @@ export interface StoredVerbatimRef {
    * handed the verbatim on. A replay hands these on again, so no crash window loses one.
    */
   pending: boolean;
+  /** Its author was erased: skipped, not stored (see `erased_person`). */
+  suppressed?: boolean;
 }
 
 export interface AnalyzedVerbatim {
