@@ -17,9 +17,14 @@ describe('personal data outside the text (issue 19)', () => {
   const { api, db } = useApi({ env: { RAW_TEXT_RETENTION_DAYS: '30' } });
   let triager: string;
   let viewer: string;
+  let admin: string;
 
   beforeAll(async () => {
-    [triager, viewer] = await Promise.all([api.key(Role.Triager), api.key(Role.Viewer)]);
+    [triager, viewer, admin] = await Promise.all([
+      api.key(Role.Triager),
+      api.key(Role.Viewer),
+      api.key(Role.Admin),
+    ]);
   });
 
   const post = (items: unknown[]) =>
@@ -122,5 +127,64 @@ describe('personal data outside the text (issue 19)', () => {
     expect(row.external_id).toMatch(HASHED);
     expect(row.metadata).toEqual({ subject: '[EMAIL]', phone: '[PHONE]', score: 7 });
     expect(row.raw_text).not.toContain('claire@');
+  });
+
+  it('finds a person by e-mail or phone for an admin, and skips their replayed messages once erased', async () => {
+    const byMail = verbatim({ source: 'pd-erasure', externalId: 'm-1', author: 'Marie.Curie@example.com' });
+    const byPhone = verbatim({
+      source: 'pd-erasure',
+      externalId: 's-1',
+      author: '+33698765432',
+      channel: 'chat',
+    });
+    const posted = await post([byMail, byPhone]);
+    expect(posted.body).toMatchObject({ created: 2 });
+
+    const lookup = (params: string, key = admin) =>
+      http(api.url, 'GET', `/api/v1/people/lookup?${params}`, { key });
+    expect((await lookup('email=marie.curie@example.com', triager)).status).toBe(403);
+    expect((await lookup('')).status).toBe(400);
+    const mail = await lookup('email=marie.curie@example.com');
+    expect(mail.status).toBe(200);
+    expect(mail.body).toEqual([
+      { authorKey: expect.stringMatching(/^[0-9a-f]{64}$/), verbatims: 1, erased: false },
+    ]);
+    const phone = await lookup(`phone=${encodeURIComponent('06 98 76 54 32')}`);
+    expect(phone.body).toEqual([
+      { authorKey: expect.stringMatching(/^[0-9a-f]{64}$/), verbatims: 1, erased: false },
+    ]);
+    expect((await lookup('email=nobody@example.com')).body).toEqual([]);
+
+    for (const found of [mail.body[0], phone.body[0]]) {
+      const erased = await http(api.url, 'DELETE', `/api/v1/people/${found.authorKey}`, { key: admin });
+      expect(erased.status).toBe(200);
+    }
+    // A source replays their messages (a mailbox read again): skipped, not stored.
+    const replay = await post([
+      byMail,
+      byPhone,
+      verbatim({ source: 'pd-erasure', externalId: 'm-2', author: 'marie.curie@example.com' }),
+    ]);
+    expect(replay.status).toBe(201);
+    expect(replay.body).toMatchObject({ created: 0, duplicates: 0 });
+    expect(
+      replay.body.items.map((item: { status: string; id: string | null }) => [item.status, item.id]),
+    ).toEqual([
+      ['suppressed', null],
+      ['suppressed', null],
+      ['suppressed', null],
+    ]);
+    const [{ n }] = await query<{ n: number }>(
+      db.url,
+      `SELECT count(*)::int AS n FROM verbatim v JOIN source s ON s.id = v.source_id WHERE s.name = 'pd-erasure'`,
+    );
+    expect(n).toBe(0);
+    expect((await lookup('email=marie.curie@example.com')).body).toEqual([
+      { authorKey: mail.body[0].authorKey, verbatims: 0, erased: true },
+    ]);
+    // Someone else still gets in.
+    expect((await post([verbatim({ source: 'pd-erasure', externalId: 'o-1' })])).body).toMatchObject({
+      created: 1,
+    });
   });
 });
