@@ -6,7 +6,9 @@ import { BlockList, isIP } from 'node:net';
  * allows it (OUTBOUND_ALLOW_PRIVATE): a URL an admin types would otherwise read the cloud's metadata
  * service (169.254.169.254), the database or an admin page on the loopback (SSRF).
  */
-const PRIVATE = new BlockList();
+// Two lists: a BlockList also matches IPv4 addresses against IPv4-mapped IPv6 subnets.
+const PRIVATE_V4 = new BlockList();
+const PRIVATE_V6 = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8], // "this network"
   ['10.0.0.0', 8],
@@ -20,7 +22,7 @@ for (const [network, prefix] of [
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, broadcast
 ] as const)
-  PRIVATE.addSubnet(network, prefix, 'ipv4');
+  PRIVATE_V4.addSubnet(network, prefix, 'ipv4');
 for (const [network, prefix] of [
   ['::', 128], // unspecified
   ['::1', 128],
@@ -29,17 +31,22 @@ for (const [network, prefix] of [
   ['ff00::', 8], // multicast
   ['64:ff9b::', 96], // NAT64 of any IPv4 address
   ['2002::', 16], // 6to4 of any IPv4 address
-  ['::ffff:0:0', 96], // IPv4-mapped, whatever the IPv4 address
 ] as const)
-  PRIVATE.addSubnet(network, prefix, 'ipv6');
+  PRIVATE_V6.addSubnet(network, prefix, 'ipv6');
 
 /** Whether an IP address (v4 or v6, v4-mapped included) is private, loopback, link-local or reserved. */
 export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return PRIVATE.check(mapped[1], 'ipv4');
+  // IPv4-mapped IPv6 ("::ffff:169.254.169.254", which URLs write "::ffff:a9fe:a9fe"): its IPv4 decides.
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (dotted) return isPrivateAddress(dotted[1]);
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (hex) {
+    const [high, low] = [parseInt(hex[1], 16), parseInt(hex[2], 16)];
+    return isPrivateAddress(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`);
+  }
   const family = isIP(address);
   if (family === 0) return true; // not an address: nothing to send to
-  return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  return family === 4 ? PRIVATE_V4.check(address, 'ipv4') : PRIVATE_V6.check(address, 'ipv6');
 }
 
 /**
