@@ -20,6 +20,7 @@ import { SentimentLearning1796620483053 } from './1796620483053-SentimentLearnin
 import { Trackers1796620915028 } from './1796620915028-Trackers';
 import { TaxonomyCategories1796623526720 } from './1796623526720-TaxonomyCategories';
 import { PersonalDataHardening1796630000000 } from './1796630000000-PersonalDataHardening';
+import { ApiKeyExpiry1796630100000 } from './1796630100000-ApiKeyExpiry';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   Trackers1796620915028,
   TaxonomyCategories1796623526720,
   PersonalDataHardening1796630000000,
+  ApiKeyExpiry1796630100000,
 ];
