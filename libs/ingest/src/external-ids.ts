@@ -6,6 +6,17 @@ import { Redactor } from '@app/nlp';
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const BACKFILL_BATCH = 5_000;
 
+/** How `id` is stored (see `ExternalIds`); for tools and tests outside an application. */
+export function storedExternalId(id: string, keys: PersonalKeys, redactor = new Redactor()): string {
+  const hashed =
+    HASHED_ID.test(id) ||
+    LONE_SURROGATE.test(id) ||
+    // E-mail addresses and phone numbers, the ids that name people; a long run of digits that
+    // passes Luhn is a platform's id (a tweet's), not a card.
+    redactor.findPii(id).some((match) => match.kind === 'email' || match.kind === 'phone');
+  return hashed ? keys.externalId(id) : id;
+}
+
 /**
  * How a source's id of a verbatim is stored. An id that names a person (an e-mail address as id, a
  * Message-ID, a phone number) is stored as a keyed hash, as is one with lone surrogates (storage
@@ -24,8 +35,7 @@ export class ExternalIds implements OnApplicationBootstrap {
   ) {}
 
   stored(id: string): string {
-    const hashed = HASHED_ID.test(id) || LONE_SURROGATE.test(id) || this.redactor.findPii(id).length > 0;
-    return hashed ? this.keys.externalId(id) : id;
+    return storedExternalId(id, this.keys, this.redactor);
   }
 
   /** Ids stored in clear before they were hashed at ingest: hashed in place once, at boot. */

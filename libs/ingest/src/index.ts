@@ -22,4 +22,4 @@ export {
   SOURCE_NAME_PATTERN,
 } from './verbatim-input';
 export type { VerbatimCheck } from './verbatim-input';
-export { ExternalIds } from './external-ids';
+export { ExternalIds, storedExternalId } from './external-ids';
