@@ -168,6 +168,13 @@ describe('decisions and tickets', () => {
 
     const patch = (body: Record<string, unknown>, key = developer) =>
       http(api.url, 'PATCH', `/api/v1/tickets/${ticket.id}`, { key, body });
+    // Issue 19: a claim is owned. Another developer cannot move the ticket (403), unchanged after.
+    const taken = await patch({ status: 'fixed' }, otherDeveloper);
+    expect(taken.status).toBe(403);
+    expect(taken.body.message).toContain('is claimed by');
+    expect((await http(api.url, 'GET', `/api/v1/tickets/${ticket.id}`, { key: viewer })).body.status).toBe(
+      'in_progress',
+    );
     const skipped = await patch({ status: 'deployed' });
     expect(skipped.status).toBe(409);
     expect(skipped.body.message).toBe(

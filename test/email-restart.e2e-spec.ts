@@ -1,3 +1,4 @@
+import { storedExternalId } from './support/external-ids';
 import { Role } from '@app/database';
 import { RunningApi, startApi, testConfig } from './support/app';
 import { TEST_REDIS_URL, TestDatabase, createTestDatabase, query } from './support/database';
@@ -92,7 +93,7 @@ describe('e-mail poll with its worker killed mid-poll', () => {
     );
     expect(rows).toHaveLength(MESSAGES);
     expect(new Set(rows.map((row) => row.external_id))).toEqual(
-      new Set(Array.from({ length: MESSAGES }, (_, i) => `restart-${i}@example.org`)),
+      new Set(Array.from({ length: MESSAGES }, (_, i) => storedExternalId(`restart-${i}@example.org`))),
     );
     const [source] = await query<{ cursor: { lastUid: number } }>(
       db.url,

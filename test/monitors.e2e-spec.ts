@@ -495,8 +495,16 @@ describe('monitors', () => {
     );
   });
 
-  it('links irritants to monitors by hand (triagers)', async () => {
-    const irritant = '00000000-0000-4000-8000-000000000001';
+  it('links irritants to monitors by hand (triagers); an unknown irritant is a 404, no orphan link', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000001';
+    const refused = await http(api.url, 'POST', `/api/v1/irritants/${unknown}/links`, {
+      key: triager,
+      body: { monitorId: httpId },
+    });
+    expect(refused.status).toBe(404);
+    expect(await query(db.url, 'SELECT 1 FROM irritant_link WHERE irritant_id = $1', [unknown])).toEqual([]);
+    const listed = await http(api.url, 'GET', '/api/v1/irritants', { key: triager });
+    const irritant = (listed.body as { id: string }[])[0].id;
     expect(
       (
         await http(api.url, 'POST', `/api/v1/irritants/${irritant}/links`, {

@@ -91,6 +91,23 @@ describe('security headers', () => {
     },
   );
 
+  it('serves the digest preview under a sandboxed policy it keeps: inline styles only, no script (issue 19)', async () => {
+    const response = await http(api.url, 'GET', '/api/v1/digests/2026-W47', { key: admin });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = response.body as string;
+    const csp = parseCsp(response.headers.get('content-security-policy'));
+    expect(csp.get('sandbox')).toEqual([]);
+    expect(csp.get('default-src')).toEqual(["'none'"]);
+    expect(csp.get('script-src')).toBeUndefined();
+    expect(csp.get('form-action')).toEqual(["'none'"]);
+    // What the e-mail uses is what the policy allows: inline styles, no <script>, no external load.
+    expect(html).toMatch(/style="/);
+    expect(csp.get('style-src')).toEqual(["'unsafe-inline'"]);
+    expect(html).not.toMatch(/<script\b|\bon[a-z]+=|<link\b[^>]*stylesheet/i);
+    for (const [, src] of html.matchAll(/\bsrc="([^"]*)"/gi)) expect(src).toMatch(/^data:/);
+  });
+
   it("the UI's page has no inline script or style the policy would block, and its assets are served nosniff", async () => {
     const html = await (await fetch(`${api.url}/`)).text();
     // Every <script> has a same-origin src; no <style> element, no style= or on...= attribute.

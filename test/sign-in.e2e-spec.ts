@@ -75,7 +75,11 @@ function freePort(): Promise<number> {
   });
 }
 
-function startProvider(redirectUri: string, port = 0): Promise<{ child: ChildProcess; issuer: string }> {
+function startProvider(
+  redirectUri: string,
+  port = 0,
+  extraEnv: Record<string, string> = {},
+): Promise<{ child: ChildProcess; issuer: string }> {
   const child = spawn(process.execPath, [join(ROOT, 'test', 'support', 'oidc-provider.mjs')], {
     cwd: ROOT,
     env: {
@@ -85,6 +89,7 @@ function startProvider(redirectUri: string, port = 0): Promise<{ child: ChildPro
       OIDC_CLIENT_ID: CLIENT_ID,
       OIDC_CLIENT_SECRET: CLIENT_SECRET,
       OIDC_REDIRECT_URI: redirectUri,
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -505,6 +510,31 @@ describe('sign-in (sessions, local accounts, OpenID Connect)', () => {
     } finally {
       await second.close();
       late?.kill('SIGKILL');
+    }
+  });
+
+  it("refuses an ID token signed by a key outside the provider's key set (issue 19)", async () => {
+    const apiPort = await freePort();
+    const base = `http://127.0.0.1:${apiPort}`;
+    const rogue = await startProvider(`${base}/auth/oidc/callback`, 0, { OIDC_ROGUE_JWKS: '1' });
+    const third = await createApi(
+      testConfig({
+        DATABASE_URL: db.url,
+        PUBLIC_URL: base,
+        OIDC_ISSUER: rogue.issuer,
+        OIDC_CLIENT_ID: CLIENT_ID,
+        OIDC_CLIENT_SECRET: CLIENT_SECRET,
+        OIDC_ROLE_MAP: 'lb-triagers=triager',
+      }),
+    );
+    try {
+      await third.listen(apiPort, '127.0.0.1');
+      const { browser, location } = await ssoSignIn('frank', '/', undefined, base);
+      expect(location).toBe('/sign-in?error=token_rejected');
+      expect((await browser.fetch(`${base}/api/v1/me`)).status).toBe(401);
+    } finally {
+      await third.close();
+      rogue.child.kill('SIGKILL');
     }
   });
 

@@ -65,8 +65,19 @@ const provider = new Provider(issuer, {
   },
 });
 
+// OIDC_ROGUE_JWKS=1: the provider signs with its key but publishes another one under the same kid,
+// as a token forged with a key outside the provider's set looks to the client.
+const { publicKey: rogueKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const rogueJwks = {
+  keys: [{ ...rogueKey.export({ format: 'jwk' }), kid: 'test', use: 'sig', alg: 'RS256' }],
+};
+
 server.on('request', async (req, res) => {
   const url = new URL(req.url, issuer);
+  if (process.env.OIDC_ROGUE_JWKS === '1' && url.pathname === '/jwks') {
+    res.setHeader('content-type', 'application/jwk-set+json');
+    return res.end(JSON.stringify(rogueJwks));
+  }
   if (!url.pathname.startsWith('/interaction/')) return provider.callback()(req, res);
   try {
     const details = await provider.interactionDetails(req, res);

@@ -31,6 +31,8 @@ export function spawnApp(
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
       DOTENV_CONFIG_QUIET: 'true',
+      // Peers on the loopback (see testConfig in ./app.ts).
+      OUTBOUND_ALLOW_PRIVATE: 'true',
       // The run's log directory, scanned at the end of the run (test/global-teardown.ts).
       ...(process.env.LOG_DIR === undefined ? {} : { LOG_DIR: process.env.LOG_DIR, LOG_DIR_LEVEL: 'debug' }),
       ...env,

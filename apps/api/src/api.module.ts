@@ -23,6 +23,7 @@ import { AuthController } from './auth/auth.controller';
 import { FailureLimiter } from './auth/failure-limiter';
 import { MeController } from './auth/me.controller';
 import { UsersController } from './auth/users.controller';
+import { ApiKeysController } from './auth/api-keys.controller';
 import { BoardsController } from './boards/boards.controller';
 import { DecisionsController } from './boards/decisions.controller';
 import { TicketsController } from './tickets/tickets.controller';
@@ -137,6 +138,7 @@ export class ApiModule {
         AuthController,
         MeController,
         UsersController,
+        ApiKeysController,
       ],
       providers: [
         VerbatimsService,

@@ -670,12 +670,65 @@ export function buildProgram(config: () => AppConfig): Command {
     .description('Create an API key; the key is printed on the last line, once')
     .requiredOption('--name <name>', 'who or what uses it')
     .requiredOption('--role <role>', `one of ${Object.values(Role).join(', ')}`, role)
-    .action(async (options: { name: string; role: Role }) => {
+    .option('--expires-in-days <days>', 'days until it expires (default: valid until revoked)')
+    .action(async (options: { name: string; role: Role; expiresInDays?: string }) => {
+      const days = options.expiresInDays === undefined ? null : Number(options.expiresInDays);
+      if (days !== null && (!Number.isInteger(days) || days < 1 || days > 730)) {
+        throw new Error('--expires-in-days must be a whole number of days from 1 to 730');
+      }
       await withApp(config(), async (app) => {
         const { key, apiKey } = await app
           .get(ApiKeyService)
-          .create(options.name.slice(0, 80), options.role, 'cli');
+          .create(options.name.slice(0, 80), options.role, 'cli', {
+            expiresAt: days === null ? null : new Date(Date.now() + days * 86_400_000),
+          });
         out(`created API key ${apiKey.id} (${apiKey.role}) for ${apiKey.name}`);
+        out(key);
+      });
+    });
+  apikey
+    .command('list')
+    .description('Every API key: id, prefix, role, name, created, last used, expires, status')
+    .action(async () => {
+      await withApp(config(), async (app) => {
+        const now = Date.now();
+        for (const one of await app.get(ApiKeyService).list()) {
+          const status = one.revokedAt
+            ? 'revoked'
+            : one.expiresAt && one.expiresAt.getTime() <= now
+              ? 'expired'
+              : 'active';
+          out(
+            [
+              one.id,
+              `lb_${one.prefix}_…`,
+              one.role,
+              one.name,
+              one.createdAt.toISOString(),
+              one.lastUsedAt?.toISOString() ?? 'never used',
+              one.expiresAt?.toISOString() ?? 'no expiry',
+              status,
+            ].join('\t'),
+          );
+        }
+      });
+    });
+  apikey
+    .command('revoke <id>')
+    .description('Revoke an API key: refused from now on')
+    .action(async (id: string) => {
+      await withApp(config(), async (app) => {
+        const revoked = await app.get(ApiKeyService).revoke(id, 'cli');
+        out(`revoked API key ${revoked.id} (${revoked.name})`);
+      });
+    });
+  apikey
+    .command('rotate <id>')
+    .description('Replace an API key by a new one (same name, role, lifetime); the old one is revoked')
+    .action(async (id: string) => {
+      await withApp(config(), async (app) => {
+        const { key, apiKey } = await app.get(ApiKeyService).rotate(id, 'cli');
+        out(`rotated: new API key ${apiKey.id} (${apiKey.role}) for ${apiKey.name}`);
         out(key);
       });
     });

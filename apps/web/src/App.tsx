@@ -16,6 +16,7 @@ const SourcesPage = lazy(() => import('./pages/sources'));
 const SigninPage = lazy(() => import('./pages/signin'));
 const PrintPage = lazy(() => import('./pages/print'));
 const IntegrationsPage = lazy(() => import('./pages/integrations'));
+const KeysPage = lazy(() => import('./pages/keys'));
 
 function NotFound() {
   const { t } = useTranslation();
@@ -50,6 +51,7 @@ export function App() {
             <Route path="/monitors" element={<MonitorsPage />} />
             <Route path="/sources" element={<SourcesPage />} />
             <Route path="/integrations" element={<IntegrationsPage />} />
+            <Route path="/api-keys" element={<KeysPage />} />
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { ApiKey, ApiKeyRepository, AuditRepository, Role } from '@app/database';
 import type { Principal } from './principal';
 
@@ -38,7 +38,12 @@ export class ApiKeyService {
    * Keys carry 256 bits of randomness, so a plain SHA-256 is as good as a slow hash here and keeps
    * every authenticated request cheap.
    */
-  async create(name: string, role: Role, actor: string): Promise<CreatedApiKey> {
+  async create(
+    name: string,
+    role: Role,
+    actor: string,
+    options: { expiresAt?: Date | null } = {},
+  ): Promise<CreatedApiKey> {
     const prefix = randomBytes(9)
       .toString('base64url')
       .toLowerCase()
@@ -46,15 +51,50 @@ export class ApiKeyService {
       .slice(0, 12);
     const secret = randomBytes(32).toString('base64url');
     const key = `lb_${prefix}_${secret}`;
-    const apiKey = await this.apiKeys.create({ name, prefix, hash: sha256(key), role });
+    const expiresAt = options.expiresAt ?? null;
+    const apiKey = await this.apiKeys.create({ name, prefix, hash: sha256(key), role, expiresAt });
     await this.audit.record({
       actor,
       action: 'apikey.create',
       subjectType: 'api_key',
       subjectId: apiKey.id,
-      after: { name, role, prefix },
+      after: { name, role, prefix, expiresAt: expiresAt?.toISOString() ?? null },
     });
     return { key, apiKey };
+  }
+
+  /** Every key, newest first: name, role, prefix, creation, last use, expiry, revocation. */
+  list(): Promise<ApiKey[]> {
+    return this.apiKeys.list();
+  }
+
+  /**
+   * Revokes a key at once in this process; another process may accept it for up to
+   * VERIFIED_KEY_TTL_MS more (its cache of verified keys).
+   */
+  async revoke(id: string, actor: string): Promise<ApiKey> {
+    const found = await this.apiKeys.findById(id);
+    if (!found) throw new NotFoundException(`API key ${id} does not exist`);
+    if (!(await this.apiKeys.revoke(id, new Date())))
+      throw new ConflictException(`API key ${id} is already revoked`);
+    this.verified.clear();
+    await this.audit.record({ actor, action: 'apikey.revoke', subjectType: 'api_key', subjectId: id });
+    return (await this.apiKeys.findById(id)) as ApiKey;
+  }
+
+  /**
+   * Replaces a key by a new one with the same name, role and lifetime (counted from now), and
+   * revokes the old one: the new key is shown this once.
+   */
+  async rotate(id: string, actor: string): Promise<CreatedApiKey> {
+    const old = await this.apiKeys.findById(id);
+    if (!old || old.revokedAt !== null) throw new NotFoundException(`active API key ${id} does not exist`);
+    const lifetime = old.expiresAt === null ? null : old.expiresAt.getTime() - old.createdAt.getTime();
+    const created = await this.create(old.name, old.role, actor, {
+      expiresAt: lifetime === null ? null : new Date(Date.now() + Math.max(lifetime, 0)),
+    });
+    await this.revoke(id, actor);
+    return created;
   }
 
   /** The principal a bearer key stands for, or null when it is malformed, unknown or revoked. */

@@ -127,7 +127,12 @@ export class OidcService {
         {
           timeout: 10,
           // Plain http is accepted by the config on the loopback only (a local provider, tests).
-          execute: issuer.protocol === 'http:' ? [client.allowInsecureRequests] : [],
+          // The ID token's signature is checked against the provider's published keys (jwks_uri):
+          // TLS alone would trust a token signed by any key, one outside the provider's set included.
+          execute:
+            issuer.protocol === 'http:'
+              ? [client.allowInsecureRequests, client.enableNonRepudiationChecks]
+              : [client.enableNonRepudiationChecks],
         },
       )
       .catch((error: unknown) => {

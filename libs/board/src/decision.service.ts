@@ -1,6 +1,7 @@
 import {
   BadRequestException,
   ConflictException,
+  ForbiddenException,
   Inject,
   Injectable,
   Logger,
@@ -14,6 +15,7 @@ import {
   DecisionAnswer,
   DecisionKind,
   OPEN_TICKET_STATUSES,
+  Role,
   Ticket,
   TicketFilter,
   TicketRepository,
@@ -314,15 +316,24 @@ export class DecisionService {
     return this.ticket(id);
   }
 
-  /** Moves a ticket along (todo, in progress, fixed, deployed) and records its release. */
+  /**
+   * Moves a ticket along (todo, in progress, fixed, deployed) and records its release. A claim is
+   * owned: another developer gets a 403 (the triage team and admins still move it).
+   */
   async update(
     id: string,
     change: { status?: TicketStatus; release?: string },
     actor: string,
+    role?: Role,
   ): Promise<TicketRow> {
     const { before, deliveries } = await this.tickets.transaction(async (tx) => {
       const ticket = await this.tickets.lockTicket(id, tx);
       if (!ticket) throw new NotFoundException(`ticket ${id} does not exist`);
+      if (role === Role.Developer && ticket.claimedBy !== null && ticket.claimedBy !== actor) {
+        throw new ForbiddenException(
+          `ticket ${id} is claimed by ${ticket.claimedBy}: only they or an admin move it`,
+        );
+      }
       const status = change.status ?? ticket.status;
       const allowed = NEXT_STATUSES[ticket.status];
       if (status !== ticket.status && !allowed.includes(status)) {

@@ -115,6 +115,9 @@ describe('sign-in settings', () => {
       { ...oidc, OIDC_DEFAULT_ROLE: 'developer' },
       /OIDC_DEFAULT_ROLE: expected one of viewer\|triager\|admin/,
     ],
+    // Issue 19: everyone the provider lets in would administer the product.
+    [{ ...oidc, OIDC_DEFAULT_ROLE: 'admin' }, /OIDC_DEFAULT_ROLE: expected a role other than admin/],
+    [{ OUTBOUND_ALLOW_PRIVATE: 'sometimes' }, /OUTBOUND_ALLOW_PRIVATE: expected true or false/],
     [{ SESSION_HOURS: '0' }, /SESSION_HOURS: expected an integer from 1 to 744/],
     [{ LOCAL_ACCOUNTS: 'perhaps' }, /LOCAL_ACCOUNTS: expected true or false/],
     [{ PUBLIC_URL: 'https://example.com/loveboard' }, /PUBLIC_URL: expected the origin/],

@@ -103,6 +103,11 @@ export interface AppConfig {
   readonly ingestRequestsPerMinute: number;
   /** Raw text (personal data included) older than this is replaced by its redacted form (days; 0: kept). */
   readonly rawTextRetentionDays: number;
+  /**
+   * Outgoing webhooks, chat and tracker URLs may reach private, loopback and link-local addresses
+   * (off by default: a URL an admin types must not reach the cloud's metadata service or the database).
+   */
+  readonly outboundPrivateAllowed: boolean;
   /** How long a person's session lasts without a request (hours; each request slides it). */
   readonly sessionHours: number;
   /** People may sign in with an e-mail and a password kept here (default: on in embedded mode). */
@@ -205,12 +210,26 @@ function oidc(settings: Settings, publicUrl: string): OidcConfig | null {
     label: settings.OIDC_LABEL,
     roleClaim: settings.OIDC_ROLE_CLAIM,
     roleMap: settings.OIDC_ROLE_MAP ?? new Map<string, PersonRole>(),
-    defaultRole: settings.OIDC_DEFAULT_ROLE,
+    defaultRole: defaultRoleOf(settings.OIDC_DEFAULT_ROLE),
     redirectUri: `${publicUrl}/auth/oidc/callback`,
   });
 }
 
 const absolute = (path: string) => (isAbsolute(path) ? path : resolve(process.cwd(), path));
+
+/**
+ * The role of a person the provider's claims map to nothing. Admin is refused: anyone the company's
+ * provider lets sign in (a contractor, a new hire in another department) would administer the product.
+ */
+function defaultRoleOf(role: PersonRole): PersonRole {
+  if (role === 'admin')
+    throw new ConfigError(
+      'OIDC_DEFAULT_ROLE',
+      'a role other than admin (map admins by group with OIDC_ROLE_MAP)',
+      role,
+    );
+  return role;
+}
 
 /**
  * The config from the environment: each variable checked and defaulted by the schema, then the rules
@@ -302,6 +321,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authFailuresPerMinute: settings.AUTH_FAILURES_PER_MINUTE,
     ingestRequestsPerMinute: settings.INGEST_REQUESTS_PER_MINUTE,
     rawTextRetentionDays: settings.RAW_TEXT_RETENTION_DAYS,
+    outboundPrivateAllowed: settings.OUTBOUND_ALLOW_PRIVATE,
     publicUrl,
     publicUrlSet: settings.PUBLIC_URL !== null,
     sessionHours: settings.SESSION_HOURS,

@@ -10,3 +10,5 @@ export { describeValidationErrors } from './validation-errors';
 export type { ValidationProblem } from './validation-errors';
 export { Clock } from './clock';
 export { PublicUrl } from './public-url';
+export { PersonalKeys, HASHED_ID } from './personal-keys';
+export { outboundRefusal, isPrivateAddress } from './outbound-address';

@@ -559,6 +559,15 @@ export const SCHEMA = {
     secret: false,
     parse: integer(1, 1_000),
   }),
+  OUTBOUND_ALLOW_PRIVATE: variable({
+    group: LIMITS,
+    default: 'false',
+    description:
+      'Outgoing webhooks, chat and tracker URLs may reach private, loopback, link-local and metadata ' +
+      'addresses (169.254.169.254). Off: a URL an admin types must not reach the cloud metadata service or the database.',
+    secret: false,
+    parse: boolean,
+  }),
   TRUST_PROXY: variable({
     group: LIMITS,
     default: 'false',
@@ -657,7 +666,8 @@ export const SCHEMA = {
   OIDC_DEFAULT_ROLE: variable({
     group: SIGN_IN,
     default: 'viewer',
-    description: 'The role of people none of whose claim values is mapped.',
+    description:
+      'The role of people none of whose claim values is mapped (admin is refused: map admins by group).',
     secret: false,
     parse: oneOf(PERSON_ROLES),
   }),

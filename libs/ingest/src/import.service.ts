@@ -135,7 +135,7 @@ export class ImportService {
           imported,
           duplicates: stored.length - imported,
           rejected,
-          verbatimIds: stored.map((ref) => ref.id),
+          verbatimIds: stored.flatMap((ref) => (ref.id === null ? [] : [ref.id])),
         },
         tx,
       );

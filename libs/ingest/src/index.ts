@@ -23,3 +23,4 @@ export {
   SOURCE_NAME_PATTERN,
 } from './verbatim-input';
 export type { VerbatimCheck } from './verbatim-input';
+export { ExternalIds, storedExternalId } from './external-ids';

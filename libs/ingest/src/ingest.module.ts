@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthorKeys } from './author-key';
+import { ExternalIds } from './external-ids';
 import { ImportService } from './import.service';
 import { IngestService } from './ingest.service';
 import { IngestStage } from './ingest.stage';
@@ -7,7 +8,15 @@ import { OrphanedHandOns } from './orphaned-hand-ons';
 import { PipelineSweeper } from './pipeline-sweeper';
 
 @Module({
-  providers: [AuthorKeys, IngestService, IngestStage, ImportService, PipelineSweeper, OrphanedHandOns],
-  exports: [AuthorKeys, IngestService, ImportService, PipelineSweeper, OrphanedHandOns],
+  providers: [
+    AuthorKeys,
+    ExternalIds,
+    IngestService,
+    IngestStage,
+    ImportService,
+    PipelineSweeper,
+    OrphanedHandOns,
+  ],
+  exports: [AuthorKeys, ExternalIds, IngestService, ImportService, PipelineSweeper, OrphanedHandOns],
 })
 export class IngestModule {}

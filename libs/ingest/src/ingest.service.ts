@@ -2,13 +2,16 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
   IdentityLinkRepository,
+  PrivacyRepository,
   SourceKind,
   SourceRepository,
   StoredVerbatimRef,
   VerbatimRepository,
 } from '@app/database';
 import { JobName, JobQueue, QueueUnavailableError, verbatimBatches } from '@app/jobs';
+import { Redactor } from '@app/nlp';
 import { AuthorKeys } from './author-key';
+import { ExternalIds } from './external-ids';
 import { OrphanedHandOns } from './orphaned-hand-ons';
 import type { VerbatimInput } from './verbatim-input';
 
@@ -18,11 +21,15 @@ import type { VerbatimInput } from './verbatim-input';
  */
 @Injectable()
 export class IngestService {
+  private readonly redactor = new Redactor();
+
   constructor(
     private readonly sources: SourceRepository,
     private readonly verbatims: VerbatimRepository,
     private readonly authorKeys: AuthorKeys,
+    private readonly externalIds: ExternalIds,
     private readonly links: IdentityLinkRepository,
+    private readonly privacy: PrivacyRepository,
     private readonly jobs: JobQueue,
     private readonly orphans: OrphanedHandOns,
   ) {}
@@ -45,19 +52,38 @@ export class IngestService {
     const keys = items.map((item) => this.authorKeys.of(item.author));
     // A linked identity counts as the customer it is linked to (an e-mail and a customer id).
     const linked = await this.links.canonical(keys, manager);
-    return this.verbatims.insertIfAbsent(
-      items.map((item, i) => ({
+    const authorKeys = keys.map((key) => linked.get(key) ?? key);
+    // An erased person's messages replayed by a source (a mailbox read again, a connector's backfill)
+    // are skipped, not stored again: the erasure keeps its word.
+    const erased = await this.privacy.erasedAmong([...keys, ...authorKeys], manager);
+    const kept = items.flatMap((item, i) =>
+      erased.has(keys[i]) || erased.has(authorKeys[i]) ? [] : [{ item, authorKey: authorKeys[i], index: i }],
+    );
+    const stored = await this.verbatims.insertIfAbsent(
+      kept.map(({ item, authorKey }) => ({
         sourceId: sourceIds.get(item.source) as string,
-        externalId: item.externalId,
-        authorKey: linked.get(keys[i]) ?? keys[i],
+        externalId: this.externalIds.stored(item.externalId),
+        authorKey,
         channel: item.channel,
         receivedAt: new Date(item.receivedAt),
         rawText: item.text,
         lang: item.lang ?? null,
-        metadata: item.metadata ?? {},
+        // Redacted before it is ever stored: unlike the text, nobody needs the metadata raw.
+        metadata: this.redactor.redactJson(item.metadata ?? {}),
       })),
       manager,
     );
+    const refs: StoredVerbatimRef[] = items.map((item) => ({
+      id: null,
+      sourceId: sourceIds.get(item.source) as string,
+      externalId: item.externalId,
+      created: false,
+      pending: false,
+      suppressed: true,
+    }));
+    // The caller's own ids, not what was stored for them.
+    kept.forEach(({ index }, k) => (refs[index] = { ...stored[k], externalId: items[index].externalId }));
+    return refs;
   }
 
   /**
@@ -65,7 +91,9 @@ export class IngestService {
    * those an earlier call stored but died before handing on (its client then replays).
    */
   async handOn(refs: StoredVerbatimRef[]): Promise<void> {
-    await this.enqueueIngest([...new Set(refs.filter((ref) => ref.pending).map((ref) => ref.id))]);
+    await this.enqueueIngest([
+      ...new Set(refs.flatMap((ref) => (ref.pending && ref.id !== null ? [ref.id] : []))),
+    ]);
   }
 
   /**

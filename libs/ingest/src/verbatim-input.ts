@@ -157,10 +157,10 @@ export function checkVerbatim(item: unknown, now: Date = new Date()): VerbatimCh
       tooLarge: false,
     };
   }
-  // Lone UTF-16 surrogates cannot be stored: UTF-8 turns them into U+FFFD (so a replay no longer
-  // matched its stored externalId) and jsonb refuses them (a 500). Replaced here, as storage would.
-  for (const field of ['source', 'externalId', 'author', 'text'] as const)
-    value[field] = wellFormed(value[field]);
+  // Lone UTF-16 surrogates cannot be stored: UTF-8 turns them into U+FFFD and jsonb refuses them (a
+  // 500). Replaced here, as storage would. Not in externalId: it is stored as a keyed hash of its
+  // exact UTF-16 code units, so "a\ud800" and "a\udc00" stay two ids.
+  for (const field of ['source', 'author', 'text'] as const) value[field] = wellFormed(value[field]);
   if (value.metadata !== undefined)
     value.metadata = wellFormedJson(value.metadata) as Record<string, unknown>;
   return { ok: true, value };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { StepResult } from '@app/database';
 
@@ -138,9 +139,29 @@ export async function runHttpJourney(steps: readonly HttpStep[], timeoutMs: numb
   };
 }
 
+/**
+ * Whether Chromium can sandbox its renderers here. It refuses to start as root with its sandbox,
+ * and without root its sandbox needs unprivileged user namespaces (or a setuid helper, which
+ * distributions no longer ship). Where neither holds, journeys run with `--no-sandbox`
+ * (docs/MONITORS.md): a monitored page then runs unconfined in the monitor's process.
+ */
+export function chromiumCanSandbox(): boolean {
+  if (process.getuid?.() === 0) return false;
+  const read = (path: string): string | null => {
+    try {
+      return readFileSync(path, 'utf8').trim();
+    } catch {
+      return null;
+    }
+  };
+  if (read('/proc/sys/kernel/unprivileged_userns_clone') === '0') return false;
+  const max = read('/proc/sys/user/max_user_namespaces');
+  return max === null || Number(max) > 0;
+}
+
 /** Without these, Chromium tries to reach Google's services at every start (no network on many hosts). */
 export const CHROMIUM_ARGS = [
-  '--no-sandbox',
+  ...(chromiumCanSandbox() ? [] : ['--no-sandbox']),
   '--disable-gpu',
   '--disable-quic',
   '--no-first-run',

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { BadRequestException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, Clock } from '@app/config';
 import {
+  IrritantRepository,
   KpiRepository,
   LinkProposal,
   Monitor,
@@ -86,6 +87,7 @@ export class MonitorService {
     private readonly monitors: MonitorRepository,
     private readonly kpis: KpiRepository,
     private readonly jobs: JobQueue,
+    private readonly irritants: IrritantRepository,
   ) {}
 
   async save(input: MonitorInput, id?: string): Promise<Monitor> {
@@ -247,6 +249,9 @@ export class MonitorService {
     target: { monitorId?: string; kpiKey?: string },
     actor: string,
   ): Promise<void> {
+    // No orphan link: an id that names no irritant is a 404, not a row pointing nowhere.
+    if (!(await this.irritants.findById(irritantId)))
+      throw new NotFoundException(`irritant ${irritantId} does not exist`);
     if (target.monitorId) await this.get(target.monitorId);
     if (target.kpiKey && !(await this.kpis.find(target.kpiKey)))
       throw new NotFoundException(`KPI ${target.kpiKey} does not exist`);

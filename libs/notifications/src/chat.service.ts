@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { AlertListener, AlertService } from '@app/alerts';
 import { BoardService } from '@app/board';
-import { APP_CONFIG, AppConfig, Clock, SecretBox } from '@app/config';
+import { APP_CONFIG, AppConfig, Clock, SecretBox, outboundRefusal } from '@app/config';
 import {
   BoardStatus,
   ChatChannel,
@@ -114,6 +114,10 @@ export class ChatService implements OnModuleInit, AlertListener {
       target = url.toString();
       hint = `${url.protocol}//${url.host}/…`;
     }
+    const called = input.kind === ChatKind.SlackBot ? apiUrl : target;
+    const refusal =
+      called === null ? null : await outboundRefusal(called, this.config.outboundPrivateAllowed);
+    if (refusal !== null) throw new BadRequestException(`url refused: ${refusal}`);
     return this.chats.createChannel({
       kind: input.kind,
       name: input.name,
@@ -339,7 +343,13 @@ export class ChatService implements OnModuleInit, AlertListener {
     const text = renderMessage(message.topic, message.payload, channel.lang);
     const target = this.secrets.open(channel.targetSealed);
     let outcome: SendOutcome;
-    if (channel.kind === ChatKind.SlackBot) {
+    const called = channel.kind === ChatKind.SlackBot ? channel.apiUrl : target;
+    // Checked again before each call: the name may resolve elsewhere since it was saved.
+    const refusal =
+      called === null ? null : await outboundRefusal(called, this.config.outboundPrivateAllowed);
+    if (refusal !== null) {
+      outcome = { status: null, error: `url refused: ${refusal}` };
+    } else if (channel.kind === ChatKind.SlackBot) {
       outcome = await sendSlackBot(
         { token: target, channel: channel.slackChannel ?? '', apiUrl: channel.apiUrl },
         text,

@@ -8,7 +8,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { DecisionService } from '@app/board';
-import { APP_CONFIG, AppConfig, Clock, SecretBox } from '@app/config';
+import { APP_CONFIG, AppConfig, Clock, SecretBox, outboundRefusal } from '@app/config';
 import {
   TicketLink,
   TicketLinkStatus,
@@ -136,6 +136,11 @@ export class TrackerService {
       if (given.apiUrl) settings.apiUrl = checkedUrl(given.apiUrl, 'apiUrl');
     } else {
       throw new BadRequestException(`kind must be one of ${TRACKER_KINDS.join(', ')}`);
+    }
+    for (const url of [settings.baseUrl, settings.apiUrl]) {
+      const refusal =
+        url === undefined ? null : await outboundRefusal(url, this.config.outboundPrivateAllowed);
+      if (refusal !== null) throw new BadRequestException(`url refused: ${refusal}`);
     }
     if (given.releasedPattern) {
       try {

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { SecretBox } from '@app/config';
+import { APP_CONFIG, AppConfig, SecretBox, outboundRefusal } from '@app/config';
 import { DeliveryStatus, Webhook, WebhookDelivery, WebhookRepository } from '@app/database';
 import { JobHandler, JobName, JobPayload, JobQueue, PoisonJobError, RETRY_WEBHOOK } from '@app/jobs';
 
@@ -43,6 +43,7 @@ export class WebhookService {
   private readonly logger = new Logger(WebhookService.name);
 
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly webhooks: WebhookRepository,
     private readonly secrets: SecretBox,
     private readonly jobs: JobQueue,
@@ -58,6 +59,8 @@ export class WebhookService {
   }): Promise<{ webhook: Webhook; secret: string }> {
     const unknown = input.events.filter((event) => !WEBHOOK_EVENTS.includes(event));
     if (unknown.length > 0) throw new BadRequestException(`unknown events: ${unknown.join(', ')}`);
+    const refusal = await outboundRefusal(input.url, this.config.outboundPrivateAllowed);
+    if (refusal !== null) throw new BadRequestException(`url refused: ${refusal}`);
     const secret = input.secret ?? randomBytes(24).toString('base64url');
     const webhook = await this.webhooks.create({
       url: input.url,
@@ -121,6 +124,9 @@ export class WebhookService {
     let status: number | null = null;
     let error: string | null = null;
     try {
+      // Checked again before each call: the name may resolve elsewhere since it was saved.
+      const refusal = await outboundRefusal(webhook.url, this.config.outboundPrivateAllowed);
+      if (refusal !== null) throw new Error(`url refused: ${refusal}`);
       const response = await fetch(webhook.url, {
         method: 'POST',
         headers: {

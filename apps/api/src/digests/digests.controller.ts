@@ -64,6 +64,16 @@ class DeliveryView {
   @ApiProperty({ nullable: true, type: String }) lastError: string | null;
 }
 
+export const DIGEST_PREVIEW_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  'img-src data:',
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'self'",
+  'sandbox',
+].join('; ');
+
 const checkWeek = (isoWeek: string) => {
   if (!isIsoWeek(isoWeek)) throw new BadRequestException(`not ${ISO_WEEK_RULE}: ${isoWeek}`);
 };
@@ -87,6 +97,11 @@ export class DigestsController {
     checkWeek(isoWeek);
     const digest = await this.digests.render(isoWeek, query.lang ?? 'fr');
     response.type(query.format === 'text' ? 'text/plain' : 'text/html');
+    // An e-mail needs its styles inline (mail clients drop style sheets), which the UI's policy
+    // forbids. The preview gets a policy of its own that it keeps, as webmails show a message: the
+    // document is sandboxed (a unique origin, no script, no form, no navigation of the app), loads
+    // nothing, and only its inline styles and data: images apply.
+    response.setHeader('Content-Security-Policy', DIGEST_PREVIEW_CONTENT_SECURITY_POLICY);
     return query.format === 'text' ? digest.text : digest.html;
   }
 

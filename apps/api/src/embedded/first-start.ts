@@ -24,6 +24,9 @@ export interface FirstStartResult {
  * A fresh installation needs a way in and something to look at: an admin key, printed once, and
  * the demo verbatims, loaded through the same ingest path as everything else.
  */
+/** Days the first-start admin key is valid (README, "Keys"). */
+export const FIRST_START_KEY_DAYS = 30;
+
 @Injectable()
 export class FirstStart {
   private readonly logger = new Logger(FirstStart.name);
@@ -41,7 +44,11 @@ export class FirstStart {
   /** @param shopUrl the demo shop, when it is served: the demo monitors watch it. */
   async run(shopUrl: string | null = null): Promise<FirstStartResult> {
     if (await this.apiKeys.hasAnyKey()) return { adminKey: null, admin: null, demoVerbatims: 0 };
-    const { key } = await this.apiKeys.create('first-start admin', Role.Admin, 'system');
+    // Printed on a console and often pasted around: it expires (wall clock, not the product's)
+    // unless rotated first (`POST /api/v1/api-keys/:id/rotate`, or `npm run cli -- apikey rotate <id>`).
+    const { key } = await this.apiKeys.create('first-start admin', Role.Admin, 'system', {
+      expiresAt: new Date(Date.now() + FIRST_START_KEY_DAYS * 86_400_000),
+    });
     const admin = await this.createAdmin();
     const demoVerbatims = this.config.demoData ? await this.loadDemo() : 0;
     if (this.config.demoData) await this.loadDemoKpis(this.clock.now());

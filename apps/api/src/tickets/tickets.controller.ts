@@ -326,7 +326,10 @@ export class TicketsController {
 
   @Patch(':id')
   @Roles(...WORKERS)
-  @ApiOperation({ summary: 'Move a ticket along (todo, in_progress, fixed, deployed) and set its release' })
+  @ApiOperation({
+    summary:
+      'Move a ticket along (todo, in_progress, fixed, deployed) and set its release; 403 for a developer when another one claimed it',
+  })
   async update(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateTicketBody,
@@ -336,7 +339,7 @@ export class TicketsController {
     if (body.status === undefined && body.release === undefined)
       throw new BadRequestException('nothing to change: give status or release');
     return this.one(
-      await this.decisions.update(id, body, actorOf(request)),
+      await this.decisions.update(id, body, actorOf(request), request.principal?.role),
       answerLanguage(request, response),
     );
   }

@@ -83,10 +83,14 @@ export class ListVerbatimsQuery {
 
 export class IngestItemResult {
   @ApiProperty({ description: 'Position in the request' }) index: number;
-  @ApiProperty() id: string;
+  @ApiProperty({ nullable: true, type: String, description: 'null when suppressed' }) id: string | null;
   @ApiProperty() source: string;
   @ApiProperty() externalId: string;
-  @ApiProperty({ enum: ['created', 'duplicate'] }) status: 'created' | 'duplicate';
+  @ApiProperty({
+    enum: ['created', 'duplicate', 'suppressed'],
+    description: 'suppressed: its author was erased (GDPR), so it was skipped, not stored',
+  })
+  status: 'created' | 'duplicate' | 'suppressed';
 }
 
 export class IngestResult {
@@ -120,7 +124,12 @@ export class Placement {
 export class VerbatimView {
   @ApiProperty() id: string;
   @ApiProperty() source: string;
-  @ApiProperty() externalId: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "The source's id of the message (a keyed hash when it names a person); null for viewers",
+  })
+  externalId: string | null;
   @ApiProperty({ enum: Channel }) channel: Channel;
   @ApiProperty() receivedAt: string;
   @ApiProperty({ nullable: true, type: String }) lang: string | null;

@@ -86,15 +86,16 @@ export class VerbatimsService {
     }
     const refs = await this.ingest.storeAndHandOn(valid, SourceKind.Api);
     const created = refs.filter((ref) => ref.created).length;
+    const suppressed = refs.filter((ref) => ref.suppressed).length;
     return {
       created,
-      duplicates: refs.length - created,
+      duplicates: refs.length - created - suppressed,
       items: refs.map((ref, index) => ({
         index,
         id: ref.id,
         source: valid[index].source,
         externalId: ref.externalId,
-        status: ref.created ? 'created' : 'duplicate',
+        status: ref.suppressed ? 'suppressed' : ref.created ? 'created' : 'duplicate',
       })),
     };
   }
@@ -223,7 +224,8 @@ export class VerbatimsService {
     return {
       id: verbatim.id,
       source: verbatim.source?.name ?? '',
-      externalId: verbatim.externalId,
+      // The source's reference is for the people who handle the message, not for every reader.
+      externalId: role === Role.Viewer ? null : verbatim.externalId,
       channel: verbatim.channel,
       receivedAt: verbatim.receivedAt.toISOString(),
       lang: verbatim.lang,

@@ -13,6 +13,7 @@ const NAVIGATION = [
   { to: '/monitors', key: 'monitors', end: false },
   { to: '/sources', key: 'sources', end: false },
   { to: '/integrations', key: 'integrations', end: false, admins: true },
+  { to: '/api-keys', key: 'apiKeys', end: false, admins: true },
 ] as const;
 
 /** The FR/EN switch: two toggle buttons, the current one pressed; the choice is remembered. */

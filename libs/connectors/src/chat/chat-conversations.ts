@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Channel, SourceKind, VerbatimRepository } from '@app/database';
-import { IngestService, MAX_TEXT_LENGTH, VerbatimInput, checkVerbatim } from '@app/ingest';
+import { ExternalIds, IngestService, MAX_TEXT_LENGTH, VerbatimInput, checkVerbatim } from '@app/ingest';
 import { CustomerTurn, MAX_PARTS, grow, partExternalId, turnsOf } from './conversation';
 import type { ChatMessage } from './platforms';
 
@@ -65,6 +65,7 @@ export class ChatConversations {
   constructor(
     private readonly ingest: IngestService,
     private readonly verbatims: VerbatimRepository,
+    private readonly externalIds: ExternalIds,
   ) {}
 
   async receive(
@@ -206,7 +207,7 @@ export class ChatConversations {
     };
     for (let part = 1; part <= MAX_PARTS; part++) {
       const externalId = partExternalId(conversationId, part);
-      const stored = await this.verbatims.findByExternalId(source, externalId);
+      const stored = await this.verbatims.findByExternalId(source, this.externalIds.stored(externalId));
       if (!stored) {
         if (remaining.length === 0) {
           if (part > 1) break;
@@ -233,6 +234,8 @@ export class ChatConversations {
           return;
         }
         const [ref] = await this.ingest.storeAndHandOn([check.value], SourceKind.Chat);
+        // An erased person's conversation: skipped, not stored again.
+        if (ref?.suppressed) return;
         if (!ref?.created) {
           // Stored meanwhile by a concurrent delivery: this part grows instead.
           part--;

@@ -21,6 +21,8 @@ import { Trackers1796620915028 } from './1796620915028-Trackers';
 import { TaxonomyCategories1796623526720 } from './1796623526720-TaxonomyCategories';
 import { CrossCategoryIrritants1796630000000 } from './1796630000000-CrossCategoryIrritants';
 import { IrritantTitles1796633492287 } from './1796633492287-IrritantTitles';
+import { PersonalDataHardening1796640000000 } from './1796640000000-PersonalDataHardening';
+import { ApiKeyExpiry1796640100000 } from './1796640100000-ApiKeyExpiry';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -47,4 +49,6 @@ export const MIGRATIONS = [
   TaxonomyCategories1796623526720,
   CrossCategoryIrritants1796630000000,
   IrritantTitles1796633492287,
+  PersonalDataHardening1796640000000,
+  ApiKeyExpiry1796640100000,
 ];

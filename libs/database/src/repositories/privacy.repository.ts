@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { changedRows } from '../returning';
 
 export interface Erasure {
@@ -41,10 +41,15 @@ export class PrivacyRepository {
         'DELETE FROM survey_answer WHERE author_key = $1 RETURNING id',
         [authorKey],
       );
-      const links = await changedRows<unknown>(
+      const links = await changedRows<{ author_key: string }>(
         tx,
         'DELETE FROM identity_link WHERE author_key = $1 OR canonical_key = $1 RETURNING author_key',
         [authorKey],
+      );
+      // Remembered, with the identities linked to them, so that a replay of their messages is skipped.
+      await tx.query(
+        `INSERT INTO erased_person (author_key) SELECT DISTINCT unnest($1::varchar[]) ON CONFLICT DO NOTHING`,
+        [[authorKey, ...links.map((link) => link.author_key)]],
       );
       return {
         verbatims: ids.length,
@@ -53,6 +58,53 @@ export class PrivacyRepository {
         irritants: [...new Set(gone.map((row) => row.irritant_id).filter((id): id is string => id !== null))],
       };
     });
+  }
+
+  /**
+   * Metadata of the verbatims whose raw text is past retention and not purged yet: what the retention
+   * redacts with them (rows stored before metadata was redacted at ingest).
+   */
+  metadataPastRetention(
+    olderThan: Date,
+    after: string,
+    limit: number,
+  ): Promise<{ id: string; metadata: unknown }[]> {
+    return this.dataSource.query(
+      `SELECT id, metadata FROM verbatim WHERE received_at < $1 AND redacted_text IS NOT NULL
+          AND raw_text IS DISTINCT FROM redacted_text AND metadata <> '{}'::jsonb AND id > $2
+        ORDER BY id LIMIT $3`,
+      [olderThan, after, limit],
+    );
+  }
+
+  async replaceMetadata(changes: { id: string; metadata: unknown }[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE verbatim v SET metadata = k.metadata
+         FROM unnest($1::uuid[], $2::jsonb[]) AS k(id, metadata) WHERE v.id = k.id`,
+      [changes.map((change) => change.id), changes.map((change) => JSON.stringify(change.metadata))],
+    );
+  }
+
+  /** Which of these author keys belong to erased people. */
+  async erasedAmong(keys: string[], manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows: { author_key: string }[] = await manager.query(
+      'SELECT author_key FROM erased_person WHERE author_key = ANY($1::varchar[])',
+      [[...new Set(keys)]],
+    );
+    return new Set(rows.map((row) => row.author_key));
+  }
+
+  /** A person's traces, for an admin who looks them up by e-mail or phone (before an erasure). */
+  async traces(authorKeys: string[]): Promise<{ authorKey: string; verbatims: number; erased: boolean }[]> {
+    return this.dataSource.query(
+      `SELECT k.author_key AS "authorKey",
+              (SELECT count(*)::int FROM verbatim v WHERE v.author_key = k.author_key) AS verbatims,
+              EXISTS (SELECT 1 FROM erased_person e WHERE e.author_key = k.author_key) AS erased
+         FROM unnest($1::varchar[]) AS k(author_key)`,
+      [[...new Set(authorKeys)]],
+    );
   }
 
   /** Raw text older than the cut replaced by its redacted form (retention). @returns how many. */

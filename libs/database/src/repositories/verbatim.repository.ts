@@ -15,7 +15,8 @@ export interface NewVerbatim {
 }
 
 export interface StoredVerbatimRef {
-  id: string;
+  /** null when the verbatim was skipped (`suppressed`). */
+  id: string | null;
   sourceId: string;
   externalId: string;
   created: boolean;
@@ -24,6 +25,8 @@ export interface StoredVerbatimRef {
    * handed the verbatim on. A replay hands these on again, so no crash window loses one.
    */
   pending: boolean;
+  /** Its author was erased: skipped, not stored (see `erased_person`). */
+  suppressed?: boolean;
 }
 
 export interface AnalyzedVerbatim {
@@ -145,6 +148,44 @@ export class VerbatimRepository {
       .innerJoin('v.source', 's')
       .where('s.name = :sourceName AND v.external_id = :externalId', { sourceName, externalId })
       .getOne();
+  }
+
+  /** Source ids stored in clear, a batch of them, for `IngestService` to hash those naming a person. */
+  clearExternalIds(after: string, limit: number): Promise<{ id: string; external_id: string }[]> {
+    return this.dataSource.query(
+      `SELECT id, external_id FROM verbatim WHERE external_id !~ '^h:[0-9a-f]{64}$' AND id > $1 ORDER BY id LIMIT $2`,
+      [after, limit],
+    );
+  }
+
+  /**
+   * Runs `task` once per installation (a `maintenance_task` row a migration added): the process that
+   * claims the row runs it, those booting beside it skip it. A failure gives the task back.
+   * @returns whether this call ran it.
+   */
+  async runMaintenanceOnce(name: string, task: () => Promise<void>): Promise<boolean> {
+    const claimed = await changedRows<unknown>(
+      this.dataSource.manager,
+      `UPDATE maintenance_task SET done_at = now() WHERE name = $1 AND done_at IS NULL RETURNING name`,
+      [name],
+    );
+    if (claimed.length === 0) return false;
+    try {
+      await task();
+      return true;
+    } catch (error) {
+      await this.dataSource.query(`UPDATE maintenance_task SET done_at = NULL WHERE name = $1`, [name]);
+      throw error;
+    }
+  }
+
+  async replaceExternalIds(changes: { id: string; externalId: string }[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE verbatim v SET external_id = k.external_id
+         FROM unnest($1::uuid[], $2::varchar[]) AS k(id, external_id) WHERE v.id = k.id`,
+      [changes.map((change) => change.id), changes.map((change) => change.externalId)],
+    );
   }
 
   /**

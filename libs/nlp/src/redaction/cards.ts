@@ -4,9 +4,10 @@ import { passesLuhnBetween } from './luhn';
 const MIN_CARD_DIGITS = 13;
 const MAX_CARD_DIGITS = 19;
 
-// A run of digits, possibly grouped by single spaces or dashes. One digit per step and a separator
-// that can never be a digit: no two ways to match the same text, so no backtracking blow-up.
-const DIGIT_RUN = /[0-9](?:[ \u00a0\u2007\u2009\u202f-]?[0-9])*/g;
+// A run of digits, possibly grouped by single spaces, dashes or dots ("4970.1012.3456.7893"). One
+// digit per step and a separator that can never be a digit: no two ways to match the same text, so
+// no backtracking blow-up.
+const DIGIT_RUN = /[0-9](?:[ \u00a0\u2007\u2009\u202f.-]?[0-9])*/g;
 
 interface DigitGroup {
   start: number;

@@ -125,7 +125,8 @@ function passesMod97Between(text: string, start: number, end: number): boolean {
 const IBAN_START = /(?<![A-Za-z0-9_])[A-Za-z]{2}[0-9]{2}/g;
 
 /**
- * Reports every valid IBAN: written compact or grouped by four with single spaces, in either case.
+ * Reports every valid IBAN: written compact or grouped by four with single spaces or dashes, in
+ * either case.
  * The length comes from the country, so the IBAN ends exactly where it should even when the text
  * goes on with more letters and digits ("FR76 … 189 ok"), and it must not be glued to a word.
  */
@@ -144,8 +145,8 @@ export function findIbans(text: string, found: (start: number, end: number) => v
         count++;
         i++;
       } else if (
-        // Spaces only between groups of four: anything else is the sentence going on.
-        isGroupingSpace(code) &&
+        // Spaces or dashes only between groups of four: anything else is the sentence going on.
+        (isGroupingSpace(code) || code === 0x2d) &&
         count % 4 === 0 &&
         i + 1 < text.length &&
         isAsciiAlphanumeric(text.charCodeAt(i + 1))

@@ -1,4 +1,8 @@
-import { isDigit, isGroupingSpace } from './characters';
+import { Metadata } from 'libphonenumber-js/core';
+import metadataJson from 'libphonenumber-js/metadata.max.json';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
+import { isDigit, isGroupingSpace, isWordChar } from './characters';
 
 // E.164: a country code and its national number make at most 15 digits. Fewer than 9 is a price, a
 // time, a train or an order number far more often than a phone.
@@ -170,10 +174,313 @@ function continuesNumber(text: string, at: number, direction: 1 | -1, separator:
 const PHONE_START = /\+(?=[1-9])|(?<![A-Za-z0-9_])(?:00(?=[1-9])|0(?=[1-9])|\(0\))/g;
 
 /**
- * Reports phone numbers: French national forms, and international ones ("+33 6 12 34 56 78",
- * "0033 6 …", "+33 (0)1 …", "+44 20 7946 0958", "+1 (415) 555-0100", "+49 30 1234567").
+ * Regions whose national forms (no "+", no "00") are looked for with libphonenumber's full metadata.
+ * Each region is one more way for a digit group to be read as a phone, so the list is the regions
+ * customers write from. International forms ("+44 …", "0044 …") are read for every region.
+ */
+export const PHONE_REGIONS: readonly CountryCode[] = [
+  'FR',
+  'GB',
+  'US',
+  'CA',
+  'BE',
+  'CH',
+  'LU',
+  'DE',
+  'ES',
+  'IT',
+  'NL',
+  'IE',
+];
+
+// A window longer than this is a table of figures or hostile input, not a sentence giving a phone.
+const MAX_WINDOW_DIGITS = 24;
+const PLUS = 0x2b;
+// The fewest digits an international number has ("+290 8999").
+const MIN_INTERNATIONAL_DIGITS = 7;
+// libphonenumber parses at most this many candidates per text: a hostile text of thousands of
+// phone-shaped groups stays linear. Beyond it only the hand-written detector runs.
+const MAX_PARSES_PER_TEXT = 256;
+let parsesLeft = MAX_PARSES_PER_TEXT;
+
+function parse(written: string, region?: CountryCode): PhoneNumber | undefined {
+  if (parsesLeft <= 0) return undefined;
+  parsesLeft--;
+  return parsePhoneNumberFromString(written, region);
+}
+
+interface NationalFormat {
+  pattern(): string;
+  nationalPrefixFormattingRule(): string | undefined;
+  leadingDigitsPatterns(): string[];
+}
+
+/**
+ * A national format as written: how many digits each group has, trunk prefix included ("0$1 $2 $3"
+ * → 3-4-4), the trunk prefix the first group starts with, and how the number after it must start.
+ */
+interface Shape {
+  groups: readonly (readonly [number, number])[];
+  trunk: string;
+  leading: RegExp | undefined;
+}
+
+/**
+ * The group shapes of a region's national formats, read from libphonenumber's metadata
+ * ("(\d{2})(\d{4})(\d{4})" with "0$1" → [3,3],[4,4],[4,4]). They let a window be checked in a
+ * few comparisons before the library parses it: libphonenumber costs tens of microseconds a call,
+ * and most digit groups in feedback are order numbers, dates and prices.
+ */
+function shapesOf(region: CountryCode): Shape[] {
+  const metadata = new Metadata(metadataJson);
+  metadata.selectNumberingPlan(region);
+  const shapes: Shape[] = [];
+  // `formats()` is there at run time but missing from the published types.
+  const plan = metadata.numberingPlan as unknown as { formats(): NationalFormat[] } | undefined;
+  for (const format of plan?.formats() ?? []) {
+    const groups = [...format.pattern().matchAll(/\(([^()]*)\)/g)].map(([, inside]) =>
+      digitsOfPattern(inside),
+    );
+    if (groups.length < 2 || groups.some((group) => group === undefined)) continue;
+    const trunk = /^(\d*)\$1/.exec(format.nationalPrefixFormattingRule() ?? '')?.[1] ?? '';
+    const leadingPatterns = format.leadingDigitsPatterns();
+    const leading = leadingPatterns.at(-1);
+    shapes.push({
+      groups: (groups as [number, number][]).map(([min, max], index) =>
+        index === 0 ? [min + trunk.length, max + trunk.length] : [min, max],
+      ),
+      trunk,
+      leading: leading === undefined ? undefined : new RegExp(`^(?:${leading})`),
+    });
+  }
+  return shapes;
+}
+
+/** The digit count of a pattern such as "\d{3}", "[2-9]\d{2}" or "\d{4,5}", or undefined. */
+function digitsOfPattern(pattern: string): [number, number] | undefined {
+  let min = 0;
+  let max = 0;
+  const token = /(\\d|\[[^\]]*\])(?:\{(\d+)(?:,(\d+))?\})?/y;
+  let at = 0;
+  while (at < pattern.length) {
+    token.lastIndex = at;
+    const match = token.exec(pattern);
+    if (match === null) return undefined;
+    const low = match[2] === undefined ? 1 : Number(match[2]);
+    min += low;
+    max += match[3] === undefined ? low : Number(match[3]);
+    at = token.lastIndex;
+  }
+  return [min, max];
+}
+
+const SHAPES = new Map(PHONE_REGIONS.map((region) => [region, shapesOf(region)]));
+
+function fitsShape(
+  text: string,
+  starts: readonly number[],
+  ends: readonly number[],
+  lengths: readonly number[],
+  first: number,
+  last: number,
+  shape: Shape,
+): boolean {
+  if (last - first + 1 !== shape.groups.length) return false;
+  if (
+    !shape.groups.every(([min, max], index) => lengths[first + index] >= min && lengths[first + index] <= max)
+  ) {
+    return false;
+  }
+  const start = starts[first];
+  if (!text.startsWith(shape.trunk, start)) return false;
+  if (shape.leading === undefined) return true;
+  const national = text
+    .slice(start, ends[last])
+    .replace(/[^0-9]/g, '')
+    .slice(shape.trunk.length);
+  return shape.leading.test(national);
+}
+
+function isWindowChar(code: number): boolean {
+  return (
+    isDigit(code) || isPhoneSeparator(code) || code === OPENING_PARENTHESIS || code === CLOSING_PARENTHESIS
+  );
+}
+
+function digitGroups(text: string): string {
+  return text
+    .split(/[^0-9]+/)
+    .filter((group) => group.length > 0)
+    .join(' ');
+}
+
+/**
+ * National phone numbers as libphonenumber reads them, within windows of digit groups joined by
+ * single separators or brackets. A run of groups is parsed only when it has the shape of one of a
+ * region's national formats, and kept only when valid and grouped as that region prints it
+ * ("020 7946 0958", "(415) 555-2671", "415.555.2671"): that is what keeps "2026-000123" an order
+ * number and "01.02.2026 10" a date, though both are valid numbers digit for digit. A bare block of
+ * digits is left to the French detector: ten ungrouped digits are an order number as often as a phone.
+ */
+function findNationalPhones(
+  text: string,
+  known: readonly (readonly [number, number])[],
+  found: (start: number, end: number) => void,
+): void {
+  // Windows the hand-written detector has already read whole cost no library call.
+  const isKnown = (start: number, end: number): boolean =>
+    known.some(([knownStart, knownEnd]) => knownStart <= start && end <= knownEnd);
+  let i = 0;
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
+    const starts = isDigit(code) || code === OPENING_PARENTHESIS;
+    if (!starts || (i > 0 && isWordChar(text.charCodeAt(i - 1)))) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    while (end < text.length && isWindowChar(text.charCodeAt(end))) end++;
+    const scanned = end;
+    // Separators and an opening bracket at the end belong to the sentence: "… 0958 please", "… (work)".
+    while (
+      end > i + 1 &&
+      !isDigit(text.charCodeAt(end - 1)) &&
+      text.charCodeAt(end - 1) !== CLOSING_PARENTHESIS
+    ) {
+      end--;
+    }
+    const glued = end === scanned && end < text.length && isWordChar(text.charCodeAt(end));
+    if (glued || isKnown(i, end)) {
+      // Nothing to add.
+    } else if (i > 0 && text.charCodeAt(i - 1) === PLUS) {
+      findInternational(text, i - 1, end, found);
+    } else {
+      findInWindow(text, i, end, found);
+    }
+    i = scanned;
+  }
+}
+
+/**
+ * An international number of any region, "+" at `from`: the longest run of whole groups that
+ * libphonenumber finds valid. The hand-written detector reads most of them already; this one adds the
+ * regions whose numbers are shorter than it dares to take ("+290 8999", "+682 71 234").
+ */
+function findInternational(
+  text: string,
+  from: number,
+  to: number,
+  found: (start: number, end: number) => void,
+): void {
+  const groupEnds: number[] = [];
+  let digits = 0;
+  for (let i = from + 1; i < to; i++) {
+    if (!isDigit(text.charCodeAt(i))) continue;
+    const end = digitsEnd(text, i);
+    digits += end - i;
+    if (digits > MAX_PHONE_DIGITS) break;
+    groupEnds.push(end);
+    i = end;
+  }
+  if (digits < MIN_INTERNATIONAL_DIGITS) return;
+  for (let group = groupEnds.length - 1; group >= 0; group--) {
+    const written = text.slice(from, groupEnds[group]);
+    if (written.includes(')') !== written.includes('(')) continue;
+    if (parse(written)?.isValid()) {
+      found(from, groupEnds[group]);
+      return;
+    }
+  }
+}
+
+function findInWindow(
+  text: string,
+  from: number,
+  to: number,
+  found: (start: number, end: number) => void,
+): void {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let i = from; i < to; i++) {
+    if (!isDigit(text.charCodeAt(i))) continue;
+    starts.push(i);
+    i = digitsEnd(text, i);
+    ends.push(i);
+  }
+  const total = ends.reduce((sum, end, index) => sum + end - starts[index], 0);
+  if (starts.length < 2 || total > MAX_WINDOW_DIGITS) return;
+  const lengths = starts.map((start, index) => ends[index] - start);
+  const between = (group: number): string => text.slice(ends[group], starts[group + 1]);
+  let coveredTo = from;
+  for (let first = 0; first < starts.length; first++) {
+    if (starts[first] < coveredTo) continue;
+    // Longest first: "020 7946 0958" before a shorter reading of its first groups.
+    for (let last = starts.length - 1; last > first; last--) {
+      let digits = 0;
+      const inside = new Set<string>();
+      for (let group = first; group <= last; group++) {
+        digits += lengths[group];
+        if (group < last) inside.add(between(group));
+      }
+      if (digits < MIN_PHONE_DIGITS) break;
+      // Groups that go on with the same separator are one longer number, not a phone and a number
+      // beside it ("0100-0100-0433-400", "01.02.2026").
+      if (first > 0 && inside.has(between(first - 1))) continue;
+      if (last < starts.length - 1 && inside.has(between(last))) continue;
+      // A bracket belongs to the number when it closes inside it: "(415) 555-2671", not "(06 12 …".
+      const closesInside = [...inside].some((separator) => separator.includes(')'));
+      const opened = text.charCodeAt(starts[first] - 1) === OPENING_PARENTHESIS && closesInside;
+      const start = opened ? starts[first] - 1 : starts[first];
+      const written = text.slice(start, ends[last]);
+      if (!opened && closesInside) continue;
+      let matched = false;
+      for (const region of PHONE_REGIONS) {
+        if (!SHAPES.get(region)?.some((shape) => fitsShape(text, starts, ends, lengths, first, last, shape)))
+          continue;
+        const phone = parse(written, region);
+        if (phone?.isValid() && digitGroups(written) === digitGroups(phone.formatNational())) {
+          matched = true;
+          break;
+        }
+      }
+      if (matched) {
+        found(start, ends[last]);
+        coveredTo = ends[last];
+        break;
+      }
+    }
+  }
+}
+
+/**
+ * Reports phone numbers: French national forms, international ones ("+33 6 12 34 56 78", "0033 6 …",
+ * "+33 (0)1 …", "+44 20 7946 0958", "+1 (415) 555-0100", "+49 30 1234567"), and through
+ * libphonenumber every region's international numbers and the national forms of `PHONE_REGIONS`
+ * ("020 7946 0958", "(415) 555-2671", "415.555.2671"). Where two readings overlap, their union is
+ * reported: hiding a neighbouring digit is better than leaving part of a number.
  */
 export function findPhones(text: string, found: (start: number, end: number) => void): void {
+  const spans: [number, number][] = [];
+  const collect = (start: number, end: number): void => {
+    spans.push([start, end]);
+  };
+  parsesLeft = MAX_PARSES_PER_TEXT;
+  findHandWrittenPhones(text, collect);
+  findNationalPhones(text, [...spans], collect);
+  spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  let current: [number, number] | undefined;
+  for (const span of spans) {
+    if (current && span[0] < current[1]) {
+      current[1] = Math.max(current[1], span[1]);
+    } else {
+      if (current) found(current[0], current[1]);
+      current = [span[0], span[1]];
+    }
+  }
+  if (current) found(current[0], current[1]);
+}
+
+function findHandWrittenPhones(text: string, found: (start: number, end: number) => void): void {
   PHONE_START.lastIndex = 0;
   let anchor: RegExpExecArray | null;
   while ((anchor = PHONE_START.exec(text)) !== null) {

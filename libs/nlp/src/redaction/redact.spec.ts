@@ -4,6 +4,9 @@ import fc from 'fast-check';
 import { Redactor, findPii, redact } from './redact';
 import type { PiiMatch, RedactionPattern } from './redact';
 import { passesIbanChecksum, passesLuhn } from './checksums';
+import { PHONE_REGIONS } from './phones';
+import { getCountries, getExampleNumber } from 'libphonenumber-js/max';
+import mobileExamples from 'libphonenumber-js/mobile/examples';
 
 // Oracles written independently of the implementation, so that a shared mistake cannot pass.
 function luhnCheckDigit(body: string): string {
@@ -166,16 +169,29 @@ describe('redact', () => {
       ['mon adresse (andré.lefèvre@exemple.fr) ne marche plus', 'mon adresse ([EMAIL]) ne marche plus'],
       ['Please write to JOHN_DOE@EXAMPLE.CO.UK, thanks', 'Please write to [EMAIL], thanks'],
       ['a@b.fr, c@d.io et e@f.org', '[EMAIL], [EMAIL] et [EMAIL]'],
+      // Issue 19: an apostrophe in the local part, and the "@" spelled out.
+      ["write to bob_o'neil@example.com today", 'write to [EMAIL] today'],
+      ['write to bob_o’neil@example.com today', 'write to [EMAIL] today'],
+      ['écrivez à jeanne(at)example.com merci', 'écrivez à [EMAIL] merci'],
+      ['écrivez à jeanne (at) example.com merci', 'écrivez à [EMAIL] merci'],
+      ['mail: jeanne[at]example[dot]co[dot]uk.', 'mail: [EMAIL].'],
+      ['mail: Jeanne.Dupont [AT] mail.example.fr', 'mail: [EMAIL]'],
+      ['mail: jeanne{at}example.fr', 'mail: [EMAIL]'],
     ])('%s', (input, expected) => {
       expect(redact(input)).toBe(expected);
     });
 
-    it.each(['@sncf_connect sur Twitter', 'rdv 10h45@gare', 'un @ tout seul', 'ref a@b'])(
-      'keeps what is no address: %s',
-      (input) => {
-        expect(redact(input)).toBe(input);
-      },
-    );
+    it.each([
+      '@sncf_connect sur Twitter',
+      'rdv 10h45@gare',
+      'un @ tout seul',
+      'ref a@b',
+      "l'app (at) home",
+      'meet me (at) the station.',
+      'prix (at) 12 €',
+    ])('keeps what is no address: %s', (input) => {
+      expect(redact(input)).toBe(input);
+    });
   });
 
   describe('phone numbers', () => {
@@ -193,8 +209,35 @@ describe('redact', () => {
       ['call me on +44 20 7946 0958 or +1 (415) 555-0100', 'call me on [PHONE] or [PHONE]'],
       ['Berlin office +49 30 1234567', 'Berlin office [PHONE]'],
       ['UK desk +44 20 7946 0958 2026 edition', 'UK desk [PHONE] 2026 edition'],
+      // Issue 19: national forms of other regions, through libphonenumber.
+      ['call me on 020 7946 0958 please', 'call me on [PHONE] please'],
+      ['call me on (020) 7946 0958', 'call me on [PHONE]'],
+      ['my cell is (415) 555-2671.', 'my cell is [PHONE].'],
+      ['my cell is 415.555.2671, thanks', 'my cell is [PHONE], thanks'],
+      ['my cell is 415-555-2671', 'my cell is [PHONE]'],
+      ['my cell is (415) 555-2671 (work)', 'my cell is [PHONE] (work)'],
+      ['Paris 01 42 68 53 00, Lyon 04 72 10 30 30', 'Paris [PHONE], Lyon [PHONE]'],
+      ['call +44 7700 900123 or +1 415 555 2671', 'call [PHONE] or [PHONE]'],
+      ['Tokyo +81 3-1234-5678, Sydney +61 2 9374 4000', 'Tokyo [PHONE], Sydney [PHONE]'],
+      ['Bruxelles 02 555 12 34', 'Bruxelles [PHONE]'],
     ])('%s', (input, expected) => {
       expect(redact(input)).toBe(expected);
+    });
+
+    it('redacts every region’s example numbers written internationally, and the national forms of PHONE_REGIONS', () => {
+      const leaks: string[] = [];
+      for (const country of getCountries()) {
+        const example = getExampleNumber(country, mobileExamples);
+        if (!example) continue;
+        const written = [example.formatInternational(), example.number];
+        if (PHONE_REGIONS.includes(country)) written.push(example.formatNational());
+        for (const phone of written) {
+          const redacted = redact(`merci de me rappeler au ${phone} avant 18 h`);
+          if (redacted !== 'merci de me rappeler au [PHONE] avant 18 h')
+            leaks.push(`${country}: ${redacted}`);
+        }
+      }
+      expect(leaks).toEqual([]);
     });
 
     it.each([
@@ -205,6 +248,13 @@ describe('redact', () => {
       'prix +2 % en 2026, +3 200 € de frais',
       'dossier 0012345, code 06 12',
       'ligne 06 12 34 56', // eight digits: not a French number
+      'n° 2026-000123', // a valid US number digit for digit, not grouped like one
+      'order 2026000123 shipped',
+      'RDV le 01.02.2026 10 h',
+      'payé 1 299,00 € le 2026-11-28 2026-11-29',
+      'total 1.299.999,00 € au 28.11.2026',
+      'order 4155552671', // a bare block of ten digits: an order number as often as a phone
+      'version 12.4.1 (build 20261128)',
     ])('keeps what is no phone: %s', (input) => {
       expect(redact(input)).toBe(input);
     });
@@ -220,6 +270,9 @@ describe('redact', () => {
       ['old visa 4222222222222', 'old visa [CARD]'],
       ['carte 4111 1111 1111 1111 123 (cvv)', 'carte [CARD] 123 (cvv)'],
       ['ref 2026 4111 1111 1111 1111', 'ref 2026 [CARD]'],
+      // Issue 19: dotted groups.
+      ['carte 4970.1012.3456.7893 refusée', 'carte [CARD] refusée'],
+      ['card 4111.1111.1111.1111.', 'card [CARD].'],
     ])('%s', (input, expected) => {
       expect(redact(input)).toBe(expected);
     });
@@ -231,6 +284,7 @@ describe('redact', () => {
       'suivi 79927398713', // Luhn-valid but 11 digits
       'ref AB4111111111111111', // glued to letters: a reference
       'facture 28/11/2026 2026-000123',
+      'commande 1234.5678.9012.3456', // dotted, failing Luhn
     ])('keeps what is no card: %s', (input) => {
       expect(redact(input)).toBe(input);
     });
@@ -255,6 +309,7 @@ describe('redact', () => {
       expect(redact(`IBAN ${iban} ok`)).toBe('IBAN [IBAN] ok');
       expect(redact(`virement vers ${iban.replace(/ /g, '')}.`)).toBe('virement vers [IBAN].');
       expect(redact(`iban: ${iban.toLowerCase()}`)).toBe('iban: [IBAN]');
+      expect(redact(`IBAN ${iban.replace(/ /g, '-')} ok`)).toBe('IBAN [IBAN] ok');
     });
 
     it('ends the IBAN at its country length when the sentence goes on', () => {
@@ -263,6 +318,7 @@ describe('redact', () => {
 
     it.each([
       'FR76 3000 6000 0112 3456 7890 188', // one digit off: checksum fails
+      'FR76-3000-6000-0112-3456-7890-188', // dashed, one digit off
       'DE89 3704 0044 0532 0130', // too short for Germany
       'ZZ12 3456 7890 1234 5678 90', // no such country
       'dossier AB12 CDEF GHIJ KLMN OP',

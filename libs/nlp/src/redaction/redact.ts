@@ -1,5 +1,5 @@
 import { findCards } from './cards';
-import { findEmails } from './emails';
+import { findEmails, findSpelledEmails } from './emails';
 import { findIbans } from './iban';
 import { findPhones } from './phones';
 
@@ -27,6 +27,7 @@ const BUILT_IN_DETECTORS: readonly { kind: PiiKind; find: Detector }[] = [
   { kind: 'iban', find: findIbans },
   { kind: 'card', find: findCards },
   { kind: 'email', find: findEmails },
+  { kind: 'email', find: findSpelledEmails },
   { kind: 'phone', find: findPhones },
 ];
 
@@ -58,7 +59,7 @@ interface Rendering {
 
 /**
  * Finds and replaces personal data in customer text: IBANs (mod-97), payment cards (Luhn), e-mail
- * addresses and phone numbers, then the installation's own patterns, in that order of precedence.
+ * addresses (also with a spelled-out "(at)") and phone numbers (libphonenumber), then the installation's own patterns, in that order of precedence.
  * Numbers that fail their checksum are kept: an order number is not a card. Compile once and reuse:
  * the patterns are prepared in the constructor.
  */
@@ -89,6 +90,22 @@ export class Redactor {
 
   redact(text: string): string {
     return this.resolve(text).redacted;
+  }
+
+  /**
+   * Redacts every string inside a JSON value (a verbatim's metadata: a subject line, a signature, a
+   * caller id), at any depth. Keys, numbers and booleans are kept: they are the source's structure
+   * (a survey score), not what a person wrote.
+   */
+  redactJson<T>(value: T): T {
+    if (typeof value === 'string') return this.redact(value) as T;
+    if (Array.isArray(value)) return value.map((item: unknown) => this.redactJson(item)) as T;
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value).map(([key, item]) => [key, this.redactJson(item)]),
+      ) as T;
+    }
+    return value;
   }
 
   private resolve(text: string): { matches: PiiMatch[]; redacted: string } {

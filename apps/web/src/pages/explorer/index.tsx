@@ -10,7 +10,7 @@ import './explorer.css';
 export interface Verbatim {
   id: string;
   source: string;
-  externalId: string;
+  externalId: string | null;
   channel: string;
   receivedAt: string;
   lang: string | null;
