@@ -19,8 +19,8 @@ import { ChatNotifications1796619547718 } from './1796619547718-ChatNotification
 import { SentimentLearning1796620483053 } from './1796620483053-SentimentLearning';
 import { Trackers1796620915028 } from './1796620915028-Trackers';
 import { TaxonomyCategories1796623526720 } from './1796623526720-TaxonomyCategories';
-import { PersonalDataHardening1796630000000 } from './1796630000000-PersonalDataHardening';
-import { ApiKeyExpiry1796630100000 } from './1796630100000-ApiKeyExpiry';
+import { PersonalDataHardening1796640000000 } from './1796640000000-PersonalDataHardening';
+import { ApiKeyExpiry1796640100000 } from './1796640100000-ApiKeyExpiry';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -45,6 +45,6 @@ export const MIGRATIONS = [
   SentimentLearning1796620483053,
   Trackers1796620915028,
   TaxonomyCategories1796623526720,
-  PersonalDataHardening1796630000000,
-  ApiKeyExpiry1796630100000,
+  PersonalDataHardening1796640000000,
+  ApiKeyExpiry1796640100000,
 ];

@@ -1,8 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Issue 19: API keys expire (the first-start admin key does, 30 days after it is made). */
-export class ApiKeyExpiry1796630100000 implements MigrationInterface {
-  name = 'ApiKeyExpiry1796630100000';
+export class ApiKeyExpiry1796640100000 implements MigrationInterface {
+  name = 'ApiKeyExpiry1796640100000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "api_key" ADD "expires_at" TIMESTAMP WITH TIME ZONE`);

@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * `erased_person`: the author keys of the people erased, so that a replay of their messages is
  * skipped rather than stored again (keys are keyed hashes already: the list names no one).
  */
-export class PersonalDataHardening1796630000000 implements MigrationInterface {
-  name = 'PersonalDataHardening1796630000000';
+export class PersonalDataHardening1796640000000 implements MigrationInterface {
+  name = 'PersonalDataHardening1796640000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
