@@ -43,7 +43,7 @@ function table(markdown: string, heading: RegExp): string[][] {
 
 /** `/api/v1/boards/{isoWeek}/…` or `/api/v1/verbatims`: a documented path, parameters ignored. */
 const hasRoute = (path: string) => {
-  const shape = (one: string) => one.replace(/\{[^}]+\}/g, '{}').replace(/\/$/, '');
+  const shape = (one: string) => one.replace(/\{[^}]+\}|:[A-Za-z]+/g, '{}').replace(/\/$/, '');
   return Object.keys(OPENAPI.paths).some((documented) => shape(documented) === shape(path));
 };
 
@@ -120,8 +120,9 @@ const NOT_YET: { file: string; says: RegExp; doneWhen: () => boolean }[] = [
   },
   {
     file: 'docs/AUTH.md',
-    says: /The HTML pages behind the API \(`\/api\/docs`, `\/admin\/queues`\) still take an API key/,
-    doneWhen: () => !/app\.use\('\/api\/docs', requireKey\(/.test(read('apps/api/src/app.ts')),
+    says: /Bull Board \(`\/admin\/queues`\) still takes an API key/,
+    // Its route behind the key check alone, as `/api/docs` was before it took an admin's session.
+    doneWhen: () => !/app\.use\('\/admin\/queues', requireKey\(/.test(read('apps/api/src/app.ts')),
   },
   {
     file: 'docs/AUTH.md',

@@ -1,12 +1,11 @@
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { Role } from '@app/database';
 import { CHROMIUM_ARGS } from '@app/monitoring';
-import { CHROMIUM } from './support/chromium';
+import { CHROMIUM, CHROMIUM_ENV, ensureChromium } from './support/chromium';
 import { webUiDirectory } from '../apps/api/src/http/web-ui';
 import { useApi } from './support/app';
 import { verbatim } from './support/builders';
 import { startSlackWebhook } from './support/chat-peers';
-import { ensureChromium } from './support/chromium';
 import { waitForLastStage } from './support/database';
 import { http } from './support/http';
 import { until } from './support/wait';
@@ -25,7 +24,12 @@ describe('UI: integrations and the printable board', () => {
   beforeAll(async () => {
     if (webUiDirectory() === null) throw new Error('dist/web is missing: run `npm run build` first');
     await ensureChromium();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      env: CHROMIUM_ENV,
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
     slack = await startSlackWebhook();
     const admin = await api.key(Role.Admin);
     for (const role of [Role.Admin, Role.Viewer]) {

@@ -20,7 +20,7 @@ const WEEK = '2026-W48';
  * flow is checked through the public API (what was stored) and the page (names, not ids). A real
  * Chromium on the built UI, a real API on the test PostgreSQL.
  */
-describe('UI by keyboard: decide, override, correct, split, merge', () => {
+describe('UI for the meeting: decide, override, correct, split, merge by keyboard; honest charts', () => {
   const { api, db } = useApi({ env: { LOCAL_ACCOUNTS: 'true', CLOCK_START: NOW } });
   let browser: Browser;
   let page: Page;
@@ -271,6 +271,41 @@ describe('UI by keyboard: decide, override, correct, split, merge', () => {
       () => get(`/api/v1/verbatims/${id}`),
       (read) => read.category === 'payment',
       { what: 'the category corrected from the explorer' },
+    );
+  });
+
+  it('charts the irritant’s customers per week over 12 weeks, the running week marked partial', async () => {
+    await page.goto(`${api.url}/irritants/${payment}?week=${WEEK}`);
+    const reach = page.getByRole('region', { name: 'Customers per week, last 12 weeks' });
+    const rows = reach.locator('table tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(12);
+    expect(await rows.last().locator('th').textContent()).toBe(`${WEEK} so far (the week is not over)`);
+    // Three customers wrote about it this week (the fourth verbatim was filed elsewhere).
+    expect(await rows.last().locator('td').first().textContent()).toBe('3');
+    await reach.locator('.charts-legend').getByText('W48 so far (the week is not over)').waitFor();
+    // Quotes come before the reasons.
+    const headings = await page.getByRole('heading', { level: 2 }).allTextContents();
+    expect(headings.indexOf('What customers say')).toBeLessThan(headings.indexOf('Why it ranks here'));
+  });
+
+  it('says "not enough answers" for an NPS above target from three answers, with n and the interval', async () => {
+    const answers = [10, 2, 10].map((score, index) => ({
+      answerId: `kb-${index}`,
+      kind: 'nps',
+      score,
+      answeredAt: '2026-11-24T10:00:00Z',
+    }));
+    expect(
+      (await http(api.url, 'POST', '/api/v1/surveys/answers', { key: admin, body: { answers } })).status,
+    ).toBe(200);
+    await page.goto(`${api.url}/kpis`);
+    const card = page.locator('article[data-kpi="nps"]');
+    await card.getByText('not enough answers', { exact: true }).waitFor();
+    expect(await card.getByText('on target', { exact: true }).count()).toBe(0);
+    // 2 promoters and a detractor: 33 points, give or take the interval, from 3 answers.
+    expect(await card.locator('dd').first().textContent()).toMatch(
+      /^33[.\d]* points ± [\d.]+ \(3 answers\)$/,
     );
   });
 

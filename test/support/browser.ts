@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '@app/monitoring';
-import { CHROMIUM } from './chromium';
-import { ensureChromium } from './chromium';
+import { CHROMIUM, CHROMIUM_ENV, ensureChromium } from './chromium';
 
 /** What went wrong in the page: console errors, uncaught exceptions, CSP violations, dialogs. */
 export interface PageProblems {
@@ -31,6 +30,7 @@ export async function openBrowser(): Promise<TestBrowser> {
   const profile = await mkdtemp(join(tmpdir(), 'lb-ui-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
+    env: CHROMIUM_ENV,
     headless: true,
     args: ['--headless', ...CHROMIUM_ARGS],
     viewport: { width: 1280, height: 800 },

@@ -19,6 +19,7 @@ import { AcceptsBody, BATCH_BODY_BYTES } from '../http/body-parser';
 import type { Response } from 'express';
 import {
   ApiBearerAuth,
+  ApiOkResponse,
   ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
@@ -392,6 +393,7 @@ export class IrritantsController {
 
   @Get(':id/overrides')
   @Roles(...READERS)
+  @ApiOkResponse({ type: [OverrideView] })
   @ApiOperation({ summary: 'Every axis override of an irritant, oldest first (who, when, score, reason)' })
   async overrides(@Param('id', new ParseUUIDPipe()) id: string): Promise<OverrideView[]> {
     return this.names.name(
@@ -407,6 +409,7 @@ export class IrritantsController {
 
   @Get(':id/weekly')
   @Roles(...READERS)
+  @ApiOkResponse({ type: [WeeklyReachView] })
   @ApiOperation({
     summary:
       'Customers (and verbatims) per ISO week over the last weeks, oldest first, weeks without any included; the current week is partial',

@@ -1834,6 +1834,26 @@ export interface components {
             /** @description Why: shown on the board next to the score */
             reason: string;
         };
+        OverrideView: {
+            /** @enum {string} */
+            axis: "client" | "business" | "legal" | "technical";
+            score: number | null;
+            reason: string;
+            /** @description Who: `user:<id>` or `apikey:<id>` */
+            by: string;
+            /** @description Who, as people read it: the person’s display name or the key’s name */
+            byName: string;
+            at: string;
+        };
+        WeeklyReachView: {
+            /** @example 2026-W48 */
+            isoWeek: string;
+            /** @description Distinct customers (hashed authors) who wrote about it that week */
+            customers: number;
+            verbatims: number;
+            /** @description The week is not over yet (the current week): its figures will grow */
+            partial: boolean;
+        };
         BoardWeekView: {
             /** @example 2026-W48 */
             isoWeek: string;
@@ -2813,7 +2833,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OverrideView"][];
+                };
             };
         };
     };
@@ -2834,7 +2856,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WeeklyReachView"][];
+                };
             };
         };
     };
@@ -4748,6 +4772,7 @@ export const verbatimViewSentimentLabelValues: ReadonlyArray<FlattenedDeepRequir
 export const verbatimViewIntentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["VerbatimView"]["intent"]> = ["complaint", "bug_report", "question", "idea", "praise"];
 export const verbatimViewTerminalValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["VerbatimView"]["terminal"]> = ["desktop_web", "mobile_web", "ios_app", "android_app", "unknown"];
 export const correctSentimentBodyLabelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CorrectSentimentBody"]["label"]> = ["negative", "neutral", "positive"];
+export const overrideViewAxisValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OverrideView"]["axis"]> = ["client", "business", "legal", "technical"];
 export const boardWeekViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BoardWeekView"]["status"]> = ["live", "frozen"];
 export const meetingViewReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MeetingView"]["reason"]> = ["monday", "current_empty"];
 export const meetingViewLastWeekStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MeetingView"]["lastWeekStatus"]> = ["live", "frozen"];

@@ -72,7 +72,8 @@ export function VerbatimTable({
         <tbody>
           {rows.map((verbatim) => (
             <tr key={verbatim.id} data-verbatim-id={verbatim.id}>
-              <td className="explorer-text">
+              {/* The customer's words, in their language (not the page's): never translated. */}
+              <td className="explorer-text" lang={verbatim.lang ?? undefined} translate="no">
                 {/* Redacted by the API, and rendered as text: never markup. */}
                 <Highlighted text={verbatim.text} query={query} />
               </td>
@@ -121,7 +122,7 @@ export function VerbatimTable({
               </td>
               <td>
                 {verbatim.irritantId ? (
-                  <Link to={`/irritants/${verbatim.irritantId}`}>
+                  <Link to={`/irritants/${verbatim.irritantId}`} translate="no">
                     {verbatim.irritantLabel ?? t('openIrritant')}
                   </Link>
                 ) : (

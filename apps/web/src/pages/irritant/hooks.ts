@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, api } from '../../api';
-import type { Irritant, IrritantOption, ItemRead, Override, Verbatim, WeeklyReach } from './types';
+import { ApiError, api, apiClient, data } from '../../api';
+import type { Irritant, IrritantOption, ItemRead, Verbatim } from './types';
 
 /** The irritant, the week it is read in (the URL's or the current one) and its item on that board. */
 export function useIrritantPage(id: string, weekParam: string | null) {
@@ -29,14 +29,20 @@ export function useIrritantPage(id: string, weekParam: string | null) {
 export function useWeeklyReach(irritantId: string, weeks: number) {
   return useQuery({
     queryKey: ['irritant-weekly', irritantId, weeks],
-    queryFn: () => api.get<WeeklyReach[]>(`/api/v1/irritants/${irritantId}/weekly`, { weeks }),
+    queryFn: () =>
+      data(
+        apiClient.GET('/api/v1/irritants/{id}/weekly', {
+          params: { path: { id: irritantId }, query: { weeks } },
+        }),
+      ),
   });
 }
 
 export function useOverrides(irritantId: string) {
   return useQuery({
     queryKey: ['overrides', irritantId],
-    queryFn: () => api.get<Override[]>(`/api/v1/irritants/${irritantId}/overrides`),
+    queryFn: () =>
+      data(apiClient.GET('/api/v1/irritants/{id}/overrides', { params: { path: { id: irritantId } } })),
   });
 }
 

@@ -8,8 +8,8 @@ import { useIrritantPage } from './hooks';
 import { Links } from './Links';
 import { CustomersPerWeek, DecideButton, Quotes } from './Meeting';
 import { MergeSection } from './Merge';
-import { RenameIrritant } from './Rename';
 import { SurveyImpact } from './SurveyImpact';
+import { Title } from './Title';
 import { TrackerIssues } from './TrackerIssues';
 import { Verbatims } from './Verbatims';
 import './irritant.css';
@@ -60,11 +60,13 @@ export default function IrritantPage() {
       <nav aria-label={t('breadcrumb')} className="breadcrumb">
         <Link to={boardPath}>{t('board', { week: week ?? '' })}</Link>
         <span aria-hidden="true"> / </span>
-        <span aria-current="page">{data.label}</span>
+        <span aria-current="page" translate="no">
+          {data.label}
+        </span>
       </nav>
       <header className="page-head irritant-head">
         <div>
-          <h1 id="irritant-title">{data.label}</h1>
+          <Title irritant={data} />
           <p className="page-sub">
             <span className="category-chip">{labels.category(data.category)}</span>{' '}
             {t('facts', {
@@ -99,7 +101,6 @@ export default function IrritantPage() {
             </p>
           )}
           {data.quote && <blockquote className="irritant-quote">“{data.quote}”</blockquote>}
-          <RenameIrritant irritant={data} />
         </div>
         {item.data && (
           <dl className="headline">

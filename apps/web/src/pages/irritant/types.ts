@@ -1,4 +1,4 @@
-import type { Axis, BoardItem } from '../../components/ui';
+import type { BoardItem } from '../../components/ui';
 
 /** GET /irritants/{id} */
 export interface Irritant {
@@ -27,25 +27,6 @@ export interface ItemRead {
   status: 'live' | 'frozen';
   item: BoardItem;
   pinnedVerbatimId: string | null;
-}
-
-/** GET /irritants/{id}/overrides */
-export interface Override {
-  axis: Axis;
-  score: number | null;
-  reason: string;
-  by: string;
-  /** The person's display name (or the key's name). */
-  byName?: string;
-  at: string;
-}
-
-/** GET /irritants/{id}/weekly */
-export interface WeeklyReach {
-  isoWeek: string;
-  customers: number;
-  verbatims: number;
-  partial: boolean;
 }
 
 export interface Verbatim {
