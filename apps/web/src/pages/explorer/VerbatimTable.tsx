@@ -56,7 +56,8 @@ export function VerbatimTable({
   const mayCorrect = mayAct(useRole(), TRIAGERS);
   return (
     <div className="explorer-scroll">
-      <table className="explorer-table">
+      {/* Focusable: on a phone the table scrolls sideways, and a keyboard must reach it. */}
+      <table className="explorer-table" tabIndex={0}>
         <caption className="sr-only">{t('tableCaption')}</caption>
         <thead>
           <tr>
@@ -72,7 +73,7 @@ export function VerbatimTable({
         <tbody>
           {rows.map((verbatim) => (
             <tr key={verbatim.id} data-verbatim-id={verbatim.id}>
-              <td className="explorer-text">
+              <td className="explorer-text" translate="no" lang={verbatim.lang ?? undefined}>
                 {/* Redacted by the API, and rendered as text: never markup. */}
                 <Highlighted text={verbatim.text} query={query} />
               </td>
@@ -121,7 +122,7 @@ export function VerbatimTable({
               </td>
               <td>
                 {verbatim.irritantId ? (
-                  <Link to={`/irritants/${verbatim.irritantId}`}>
+                  <Link to={`/irritants/${verbatim.irritantId}`} translate="no">
                     {verbatim.irritantLabel ?? t('openIrritant')}
                   </Link>
                 ) : (

@@ -53,7 +53,7 @@ export function IrritantPicker({
         >
           {shown.length === 0 && <option value="">{t('picker.none')}</option>}
           {shown.map((option) => (
-            <option key={option.id} value={option.id}>
+            <option key={option.id} value={option.id} translate="no">
               {option.label} · {labels.category(option.category)} ({option.verbatimCount})
             </option>
           ))}

@@ -29,7 +29,9 @@ export function Title({ irritant }: { irritant: Irritant }) {
   });
   return (
     <div className="title-row">
-      <h1 id="irritant-title">{irritant.label}</h1>
+      <h1 id="irritant-title" translate="no">
+        {irritant.label}
+      </h1>
       {renamable && (
         <>
           <button

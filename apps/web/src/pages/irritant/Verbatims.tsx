@@ -103,7 +103,9 @@ export function Verbatims({
               {t(went.placement.to.created ? 'verbatims.wentToNew' : 'verbatims.wentToExisting', {
                 count: went.count,
               })}{' '}
-              <Link to={irritantPath(went.placement.to.id, week)}>{went.placement.to.label}</Link>{' '}
+              <Link to={irritantPath(went.placement.to.id, week)} translate="no">
+                {went.placement.to.label}
+              </Link>{' '}
               <span className="subtle">({labels.category(went.placement.to.category)})</span>
               {went.placement.from?.deleted && <> · {t('verbatims.emptiedDeleted')}</>}
             </>
@@ -190,7 +192,7 @@ function VerbatimRow({
           {pinned && <span className="pinned-badge">{t('verbatims.pinned')}</span>}
         </p>
         {/* Customer words: React text only, never markup. */}
-        <p id={textId} className={`verbatim-text${long && !whole ? ' clamped' : ''}`}>
+        <p id={textId} className={`verbatim-text${long && !whole ? ' clamped' : ''}`} translate="no">
           {verbatim.text}
         </p>
         {long && (

@@ -60,7 +60,9 @@ export default function IrritantPage() {
       <nav aria-label={t('breadcrumb')} className="breadcrumb">
         <Link to={boardPath}>{t('board', { week: week ?? '' })}</Link>
         <span aria-hidden="true"> / </span>
-        <span aria-current="page">{data.label}</span>
+        <span aria-current="page" translate="no">
+          {data.label}
+        </span>
       </nav>
       <header className="page-head irritant-head">
         <div>
