@@ -51,6 +51,12 @@ async function main(): Promise<number> {
     `accepted requests: p50=${latency.p50} ms p95=${latency.p95} ms max=${latency.max} ms; ` +
       `peak lag (stored, not yet clustered)=${result.peakLag}`,
   );
+  const slowest = (durations: number[]) =>
+    `${durations.length} requests, slowest ${durations.length === 0 ? '-' : `${Math.max(...durations)} ms`}`;
+  out(
+    `answered 503: Redis away ${slowest(result.sender.unavailableMs.redis)}; ` +
+      `database away ${slowest(result.sender.unavailableMs.database)}`,
+  );
   out(
     `requests=${result.sender.requests} retried=${result.sender.retried} failures=${JSON.stringify(result.sender.failures)} ` +
       `load_s=${result.seconds.load.toFixed(0)} drain_s=${result.seconds.drain.toFixed(0)} ` +

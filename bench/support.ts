@@ -36,6 +36,19 @@ export function peakRssMb(pid: number | undefined): number {
   }
 }
 
+/** CPU time a process has used so far (user + system), in seconds; 0 once it is gone. */
+export function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 export async function waitFor<T>(
   probe: () => Promise<T | null> | T | null,
   timeoutMs: number,

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Role } from '@app/database';
-import { RunningApi, startApi, testConfig } from './support/app';
-import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { useApi } from './support/app';
+import { query, waitForLastStage } from './support/database';
 import { http } from './support/http';
 
 interface Answer {
@@ -51,8 +51,7 @@ const sign = {
  * one verbatim that grows, or one per message; replays change nothing.
  */
 describe('chat platforms', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi();
   let admin: string;
   const ids: Record<string, string> = {};
 
@@ -84,14 +83,7 @@ describe('chat platforms', () => {
     )[0];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url }));
     admin = await api.key(Role.Admin);
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await db?.drop();
   });
 
   it('Chatwoot: message_created events grow one verbatim per conversation, signed over "<timestamp>.<body>"', async () => {

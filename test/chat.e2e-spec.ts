@@ -2,11 +2,12 @@ import { BoardService } from '@app/board';
 import { Clock } from '@app/config';
 import { Role } from '@app/database';
 import { JobName, JobQueue } from '@app/jobs';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
 import { cardTexts, startSlackApi, startSlackWebhook, startTeamsWebhook } from './support/chat-peers';
-import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { query, waitForLastStage } from './support/database';
 import { http } from './support/http';
+import { until } from './support/wait';
 import { spawnApp } from './support/processes';
 
 const WEEK = '2026-W41';
@@ -14,20 +15,10 @@ const PUBLIC_URL = 'https://loveboard.example.com';
 const BOT_TOKEN = 'xoxb-1234567890-test-token-abcdef';
 const HOUR = 3_600_000;
 
-async function until<T>(probe: () => T | Promise<T>, ok: (value: T) => boolean, ms = 40_000): Promise<T> {
-  const end = Date.now() + ms;
-  let value = await probe();
-  while (!ok(value) && Date.now() < end) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await probe();
-  }
-  return value;
-}
-
 /** Slack (incoming webhook, bot) and Teams against local peers that speak their APIs. */
 describe('chat: Slack and Microsoft Teams', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  // Wednesday of W42: W41's board froze on Monday and its digest's time has come.
+  const { api, db } = useApi({ env: { CLOCK_START: '2026-10-14T10:00:00+02:00', PUBLIC_URL } });
   let admin: string;
   let triager: string;
   let clock: Clock;
@@ -39,11 +30,6 @@ describe('chat: Slack and Microsoft Teams', () => {
   let wheelchair: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    // Wednesday of W42: W41's board froze on Monday and its digest's time has come.
-    api = await startApi(
-      testConfig({ DATABASE_URL: db.url, CLOCK_START: '2026-10-14T10:00:00+02:00', PUBLIC_URL }),
-    );
     clock = api.app.get(Clock);
     clock.freeze(new Date('2026-10-14T08:00:00Z'));
     [admin, triager] = await Promise.all([api.key(Role.Admin), api.key(Role.Triager)]);
@@ -81,9 +67,7 @@ describe('chat: Slack and Microsoft Teams', () => {
   });
 
   afterAll(async () => {
-    await api?.close();
     await Promise.all([slack?.close(), bot?.close(), teams?.close()]);
-    await db?.drop();
   });
 
   const add = (body: Record<string, unknown>, key = admin) =>
@@ -167,6 +151,7 @@ describe('chat: Slack and Microsoft Teams', () => {
     const [message] = await until(
       () => log(channels.slack),
       (rows) => rows[0]?.status === 'delivered',
+      { what: 'the test message delivered after the retry', timeoutMs: 40_000 },
     );
     expect(message).toMatchObject({ topic: 'test', status: 'delivered', attempts: 2, lastStatus: 200 });
     expect(slack.received).toHaveLength(1);
@@ -180,10 +165,12 @@ describe('chat: Slack and Microsoft Teams', () => {
     await until(
       async () => [...(await log(channels.bot)), ...(await log(channels.teams))],
       (rows) => rows.filter((row) => row.status === 'delivered').length === 2,
+      { what: 'the bot and Teams summaries delivered', timeoutMs: 40_000 },
     );
     await until(
       () => slack.received.length,
       (n) => n === 2,
+      { what: 'two messages at the Slack webhook', timeoutMs: 40_000 },
     );
     // The bot's first post reached Slack but its answer was lost: the retry found it, posted nothing.
     expect(bot.posted).toHaveLength(1);
@@ -207,7 +194,8 @@ describe('chat: Slack and Microsoft Teams', () => {
 
     // Another tick, another process: the week was announced already.
     await api.app.get(JobQueue).requeue(JobName.TickChat, {});
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The tick and whatever it hands on have run: had it announced the week again, it would show.
+    await api.idle();
     expect(bot.posted).toHaveLength(1);
     expect(slack.received).toHaveLength(2);
     expect(teams.received).toHaveLength(1);
@@ -237,6 +225,7 @@ describe('chat: Slack and Microsoft Teams', () => {
     await until(
       () => slack.received.length + teams.received.length,
       (n) => n === 5,
+      { what: 'the alert at the Slack webhook and Teams', timeoutMs: 40_000 },
     );
     const alert = slack.received[2];
     expect(alert.text).toContain('un irritant décolle');
@@ -267,6 +256,7 @@ describe('chat: Slack and Microsoft Teams', () => {
     await until(
       () => bot.posted.length,
       (n) => n === 3,
+      { what: 'the overdue and unanswered reminders posted by the bot', timeoutMs: 40_000 },
     );
     const texts = bot.posted
       .slice(1)
@@ -277,7 +267,7 @@ describe('chat: Slack and Microsoft Teams', () => {
     expect(texts).toContain('routed, no answer from the department');
     expect(texts).toContain('→ operations, for 8 days');
     await api.app.get(JobQueue).requeue(JobName.TickChat, {});
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await api.idle();
     expect(bot.posted).toHaveLength(3);
     // The webhook and Teams channels do not take these topics.
     expect(slack.received).toHaveLength(3);

@@ -5,9 +5,9 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { Role } from '@app/database';
 import { csvText } from '@app/exports';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase, waitForLastStage } from './support/database';
+import { waitForLastStage } from './support/database';
 import { http } from './support/http';
 import { spawnApp } from './support/processes';
 
@@ -61,8 +61,7 @@ async function download(
 
 /** The board, tickets and a verbatim search as CSV and XLSX, opened back and compared with the API. */
 describe('exports', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi({ env: { CLOCK_START: '2026-10-14T10:00:00+02:00' } });
   let viewer: string;
   let triager: string;
   let board: {
@@ -78,8 +77,6 @@ describe('exports', () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(testConfig({ DATABASE_URL: db.url, CLOCK_START: '2026-10-14T10:00:00+02:00' }));
     [viewer, triager] = await Promise.all([api.key(Role.Viewer), api.key(Role.Triager)]);
     const posted = await http(api.url, 'POST', '/api/v1/verbatims', {
       key: triager,
@@ -110,11 +107,6 @@ describe('exports', () => {
       },
     );
     expect(decided.status).toBe(201);
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await db?.drop();
   });
 
   const expectBoardRows = (rows: Record<string, unknown>[]) => {

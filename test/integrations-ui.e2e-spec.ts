@@ -1,12 +1,12 @@
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { Role } from '@app/database';
-import { CHROMIUM, CHROMIUM_ARGS } from '@app/monitoring';
+import { CHROMIUM_ARGS } from '@app/monitoring';
+import { CHROMIUM, CHROMIUM_ENV, ensureChromium } from './support/chromium';
 import { webUiDirectory } from '../apps/api/src/http/web-ui';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
 import { startSlackWebhook } from './support/chat-peers';
-import { ensureChromium } from './support/chromium';
-import { TestDatabase, createTestDatabase, waitForLastStage } from './support/database';
+import { waitForLastStage } from './support/database';
 import { http } from './support/http';
 import { until } from './support/wait';
 
@@ -14,8 +14,7 @@ const WEEK = '2026-W41';
 
 /** The admin's Integrations page and the meeting's printout, in Chromium under the strict CSP. */
 describe('UI: integrations and the printable board', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi({ env: { LOCAL_ACCOUNTS: 'true', CLOCK_START: '2026-10-14T10:00:00+02:00' } });
   let browser: Browser;
   let slack: Awaited<ReturnType<typeof startSlackWebhook>>;
   const contexts: BrowserContext[] = [];
@@ -24,12 +23,13 @@ describe('UI: integrations and the printable board', () => {
 
   beforeAll(async () => {
     if (webUiDirectory() === null) throw new Error('dist/web is missing: run `npm run build` first');
-    db = await createTestDatabase();
-    api = await startApi(
-      testConfig({ DATABASE_URL: db.url, LOCAL_ACCOUNTS: 'true', CLOCK_START: '2026-10-14T10:00:00+02:00' }),
-    );
     await ensureChromium();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      env: CHROMIUM_ENV,
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
     slack = await startSlackWebhook();
     const admin = await api.key(Role.Admin);
     for (const role of [Role.Admin, Role.Viewer]) {
@@ -65,9 +65,7 @@ describe('UI: integrations and the printable board', () => {
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();
-    await api?.close();
     await slack?.close();
-    await db?.drop();
   });
 
   const open = async (role: Role, path: string): Promise<Page> => {

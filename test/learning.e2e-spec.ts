@@ -8,7 +8,8 @@ import { spawnApp } from './support/processes';
 
 /** Triagers correct categories; `nlp:train` learns from them; running processes pick the new model up. */
 describe('learning from triage', () => {
-  const { api, db } = useApi({ env: { MODEL_REFRESH_SECONDS: '1' } });
+  // A fresh installation: the first analysis trains the shipped models.
+  const { api, db } = useApi({ env: { MODEL_REFRESH_SECONDS: '1' }, untrained: true });
   let triager: string;
   let viewer: string;
   let admin: string;
@@ -248,9 +249,13 @@ describe('learning from triage', () => {
     const [, version, corrections] =
       /stored model (\S+): \d+ shipped examples, (\d+) corrections/.exec(train.output()) ?? [];
     expect(Number(corrections)).toBe(2);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const next = await analyzed(await post('Bagage perdu : ma valise n’est jamais arrivée, aucune nouvelle'));
-    expect(next.modelVersion).toBe(version);
+    // The API looks for a newer model every second (MODEL_REFRESH_SECONDS): from then on it
+    // analyses with the new one.
+    const next = await until(
+      async () => analyzed(await post('Bagage perdu : ma valise n’est jamais arrivée, aucune nouvelle')),
+      (verbatim) => verbatim.modelVersion === version,
+      { what: `the API to analyse with model ${version}` },
+    );
     expect(next.category).toBe('luggage');
   });
 

@@ -26,6 +26,35 @@ describe('cli nlp:eval', () => {
     expect(cli.output()).toMatch(/^card_arrival\s+0\.\d{4}\s+0\.\d{4}\s+0\.\d{4}\s+40$/m);
   });
 
+  it('measures irritants through the real pipeline on a fresh embedded database, and says so on its last line', async () => {
+    const file = join(ROOT, 'test', 'fixtures', 'irritants-eval-tiny.jsonl');
+    const cli = run(['nlp:irritants-eval', '--data', file, '--label-field', 'intent']);
+    expect(await cli.exited).toBe(0);
+    const lines = cli.output().trim().split('\n');
+    const last = lines[lines.length - 1];
+    const match =
+      /^irritants=(\d+) nmi=(\d\.\d{3}) purity2=(\d\.\d{3}) share_in_5plus=(\d\.\d{3}) seconds=(\d+)$/.exec(
+        last,
+      );
+    expect(match).not.toBeNull();
+    // Ten test rows (the training row is not read), every one clustered.
+    expect(cli.output()).toMatch(/^rows=10 skipped=0 unclustered=0 /m);
+    const irritants = Number(match?.[1]);
+    expect(irritants).toBeGreaterThanOrEqual(1);
+    expect(irritants).toBeLessThanOrEqual(10);
+    for (const figure of [match?.[2], match?.[3], match?.[4]]) {
+      expect(Number(figure)).toBeGreaterThanOrEqual(0);
+      expect(Number(figure)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('refuses an irritants file without usable rows', async () => {
+    const file = join(ROOT, 'test', 'fixtures', 'nlp-train-only.jsonl');
+    const cli = run(['nlp:irritants-eval', '--data', file, '--label-field', 'intent']);
+    expect(await cli.exited).not.toBe(0);
+    expect(cli.output()).toMatch(/no test rows with text and intent/);
+  });
+
   it('refuses a file without a test split, and names bad lines', async () => {
     const file = join(ROOT, 'test', 'fixtures', 'nlp-train-only.jsonl');
     const cli = run(['nlp:eval', '--data', file]);

@@ -1,6 +1,6 @@
 import { Role } from '@app/database';
-import { RunningApi, startApi, testConfig } from './support/app';
-import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { useApi } from './support/app';
+import { query, waitForLastStage } from './support/database';
 import { http } from './support/http';
 
 const WEEK = '2026-W41';
@@ -35,16 +35,13 @@ function score(answers: Answer[]): number {
 
 /** The points of NPS and CSAT each irritant costs, from survey comments, on the irritant, the board and the digest. */
 describe('survey impact per irritant', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  // Wednesday of the week after: the week's board is live, the survey window covers it.
+  const { api, db } = useApi({ env: { CLOCK_START: '2026-10-14T10:00:00+02:00' } });
   let viewer: string;
   let irritantId: string;
   const answers: Answer[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    // Wednesday of the week after: the week's board is live, the survey window covers it.
-    api = await startApi(testConfig({ DATABASE_URL: db.url, CLOCK_START: '2026-10-14T10:00:00+02:00' }));
     const triager = await api.key(Role.Triager);
     viewer = await api.key(Role.Viewer);
     // Ten NPS answers whose comment is about the refused payment: 8 detractors, 2 passives.
@@ -111,11 +108,6 @@ describe('survey impact per irritant', () => {
       `SELECT irritant_id FROM verbatim GROUP BY irritant_id ORDER BY count(*) DESC LIMIT 1`,
     );
     irritantId = top.irritant_id;
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await db?.drop();
   });
 
   /** What the irritant costs, computed from the answers and where their comments went. */

@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { Role } from '@app/database';
 import { JobName, JobQueue } from '@app/jobs';
-import { RunningApi, startApi, testConfig } from './support/app';
+import { useApi } from './support/app';
 import { verbatim } from './support/builders';
-import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
+import { query, waitForLastStage } from './support/database';
 import { http } from './support/http';
+import { until } from './support/wait';
 import { startGitHub, startJira, startLinear } from './support/tracker-peers';
 
 const WEEK = '2026-W41';
@@ -31,22 +32,11 @@ const JIRA_SECRET = 'jira-webhook-secret-0123456789';
 const LINEAR_SECRET = 'linear-webhook-secret-0123456789';
 const LINEAR_TEAM = '6f0c9d4e-3b1a-4c1e-9a8b-1234567890ab';
 
-async function until<T>(probe: () => T | Promise<T>, ok: (value: T) => boolean, ms = 40_000): Promise<T> {
-  const end = Date.now() + ms;
-  let value = await probe();
-  while (!ok(value) && Date.now() < end) {
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    value = await probe();
-  }
-  return value;
-}
-
 const hmac = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('hex');
 
 /** Jira, GitHub and Linear both ways, against local peers that speak their APIs. */
 describe('trackers: Jira, GitHub Issues, Linear', () => {
-  let db: TestDatabase;
-  let api: RunningApi;
+  const { api, db } = useApi({ env: { CLOCK_START: '2026-10-14T10:00:00+02:00', PUBLIC_URL } });
   let admin: string;
   let triager: string;
   let developer: string;
@@ -56,10 +46,6 @@ describe('trackers: Jira, GitHub Issues, Linear', () => {
   let linear: Awaited<ReturnType<typeof startLinear>>;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(
-      testConfig({ DATABASE_URL: db.url, CLOCK_START: '2026-10-14T10:00:00+02:00', PUBLIC_URL }),
-    );
     [admin, triager, developer] = await Promise.all([
       api.key(Role.Admin),
       api.key(Role.Triager),
@@ -92,9 +78,7 @@ describe('trackers: Jira, GitHub Issues, Linear', () => {
   });
 
   afterAll(async () => {
-    await api?.close();
     await Promise.all([jira?.close(), github?.close(), linear?.close()]);
-    await db?.drop();
   });
 
   const tick = () => api.app.get(JobQueue).requeue(JobName.TickTrackers, {});
@@ -160,6 +144,7 @@ describe('trackers: Jira, GitHub Issues, Linear', () => {
     const ticket = await until(
       () => ticketOf(item.irritantId),
       (found) => found?.issues[0]?.status === 'created',
+      { what: 'the Jira issue created', timeoutMs: 40_000 },
     );
     // The first creation reached Jira but its answer was lost: the retry searched, found it, made none.
     expect(jira.issues).toHaveLength(1);
@@ -189,6 +174,7 @@ describe('trackers: Jira, GitHub Issues, Linear', () => {
     await until(
       () => jira.issues[0].status,
       (status) => status === 'In Progress',
+      { what: 'the Jira issue moved to In Progress', timeoutMs: 40_000 },
     );
 
     const hook = `/api/v1/webhooks/trackers/${tracker.id}`;
@@ -222,7 +208,8 @@ describe('trackers: Jira, GitHub Issues, Linear', () => {
       (call) => call.endsWith('/transitions') && call.startsWith('POST'),
     ).length;
     await tick();
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The tick and the pushes it queues have run: a transition sent back to Jira would show.
+    await api.idle();
     expect(jira.calls.filter((call) => call.endsWith('/transitions') && call.startsWith('POST')).length).toBe(
       transitions,
     );
@@ -248,6 +235,7 @@ describe('trackers: Jira, GitHub Issues, Linear', () => {
     const ticket = await until(
       () => ticketOf(item.irritantId),
       (found) => found !== undefined,
+      { what: 'the ticket', timeoutMs: 40_000 },
     );
     github.loseNextCreate(1);
     const asked = await http(api.url, 'POST', `/api/v1/tickets/${ticket?.id}/tracker-issues`, {
@@ -258,6 +246,10 @@ describe('trackers: Jira, GitHub Issues, Linear', () => {
     const linked = await until(
       () => ticketOf(item.irritantId),
       (found) => found?.issues.some((one) => one.status === 'created') ?? false,
+      {
+        what: 'the GitHub issue created after the lost answer',
+        timeoutMs: 40_000,
+      },
     );
     expect(github.issues).toHaveLength(1);
     expect(linked?.issues.find((one) => one.tracker === 'github')).toMatchObject({
@@ -280,6 +272,7 @@ describe('trackers: Jira, GitHub Issues, Linear', () => {
         await until(
           () => ticketOf(item.irritantId),
           (found) => found?.status === 'fixed',
+          { what: 'the ticket fixed', timeoutMs: 40_000 },
         )
       )?.status,
     ).toBe('fixed');
@@ -291,6 +284,7 @@ describe('trackers: Jira, GitHub Issues, Linear', () => {
         await until(
           () => ticketOf(item.irritantId),
           (found) => found?.status === 'deployed',
+          { what: 'the ticket deployed', timeoutMs: 40_000 },
         )
       )?.status,
     ).toBe('deployed');
@@ -312,6 +306,10 @@ describe('trackers: Jira, GitHub Issues, Linear', () => {
     const ticket = await until(
       () => ticketOf(item.irritantId),
       (found) => found?.issues.some((one) => one.tracker === 'linear' && one.status === 'created') ?? false,
+      {
+        what: 'the Linear issue created',
+        timeoutMs: 40_000,
+      },
     );
     expect(linear.issues).toHaveLength(1);
     const [issue] = linear.issues;
@@ -366,6 +364,10 @@ describe('trackers: Jira, GitHub Issues, Linear', () => {
       const linked = await until(
         () => ticketOf(items[1].irritantId),
         (found) => found?.issues.some((one) => one.key === 'OPS-1' && one.status === 'created') ?? false,
+        {
+          what: 'the OPS-1 issue linked',
+          timeoutMs: 40_000,
+        },
       );
       expect(linked?.issues.find((one) => one.key === 'OPS-1')).toBeDefined();
       expect(center.issues).toHaveLength(1);

@@ -5,7 +5,8 @@ import { type Browser, type BrowserContext, type Page, chromium } from 'playwrig
 import { BoardService } from '@app/board';
 import { Clock } from '@app/config';
 import { Role } from '@app/database';
-import { CHROMIUM, CHROMIUM_ARGS } from '@app/monitoring';
+import { CHROMIUM_ARGS } from '@app/monitoring';
+import { CHROMIUM } from './support/chromium';
 import { isoWeekOf, previousWeek, weekBounds } from '@app/scoring';
 import { webUiDirectory } from '../apps/api/src/http/web-ui';
 import { useApi } from './support/app';
@@ -154,7 +155,15 @@ describe('UI acceptance: every page, both languages, laptop and phone', () => {
     const { scrollWidth, innerWidth } = await page.evaluate<{ scrollWidth: number; innerWidth: number }>(
       '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
     );
-    if (scrollWidth > innerWidth) report(`scrolls sideways: ${scrollWidth} px wide in ${innerWidth} px`);
+    if (scrollWidth > innerWidth) {
+      // The elements that reach past the screen's edge, innermost first: where to look.
+      const wide = await page.evaluate<string[]>(`[...document.querySelectorAll('body *')]
+        .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1)
+        .filter((element) => ![...element.children].some((child) => child.getBoundingClientRect().right > window.innerWidth + 1))
+        .slice(0, 3)
+        .map((element) => element.tagName.toLowerCase() + (element.className && typeof element.className === 'string' ? '.' + element.className.trim().split(/\\s+/).join('.') : '') + ' ' + Math.round(element.getBoundingClientRect().right) + ' px')`);
+      report(`scrolls sideways: ${scrollWidth} px wide in ${innerWidth} px (${wide.join(' | ')})`);
+    }
     const text = await pageWords(page);
     for (const raw of new Set(text.match(/\b[a-z]+(?:_[a-z]+)+\b/g) ?? [])) report(`raw key: ${raw}`);
     if (language === 'fr') {

@@ -1,5 +1,6 @@
 import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from '@app/monitoring';
+import { CHROMIUM_ARGS } from '@app/monitoring';
+import { CHROMIUM } from './support/chromium';
 import { Role } from '@app/database';
 import { webUiDirectory } from '../apps/api/src/http/web-ui';
 import { useApi } from './support/app';

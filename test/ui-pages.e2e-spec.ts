@@ -1,10 +1,10 @@
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { Role } from '@app/database';
-import { CHROMIUM, CHROMIUM_ARGS, DemoShop, startDemoShop } from '@app/monitoring';
+import { CHROMIUM_ARGS, DemoShop, startDemoShop } from '@app/monitoring';
+import { CHROMIUM, CHROMIUM_ENV, ensureChromium } from './support/chromium';
 import { isoWeekOf, weekBounds } from '@app/scoring';
 import { webUiDirectory } from '../apps/api/src/http/web-ui';
 import { useApi } from './support/app';
-import { ensureChromium } from './support/chromium';
 import { waitForLastStage } from './support/database';
 import { http } from './support/http';
 import { verbatim } from './support/builders';
@@ -72,6 +72,7 @@ describe('UI pages: explorer, triage, KPIs, monitors, sources', () => {
     atSuiteEnd(() => shop.close());
     browser = await chromium.launch({
       executablePath: CHROMIUM,
+      env: CHROMIUM_ENV,
       headless: true,
       args: CHROMIUM_ARGS,
     });

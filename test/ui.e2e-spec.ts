@@ -290,7 +290,15 @@ describe('triage UI', () => {
     it('opens the irritant: reasons of each axis, its verbatims, search inside', async () => {
       await page.getByRole('link', { name: decided.label, exact: true }).click();
       await page.waitForURL(new RegExp(`/irritants/${decided.irritantId}\\?week=${week}$`));
-      await expectHeading(page, decided.label);
+      // The page says what the irritant is called now: titles follow its verbatims (every few
+      // seconds), the board's row what it was called when the board was computed.
+      await until(
+        async () =>
+          (await page.getByRole('heading', { level: 1 }).first().textContent())?.trim() ===
+          (await get(`/api/v1/irritants/${decided.irritantId}`)).label,
+        (same) => same,
+        { what: "the irritant page's title to be the irritant's current name" },
+      );
       await page.getByRole('heading', { name: 'Why it ranks here' }).waitFor();
       const item = (await get(`/api/v1/boards/${week}/items/${decided.irritantId}`)).item;
       for (const reason of item.axes.client.reasons)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the tests drive as real programs, only where they are missing:
-# Dovecot (IMAP server for the e-mail connector's tests) and Chromium (browser tests).
-# Idempotent: does nothing when both are present. The tests start their own private Dovecot, so
+# Dovecot (IMAP server for the e-mail connector's tests), Chromium (browser tests) and faketime
+# (tools/date-matrix.sh).
+# Idempotent: does nothing when they are present. The tests start their own private Dovecot, so
 # the system service must never run (it would hold ports 143/993).
 set -euo pipefail
 
@@ -74,6 +75,14 @@ for port in 143 993; do
     log "note: something already listens on 127.0.0.1:$port"
   fi
 done
+
+# libfaketime: tools/date-matrix.sh runs the date-sensitive suites at other days and hours with it.
+if command -v faketime >/dev/null 2>&1; then
+  log "faketime present, nothing to do"
+else
+  log "installing faketime"
+  apt_install faketime
+fi
 
 if [[ -x /usr/bin/chromium ]]; then
   log "chromium present, nothing to do"

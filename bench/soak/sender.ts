@@ -38,6 +38,12 @@ export interface SenderStats {
   refused: string[];
   /** Milliseconds of the accepted requests (the attempt that succeeded). */
   durationsMs: number[];
+  /**
+   * Milliseconds of the requests answered 503, by the store that was away (`redis` when the answer
+   * names Redis, else `database`): how long a client waits to be told to come back. The slowest
+   * Redis one is the soak's "ingest during a Redis outage" figure.
+   */
+  unavailableMs: { redis: number[]; database: number[] };
 }
 
 /** p50, p95 and max of the accepted requests' durations. */
@@ -57,6 +63,7 @@ export class Sender {
     failures: {},
     refused: [],
     durationsMs: [],
+    unavailableMs: { redis: [], database: [] },
   };
   private generated = 0;
   private readonly apiQueue: number[] = [];
@@ -186,6 +193,8 @@ export class Sender {
           return;
         }
         this.count(String(response.status));
+        if (response.status === 503)
+          this.stats.unavailableMs[/Redis/.test(text) ? 'redis' : 'database'].push(Date.now() - started);
         if (response.status === 429) wait = Number(response.headers.get('retry-after') ?? '1') * 1000;
         else if (response.status < 500 && response.status !== 408) {
           this.stats.refused.push(`${what}: ${response.status} ${text.slice(0, 300)}`);

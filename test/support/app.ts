@@ -25,6 +25,8 @@ export function testConfig(env: TestEnv): AppConfig {
     QUEUE_PREFIX: `lbt${randomBytes(4).toString('hex')}`,
     PORT: '0',
     DEMO_DATA: 'false',
+    // Suites see what clustering alone does; the regrouping suite turns it on (test/irritants-regroup.e2e-spec.ts).
+    REGROUP_CHECK_SECONDS: '0',
     // The run's log directory (test/global-setup.ts): every line goes there at debug, to be scanned
     // for secrets and customer data at the end of the run (test/global-teardown.ts).
     LOG_DIR: process.env.LOG_DIR,
@@ -92,12 +94,19 @@ export interface ApiSuite {
  *
  *   const { api, db } = useApi({ env: { MODEL_REFRESH_SECONDS: '1' } });
  */
-export function useApi(options: { env?: TestEnv | (() => TestEnv); peer?: boolean } = {}): ApiSuite {
+export function useApi(
+  options: {
+    env?: TestEnv | (() => TestEnv);
+    peer?: boolean;
+    /** Without the default model: the first analysis trains it, as on a fresh installation. */
+    untrained?: boolean;
+  } = {},
+): ApiSuite {
   let db: TestDatabase | undefined;
   let api: RunningApi | undefined;
   let peer: RunningApi | undefined;
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase({ untrained: options.untrained });
     atSuiteEnd(() => (db as TestDatabase).drop());
     // A function when the suite's environment comes from an earlier hook (a server's port).
     const env = {

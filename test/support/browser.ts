@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from '@app/monitoring';
-import { ensureChromium } from './chromium';
+import { CHROMIUM_ARGS } from '@app/monitoring';
+import { CHROMIUM, CHROMIUM_ENV, ensureChromium } from './chromium';
 
 /** What went wrong in the page: console errors, uncaught exceptions, CSP violations, dialogs. */
 export interface PageProblems {
@@ -30,6 +30,7 @@ export async function openBrowser(): Promise<TestBrowser> {
   const profile = await mkdtemp(join(tmpdir(), 'lb-ui-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
+    env: CHROMIUM_ENV,
     headless: true,
     args: ['--headless', ...CHROMIUM_ARGS],
     viewport: { width: 1280, height: 800 },

@@ -21,9 +21,12 @@ export function spawnApp(
   app: 'api' | 'worker' | 'cli',
   args: string[],
   env: Record<string, string>,
+  /** Another installation's root (its dist/ and shipped files), e.g. the Docker image's layout. */
+  root = ROOT,
 ): Spawned {
-  const child = spawn(process.execPath, [join(DIST, app, 'src', 'main.js'), ...args], {
-    cwd: ROOT,
+  const dist = root === ROOT ? DIST : join(root, 'dist', 'apps');
+  const child = spawn(process.execPath, [join(dist, app, 'src', 'main.js'), ...args], {
+    cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',

@@ -10,8 +10,10 @@ async function main(): Promise<void> {
   closeOnSignals(app);
   // The demo shop the demo monitors watch: a second port, beside the API.
   const shop = config.demoShopPort === null ? null : await startDemoShop(config.demoShopPort, config.host);
-  const { adminKey, admin, demoVerbatims } = await app.get(FirstStart).run(shop?.url ?? null);
+  // Listening first: /health answers while a first start loads the demo data (seconds), and a
+  // supervisor's probe does not restart a process that is only busy setting itself up.
   await app.listen(config.port, config.host);
+  const { adminKey, admin, demoVerbatims } = await app.get(FirstStart).run(shop?.url ?? null);
   const { port } = app.getHttpServer().address() as { port: number };
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   // Straight to stdout, not through the logger: the logger scrubs keys, and this one must be seen once.

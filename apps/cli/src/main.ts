@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SingleBar } from 'cli-progress';
@@ -9,6 +11,7 @@ import Table from 'cli-table3';
 import {
   CALIBRATION_FOLDS,
   ModelStore,
+  RegroupService,
   TaxonomyService,
   readCategorySet,
   readSentimentSet,
@@ -18,14 +21,16 @@ import { DigestRefusedError, DigestService } from '@app/digest';
 import { CHAT_KINDS, CHAT_TOPICS, ChatService } from '@app/notifications';
 import { EXPORT_FORMATS, ExportFormat, ExportService, ExportTable, write } from '@app/exports';
 import { ApiKeyService, UserService, isPersonRole } from '@app/auth';
-import { AppConfig, loadConfigOrExit } from '@app/config';
+import { AppConfig, Clock, loadConfig, loadConfigOrExit } from '@app/config';
 import {
   BoardItem,
+  Channel,
   DataDirInUseError,
   DeadLetterStatus,
   DigestStatus,
   ImportStatus,
   Role,
+  SourceKind,
   TicketStatus,
   Transactions,
 } from '@app/database';
@@ -34,6 +39,9 @@ import {
   ImportFileError,
   ImportFormat,
   ImportService,
+  IngestService,
+  VerbatimInput,
+  checkVerbatim,
   parseFieldMap,
   readImportRows,
 } from '@app/ingest';
@@ -43,6 +51,7 @@ import {
   analyzeSentiment,
   detectLanguage,
   evaluate,
+  groupingAgreement,
   prepareText,
   trainSentimentModel,
 } from '@app/nlp';
@@ -274,6 +283,90 @@ async function evaluateClassifier(file: string, labelField: string): Promise<voi
   );
 }
 
+/** Verbatims stored per call in the irritants evaluation, as an import chunk would. */
+const EVAL_CHUNK = 500;
+
+/**
+ * Irritants as a fresh installation forms them, measured against labels: the file's test rows
+ * (every row when there is no `split`) go in as verbatims of a new embedded database (PGlite, jobs
+ * in this process) through redaction, analysis and clustering, then the regrouping runs; each
+ * irritant is compared with the rows' labels. Nothing of the file is kept.
+ */
+async function evaluateIrritants(file: string, labelField: string): Promise<void> {
+  const rows: { id: string; text: string; label: string; lang?: string }[] = [];
+  let skipped = 0;
+  for await (const row of readImportRows(file, 'jsonl')) {
+    const value = row.value as Record<string, unknown> | undefined;
+    if (value !== undefined && value.split !== undefined && value.split !== 'test') continue;
+    const text = value?.text;
+    const label = value?.[labelField];
+    if (typeof text !== 'string' || text.trim() === '' || typeof label !== 'string') {
+      skipped++;
+      process.stderr.write(`line ${row.line}: ${row.error ?? `needs text and ${labelField}`}\n`);
+      continue;
+    }
+    const lang = typeof value?.lang === 'string' && /^[a-z]{2}$/.test(value.lang) ? value.lang : undefined;
+    rows.push({ id: `row-${row.line}`, text, label, lang });
+  }
+  if (rows.length === 0) throw new Error(`the file has no test rows with text and ${labelField}`);
+  const started = process.hrtime.bigint();
+  const dataDir = mkdtempSync(join(tmpdir(), 'loveboard-irritants-eval-'));
+  const env: Record<string, string | undefined> = { ...process.env, DATA_DIR: dataDir, DEMO_DATA: 'false' };
+  // A fresh embedded installation, whatever this shell points at; the regrouping is run below.
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  env.REGROUP_CHECK_SECONDS = '0';
+  env.NODE_ENV = env.NODE_ENV === 'production' ? 'development' : env.NODE_ENV;
+  try {
+    await withApp(loadConfig(env), async (app) => {
+      const ingest = app.get(IngestService);
+      const now = app.get(Clock).nowMs();
+      const queue = app.get(JobQueue);
+      for (let start = 0; start < rows.length; start += EVAL_CHUNK) {
+        const items: VerbatimInput[] = rows.slice(start, start + EVAL_CHUNK).map((row, i) => {
+          const item = {
+            source: 'irritants-eval',
+            externalId: row.id,
+            author: `customer-${start + i}`,
+            channel: Channel.Email,
+            // In file order, a second apart: the order rows arrive in is the file's.
+            receivedAt: new Date(now - (rows.length - start - i) * 1_000).toISOString(),
+            text: row.text,
+            ...(row.lang ? { lang: row.lang } : {}),
+          };
+          const check = checkVerbatim(item, new Date(now));
+          if (!check.ok) throw new Error(`${row.id}: ${check.reason}`);
+          return item;
+        });
+        await ingest.storeAndHandOn(items, SourceKind.Import);
+      }
+      if (queue instanceof InProcessJobQueue) await queue.idle();
+      const summary = await app.get(RegroupService).regroup('admin', 'cli');
+      const placed: { external_id: string; irritant_id: string | null; stage: string }[] = await app
+        .get(DataSource)
+        .query('SELECT external_id, irritant_id, stage FROM verbatim');
+      const labelOf = new Map(rows.map((row) => [row.id, row.label]));
+      const unclustered = placed.filter((one) => one.irritant_id === null).length;
+      const result = groupingAgreement(
+        placed.map((one) => ({
+          // A verbatim left out of every irritant counts as a group of its own.
+          group: one.irritant_id ?? `alone-${one.external_id}`,
+          label: labelOf.get(one.external_id) ?? '',
+        })),
+      );
+      const seconds = Math.round(Number(process.hrtime.bigint() - started) / 1e9);
+      out(
+        `rows=${rows.length} skipped=${skipped} unclustered=${unclustered} regroup_merged=${summary.merged} regroup_created=${summary.created} regroup_moved=${summary.moved} regroup_s=${summary.seconds.toFixed(1)}`,
+      );
+      out(
+        `irritants=${result.groups} nmi=${result.nmi.toFixed(3)} purity2=${result.purity2.toFixed(3)} share_in_5plus=${result.shareIn5Plus.toFixed(3)} seconds=${seconds}`,
+      );
+    });
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 const SENTIMENTS = ['negative', 'neutral', 'positive'] as const;
 
 /**
@@ -438,6 +531,31 @@ export function buildProgram(config: () => AppConfig): Command {
     .option('--label-field <field>', 'the field holding the label', 'label')
     .action(async (options: { data: string; labelField: string }) => {
       await evaluateClassifier(options.data, options.labelField);
+    });
+
+  program
+    .command('nlp:irritants-eval')
+    .description(
+      'Ingest the test rows as verbatims into a fresh embedded database, let the stages and the regrouping run, and compare the irritants with the labels',
+    )
+    .requiredOption('--data <file>', 'JSONL with fields text, the label, and optionally lang and split')
+    .option('--label-field <field>', 'the field holding the label', 'label')
+    .action(async (options: { data: string; labelField: string }) => {
+      await evaluateIrritants(options.data, options.labelField);
+    });
+
+  program
+    .command('irritants:regroup')
+    .description(
+      "Regroup the recent window's irritants now: near-duplicates merged, incoherent ones split, people's decisions kept",
+    )
+    .action(async () => {
+      await withApp(config(), async (app) => {
+        const summary = await app.get(RegroupService).regroup('admin', 'cli');
+        out(
+          `window_verbatims=${summary.windowVerbatims} irritants_before=${summary.irritantsBefore} irritants_after=${summary.irritantsAfter} merged=${summary.merged} created=${summary.created} moved=${summary.moved} seconds=${summary.seconds.toFixed(1)}`,
+        );
+      });
     });
 
   program

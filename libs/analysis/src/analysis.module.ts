@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AnalyzeStage } from './analyze.stage';
 import { ClusterStage } from './cluster.stage';
+import { ClusteringVocabulary } from './clustering-vocabulary';
+import { RegroupService } from './regroup.service';
 import { IrritantTriageService } from './irritant-triage.service';
+import { IrritantTitleService } from './irritant-titles.service';
 import { ModelStore } from './model-store';
 import { PrivacyService } from './privacy.service';
 import { VerbatimGrowthService } from './verbatim-growth.service';
@@ -12,11 +15,23 @@ import { TaxonomyService } from './taxonomy.service';
     ModelStore,
     AnalyzeStage,
     ClusterStage,
+    ClusteringVocabulary,
+    RegroupService,
     IrritantTriageService,
+    IrritantTitleService,
     PrivacyService,
     VerbatimGrowthService,
     TaxonomyService,
   ],
-  exports: [ModelStore, IrritantTriageService, PrivacyService, VerbatimGrowthService, TaxonomyService],
+  exports: [
+    ModelStore,
+    RegroupService,
+    ClusteringVocabulary,
+    IrritantTriageService,
+    IrritantTitleService,
+    PrivacyService,
+    VerbatimGrowthService,
+    TaxonomyService,
+  ],
 })
 export class AnalysisModule {}

@@ -1,13 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { IrritantRepository, VerbatimRepository, VerbatimStage } from '@app/database';
 import { JobHandler, JobName, JobPayload } from '@app/jobs';
-import { IrritantAssigner, clusteringVector, labelOf } from '@app/nlp';
+import { Centroid, IrritantAssigner, addToCentroid, clusteringVector, labelOf } from '@app/nlp';
+import { ClusteringVocabulary } from './clustering-vocabulary';
 import { ModelStore } from './model-store';
 
+type Reading = ReturnType<typeof clusteringVector>;
+
 /**
- * The cluster stage: each analysed verbatim joins the irritant of its category whose centroid it
- * resembles most, or starts one. Per category, under a lock, inside one transaction with the
- * verbatims' new stage: a replayed job finds them clustered already and changes nothing.
+ * The cluster stage: each analysed verbatim joins the recent irritant, of any category, whose
+ * centroid it resembles most, or starts one. Cheap and concurrent: workers place their verbatims
+ * against the irritants as they read them, under no lock but the regrouping's (shared), and
+ * take row locks only on the irritants whose centroid they grow. Two workers may start two
+ * irritants for one new topic at the same moment: the regrouping, run soon after, merges them.
+ * In one transaction with the verbatims' new stage: a replayed job changes nothing.
  */
 @Injectable()
 export class ClusterStage {
@@ -15,56 +21,75 @@ export class ClusterStage {
     private readonly verbatims: VerbatimRepository,
     private readonly irritants: IrritantRepository,
     private readonly models: ModelStore,
+    private readonly vocabulary: ClusteringVocabulary,
   ) {}
 
   @JobHandler(JobName.ClusterVerbatims)
   async cluster({ verbatimIds }: JobPayload<JobName.ClusterVerbatims>): Promise<void> {
-    const byCategory = new Map<string, string[]>();
-    for (const verbatim of await this.verbatims.findByIds(verbatimIds)) {
-      if (verbatim.stage !== VerbatimStage.Analyzed || verbatim.category === null) continue;
-      byCategory.set(verbatim.category, [...(byCategory.get(verbatim.category) ?? []), verbatim.id]);
-    }
-    if (byCategory.size === 0) return;
-    const idf = await this.models.background();
+    const ready = (await this.verbatims.findByIds(verbatimIds)).filter(
+      (verbatim) => verbatim.stage === VerbatimStage.Analyzed && verbatim.category !== null,
+    );
+    if (ready.length === 0) return;
+    const idf = await this.vocabulary.current();
     const { joinThreshold } = await this.models.current();
-    for (const [category, ids] of byCategory) {
-      await this.irritants.inCategoryLock(category, async (tx) => {
-        const waiting = await this.irritants.lockWaiting(ids, category, tx);
-        if (waiting.length === 0) return;
-        const assigner = new IrritantAssigner(await this.irritants.candidates(category, tx), joinThreshold);
-        const placed: { verbatimId: string; key: string }[] = [];
-        const firstSeen = new Map<string, Date>();
-        waiting.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
-        for (const verbatim of waiting) {
-          const { terms, surfaces, vector } = clusteringVector(
-            verbatim.redactedText ?? '',
-            verbatim.lang,
-            idf,
-          );
-          const { key, created } = assigner.place(vector, terms, surfaces);
-          if (created) firstSeen.set(key, verbatim.receivedAt);
-          placed.push({ verbatimId: verbatim.id, key });
+    await this.irritants.inClusteringLock(async (tx) => {
+      const waiting = await this.irritants.lockWaiting(
+        ready.map((verbatim) => verbatim.id),
+        tx,
+      );
+      if (waiting.length === 0) return;
+      const assigner = new IrritantAssigner(await this.irritants.candidates(tx), joinThreshold);
+      const placed: { verbatimId: string; key: string }[] = [];
+      const grown = new Map<string, Reading[]>();
+      const started = new Map<string, { category: string; lang: string | null; seenAt: Date }>();
+      waiting.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : 1));
+      for (const verbatim of waiting) {
+        const reading = clusteringVector(verbatim.redactedText ?? '', verbatim.lang, idf);
+        const { key, created } = assigner.place(
+          reading.vector,
+          reading.terms,
+          reading.surfaces,
+          verbatim.lang,
+        );
+        if (created) {
+          started.set(key, {
+            category: verbatim.category as string,
+            lang: verbatim.lang,
+            seenAt: verbatim.receivedAt,
+          });
+        } else if (!key.startsWith('new-')) {
+          grown.set(key, [...(grown.get(key) ?? []), reading]);
         }
-        const stored = new Map<string, string>();
-        for (const change of assigner.changes()) {
-          const label = labelOf(change.centroid) || '(no words)';
-          if (change.created) {
-            const seenAt = firstSeen.get(change.key) as Date;
-            stored.set(
-              change.key,
-              await this.irritants.create({ category, label, centroid: change.centroid, seenAt }, tx),
-            );
-          } else {
-            await this.irritants.updateCentroid(change.key, label, change.centroid, tx);
+        placed.push({ verbatimId: verbatim.id, key });
+      }
+      const stored = new Map<string, string>();
+      for (const change of assigner.changes()) {
+        if (!change.created) continue;
+        const start = started.get(change.key) as { category: string; lang: string | null; seenAt: Date };
+        const label = labelOf(change.centroid) || '(no words)';
+        stored.set(
+          change.key,
+          await this.irritants.create({ ...start, label, centroid: change.centroid }, tx),
+        );
+      }
+      // Other workers may have grown the same irritants meanwhile: their centroids are read again
+      // under a row lock (in id order: no deadlock) and this batch's verbatims added to them.
+      if (grown.size > 0) {
+        for (const irritant of await this.irritants.lockIrritants([...grown.keys()], tx)) {
+          let centroid: Centroid = irritant.centroid;
+          for (const reading of grown.get(irritant.id) ?? []) {
+            centroid = addToCentroid(centroid, reading.vector, reading.terms, reading.surfaces);
           }
+          await this.irritants.updateCentroid(irritant.id, labelOf(centroid) || irritant.label, centroid, tx);
         }
-        const assignments = placed.map(({ verbatimId, key }) => ({
-          verbatimId,
-          irritantId: stored.get(key) ?? key,
-        }));
-        await this.irritants.attach(assignments, tx);
-        await this.irritants.recount([...new Set(assignments.map((a) => a.irritantId))], tx);
-      });
-    }
+      }
+      // An irritant deleted meanwhile (a move emptied it) fails the transaction: the retry places again.
+      const assignments = placed.map(({ verbatimId, key }) => ({
+        verbatimId,
+        irritantId: stored.get(key) ?? key,
+      }));
+      await this.irritants.attach(assignments, tx);
+      await this.irritants.recount([...new Set(assignments.map((a) => a.irritantId))], tx);
+    });
   }
 }

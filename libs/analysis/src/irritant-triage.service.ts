@@ -10,7 +10,6 @@ import {
   Verbatim,
   VerbatimStage,
 } from '@app/database';
-import { JobName, JobQueue } from '@app/jobs';
 import {
   Centroid,
   IdfTable,
@@ -23,8 +22,7 @@ import {
   removeFromCentroid,
   similarity,
 } from '@app/nlp';
-import { ClusterStage } from './cluster.stage';
-import { ModelStore } from './model-store';
+import { ClusteringVocabulary } from './clustering-vocabulary';
 
 type Lesson = Omit<IrritantFeedback, 'id' | 'createdAt'>;
 
@@ -36,28 +34,29 @@ const CLUSTERED_OR_ANALYZED: readonly string[] = [VerbatimStage.Analyzed, Verbat
 
 /**
  * The triage team's decisions on irritants: merge two, split verbatims off into a new one, move one
- * verbatim, re-cluster a verbatim whose category was corrected. Each decision runs under the
- * clustering lock of the categories it touches (the cluster stage cannot overwrite a centroid it
- * changes), keeps the centroids true to the decision so that later verbatims follow it, is audited,
- * and is stored as a lesson that the next training fits the join threshold to.
+ * verbatim. Each decision runs under the clustering lock (shared: never while the regrouping
+ * rewrites the window) with row locks on the irritants it changes (the cluster stage re-reads a
+ * centroid under the same lock before it grows it), keeps the centroids true to the decision so
+ * that later verbatims follow it, holds the irritants it touched (the regrouping leaves their
+ * verbatims where the person put them), is audited, and is stored as a lesson that the next
+ * training fits the join threshold to.
  */
 @Injectable()
 export class IrritantTriageService {
   constructor(
     private readonly irritants: IrritantRepository,
     private readonly audit: AuditRepository,
-    private readonly models: ModelStore,
-    private readonly jobs: JobQueue,
+    private readonly vocabulary: ClusteringVocabulary,
     private readonly redirects: RedirectRepository,
-    private readonly clusterStage: ClusterStage,
   ) {}
 
   /** Merges `sourceId` into `intoId`: its verbatims move, the centroids add up, it is deleted. */
   async merge(sourceId: string, intoId: string, actor: string): Promise<void> {
     if (sourceId === intoId) throw new BadRequestException('an irritant cannot be merged into itself');
-    const [source, into] = await this.existing([sourceId, intoId]);
-    await this.irritants.inCategoriesLock([source.category, into.category], async (tx) => {
+    await this.existing([sourceId, intoId]);
+    await this.irritants.inClusteringLock(async (tx) => {
       const [lockedSource, lockedInto] = await this.lockAll([sourceId, intoId], tx);
+      await this.irritants.hold([intoId], actor, tx);
       const centroid = mergeCentroids(lockedInto.centroid, lockedSource.centroid);
       await this.irritants.moveAll(sourceId, lockedInto, actor, tx);
       await this.irritants.updateCentroid(intoId, labelOf(centroid) || lockedInto.label, centroid, tx);
@@ -98,9 +97,9 @@ export class IrritantTriageService {
    */
   async split(irritantId: string, verbatimIds: string[], actor: string): Promise<string> {
     const ids = [...new Set(verbatimIds)];
-    const [irritant] = await this.existing([irritantId]);
-    const idf = await this.models.background();
-    return this.irritants.inCategoryLock(irritant.category, async (tx) => {
+    await this.existing([irritantId]);
+    const idf = await this.vocabulary.current();
+    return this.irritants.inClusteringLock(async (tx) => {
       const [locked] = await this.lockAll([irritantId], tx);
       const verbatims = await this.irritants.lockVerbatims(ids, tx);
       const strangers = ids.filter(
@@ -123,9 +122,16 @@ export class IrritantTriageService {
       }
       const seenAt = new Date(Math.min(...verbatims.map((v) => v.receivedAt.getTime())));
       const newId = await this.irritants.create(
-        { category: locked.category, label: labelOf(split) || '(no words)', centroid: split, seenAt },
+        {
+          category: locked.category,
+          lang: locked.lang,
+          label: labelOf(split) || '(no words)',
+          centroid: split,
+          seenAt,
+        },
         tx,
       );
+      await this.irritants.hold([irritantId, newId], actor, tx);
       const lessons: Lesson[] = [];
       readings.forEach((one, i) => {
         const lesson = { kind: FeedbackKind.Split, verbatimId: verbatims[i].id, actor };
@@ -171,14 +177,14 @@ export class IrritantTriageService {
    * @returns the irritant it left, if any.
    */
   async move(verbatimId: string, intoId: string, actor: string): Promise<{ from: string | null }> {
-    const [into] = await this.existing([intoId]);
-    const idf = await this.models.background();
+    await this.existing([intoId]);
+    const idf = await this.vocabulary.current();
     const [peek] = await this.irritants.peekVerbatims([verbatimId]);
     if (!peek) throw new NotFoundException(`verbatim ${verbatimId} does not exist`);
     if (!CLUSTERED_OR_ANALYZED.includes(peek.stage) || peek.category === null) {
       throw new ConflictException(`verbatim ${verbatimId} is not analysed yet (stage ${peek.stage})`);
     }
-    return this.irritants.inCategoriesLock([peek.category, into.category], async (tx) => {
+    return this.irritants.inClusteringLock(async (tx) => {
       const [verbatim] = await this.irritants.lockVerbatims([verbatimId], tx);
       if (verbatim.category !== peek.category) {
         throw new ConflictException(`verbatim ${verbatimId} changed category meanwhile: try again`);
@@ -186,6 +192,7 @@ export class IrritantTriageService {
       const fromId = verbatim.irritantId;
       if (fromId === intoId) return { from: fromId };
       const locked = await this.lockAll(fromId ? [fromId, intoId] : [intoId], tx);
+      await this.irritants.hold(fromId ? [fromId, intoId] : [intoId], actor, tx);
       const target = locked.find((irritant) => irritant.id === intoId) as Irritant;
       const one = read(verbatim, idf);
       const lessons: Lesson[] = [
@@ -233,39 +240,37 @@ export class IrritantTriageService {
   }
 
   /**
-   * After a person corrected a verbatim's category: it leaves its irritant (of the old category)
-   * and is clustered again among the irritants of the new one, at once, so that the person is
-   * told where it went.
-   * @returns the irritant it left (null when it was not clustered, or stayed).
+   * After a person corrected a verbatim's category: it stays in its irritant (irritants follow the
+   * topic, whatever the category), whose category is its verbatims' majority again (unless a
+   * person set it). A verbatim not clustered yet is placed by the cluster stage as any other.
    */
-  async recluster(verbatimId: string): Promise<{ from: string } | null> {
+  async categoryCorrected(verbatimId: string): Promise<void> {
     const [peek] = await this.irritants.peekVerbatims([verbatimId]);
-    if (!peek || peek.irritantId === null) {
-      // Not clustered yet: the cluster stage will place it by its corrected category.
-      return null;
-    }
-    const idf = await this.models.background();
-    const [before] = await this.irritants.findByIds([peek.irritantId]);
-    if (!before) return null;
-    const moved = await this.irritants.inCategoriesLock([before.category], async (tx) => {
-      const [verbatim] = await this.irritants.lockVerbatims([verbatimId], tx);
-      if (verbatim.irritantId !== before.id || verbatim.category === before.category) return false;
-      const [source] = await this.lockAll([before.id], tx);
-      const shrunk = removeFromCentroid(source.centroid, read(verbatim, idf).vector);
-      await this.irritants.detach(verbatimId, tx);
-      await this.irritants.updateCentroid(source.id, labelOf(shrunk) || source.label, shrunk, tx);
-      await this.irritants.recount([source.id], tx);
-      await this.irritants.deleteEmpty([source.id], tx);
-      return true;
+    if (!peek || peek.irritantId === null) return;
+    const irritantId = peek.irritantId;
+    await this.irritants.inClusteringLock((tx) => this.irritants.recount([irritantId], tx));
+  }
+
+  /** A person sets an irritant's category (audited): it no longer follows the majority. */
+  async setCategory(irritantId: string, category: string, actor: string): Promise<Irritant> {
+    await this.existing([irritantId]);
+    await this.irritants.inClusteringLock(async (tx) => {
+      const [locked] = await this.lockAll([irritantId], tx);
+      await this.irritants.setCategory(irritantId, category, actor, tx);
+      await this.audit.record(
+        {
+          actor,
+          action: 'irritant.category.set',
+          subjectType: 'irritant',
+          subjectId: irritantId,
+          before: { category: locked.category, categorySetBy: locked.categorySetBy },
+          after: { category },
+        },
+        tx,
+      );
     });
-    if (!moved) return null;
-    try {
-      await this.clusterStage.cluster({ verbatimIds: [verbatimId] });
-    } catch {
-      // The job (or the sweeper) places it as it would any analysed verbatim.
-      await this.jobs.requeue(JobName.ClusterVerbatims, { verbatimIds: [verbatimId] });
-    }
-    return { from: before.id };
+    const [after] = await this.existing([irritantId]);
+    return after;
   }
 
   /** Records where an irritant emptied by moves went (the irritant its last verbatim joined). */

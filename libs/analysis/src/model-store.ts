@@ -6,6 +6,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, findShippedFile } from '@app/config';
 import { JobHandler, JobName } from '@app/jobs';
 import {
+  ClassifierModel,
   ClassifierModelRepository,
   IrritantRepository,
   TaxonomyRepository,
@@ -13,14 +14,11 @@ import {
 } from '@app/database';
 import {
   DEFAULT_TAXONOMY,
-  IdfTable,
   JOIN_THRESHOLD,
   LabelledText,
   LinearTextClassifier,
   categoryKeys,
-  detectLanguage,
   fitJoinThreshold,
-  clusteringTerms,
   sentimentOfSurveyScore,
   trainSentimentModel,
 } from '@app/nlp';
@@ -59,6 +57,15 @@ const MAX_CORRECTIONS = 50_000;
 /** Irritant decisions the join threshold is fitted to: the most recent, as the team's taste moves. */
 const MAX_DECISIONS = 20_000;
 
+function loaded(stored: ClassifierModel): LoadedModel {
+  return {
+    version: stored.version,
+    classifier: LinearTextClassifier.deserialize(stored.artefact),
+    sentiment: stored.sentimentArtefact ? LinearTextClassifier.deserialize(stored.sentimentArtefact) : null,
+    joinThreshold: stored.joinThreshold ?? JOIN_THRESHOLD,
+  };
+}
+
 /** The training set ships in the repository, found from wherever this code runs (sources or dist). */
 export function findTrainingSet(file = TRAINING_SET): string {
   const path = findShippedFile(file);
@@ -81,7 +88,6 @@ export function readSentimentSet(): Promise<LabelledText[]> {
 export class ModelStore {
   private readonly logger = new Logger(ModelStore.name);
   private loading: Promise<LoadedModel> | null = null;
-  private idf: Promise<IdfTable> | null = null;
   private checkedAt = 0;
 
   constructor(
@@ -108,31 +114,17 @@ export class ModelStore {
     return this.loading;
   }
 
-  /**
-   * How distinctive each stem is, learnt from the shipped training set: the background against
-   * which irritant clustering weighs words ("bonjour" little, "fauteuil" a lot).
-   */
-  background(): Promise<IdfTable> {
-    this.idf ??= readTrainingSet(new Set(categoryKeys(DEFAULT_TAXONOMY))).then((examples) =>
-      IdfTable.fromDocuments(
-        examples.map(({ text }) => clusteringTerms(text, detectLanguage(text).lang).terms),
-      ),
-    );
-    return this.idf;
-  }
-
   private async load(): Promise<LoadedModel> {
     const stored = await this.models.latest();
-    if (stored)
-      return {
-        version: stored.version,
-        classifier: LinearTextClassifier.deserialize(stored.artefact),
-        sentiment: stored.sentimentArtefact
-          ? LinearTextClassifier.deserialize(stored.sentimentArtefact)
-          : null,
-        joinThreshold: stored.joinThreshold ?? JOIN_THRESHOLD,
-      };
-    return this.train(false);
+    if (stored) return loaded(stored);
+    // Embedded mode: this process alone owns the database (and its pool may be one connection).
+    if (this.config.databaseUrl === null) return this.train(false);
+    // A fresh installation: one process trains the first model (seconds of CPU), the others wait
+    // for it and load it, instead of every worker training the same model at once.
+    return this.models.whileTrainingFirst(async () => {
+      const meanwhile = await this.models.latest();
+      return meanwhile ? loaded(meanwhile) : this.train(false);
+    });
   }
 
   /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Channel, IrritantRepository, Transactions, VerbatimRepository } from '@app/database';
 import { JobName, JobQueue } from '@app/jobs';
 import { clusteringVector, labelOf, removeFromCentroid } from '@app/nlp';
-import { ModelStore } from './model-store';
+import { ClusteringVocabulary } from './clustering-vocabulary';
 
 /** A verbatim as a change to it sees it. */
 export interface GrowingVerbatim {
@@ -18,8 +18,7 @@ const ATTEMPTS = 5;
 /**
  * Verbatims that grow after they were stored: a chat conversation that a platform delivers message
  * by message is one verbatim whose text gets each new message. A grown verbatim leaves its irritant
- * (its old words out of the centroid, under the category's clustering lock, as a re-clustering
- * does) and goes back through redaction, analysis and clustering with its whole new text.
+ * (its old words out of the centroid, under the clustering lock, as a triage decision does) and goes back through redaction, analysis and clustering with its whole new text.
  */
 @Injectable()
 export class VerbatimGrowthService {
@@ -27,7 +26,7 @@ export class VerbatimGrowthService {
     private readonly irritants: IrritantRepository,
     private readonly verbatims: VerbatimRepository,
     private readonly transactions: Transactions,
-    private readonly models: ModelStore,
+    private readonly vocabulary: ClusteringVocabulary,
     private readonly jobs: JobQueue,
   ) {}
 
@@ -39,15 +38,13 @@ export class VerbatimGrowthService {
     verbatimId: string,
     change: (current: GrowingVerbatim) => GrowingVerbatim | null,
   ): Promise<GrowthOutcome> {
-    const idf = await this.models.background();
+    const idf = await this.vocabulary.current();
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const [peek] = await this.irritants.peekVerbatims([verbatimId]);
       if (!peek) return 'missing';
       const [irritant] = peek.irritantId ? await this.irritants.findByIds([peek.irritantId]) : [];
       const inLock = <T>(work: Parameters<Transactions['run']>[0]) =>
-        (irritant
-          ? this.irritants.inCategoriesLock([irritant.category], work)
-          : this.transactions.run(work)) as Promise<T>;
+        (irritant ? this.irritants.inClusteringLock(work) : this.transactions.run(work)) as Promise<T>;
       const outcome = await inLock<GrowthOutcome | 'moved'>(async (tx) => {
         const [verbatim] = await this.irritants.lockVerbatims([verbatimId], tx);
         if (!verbatim) return 'missing';

@@ -1,17 +1,18 @@
 /**
  * The process environment, validated once at boot into a typed, frozen config.
  *
- * Every variable is listed in `.env.example` with its default. A missing or malformed variable stops
- * the process with one line that names it and says what it expects (see `ConfigError`).
+ * Every variable is declared in schema.ts (default, description, secret or not, check), from which
+ * `.env.example` and docs/CONFIGURATION.md are generated. A missing or malformed variable stops the
+ * process with one line that names it and says what it expects (see `ConfigError`).
  */
-import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import { IANAZone } from 'luxon';
+import { ConfigError } from './config-error';
+import { LogLevel, PERSON_ROLES, PersonRole, Settings, readSettings, redactUrl } from './schema';
 
+export { ConfigError, PERSON_ROLES, redactUrl };
+export type { LogLevel, PersonRole };
 export type RunMode = 'embedded' | 'server';
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export interface AppConfig {
   readonly nodeEnv: 'development' | 'production' | 'test';
@@ -49,6 +50,12 @@ export interface AppConfig {
   readonly modelRefreshSeconds: number;
   /** How often the classifier is retrained from the triage team's decisions (hours; 0: never). */
   readonly modelRetrainHours: number;
+  /**
+   * How often the debounced irritant regrouping looks whether it is due (seconds; 0: only on an
+   * admin's demand). Due when verbatims were clustered since it last ran and things went quiet
+   * for 20 s, or 90 s have passed: it runs within two minutes of a burst.
+   */
+  readonly regroupCheckSeconds: number;
   /** The company's time zone: ISO weeks, the Monday freeze and the digest follow it. */
   readonly timeZone: string;
   /** Local time on Monday at which the previous week's board freezes ("08:00"). */
@@ -85,13 +92,13 @@ export interface AppConfig {
   /** Where the demo shop the demo monitors watch is served (null: not served). */
   readonly demoShopPort: number | null;
   /** Failed authentications an address may make in a minute before it is refused for a while. */
-  readonly authFailuresPerMinute: number;
   /**
    * Which proxies in front of the API to believe about the client's address (X-Forwarded-For), as
    * Express's `trust proxy`: `false` (none: the socket's peer is the client), a hop count, or a
    * list of addresses, subnets and the names loopback, linklocal, uniquelocal.
    */
   readonly trustProxy: false | number | readonly string[];
+  readonly authFailuresPerMinute: number;
   /** Ingestion requests (batches of up to 1,000) a key may make in a minute. */
   readonly ingestRequestsPerMinute: number;
   /** Raw text (personal data included) older than this is replaced by its redacted form (days; 0: kept). */
@@ -108,6 +115,8 @@ export interface AppConfig {
    * clock. For tests that start processes and for rehearsing a past Monday; refused in production.
    */
   readonly clockStart: Date | null;
+  /** The Chromium that browser monitors drive. */
+  readonly chromiumPath: string;
 }
 
 /** When an irritant's distinct customers count as a jump above its own baseline. */
@@ -131,10 +140,6 @@ export interface AlertThresholds {
   readonly maxPerDay: number;
 }
 
-/** A role a person may hold (API keys may also be `developer`). */
-export type PersonRole = 'viewer' | 'triager' | 'admin';
-export const PERSON_ROLES: readonly PersonRole[] = Object.freeze(['viewer', 'triager', 'admin']);
-
 export interface OidcConfig {
   /** The issuer identifier; its discovery document is at `<issuer>/.well-known/openid-configuration`. */
   readonly issuer: string;
@@ -153,178 +158,6 @@ export interface OidcConfig {
   readonly redirectUri: string;
 }
 
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    readonly expected: string,
-    readonly got: string | undefined,
-  ) {
-    super(
-      `${variable}: expected ${expected}${got === undefined ? ', got nothing' : `, got ${JSON.stringify(got)}`}`,
-    );
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
-function read(env: Env, name: string): string | undefined {
-  const value = env[name];
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = read(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^-?\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ConfigError(name, `an integer from ${min} to ${max}`, raw);
-  }
-  return Number(raw);
-}
-
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = read(env, name);
-  if (raw === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(raw))
-    throw new ConfigError(name, `one of ${allowed.join('|')}`, raw);
-  return raw as T;
-}
-
-function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = read(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+(?:\.\d+)?(?:e-?\d+)?$/i.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ConfigError(name, `a number from ${min} to ${max}`, raw);
-  }
-  return Number(raw);
-}
-
-function timeZone(env: Env, name: string, fallback: string): string {
-  const value = read(env, name) ?? fallback;
-  if (!IANAZone.isValidZone(value))
-    throw new ConfigError(name, 'an IANA time zone such as Europe/Paris', value);
-  return value;
-}
-
-function clockTime(env: Env, name: string, fallback: string): string {
-  const value = read(env, name) ?? fallback;
-  if (!/^(?:[01]\d|2[0-3]):[0-5]\d$/.test(value)) throw new ConfigError(name, 'a local time HH:MM', value);
-  return value;
-}
-
-function departments(env: Env, name: string, fallback: string): readonly string[] {
-  const value = read(env, name) ?? fallback;
-  const list = value.split(',').map((item) => item.trim());
-  if (list.length === 0 || list.some((item) => !/^[a-z][a-z0-9_]{0,39}$/.test(item))) {
-    throw new ConfigError(name, 'comma-separated keys like customer_service,legal', value);
-  }
-  return Object.freeze([...new Set(list)]);
-}
-
-function recipients(env: Env, name: string): readonly { address: string; lang: 'fr' | 'en' }[] {
-  const value = read(env, name);
-  if (value === undefined || value.trim() === '') return Object.freeze([]);
-  return Object.freeze(
-    value.split(',').map((entry): { address: string; lang: 'fr' | 'en' } => {
-      const [address, lang = 'fr'] = entry.trim().split(':');
-      if (!/^[^\s@<>]+@[^\s@<>]+$/.test(address) || (lang !== 'fr' && lang !== 'en')) {
-        throw new ConfigError(name, 'addresses with an optional :fr or :en, comma-separated', value);
-      }
-      return { address: address.toLowerCase(), lang };
-    }),
-  );
-}
-
-function instant(env: Env, name: string): Date | null {
-  const raw = read(env, name);
-  if (raw === undefined) return null;
-  // An offset or Z is required: a bare local time would depend on the machine's zone.
-  const parsed = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/.test(raw)
-    ? new Date(raw)
-    : null;
-  if (parsed === null || Number.isNaN(parsed.getTime()))
-    throw new ConfigError(name, 'an ISO instant with its offset, like 2026-12-07T08:00:00+01:00', raw);
-  return parsed;
-}
-
-function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = read(env, name);
-  if (raw === undefined) return fallback;
-  if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
-  if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
-  throw new ConfigError(name, 'true or false', raw);
-}
-
-const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
-
-function proxyAddress(entry: string): boolean {
-  if (PROXY_NAMES.has(entry)) return true;
-  const [address, bits, ...rest] = entry.split('/');
-  const family = isIP(address);
-  if (family === 0 || rest.length > 0) return false;
-  if (bits === undefined) return true;
-  if (!/^\d{1,3}$/.test(bits)) return isIP(bits) === 4 && family === 4;
-  return Number(bits) <= (family === 4 ? 32 : 128);
-}
-
-/**
- * TRUST_PROXY: `false` by default. `true` (believe every hop) is refused: any client could then
- * name its own address in X-Forwarded-For and escape the failure limiter.
- */
-function trustProxy(env: Env, name: string): false | number | readonly string[] {
-  const raw = read(env, name);
-  if (raw === undefined || ['false', 'no'].includes(raw.toLowerCase())) return false;
-  if (/^\d+$/.test(raw)) {
-    const hops = Number(raw);
-    if (hops > 10) throw new ConfigError(name, 'a hop count from 0 to 10, or proxy addresses', raw);
-    return hops === 0 ? false : hops;
-  }
-  const list = raw.split(',').map((entry) => entry.trim());
-  if (list.some((entry) => !proxyAddress(entry))) {
-    throw new ConfigError(
-      name,
-      'false, a hop count (1), or proxy addresses and subnets (10.0.0.0/8, loopback, linklocal, uniquelocal), comma-separated',
-      raw,
-    );
-  }
-  return Object.freeze(list);
-}
-
-function url(env: Env, name: string, protocols: readonly string[]): string | null {
-  const raw = read(env, name);
-  if (raw === undefined) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `a URL (${protocols.join(' or ')})`, redactUrl(raw));
-  }
-  if (!protocols.includes(parsed.protocol)) {
-    throw new ConfigError(name, `a URL (${protocols.join(' or ')})`, redactUrl(raw));
-  }
-  return raw;
-}
-
-function roleMap(env: Env, name: string): ReadonlyMap<string, PersonRole> {
-  const value = read(env, name);
-  const map = new Map<string, PersonRole>();
-  if (value === undefined) return map;
-  for (const entry of value.split(',')) {
-    const at = entry.lastIndexOf('=');
-    const claim = entry.slice(0, at).trim();
-    const role = entry.slice(at + 1).trim() as PersonRole;
-    if (at <= 0 || claim === '' || !PERSON_ROLES.includes(role)) {
-      throw new ConfigError(
-        name,
-        'claim values with their role, like lb-admins=admin,lb-triagers=triager',
-        value,
-      );
-    }
-    map.set(claim, role);
-  }
-  return map;
-}
-
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
@@ -341,12 +174,12 @@ export function listeningUrl(host: string, port: number): string {
  * The provider's settings, all or nothing. Plain http only on the loopback (a provider on the same
  * machine, tests): anywhere else the codes and tokens would cross the network in clear.
  */
-function oidc(env: Env, publicUrl: string): OidcConfig | null {
-  const issuer = read(env, 'OIDC_ISSUER');
-  const clientId = read(env, 'OIDC_CLIENT_ID');
-  const clientSecret = read(env, 'OIDC_CLIENT_SECRET') ?? null;
-  if (issuer === undefined) {
-    if (clientId !== undefined || clientSecret !== null)
+function oidc(settings: Settings, publicUrl: string): OidcConfig | null {
+  const issuer = settings.OIDC_ISSUER;
+  const clientId = settings.OIDC_CLIENT_ID;
+  const clientSecret = settings.OIDC_CLIENT_SECRET;
+  if (issuer === null) {
+    if (clientId !== null || clientSecret !== null)
       throw new ConfigError(
         'OIDC_ISSUER',
         'the provider URL when OIDC_CLIENT_ID or OIDC_CLIENT_SECRET is set',
@@ -363,43 +196,30 @@ function oidc(env: Env, publicUrl: string): OidcConfig | null {
   if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname))) {
     throw new ConfigError('OIDC_ISSUER', 'an https URL (http only on the loopback)', issuer);
   }
-  if (clientId === undefined)
+  if (clientId === null)
     throw new ConfigError('OIDC_CLIENT_ID', 'the client id registered at the provider', undefined);
-  const roleClaim = read(env, 'OIDC_ROLE_CLAIM') ?? 'groups';
-  if (!/^[A-Za-z0-9_:/-]+(?:\.[A-Za-z0-9_:/-]+)*$/.test(roleClaim)) {
-    throw new ConfigError(
-      'OIDC_ROLE_CLAIM',
-      'a claim name, or a dotted path such as realm_access.roles',
-      roleClaim,
-    );
-  }
-  const label = read(env, 'OIDC_LABEL') ?? 'Company SSO';
-  if (label.length > 60) throw new ConfigError('OIDC_LABEL', 'at most 60 characters', label);
   return Object.freeze({
     issuer,
     clientId,
     clientSecret,
-    label,
-    roleClaim,
-    roleMap: roleMap(env, 'OIDC_ROLE_MAP'),
-    defaultRole: oneOf(env, 'OIDC_DEFAULT_ROLE', PERSON_ROLES, 'viewer'),
+    label: settings.OIDC_LABEL,
+    roleClaim: settings.OIDC_ROLE_CLAIM,
+    roleMap: settings.OIDC_ROLE_MAP ?? new Map<string, PersonRole>(),
+    defaultRole: settings.OIDC_DEFAULT_ROLE,
     redirectUri: `${publicUrl}/auth/oidc/callback`,
   });
 }
 
-/** Passwords in connection strings must not reach the error line (it is printed and logged). */
-export function redactUrl(raw: string): string {
-  return raw.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
-}
+const absolute = (path: string) => (isAbsolute(path) ? path : resolve(process.cwd(), path));
 
-export function loadConfig(env: Env = process.env): AppConfig {
-  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
-  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
-  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
-  const authorKeySecret = read(env, 'AUTHOR_KEY_SECRET') ?? null;
-  if (authorKeySecret !== null && authorKeySecret.length < 16) {
-    throw new ConfigError('AUTHOR_KEY_SECRET', 'at least 16 characters', '(hidden)');
-  }
+/**
+ * The config from the environment: each variable checked and defaulted by the schema, then the rules
+ * that tie several together (the run mode, what production requires, the defaults that follow it).
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const settings = readSettings(env);
+  const { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, NODE_ENV: nodeEnv } = settings;
+  const authorKeySecret = settings.AUTHOR_KEY_SECRET;
   // A shared database outlives any one process: its author hashes must not depend on a secret made
   // up on the spot, so server mode in production requires one. Embedded mode keeps one in DATA_DIR.
   if (databaseUrl !== null && nodeEnv === 'production' && authorKeySecret === null) {
@@ -409,10 +229,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       undefined,
     );
   }
-  const secretsKey = read(env, 'SECRETS_KEY') ?? null;
-  if (secretsKey !== null && secretsKey.length < 32) {
-    throw new ConfigError('SECRETS_KEY', 'at least 32 characters', '(hidden)');
-  }
+  const secretsKey = settings.SECRETS_KEY;
   if (databaseUrl !== null && nodeEnv === 'production' && secretsKey === null) {
     throw new ConfigError(
       'SECRETS_KEY',
@@ -420,17 +237,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       undefined,
     );
   }
-  const queuePrefix = read(env, 'QUEUE_PREFIX') ?? 'loveboard';
-  if (!/^[A-Za-z0-9_-]{1,40}$/.test(queuePrefix)) {
-    throw new ConfigError('QUEUE_PREFIX', 'letters, digits, _ or -, at most 40', queuePrefix);
-  }
-  const dataDirRaw = read(env, 'DATA_DIR') ?? './data';
   // Unset, links point where this installation listens (HOST and PORT), not to a guess.
-  const publicUrl = (
-    read(env, 'PUBLIC_URL') ??
-    listeningUrl(read(env, 'HOST') ?? '127.0.0.1', integer(env, 'PORT', 3000, 0, 65535))
-  ).replace(/\/+$/, '');
-  if (url(env, 'PUBLIC_URL', ['http:', 'https:']) !== null && new URL(publicUrl).pathname !== '/') {
+  const publicUrl = (settings.PUBLIC_URL ?? listeningUrl(settings.HOST, settings.PORT)).replace(/\/+$/, '');
+  if (settings.PUBLIC_URL !== null && new URL(publicUrl).pathname !== '/') {
     // Cookies are set on Path=/ and the callback is built from it: a sub-path deployment is not supported.
     throw new ConfigError(
       'PUBLIC_URL',
@@ -439,78 +248,68 @@ export function loadConfig(env: Env = process.env): AppConfig {
     );
   }
   const mode: RunMode = databaseUrl !== null && redisUrl !== null ? 'server' : 'embedded';
-  const logLevel = oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info');
-  const logDirRaw = read(env, 'LOG_DIR');
+  const demoData = settings.DEMO_DATA ?? databaseUrl === null;
   const config: AppConfig = {
     nodeEnv,
-    host: read(env, 'HOST') ?? '127.0.0.1',
-    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: settings.HOST,
+    port: settings.PORT,
     databaseUrl,
     redisUrl,
-    dataDir: isAbsolute(dataDirRaw) ? dataDirRaw : resolve(process.cwd(), dataDirRaw),
-    logLevel,
-    logDir:
-      logDirRaw === undefined ? null : isAbsolute(logDirRaw) ? logDirRaw : resolve(process.cwd(), logDirRaw),
-    logDirLevel: oneOf(env, 'LOG_DIR_LEVEL', LOG_LEVELS, logLevel),
-    jobConcurrency: integer(env, 'JOB_CONCURRENCY', 4, 1, 256),
-    jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000, 1_000, 3_600_000),
-    queuePrefix,
-    demoData: boolean(env, 'DEMO_DATA', databaseUrl === null),
+    dataDir: absolute(settings.DATA_DIR),
+    logLevel: settings.LOG_LEVEL,
+    logDir: settings.LOG_DIR === null ? null : absolute(settings.LOG_DIR),
+    logDirLevel: settings.LOG_DIR_LEVEL ?? settings.LOG_LEVEL,
+    jobConcurrency: settings.JOB_CONCURRENCY,
+    jobLockMs: settings.JOB_LOCK_MS,
+    queuePrefix: settings.QUEUE_PREFIX,
+    demoData,
     authorKeySecret,
     secretsKey,
-    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
-    sweepAfterSeconds: integer(env, 'SWEEP_AFTER_SECONDS', 120, 5, 86_400),
-    modelRefreshSeconds: integer(env, 'MODEL_REFRESH_SECONDS', 60, 1, 86_400),
-    modelRetrainHours: integer(env, 'MODEL_RETRAIN_HOURS', 24, 0, 24 * 31),
-    timeZone: timeZone(env, 'TIME_ZONE', 'Europe/Paris'),
-    boardFreezeAt: clockTime(env, 'BOARD_FREEZE_AT', '08:00'),
-    boardRefreshMinutes: integer(env, 'BOARD_REFRESH_MINUTES', 10, 1, 1_440),
-    scoringProfilePath: read(env, 'SCORING_PROFILE') ?? null,
-    departments: departments(
-      env,
-      'DEPARTMENTS',
-      'customer_service,marketing,legal,operations,finance,product',
-    ),
-    timeToFixTargetDays: integer(env, 'TIME_TO_FIX_TARGET_DAYS', 21, 1, 365),
-    routedAnswerTargetDays: integer(env, 'ROUTED_ANSWER_TARGET_DAYS', 7, 1, 365),
-    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
-    digestFrom: read(env, 'DIGEST_FROM') ?? 'LoveBoard <loveboard@localhost>',
-    digestRecipients: recipients(env, 'DIGEST_RECIPIENTS'),
-    digestSendAt: clockTime(env, 'DIGEST_SEND_AT', '08:30'),
-    digestTop: integer(env, 'DIGEST_TOP', 5, 1, 20),
-    surveyImpactDays: integer(env, 'SURVEY_IMPACT_DAYS', 90, 7, 730),
-    chatUnansweredDays: integer(env, 'CHAT_UNANSWERED_DAYS', 7, 1, 365),
+    databasePoolSize: settings.DATABASE_POOL_SIZE,
+    sweepAfterSeconds: settings.SWEEP_AFTER_SECONDS,
+    modelRefreshSeconds: settings.MODEL_REFRESH_SECONDS,
+    modelRetrainHours: settings.MODEL_RETRAIN_HOURS,
+    regroupCheckSeconds: settings.REGROUP_CHECK_SECONDS,
+    timeZone: settings.TIME_ZONE,
+    boardFreezeAt: settings.BOARD_FREEZE_AT,
+    boardRefreshMinutes: settings.BOARD_REFRESH_MINUTES,
+    scoringProfilePath: settings.SCORING_PROFILE,
+    departments: settings.DEPARTMENTS,
+    timeToFixTargetDays: settings.TIME_TO_FIX_TARGET_DAYS,
+    routedAnswerTargetDays: settings.ROUTED_ANSWER_TARGET_DAYS,
+    smtpUrl: settings.SMTP_URL,
+    digestFrom: settings.DIGEST_FROM,
+    digestRecipients: settings.DIGEST_RECIPIENTS ?? Object.freeze([]),
+    digestSendAt: settings.DIGEST_SEND_AT,
+    digestTop: settings.DIGEST_TOP,
+    surveyImpactDays: settings.SURVEY_IMPACT_DAYS,
+    chatUnansweredDays: settings.CHAT_UNANSWERED_DAYS,
     alerts: Object.freeze({
-      enabled: boolean(env, 'ALERTS', true),
-      minCustomersHour: integer(env, 'ALERT_MIN_CUSTOMERS_HOUR', 5, 1, 100_000),
-      minCustomersDay: integer(env, 'ALERT_MIN_CUSTOMERS_DAY', 10, 1, 1_000_000),
-      pValue: decimal(env, 'ALERT_P_VALUE', 0.0001, 1e-12, 0.05),
-      minRatio: decimal(env, 'ALERT_MIN_RATIO', 3, 1, 1_000),
-      baselineDays: integer(env, 'ALERT_BASELINE_DAYS', 28, 1, 365),
-      floorPerDay: decimal(env, 'ALERT_FLOOR_PER_DAY', 0.5, 0.001, 1_000),
-      quietHours: integer(env, 'ALERT_QUIET_HOURS', 24, 1, 24 * 31),
-      maxPerDay: integer(env, 'ALERT_MAX_PER_DAY', 5, 1, 1_000),
+      enabled: settings.ALERTS,
+      minCustomersHour: settings.ALERT_MIN_CUSTOMERS_HOUR,
+      minCustomersDay: settings.ALERT_MIN_CUSTOMERS_DAY,
+      pValue: settings.ALERT_P_VALUE,
+      minRatio: settings.ALERT_MIN_RATIO,
+      baselineDays: settings.ALERT_BASELINE_DAYS,
+      floorPerDay: settings.ALERT_FLOOR_PER_DAY,
+      quietHours: settings.ALERT_QUIET_HOURS,
+      maxPerDay: settings.ALERT_MAX_PER_DAY,
     }),
+    // Beside the API when the demo is on (its monitors watch it); PORT 0: any free port for both.
     demoShopPort:
-      read(env, 'DEMO_SHOP_PORT') !== undefined
-        ? integer(env, 'DEMO_SHOP_PORT', 0, 0, 65535)
-        : boolean(env, 'DEMO_DATA', databaseUrl === null)
-          ? (() => {
-              const port = integer(env, 'PORT', 3000, 0, 65535);
-              return port === 0 ? 0 : port + 1;
-            })()
-          : null,
-    authFailuresPerMinute: integer(env, 'AUTH_FAILURES_PER_MINUTE', 30, 1, 100_000),
-    trustProxy: trustProxy(env, 'TRUST_PROXY'),
-    ingestRequestsPerMinute: integer(env, 'INGEST_REQUESTS_PER_MINUTE', 600, 1, 1_000_000),
-    rawTextRetentionDays: integer(env, 'RAW_TEXT_RETENTION_DAYS', 0, 0, 36_500),
+      settings.DEMO_SHOP_PORT ?? (demoData ? (settings.PORT === 0 ? 0 : settings.PORT + 1) : null),
+    trustProxy: settings.TRUST_PROXY,
+    authFailuresPerMinute: settings.AUTH_FAILURES_PER_MINUTE,
+    ingestRequestsPerMinute: settings.INGEST_REQUESTS_PER_MINUTE,
+    rawTextRetentionDays: settings.RAW_TEXT_RETENTION_DAYS,
     publicUrl,
-    publicUrlSet: read(env, 'PUBLIC_URL') !== undefined,
-    sessionHours: integer(env, 'SESSION_HOURS', 12, 1, 24 * 31),
-    localAccounts: boolean(env, 'LOCAL_ACCOUNTS', mode === 'embedded'),
-    oidc: oidc(env, publicUrl),
+    publicUrlSet: settings.PUBLIC_URL !== null,
+    sessionHours: settings.SESSION_HOURS,
+    localAccounts: settings.LOCAL_ACCOUNTS ?? mode === 'embedded',
+    oidc: oidc(settings, publicUrl),
     mode,
-    clockStart: instant(env, 'CLOCK_START'),
+    clockStart: settings.CLOCK_START,
+    chromiumPath: settings.CHROMIUM_PATH,
   };
   if (config.clockStart !== null && nodeEnv === 'production') {
     throw new ConfigError('CLOCK_START', 'nothing in production (the system clock is the truth)', '(set)');
@@ -521,7 +320,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
 /**
  * For entry points: validate or stop the process with one line on stderr naming the variable.
  */
-export function loadConfigOrExit(env: Env = process.env): AppConfig {
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): AppConfig {
   try {
     return loadConfig(env);
   } catch (error) {

@@ -72,6 +72,18 @@ export function scrubForLog(value: unknown, depth = 0): unknown {
   return copy;
 }
 
+const INFO = 30;
+/** Nest's contexts that log once per module and route at every boot. */
+const BOOT_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
+function isBootChatter(first: unknown): boolean {
+  return (
+    typeof first === 'object' &&
+    first !== null &&
+    BOOT_CONTEXTS.has(String((first as { context?: unknown }).context))
+  );
+}
+
 /**
  * Structured JSON logs, one line per event, customer data and credentials removed. Pair with
  * `logDestination(config, name)`, which honours LOG_LEVEL on stdout and LOG_DIR/LOG_DIR_LEVEL.
@@ -88,7 +100,13 @@ export function loggerOptions(config: AppConfig, name: string): LoggerOptions {
       log: (record) => scrubForLog(record) as Record<string, unknown>,
     },
     hooks: {
-      logMethod(args, method) {
+      logMethod(args, method, level) {
+        // Nest's boot chatter (each module initialised, each of the ~100 routes mapped) is for
+        // whoever debugs the wiring: at info it would bury the first start's banner.
+        if (level === INFO && isBootChatter(args[0])) {
+          this.debug(...args);
+          return;
+        }
         method.apply(
           this,
           args.map((arg) => (typeof arg === 'string' ? scrubString(arg) : arg)) as Parameters<typeof method>,

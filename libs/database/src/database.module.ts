@@ -21,6 +21,7 @@ import { ClassifierModelRepository } from './repositories/classifier-model.repos
 import { DeadLetterRepository } from './repositories/dead-letter.repository';
 import { ImportRepository } from './repositories/import.repository';
 import { IrritantRepository } from './repositories/irritant.repository';
+import { IrritantTitleRepository } from './repositories/irritant-title.repository';
 import { BoardRepository } from './repositories/board.repository';
 import { TicketRepository } from './repositories/ticket.repository';
 import { RedirectRepository } from './repositories/redirect.repository';
@@ -72,6 +73,7 @@ const REPOSITORIES = [
   SessionRepository,
   ImportRepository,
   IrritantRepository,
+  IrritantTitleRepository,
   BoardRepository,
   TicketRepository,
   RedirectRepository,

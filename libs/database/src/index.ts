@@ -26,6 +26,8 @@ export type { NewSession } from './repositories/session.repository';
 export { ImportRepository } from './repositories/import.repository';
 export { ClassifierModelRepository } from './repositories/classifier-model.repository';
 export { IrritantRepository } from './repositories/irritant.repository';
+export { IrritantTitleRepository } from './repositories/irritant-title.repository';
+export type { StoredTitle } from './repositories/irritant-title.repository';
 export type { IrritantCentroid } from './repositories/irritant.repository';
 export { BoardRepository } from './repositories/board.repository';
 export { TicketRepository, OPEN_TICKET_STATUSES } from './repositories/ticket.repository';

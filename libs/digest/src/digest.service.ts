@@ -8,6 +8,7 @@ import {
   DeadLetterRepository,
   DigestRepository,
   IrritantRepository,
+  irritantTitle,
   MonitorRepository,
   OPEN_TICKET_STATUSES,
   RunStatus,
@@ -175,7 +176,7 @@ export class DigestService {
     const unanswered = await this.decisions.unanswered(20);
     const missing = unanswered.map((d) => d.irritantId).filter((id) => !labels.has(id));
     for (const irritant of missing.length > 0 ? await this.irritants.findByIds(missing) : [])
-      labels.set(irritant.id, irritant.label);
+      labels.set(irritant.id, irritantTitle(irritant));
     const openTickets = await this.tickets.list({ statuses: OPEN_TICKET_STATUSES, limit: 200 });
     const target = this.config.timeToFixTargetDays;
     const monitors = await this.monitorRows.list();

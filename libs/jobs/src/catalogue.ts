@@ -16,6 +16,8 @@ export enum JobName {
   ClusterVerbatims = 'verbatim.cluster',
   /** Re-enqueue work whose job was lost (a Redis restart, a crash between commit and enqueue). */
   SweepPipeline = 'pipeline.sweep',
+  /** Recompute the titles of irritants whose verbatims changed (batched, debounced by size). */
+  RetitleIrritants = 'irritants.retitle',
   /** Retrain the classifier (and refit the join threshold) when the triage team taught it something. */
   RetrainModel = 'model.retrain',
   /** Recompute the live board of the current week. */
@@ -48,6 +50,11 @@ export enum JobName {
   PushTracker = 'tracker.push',
   /** Link new tickets to auto-creating trackers, push what is due, poll trackers that are polled. */
   TickTrackers = 'trackers.tick',
+  /**
+   * Regroup the recent window's irritants (merge near-duplicates, split incoherent ones) once new
+   * verbatims have been clustered and things went quiet (or waited long enough): debounced.
+   */
+  RegroupIrritants = 'irritants.regroup',
 }
 
 export enum QueueName {
@@ -67,6 +74,7 @@ export interface JobPayloads {
   [JobName.AnalyzeVerbatims]: { verbatimIds: string[] };
   [JobName.ClusterVerbatims]: { verbatimIds: string[] };
   [JobName.SweepPipeline]: Record<string, never>;
+  [JobName.RetitleIrritants]: Record<string, never>;
   [JobName.RetrainModel]: Record<string, never>;
   [JobName.RefreshBoard]: Record<string, never>;
   [JobName.FreezeBoards]: Record<string, never>;
@@ -84,6 +92,7 @@ export interface JobPayloads {
   [JobName.TickChat]: Record<string, never>;
   [JobName.PushTracker]: { linkId: string };
   [JobName.TickTrackers]: Record<string, never>;
+  [JobName.RegroupIrritants]: Record<string, never>;
 }
 
 export type JobPayload<N extends JobName> = JobPayloads[N];
@@ -161,6 +170,12 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
     queue: QueueName.Maintenance,
     retry: RETRY_NEXT_RUN,
     jobId: () => 'sweep-pipeline',
+    isValid: (payload): payload is Record<string, never> => isObject(payload),
+  },
+  [JobName.RetitleIrritants]: {
+    queue: QueueName.Maintenance,
+    retry: RETRY_NEXT_RUN,
+    jobId: () => 'irritants-retitle',
     isValid: (payload): payload is Record<string, never> => isObject(payload),
   },
   [JobName.RetrainModel]: {
@@ -273,6 +288,12 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
     jobId: () => 'trackers-tick',
     isValid: (payload): payload is Record<string, never> => isObject(payload),
   },
+  [JobName.RegroupIrritants]: {
+    queue: QueueName.Maintenance,
+    retry: RETRY_NEXT_RUN,
+    jobId: () => 'irritants-regroup',
+    isValid: (payload): payload is Record<string, never> => isObject(payload),
+  },
 };
 
 /** How often new tickets are linked to trackers and due pushes are found. */
@@ -293,6 +314,9 @@ export const SOURCES_TICK_EVERY_MS = 15_000;
 /** How often the board freezer checks whether a week's freeze time has come. */
 export const FREEZE_CHECK_EVERY_MS = 60_000;
 
+/** How often irritants whose verbatims changed are retitled: titles trail clustering by this much. */
+export const RETITLE_EVERY_MS = 10_000;
+
 /** How often the pipeline sweeper looks for lost work. */
 export const SWEEP_EVERY_MS = 60_000;
 
@@ -302,9 +326,10 @@ export const SWEEP_EVERY_MS = 60_000;
  */
 export async function scheduleRecurringJobs(
   jobs: { schedule(name: JobName, everyMs: number): Promise<void> },
-  config: { modelRetrainHours: number; boardRefreshMinutes: number },
+  config: { modelRetrainHours: number; boardRefreshMinutes: number; regroupCheckSeconds: number },
 ): Promise<void> {
   await jobs.schedule(JobName.SweepPipeline, SWEEP_EVERY_MS);
+  await jobs.schedule(JobName.RetitleIrritants, RETITLE_EVERY_MS);
   await jobs.schedule(JobName.RefreshBoard, config.boardRefreshMinutes * 60_000);
   // Checked often, acted on once: the freeze itself is keyed by ISO week.
   await jobs.schedule(JobName.FreezeBoards, FREEZE_CHECK_EVERY_MS);
@@ -317,6 +342,10 @@ export async function scheduleRecurringJobs(
   await jobs.schedule(JobName.ScanAlerts, ALERTS_SCAN_EVERY_MS);
   await jobs.schedule(JobName.TickChat, SWEEP_EVERY_MS);
   await jobs.schedule(JobName.TickTrackers, TRACKERS_TICK_EVERY_MS);
+  // Checked often, run only when verbatims were clustered since the last regrouping (debounced).
+  if (config.regroupCheckSeconds > 0) {
+    await jobs.schedule(JobName.RegroupIrritants, config.regroupCheckSeconds * 1_000);
+  }
   if (config.modelRetrainHours > 0) {
     await jobs.schedule(JobName.RetrainModel, config.modelRetrainHours * 3_600_000);
   }

@@ -5,7 +5,7 @@ export { netPromoterScore, customerSatisfaction, surveyImpact } from './survey-s
 export type { SurveyFigure, SurveyCounts, SurveyImpact } from './survey-stats';
 export { MonitorService, checkSteps } from './monitor.service';
 export type { MonitorInput } from './monitor.service';
-export { runHttpJourney, runBrowserJourney, CHROMIUM, CHROMIUM_ARGS } from './journeys';
+export { runHttpJourney, runBrowserJourney, CHROMIUM_ARGS } from './journeys';
 export type { HttpStep, BrowserStep, JourneyResult } from './journeys';
 export { startDemoShop, SHOP_STEPS } from './demo-shop';
 export type { DemoShop, ShopSwitches, ShopStep } from './demo-shop';

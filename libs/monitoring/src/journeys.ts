@@ -138,10 +138,6 @@ export async function runHttpJourney(steps: readonly HttpStep[], timeoutMs: numb
   };
 }
 
-/** Where Debian's Chromium is (tools/ensure-test-services.sh installs it); CHROMIUM_PATH overrides. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Read when a journey starts: a browser installed (or moved) meanwhile is found. */
-const chromiumPath = () => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Without these, Chromium tries to reach Google's services at every start (no network on many hosts). */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -184,12 +180,14 @@ class BrokenPage extends Error {
 export async function runBrowserJourney(
   steps: readonly BrowserStep[],
   timeoutMs: number,
+  /** The config's CHROMIUM_PATH (Debian's Chromium, which tools/ensure-test-services.sh installs). */
+  chromiumPath: string,
 ): Promise<JourneyResult> {
   const started = performance.now();
   let browser: import('playwright-core').Browser;
   try {
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
   } catch (failure) {
     const message = failure instanceof Error ? failure.message.split('\n')[0] : String(failure);
     throw new RunnerUnavailableError(`the browser could not start: ${message}`);

@@ -155,7 +155,11 @@ export class MonitorService {
       result =
         monitor.kind === MonitorKind.Http
           ? await runHttpJourney(monitor.steps as unknown as HttpStep[], monitor.timeoutMs)
-          : await runBrowserJourney(monitor.steps as unknown as BrowserStep[], monitor.timeoutMs);
+          : await runBrowserJourney(
+              monitor.steps as unknown as BrowserStep[],
+              monitor.timeoutMs,
+              this.config.chromiumPath,
+            );
     } catch (error) {
       // The runner could not measure the journey (no browser to start): an infrastructure error,
       // kept with its reason, never counted as a customer failure.

@@ -38,10 +38,16 @@ export {
   centroidSimilarity,
   JOIN_THRESHOLD,
   CENTROID_TERMS,
+  GENERIC_CONCEPTS,
+  languagesMayMeet,
 } from './irritants/similarity';
 export { IrritantAssigner } from './irritants/assigner';
 export { conceptOf, toConcepts } from './irritants/concepts';
-export { clusteringTerms, clusteringVector } from './irritants/clustering-terms';
+export { clusteringTerms, clusteringVector, normaliseForClustering } from './irritants/clustering-terms';
+export { regroupWindow, DEFAULT_REGROUP } from './irritants/regroup';
+export { groupingAgreement } from './irritants/agreement';
+export type { GroupingAgreement } from './irritants/agreement';
+export type { RegroupVerbatim, RegroupOptions, RegroupedGroup } from './irritants/regroup';
 export type { ClusteringTerms } from './irritants/clustering-terms';
 export type { Placement } from './irritants/assigner';
 export { fitJoinThreshold, MIN_THRESHOLD_EVIDENCE } from './irritants/threshold';
@@ -53,3 +59,5 @@ export { sentimentCues } from './sentiment/cues';
 export type { SentimentCues } from './sentiment/cues';
 export { trainSentimentModel, sentimentOfCategory, sentimentOfSurveyScore } from './sentiment/training';
 export type { SentimentTraining } from './sentiment/training';
+export { titleOf, TitleBackground } from './irritants/title';
+export type { IrritantTitle, TitleOptions, TitleSource, TitleLanguage } from './irritants/title';

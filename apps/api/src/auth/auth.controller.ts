@@ -112,9 +112,9 @@ export class AuthController implements OnApplicationBootstrap {
     let principal: Principal | null = null;
     let csrfToken: string | undefined;
     if (key !== null) {
-      // Wrong keys count here as they do everywhere: this route is no way round the limit.
+      // Wrong keys count here as they do everywhere: this route is no way round the limit. As in
+      // the guard, a right key is never refused for others' failures (256 bits: nothing to guess).
       const address = request.ip ?? 'unknown';
-      this.limiter.checkCredential(address, credentialId(key), response);
       principal = await this.apiKeys.verify(key);
       if (!principal) this.limiter.failed(address, credentialId(key), response);
     } else if (cookie !== undefined) {

@@ -1,5 +1,6 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import { NotFoundException } from '@nestjs/common';
+import { NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { QueueUnavailableError } from '@app/jobs';
 import { ErrorFilter } from './error.filter';
 
 /** What the filter answers, read off a response that records it. */
@@ -47,6 +48,21 @@ describe('ErrorFilter', () => {
     expect(sent.status).toBe(500);
     expect(sent.body).toMatchObject({ message: 'unexpected error', errorId: expect.any(String) });
     expect(JSON.stringify(sent.body)).not.toContain('undefined');
+  });
+
+  it('answers 503 with Retry-After when Redis did not take the jobs in time', () => {
+    const sent = answer(new QueueUnavailableError('Redis is reconnecting'));
+    expect({ status: sent.status, retryAfter: sent.headers['retry-after'] }).toEqual({
+      status: 503,
+      retryAfter: '10',
+    });
+    expect(String(sent.body?.message)).toMatch(/Redis/);
+  });
+
+  it('challenges Bearer on a 401, never Basic (a browser would replay Basic cross-site)', () => {
+    const sent = answer(new UnauthorizedException('sign in'));
+    expect(sent.status).toBe(401);
+    expect(sent.headers['www-authenticate']).toMatch(/^Bearer /);
   });
 
   it('passes an HTTP error through with its reason', () => {

@@ -8,6 +8,7 @@ import {
   NotFoundException,
   Param,
   ParseUUIDPipe,
+  Patch,
   Post,
   Put,
   Query,
@@ -43,14 +44,26 @@ import {
 } from 'class-validator';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
-import { IrritantTriageService } from '@app/analysis';
+import {
+  IrritantTitleService,
+  IrritantTriageService,
+  RegroupService,
+  RegroupSummary,
+  TaxonomyService,
+} from '@app/analysis';
 import { APP_CONFIG, AppConfig, Clock } from '@app/config';
 import { BoardService } from '@app/board';
-import { BoardRepository, Irritant, IrritantRepository, RedirectRepository } from '@app/database';
+import {
+  BoardRepository,
+  Irritant,
+  IrritantRepository,
+  RedirectRepository,
+  irritantTitle,
+} from '@app/database';
 import { AXES, Axis, isoWeekOf } from '@app/scoring';
 import { ActorNames } from '../people/actor-names';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
-import { READERS, Roles, TRIAGERS } from '../auth/access.decorators';
+import { ADMINS, READERS, Roles, TRIAGERS } from '../auth/access.decorators';
 
 class ListIrritantsQuery {
   @ApiPropertyOptional({ description: 'Category key' })
@@ -128,16 +141,96 @@ class WeeklyReachView {
   partial: boolean;
 }
 
+/** A PATCH of an irritant: its name, its category, or both. */
+class UpdateIrritantBody {
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    maxLength: 200,
+    description:
+      'What the team calls it: shown instead of the generated title everywhere, kept across regroupings; null gives it back its generated title',
+  })
+  @IsOptional()
+  @ValidateIf((body: UpdateIrritantBody) => body.name !== null)
+  @IsString({ message: 'name must be a string, or null to go back to the generated title' })
+  @Matches(/\S/, { message: 'name must not be blank' })
+  @Length(1, 200)
+  name?: string | null;
+
+  @ApiPropertyOptional({
+    example: 'payment',
+    description:
+      "The irritant's category (a key of GET /api/v1/categories): it no longer follows its verbatims' majority",
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_]{0,31}$/, { message: 'category must be a category key' })
+  category?: string;
+}
+
 class MergeIrritantBody {
   @ApiProperty({ description: 'The irritant this one is merged into (it keeps its id)' })
   @IsUUID('all', { message: 'into must be an irritant id' })
   into: string;
 }
 
+class RegroupView implements RegroupSummary {
+  @ApiProperty({ description: 'Verbatims of the recent window regrouped' }) windowVerbatims: number;
+  @ApiProperty() irritantsBefore: number;
+  @ApiProperty() irritantsAfter: number;
+  @ApiProperty({ description: 'Irritants merged into another (their ids redirect to it)' }) merged: number;
+  @ApiProperty({ description: 'Irritants started for topics split off others' }) created: number;
+  @ApiProperty({ description: 'Verbatims that changed irritant' }) moved: number;
+  @ApiProperty() seconds: number;
+}
+
+class OtherLanguageTitle {
+  @ApiProperty({ enum: ['fr', 'en'] }) lang: string;
+  @ApiProperty() title: string;
+}
+
 class IrritantView {
   @ApiProperty() id: string;
-  @ApiProperty() category: string;
-  @ApiProperty({ description: 'Its most distinctive words' }) label: string;
+  @ApiProperty({
+    description: 'The majority category of its verbatims, or the one a person set (categorySetBy)',
+  })
+  category: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Who set the category by hand' })
+  categorySetBy: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The main language of its verbatims' })
+  lang: string | null;
+  @ApiProperty({
+    description:
+      'A person decided on it (merge, split, move): the regrouping leaves its verbatims where they are',
+  })
+  held: boolean;
+  @ApiProperty({
+    description:
+      'What it is called: the name a triager gave it, else its generated title (the other language beside it), else its distinctive words until first titled',
+  })
+  label: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The name a triager gave it (null: none)' })
+  name: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'A short phrase in its customers’ own words, in its main language (null: not yet titled)',
+  })
+  title: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The language of `title`' })
+  titleLang: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: OtherLanguageTitle,
+    description: 'The title in the other language, when some of its verbatims are in it',
+  })
+  otherTitle: OtherLanguageTitle | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Its most representative verbatim (redacted, closing and signature off)',
+  })
+  quote: string | null;
   @ApiProperty() verbatimCount: number;
   @ApiProperty({ description: 'Distinct customers (hashed authors) across channels' })
   distinctCustomers: number;
@@ -161,7 +254,18 @@ class IrritantDetail extends IrritantView {
 const view = (irritant: Irritant): IrritantView => ({
   id: irritant.id,
   category: irritant.category,
-  label: irritant.label,
+  categorySetBy: irritant.categorySetBy ?? null,
+  lang: irritant.lang ?? null,
+  held: irritant.heldAt !== null && irritant.heldAt !== undefined,
+  label: irritantTitle(irritant),
+  name: irritant.name,
+  title: irritant.title,
+  titleLang: irritant.titleLang,
+  otherTitle:
+    irritant.titleOther && irritant.titleOtherLang
+      ? { lang: irritant.titleOtherLang, title: irritant.titleOther }
+      : null,
+  quote: irritant.titleQuote,
   verbatimCount: irritant.verbatimCount,
   distinctCustomers: irritant.distinctCustomers,
   firstSeenAt: irritant.firstSeenAt.toISOString(),
@@ -177,6 +281,7 @@ export class IrritantsController {
   constructor(
     private readonly irritants: IrritantRepository,
     private readonly triage: IrritantTriageService,
+    private readonly titles: IrritantTitleService,
     private readonly boards: BoardService,
     private readonly boardRows: BoardRepository,
     private readonly redirects: RedirectRepository,
@@ -184,7 +289,47 @@ export class IrritantsController {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly regrouping: RegroupService,
+    private readonly taxonomy: TaxonomyService,
   ) {}
+
+  @Post('regroup')
+  @Roles(...ADMINS)
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Regroup the recent window's irritants now (admin, audited): near-duplicates merged, incoherent ones split; people's decisions kept",
+  })
+  async regroup(@Req() request: AuthenticatedRequest): Promise<RegroupView> {
+    return this.regrouping.regroup('admin', actorOf(request));
+  }
+
+  @Patch(':id')
+  @Roles(...TRIAGERS)
+  @ApiOperation({
+    summary:
+      "Rename an irritant or set its category (audited): a name wins over the generated title on the board, tickets, the digest and exports and is kept across regroupings; a category set by hand no longer follows its verbatims' majority",
+  })
+  async update(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateIrritantBody,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<IrritantDetail> {
+    if (body.name === undefined && body.category === undefined)
+      throw new BadRequestException('nothing to change: give a name (or null), a category, or both');
+    if (body.category !== undefined) {
+      await this.taxonomy.check(body.category);
+      await this.triage.setCategory(id, body.category, actorOf(request));
+    }
+    if (body.name !== undefined) {
+      const name = body.name === null ? null : body.name.trim().replace(/\s+/g, ' ');
+      await this.titles.rename(id, name, actorOf(request));
+    }
+    // Live boards copy what an irritant is called and its category: they, and the tickets and
+    // digest that read them, show it at once.
+    await this.boards.refreshFor([id]);
+    return this.detail(id);
+  }
 
   @Get()
   @Roles(...READERS)

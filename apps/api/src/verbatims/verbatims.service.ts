@@ -13,6 +13,8 @@ import {
   SourceRepository,
   Verbatim,
   VerbatimRepository,
+  Irritant,
+  irritantTitle,
 } from '@app/database';
 import { IrritantTriageService, TaxonomyService } from '@app/analysis';
 import { BoardService } from '@app/board';
@@ -158,8 +160,8 @@ export class VerbatimsService {
       before: { category: result.before },
       after: { category },
     });
-    // Its irritant is of the old category: it leaves it and is clustered among the new one's.
-    if (result.before !== category) await this.triage.recluster(id);
+    // It stays in its irritant (irritants follow the topic): the irritant's majority category is read again.
+    if (result.before !== category) await this.triage.categoryCorrected(id);
     return this.placed(id, from, actor, role);
   }
 
@@ -195,12 +197,7 @@ export class VerbatimsService {
    * The verbatim as it is now, with where it went (an irritant emptied by it redirects there),
    * once every live board it changes is recomputed: the person sees the result of the action.
    */
-  private async placed(
-    id: string,
-    from: { id: string; label: string } | null,
-    actor: string,
-    role: Role,
-  ): Promise<VerbatimView> {
+  private async placed(id: string, from: Irritant | null, actor: string, role: Role): Promise<VerbatimView> {
     const verbatim = await this.verbatims.findById(id);
     if (!verbatim) throw new NotFoundException(`verbatim ${id} does not exist`);
     const to = verbatim.irritantId ? await this.irritants.findById(verbatim.irritantId) : null;
@@ -208,10 +205,10 @@ export class VerbatimsService {
     const left = from && from.id !== to?.id ? await this.irritants.findById(from.id) : null;
     await this.boards.refreshFor([from?.id, to?.id].filter((one): one is string => typeof one === 'string'));
     const placement: Placement = {
-      from: from && { id: from.id, label: from.label, deleted: from.id !== to?.id && left === null },
+      from: from && { id: from.id, label: irritantTitle(from), deleted: from.id !== to?.id && left === null },
       to: to && {
         id: to.id,
-        label: to.label,
+        label: irritantTitle(to),
         category: to.category,
         verbatimCount: to.verbatimCount,
         created: to.verbatimCount === 1,

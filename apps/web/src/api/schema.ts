@@ -142,6 +142,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/irritants/regroup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Regroup the recent window's irritants now (admin, audited): near-duplicates merged, incoherent ones split; people's decisions kept */
+        post: operations["IrritantsController_regroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/irritants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One irritant with its most recent verbatims (redacted) */
+        get: operations["IrritantsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename an irritant or set its category (audited): a name wins over the generated title on the board, tickets, the digest and exports and is kept across regroupings; a category set by hand no longer follows its verbatims' majority */
+        patch: operations["IrritantsController_update"];
+        trace?: never;
+    };
     "/api/v1/irritants": {
         parameters: {
             query?: never;
@@ -236,23 +271,6 @@ export interface paths {
         };
         /** Customers (and verbatims) per ISO week over the last weeks, oldest first, weeks without any included; the current week is partial */
         get: operations["IrritantsController_weekly"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/irritants/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One irritant with its most recent verbatims (redacted) */
-        get: operations["IrritantsController_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1793,6 +1811,15 @@ export interface components {
         ExamplesBody: {
             examples: string[];
         };
+        UpdateIrritantBody: {
+            /** @description What the team calls it: shown instead of the generated title everywhere, kept across regroupings; null gives it back its generated title */
+            name?: string | null;
+            /**
+             * @description The irritant's category (a key of GET /api/v1/categories): it no longer follows its verbatims' majority
+             * @example payment
+             */
+            category?: string;
+        };
         MergeIrritantBody: {
             /** @description The irritant this one is merged into (it keeps its id) */
             into: string;
@@ -2640,6 +2667,66 @@ export interface operations {
             };
         };
     };
+    IrritantsController_regroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IrritantsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description It was merged into another (or emptied by moves): Location names the irritant it lives on as */
+            301: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IrritantsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateIrritantBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     IrritantsController_list: {
         parameters: {
             query?: {
@@ -2772,26 +2859,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["WeeklyReachView"][];
                 };
-            };
-        };
-    };
-    IrritantsController_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description It was merged into another (or emptied by moves): Location names the irritant it lives on as */
-            301: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
         };
     };

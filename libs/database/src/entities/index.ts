@@ -7,7 +7,7 @@ export { UserSession } from './user-session.entity';
 export { ApiKey } from './api-key.entity';
 export { ImportRun, ImportChunk, ImportStatus } from './import-run.entity';
 export { ClassifierModel } from './classifier-model.entity';
-export { Irritant } from './irritant.entity';
+export { Irritant, irritantTitle, irritantTitleSql, TITLE_LANGUAGES_SEPARATOR } from './irritant.entity';
 export { IrritantFeedback, FeedbackKind } from './irritant-feedback.entity';
 export type { RejectedRow } from './import-run.entity';
 export { Board, BoardItem, BoardStatus, AxisOverride } from './board.entity';

@@ -19,6 +19,8 @@ import { ChatNotifications1796619547718 } from './1796619547718-ChatNotification
 import { SentimentLearning1796620483053 } from './1796620483053-SentimentLearning';
 import { Trackers1796620915028 } from './1796620915028-Trackers';
 import { TaxonomyCategories1796623526720 } from './1796623526720-TaxonomyCategories';
+import { CrossCategoryIrritants1796630000000 } from './1796630000000-CrossCategoryIrritants';
+import { IrritantTitles1796633492287 } from './1796633492287-IrritantTitles';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -43,4 +45,6 @@ export const MIGRATIONS = [
   SentimentLearning1796620483053,
   Trackers1796620915028,
   TaxonomyCategories1796623526720,
+  CrossCategoryIrritants1796630000000,
+  IrritantTitles1796633492287,
 ];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AlertStatus, IrritantAlert } from '../entities';
+import { AlertStatus, IrritantAlert, irritantTitleSql } from '../entities';
 import { changedRows } from '../returning';
 
 export interface WindowCount {
@@ -30,12 +30,12 @@ export class AlertRepository {
   ): Promise<WindowCount[]> {
     const rows: { irritant_id: string; label: string; category: string; hour: number; day: number }[] =
       await this.dataSource.query(
-        `SELECT v.irritant_id, i.label, i.category,
+        `SELECT v.irritant_id, ${irritantTitleSql('i')} AS label, i.category,
                 count(DISTINCT v.author_key) FILTER (WHERE v.received_at >= $1)::int AS hour,
                 count(DISTINCT v.author_key)::int AS day
            FROM verbatim v JOIN irritant i ON i.id = v.irritant_id
           WHERE v.received_at >= $2 AND v.received_at < $3 AND v.irritant_id IS NOT NULL
-          GROUP BY v.irritant_id, i.label, i.category
+          GROUP BY v.irritant_id, i.label, i.name, i.title, i.title_other, i.category
          HAVING count(DISTINCT v.author_key) FILTER (WHERE v.received_at >= $1) >= $4
              OR count(DISTINCT v.author_key) >= $5`,
         [hourStart, dayStart, end, minHour, minDay],

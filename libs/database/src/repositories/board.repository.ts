@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AxisOverride, Board, BoardItem, BoardStatus } from '../entities';
+import { AxisOverride, Board, BoardItem, BoardStatus, irritantTitleSql } from '../entities';
 
 /** What one irritant's verbatims of a week add up to, as the scoring reads it. */
 export interface IrritantWeekRow {
@@ -44,7 +44,7 @@ export class BoardRepository {
       texts: (string | null)[];
       detractors: number;
     }[] = await (tx ?? this.dataSource.manager).query(
-      `SELECT v.irritant_id, i.category, i.label,
+      `SELECT v.irritant_id, i.category, ${irritantTitleSql('i')} AS label,
               count(*)::int AS verbatims, count(DISTINCT v.author_key)::int AS customers,
               array_agg(DISTINCT v.channel) AS channels,
               array_agg(DISTINCT v.terminal) AS terminals,
@@ -54,7 +54,7 @@ export class BoardRepository {
               (array_agg(v.redacted_text ORDER BY v.received_at DESC))[1:$3] AS texts
          FROM verbatim v JOIN irritant i ON i.id = v.irritant_id
         WHERE v.received_at >= $1 AND v.received_at < $2
-        GROUP BY v.irritant_id, i.category, i.label`,
+        GROUP BY v.irritant_id, i.category, i.label, i.name, i.title, i.title_other`,
       [start, end, maxTexts],
     );
     return rows.map((row) => ({

@@ -21,6 +21,17 @@ export class ClassifierModelRepository {
     return row?.version ?? null;
   }
 
+  /**
+   * Runs the first training of an installation alone across processes (a transaction-scoped
+   * advisory lock): the others wait, then find the model stored.
+   */
+  whileTrainingFirst<T>(work: () => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('classifier-model:first-training'))`);
+      return work();
+    });
+  }
+
   /** When the newest model was trained (null: none yet). */
   async latestTrainedAt(): Promise<Date | null> {
     const row = await this.dataSource

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { changedRows } from '../returning';
@@ -14,22 +15,21 @@ export class IrritantRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Runs clustering work for one category alone: concurrent workers would otherwise both start
-   * an irritant for the same new topic. The lock is the transaction's: released at commit.
+   * Runs clustering work (a placement, a triage decision): any number at once, since irritants
+   * form across categories and each takes row locks only on what it changes; never while the
+   * regrouping rewrites the window (it takes the same lock exclusively). Released at commit.
    */
-  inCategoryLock<T>(category: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.inCategoriesLock([category], work);
+  inClusteringLock<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock_shared(hashtext('irritant:regroup'))`);
+      return work(tx);
+    });
   }
 
-  /**
-   * The same lock over several categories (a move across categories), taken in one order so that
-   * two opposite moves cannot deadlock.
-   */
-  inCategoriesLock<T>(categories: string[], work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  /** The regrouping's lock: waits for clustering work in flight, holds new work until it commits. */
+  inRegroupLock<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (tx) => {
-      for (const category of [...new Set(categories)].sort()) {
-        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('irritant:' || $1))`, [category]);
-      }
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('irritant:regroup'))`);
       return work(tx);
     });
   }
@@ -148,35 +148,63 @@ export class IrritantRepository {
    * Of the given verbatims, those still waiting for clustering, locked for this transaction.
    * Pinned ones are a person's decision: never clustered again.
    */
-  lockWaiting(ids: string[], category: string, tx: EntityManager): Promise<Verbatim[]> {
+  lockWaiting(ids: string[], tx: EntityManager): Promise<Verbatim[]> {
     return tx
       .getRepository(Verbatim)
       .createQueryBuilder('v')
       .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
       .where('v.id IN (:...ids)', { ids })
       .andWhere('v.stage = :stage', { stage: VerbatimStage.Analyzed })
-      .andWhere('v.category = :category', { category })
+      .andWhere('v.category IS NOT NULL')
       .andWhere('v.irritant_pinned_at IS NULL')
+      .orderBy('v.id')
       .getMany();
   }
 
-  candidates(category: string, tx: EntityManager): Promise<Irritant[]> {
+  /** Irritants a placement compares against: the recent ones, of every category. */
+  candidates(tx: EntityManager): Promise<Pick<Irritant, 'id' | 'centroid' | 'lang'>[]> {
     return tx
       .getRepository(Irritant)
       .createQueryBuilder('i')
-      .where('i.category = :category', { category })
-      .andWhere(`i.last_seen_at > now() - make_interval(days => ${CANDIDATE_DAYS})`)
+      .select(['i.id', 'i.centroid', 'i.lang'])
+      .where(`i.last_seen_at > now() - make_interval(days => ${CANDIDATE_DAYS})`)
       .orderBy('i.last_seen_at', 'DESC')
       .take(MAX_CANDIDATES)
       .getMany();
   }
 
+  /** Marks irritants as decided on by a person: the regrouping leaves their verbatims where they are. */
+  async hold(ids: string[], actor: string, tx: EntityManager): Promise<void> {
+    if (ids.length === 0) return;
+    await tx.query(
+      `UPDATE irritant SET held_by = $2, held_at = now() WHERE id = ANY($1::uuid[]) AND held_at IS NULL`,
+      [ids, actor],
+    );
+  }
+
+  /** A person sets the irritant's category: it no longer follows its verbatims' majority. */
+  async setCategory(id: string, category: string, actor: string, tx: EntityManager): Promise<void> {
+    await tx.query(
+      `UPDATE irritant SET category = $2, category_set_by = $3, category_set_at = now(), updated_at = clock_timestamp()
+        WHERE id = $1`,
+      [id, category, actor],
+    );
+  }
+
   async create(
-    irritant: { category: string; label: string; centroid: IrritantCentroid; seenAt: Date },
+    irritant: {
+      category: string;
+      label: string;
+      centroid: IrritantCentroid;
+      seenAt: Date;
+      lang?: string | null;
+    },
     tx: EntityManager,
   ): Promise<string> {
     const result = await tx.getRepository(Irritant).insert({
       category: irritant.category,
+      lang: irritant.lang ?? null,
       label: irritant.label.slice(0, 200),
       centroid: irritant.centroid,
       firstSeenAt: irritant.seenAt,
@@ -214,19 +242,233 @@ export class IrritantRepository {
     if (ids.length > 0) await this.dataSource.transaction((tx) => this.recount(ids, tx));
   }
 
-  /** Counts from the verbatims themselves, so that they stay right whatever order work ran in. */
+  /**
+   * Counts from the verbatims themselves, so that they stay right whatever order work ran in; the
+   * category is their majority (unless a person set it), the language too. `updated_at` is the
+   * moment of the write (not of the transaction's start): the regrouping looks for work done
+   * since it last finished.
+   */
   async recount(ids: string[], tx: EntityManager): Promise<void> {
     if (ids.length === 0) return;
     await tx.query(
       `UPDATE irritant i
           SET verbatim_count = c.verbatims, distinct_customers = c.customers,
-              first_seen_at = c.first_seen, last_seen_at = c.last_seen, updated_at = now()
+              first_seen_at = c.first_seen, last_seen_at = c.last_seen, updated_at = clock_timestamp(),
+              category = CASE WHEN i.category_set_by IS NULL THEN coalesce(m.category, i.category) ELSE i.category END,
+              lang = coalesce(l.lang, i.lang)
          FROM (SELECT irritant_id, count(*)::int AS verbatims, count(DISTINCT author_key)::int AS customers,
                       min(received_at) AS first_seen, max(received_at) AS last_seen
                  FROM verbatim WHERE irritant_id = ANY($1::uuid[]) GROUP BY irritant_id) c
+         LEFT JOIN (SELECT DISTINCT ON (irritant_id) irritant_id, category FROM verbatim
+                     WHERE irritant_id = ANY($1::uuid[]) AND category IS NOT NULL
+                     GROUP BY irritant_id, category ORDER BY irritant_id, count(*) DESC, category) m
+                ON m.irritant_id = c.irritant_id
+         LEFT JOIN (SELECT DISTINCT ON (irritant_id) irritant_id, lang FROM verbatim
+                     WHERE irritant_id = ANY($1::uuid[]) AND lang IS NOT NULL
+                     GROUP BY irritant_id, lang ORDER BY irritant_id, count(*) DESC, lang) l
+                ON l.irritant_id = c.irritant_id
         WHERE i.id = c.irritant_id`,
       [ids],
     );
+  }
+
+  /** The installation's vocabulary as the last regrouping stored it (null: none yet). */
+  async latestVocabulary(): Promise<{ documents: number; frequencies: Record<string, number> } | null> {
+    const rows: { documents: number; frequencies: Record<string, number> }[] = await this.dataSource.query(
+      'SELECT documents, frequencies FROM clustering_vocabulary ORDER BY id DESC LIMIT 1',
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Stores the vocabulary of the recent window; the older ones go. */
+  async storeVocabulary(
+    documents: number,
+    frequencies: Record<string, number>,
+    tx: EntityManager,
+  ): Promise<void> {
+    const [row] = await tx.query<{ id: number }[]>(
+      'INSERT INTO clustering_vocabulary (documents, frequencies) VALUES ($1, $2) RETURNING id',
+      [documents, JSON.stringify(frequencies)],
+    );
+    await tx.query('DELETE FROM clustering_vocabulary WHERE id < $1', [row.id]);
+  }
+
+  /**
+   * The recent window the regrouping reads: clustered verbatims received since `since`, the most
+   * recent first, at most `limit`; `fixed` when a person placed it, or its irritant is held, has
+   * a pinned quote, or has verbatims older than the window (a long-lived topic keeps its members).
+   */
+  async regroupWindow(
+    since: Date,
+    limit: number,
+    tx: EntityManager = this.dataSource.manager,
+  ): Promise<{ id: string; text: string; lang: string | null; irritantId: string; fixed: boolean }[]> {
+    const rows: {
+      id: string;
+      text: string | null;
+      lang: string | null;
+      irritant_id: string;
+      fixed: boolean;
+    }[] = await tx.query(
+      `WITH w AS (
+           SELECT id, redacted_text, lang, irritant_id, irritant_pinned_at FROM verbatim
+            WHERE stage = $3 AND irritant_id IS NOT NULL AND received_at >= $1
+            ORDER BY received_at DESC, id LIMIT $2),
+         counts AS (SELECT irritant_id, count(*) AS n FROM w GROUP BY irritant_id),
+         anchored AS (
+           SELECT i.id FROM irritant i JOIN counts c ON c.irritant_id = i.id
+            WHERE i.held_at IS NOT NULL OR i.verbatim_count > c.n
+               OR EXISTS (SELECT 1 FROM pinned_quote q WHERE q.irritant_id = i.id))
+         SELECT w.id, w.redacted_text AS text, w.lang, w.irritant_id,
+                (w.irritant_pinned_at IS NOT NULL OR w.irritant_id IN (SELECT id FROM anchored)) AS fixed
+           FROM w`,
+      [since, limit, VerbatimStage.Clustered],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      text: row.text ?? '',
+      lang: row.lang,
+      irritantId: row.irritant_id,
+      fixed: row.fixed,
+    }));
+  }
+
+  /**
+   * Irritants started at once (the regrouping), one statement per 500: an embedded database
+   * pays for every round trip. @returns their ids, in the order given.
+   */
+  async createMany(
+    rows: {
+      category: string;
+      lang: string | null;
+      label: string;
+      centroid: IrritantCentroid;
+      seenAt: Date;
+    }[],
+    tx: EntityManager,
+  ): Promise<string[]> {
+    // Ids chosen here: the order of RETURNING is not promised.
+    const ids = rows.map(() => randomUUID());
+    for (let start = 0; start < rows.length; start += 500) {
+      const slice = rows.slice(start, start + 500).map((row, i) => ({
+        id: ids[start + i],
+        category: row.category,
+        lang: row.lang,
+        label: row.label.slice(0, 200),
+        centroid: row.centroid,
+        seen_at: row.seenAt.toISOString(),
+      }));
+      await tx.query(
+        `INSERT INTO irritant (id, category, lang, label, centroid, first_seen_at, last_seen_at)
+         SELECT r.id, r.category, r.lang, r.label, r.centroid, r.seen_at, r.seen_at
+           FROM jsonb_to_recordset($1::jsonb)
+                AS r(id uuid, category varchar, lang varchar, label varchar, centroid jsonb, seen_at timestamptz)`,
+        [JSON.stringify(slice)],
+      );
+    }
+    return ids;
+  }
+
+  /** New centroids and labels for many irritants at once (the regrouping). */
+  async updateCentroids(
+    rows: { id: string; label: string; centroid: IrritantCentroid }[],
+    tx: EntityManager,
+  ): Promise<void> {
+    for (let start = 0; start < rows.length; start += 500) {
+      const slice = rows.slice(start, start + 500);
+      await tx.query(
+        `UPDATE irritant i SET label = r.label, centroid = r.centroid, updated_at = clock_timestamp()
+           FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, label varchar, centroid jsonb)
+          WHERE i.id = r.id`,
+        [
+          JSON.stringify(
+            slice.map((row) => ({ id: row.id, label: row.label.slice(0, 200), centroid: row.centroid })),
+          ),
+        ],
+      );
+    }
+  }
+
+  /**
+   * Whether the window read before the regrouping's lock is still as it was: every verbatim in the
+   * same irritant, none placed by a person since, no irritant of it decided on since. New
+   * verbatims clustered meanwhile do not count: the pass leaves them where they were placed.
+   */
+  async windowUnchanged(
+    window: readonly { id: string; irritantId: string; fixed: boolean }[],
+    tx: EntityManager,
+  ): Promise<boolean> {
+    if (window.length === 0) return true;
+    const [row] = await tx.query<{ changed: number }[]>(
+      `SELECT count(*)::int AS changed
+         FROM unnest($1::uuid[], $2::uuid[], $3::boolean[]) AS w(id, irritant_id, fixed)
+         LEFT JOIN verbatim v ON v.id = w.id
+         LEFT JOIN irritant i ON i.id = w.irritant_id
+        WHERE v.id IS NULL OR v.irritant_id IS DISTINCT FROM w.irritant_id
+           OR (NOT w.fixed AND (v.irritant_pinned_at IS NOT NULL OR i.held_at IS NOT NULL))`,
+      [window.map((one) => one.id), window.map((one) => one.irritantId), window.map((one) => one.fixed)],
+    );
+    return row.changed === 0;
+  }
+
+  /** Puts verbatims in other irritants (the regrouping): never a pinned one. */
+  async reassign(
+    assignments: { verbatimId: string; irritantId: string }[],
+    tx: EntityManager,
+  ): Promise<void> {
+    if (assignments.length === 0) return;
+    await tx.query(
+      `UPDATE verbatim v SET irritant_id = a.irritant_id
+         FROM unnest($1::uuid[], $2::uuid[]) AS a(id, irritant_id)
+        WHERE v.id = a.id AND v.irritant_pinned_at IS NULL`,
+      [assignments.map((a) => a.verbatimId), assignments.map((a) => a.irritantId)],
+    );
+  }
+
+  /** Records a regrouping; its finish is the moment of this write. */
+  async recordRegroup(
+    run: {
+      trigger: string;
+      actor: string;
+      startedAt: Date;
+      windowVerbatims: number;
+      irritantsBefore: number;
+      irritantsAfter: number;
+      merged: number;
+      created: number;
+      moved: number;
+    },
+    tx: EntityManager,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO irritant_regroup (trigger, actor, started_at, finished_at, window_verbatims, irritants_before,
+                                     irritants_after, merged, created, moved)
+       VALUES ($1, $2, $3, clock_timestamp(), $4, $5, $6, $7, $8, $9)`,
+      [
+        run.trigger,
+        run.actor,
+        run.startedAt,
+        run.windowVerbatims,
+        run.irritantsBefore,
+        run.irritantsAfter,
+        run.merged,
+        run.created,
+        run.moved,
+      ],
+    );
+  }
+
+  /**
+   * What the automatic regrouping waits on: when it last finished, when irritants last changed
+   * after it, and the database's now (all on the database's clock).
+   */
+  async regroupState(): Promise<{ lastRegroupAt: Date | null; lastChangeAt: Date | null; now: Date }> {
+    const rows: { last_regroup: Date | null; last_change: Date | null; now: Date }[] =
+      await this.dataSource.query(
+        `SELECT (SELECT max(finished_at) FROM irritant_regroup) AS last_regroup,
+              (SELECT max(updated_at) FROM irritant) AS last_change, clock_timestamp() AS now`,
+      );
+    return { lastRegroupAt: rows[0].last_regroup, lastChangeAt: rows[0].last_change, now: rows[0].now };
   }
 
   list(filter: { category?: string; limit: number }): Promise<Irritant[]> {
@@ -236,7 +478,16 @@ export class IrritantRepository {
       .select([
         'i.id',
         'i.category',
+        'i.categorySetBy',
+        'i.lang',
+        'i.heldAt',
         'i.label',
+        'i.name',
+        'i.title',
+        'i.titleLang',
+        'i.titleOther',
+        'i.titleOtherLang',
+        'i.titleQuote',
         'i.verbatimCount',
         'i.distinctCustomers',
         'i.firstSeenAt',

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, DataSource, EntityManager } from 'typeorm';
 import { changedRows } from '../returning';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Channel, Verbatim, VerbatimStage } from '../entities';
 
 export interface NewVerbatim {
@@ -74,20 +73,30 @@ export class VerbatimRepository {
     for (const row of rows)
       if (!unique.has(key(row.sourceId, row.externalId))) unique.set(key(row.sourceId, row.externalId), row);
 
-    const inserted: { id: string; source_id: string; external_id: string }[] = (
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(Verbatim)
-        .values(
-          [...unique.values()].map(
-            (row) => ({ ...row, stage: VerbatimStage.Received }) as QueryDeepPartialEntity<Verbatim>,
-          ),
-        )
-        .orIgnore()
-        .returning('id, source_id, external_id')
-        .execute()
-    ).raw as { id: string; source_id: string; external_id: string }[];
+    // One statement with one array per column: a thousand rows bind nine parameters, not nine
+    // thousand (the query builder's per-parameter work was most of the API's time at ingestion).
+    const fresh = [...unique.values()];
+    const column = <T>(read: (row: NewVerbatim) => T) => fresh.map(read);
+    const inserted: { id: string; source_id: string; external_id: string }[] = await manager.query(
+      `INSERT INTO verbatim (source_id, external_id, author_key, channel, received_at, raw_text, lang, metadata, stage)
+       SELECT r.source_id, r.external_id, r.author_key, r.channel, r.received_at, r.raw_text, r.lang, r.metadata, $9
+         FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::varchar[], $5::timestamptz[], $6::text[],
+                     $7::varchar[], $8::jsonb[])
+              AS r(source_id, external_id, author_key, channel, received_at, raw_text, lang, metadata)
+       ON CONFLICT DO NOTHING
+       RETURNING id, source_id, external_id`,
+      [
+        column((row) => row.sourceId),
+        column((row) => row.externalId),
+        column((row) => row.authorKey),
+        column((row) => row.channel),
+        column((row) => row.receivedAt),
+        column((row) => row.rawText),
+        column((row) => row.lang),
+        column((row) => JSON.stringify(row.metadata)),
+        VerbatimStage.Received,
+      ],
+    );
 
     const ids = new Map<string, { id: string; created: boolean; pending: boolean }>();
     for (const row of inserted)

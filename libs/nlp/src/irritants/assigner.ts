@@ -1,4 +1,4 @@
-import { CENTROID_TERMS, Centroid, JOIN_THRESHOLD, TermVector } from './similarity';
+import { CENTROID_TERMS, Centroid, JOIN_THRESHOLD, TermVector, languagesMayMeet } from './similarity';
 
 /**
  * An irritant while the assigner works on it: its centroid as mutable maps with its norm kept up
@@ -7,6 +7,8 @@ import { CENTROID_TERMS, Centroid, JOIN_THRESHOLD, TermVector } from './similari
  */
 interface Slot {
   key: string;
+  /** Its main language: a French and an English text meet only on distinctive concepts. */
+  lang: string | null;
   terms: Map<string, number>;
   surfaces: Map<string, string>;
   size: number;
@@ -31,10 +33,10 @@ export interface Placement {
 const TRIM_AT = CENTROID_TERMS * 2;
 
 /**
- * Places verbatims of one category among its irritants: each joins the irritant whose centroid it
- * resembles most when the cosine reaches the threshold, or starts one. Pure and in memory: the
- * cluster stage runs it inside its per-category lock and stores the result; the NLP benchmark
- * runs it alone.
+ * Places verbatims among the recent irritants, whatever their category: each joins the irritant
+ * whose centroid it resembles most when the cosine reaches the threshold (and, across French and
+ * English, when they share distinctive concepts), or starts one. Pure and in memory: the cluster
+ * stage runs it and stores the result; the NLP benchmark runs it alone.
  */
 export class IrritantAssigner {
   private readonly slots: Slot[] = [];
@@ -46,15 +48,16 @@ export class IrritantAssigner {
   private created = 0;
 
   constructor(
-    irritants: readonly { id: string; centroid: Centroid }[],
+    irritants: readonly { id: string; centroid: Centroid; lang?: string | null }[],
     private readonly threshold = JOIN_THRESHOLD,
   ) {
-    for (const { id, centroid } of irritants) {
+    for (const { id, centroid, lang } of irritants) {
       const terms = new Map(Object.entries(centroid.terms));
       let normSquared = 0;
       for (const weight of terms.values()) normSquared += weight * weight;
       this.track({
         key: id,
+        lang: lang ?? null,
         terms,
         surfaces: new Map(Object.entries(centroid.surfaces)),
         size: centroid.size,
@@ -65,7 +68,12 @@ export class IrritantAssigner {
     }
   }
 
-  place(vector: TermVector, stems: readonly string[], surfaces: readonly string[]): Placement {
+  place(
+    vector: TermVector,
+    stems: readonly string[],
+    surfaces: readonly string[],
+    lang: string | null = null,
+  ): Placement {
     const dots = new Map<Slot, number>();
     for (const [term, weight] of vector) {
       const holders = this.holders.get(term);
@@ -80,7 +88,7 @@ export class IrritantAssigner {
     for (const [slot, dot] of dots) {
       const score = slot.normSquared > 0 ? dot / Math.sqrt(slot.normSquared) : 0;
       // Strictly greater: on a tie the first met wins, so the same input always places the same way.
-      if (score > bestScore) {
+      if (score > bestScore && languagesMayMeet(lang, vector.keys(), slot.lang, slot.terms)) {
         best = slot;
         bestScore = score;
       }
@@ -91,6 +99,7 @@ export class IrritantAssigner {
     }
     const slot: Slot = {
       key: `new-${++this.created}`,
+      lang,
       terms: new Map(),
       surfaces: new Map(),
       size: 0,

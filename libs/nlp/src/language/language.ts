@@ -3,7 +3,12 @@ import { words as frenchStopwords } from 'natural/lib/natural/util/stopwords_fr'
 
 export type Language = 'fr' | 'en' | 'other';
 
+const ASCII = /^[\t\n\r\x20-\x7e]*$/;
+
 export function foldAccents(text: string): string {
+  // Most words customers type are plain ASCII: nothing to fold (and normalising is the hot path of
+  // tokenising, sentiment and language guessing).
+  if (ASCII.test(text)) return text;
   return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
 }
 

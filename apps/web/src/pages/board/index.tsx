@@ -471,7 +471,10 @@ function BoardRow({ item, week, decision, mayTriage, open, onToggle, onDecided }
             onClick={() => onToggle(!open)}
           >
             {t('decide')}
-            <span className="sr-only"> {item.label}</span>
+            <span className="sr-only" translate="no">
+              {' '}
+              {item.label}
+            </span>
           </button>
         </td>
       </tr>

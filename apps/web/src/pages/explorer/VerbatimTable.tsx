@@ -56,8 +56,7 @@ export function VerbatimTable({
   const mayCorrect = mayAct(useRole(), TRIAGERS);
   return (
     <div className="explorer-scroll">
-      {/* Focusable: on a phone the table scrolls sideways, and a keyboard must reach it. */}
-      <table className="explorer-table" tabIndex={0}>
+      <table className="explorer-table">
         <caption className="sr-only">{t('tableCaption')}</caption>
         <thead>
           <tr>
@@ -73,7 +72,8 @@ export function VerbatimTable({
         <tbody>
           {rows.map((verbatim) => (
             <tr key={verbatim.id} data-verbatim-id={verbatim.id}>
-              <td className="explorer-text" translate="no" lang={verbatim.lang ?? undefined}>
+              {/* The customer's words, in their language (not the page's): never translated. */}
+              <td className="explorer-text" lang={verbatim.lang ?? undefined} translate="no">
                 {/* Redacted by the API, and rendered as text: never markup. */}
                 <Highlighted text={verbatim.text} query={query} />
               </td>

@@ -158,8 +158,8 @@ function AddChatChannel() {
       </Field>
       <Field label={t('chat.lang')}>
         <select value={lang} onChange={(event) => setLang(event.target.value as 'fr' | 'en')}>
-          <option value="fr">Français</option>
-          <option value="en">English</option>
+          <option value="fr">{t('common:languageNames.fr')}</option>
+          <option value="en">{t('common:languageNames.en')}</option>
         </select>
       </Field>
       {kind === 'slack_bot' ? (

@@ -53,6 +53,7 @@ export function IrritantPicker({
         >
           {shown.length === 0 && <option value="">{t('picker.none')}</option>}
           {shown.map((option) => (
+            // An irritant's name is made of customer words: not the UI's to translate.
             <option key={option.id} value={option.id} translate="no">
               {option.label} · {labels.category(option.category)} ({option.verbatimCount})
             </option>

@@ -92,6 +92,15 @@ export default function IrritantPage() {
               />
             )}
           </div>
+          {data.name && data.title && (
+            <p className="page-sub">{t('title.generated', { title: data.title })}</p>
+          )}
+          {data.otherTitle && (
+            <p className="page-sub" lang={data.otherTitle.lang}>
+              {data.otherTitle.title}
+            </p>
+          )}
+          {data.quote && <blockquote className="irritant-quote">“{data.quote}”</blockquote>}
         </div>
         {item.data && (
           <dl className="headline">

@@ -4,9 +4,16 @@ import type { BoardItem } from '../../components/ui';
 export interface Irritant {
   id: string;
   category: string;
+  /** The name a triager gave it, else its generated title, else its distinctive words. */
   label: string;
-  /** The name a triager gave it (null: none); absent from an API that cannot rename yet. */
-  name?: string | null;
+  /** The name a triager gave it (wins over the title everywhere). */
+  name: string | null;
+  /** A short phrase in its customers' own words, in its main language. */
+  title: string | null;
+  /** The title in the other language, when some of its verbatims are in it. */
+  otherTitle: { lang: string; title: string } | null;
+  /** Its most representative verbatim (redacted). */
+  quote: string | null;
   verbatimCount: number;
   distinctCustomers: number;
   firstSeenAt: string;

@@ -55,8 +55,8 @@ export default function PrintPage() {
       {board.data.items.map((item) => {
         const decision = inForce.get(item.irritantId);
         return (
-          <section key={item.irritantId} className="print-page" aria-label={item.label}>
-            <h2>
+          <section key={item.irritantId} className="print-page" aria-labelledby={`print-${item.irritantId}`}>
+            <h2 id={`print-${item.irritantId}`}>
               {item.rank}. <span translate="no">{item.label}</span>
             </h2>
             <p>

@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Irritant } from '../entities';
+
+/** Irritants titled with fewer verbatims than this are retitled at every change… */
+const RETITLE_EVERY_CHANGE_BELOW = 20;
+/** …but not more often than this (seconds): a burst into one irritant costs one recomputation. */
+const RETITLE_AT_MOST_EVERY = 30;
+
+export interface StoredTitle {
+  id: string;
+  /** The verbatim count the title was made from. */
+  count: number;
+  title: string | null;
+  lang: string | null;
+  other: string | null;
+  otherLang: string | null;
+  quote: string | null;
+}
+
+/**
+ * Irritants' generated titles and the names triagers give them. Titles are written here only, and
+ * never touch `name`: a person's name outlives every recomputation and regrouping.
+ */
+@Injectable()
+export class IrritantTitleRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Irritants whose verbatims changed since they were titled, the most recently active first.
+   * A new irritant at once; then debounced by time and size: a small one at its changes, a big one
+   * when it grew (or shrank) by a tenth, at most every RETITLE_AT_MOST_EVERY seconds, and any whose
+   * title is an hour old, so that a burst of verbatims costs few recomputations.
+   */
+  async stale(limit: number): Promise<{ id: string; count: number }[]> {
+    const rows: { id: string; verbatim_count: number }[] = await this.dataSource.query(
+      `SELECT id, verbatim_count FROM irritant
+        WHERE titled_count <> verbatim_count
+          AND (titled_count = 0 OR titled_at IS NULL OR titled_at < now() - interval '1 hour'
+               OR (titled_at < now() - make_interval(secs => $3)
+                   AND (titled_count < $2 OR abs(verbatim_count - titled_count) * 10 >= titled_count)))
+        ORDER BY titled_count = 0 DESC, last_seen_at DESC
+        LIMIT $1`,
+      [limit, RETITLE_EVERY_CHANGE_BELOW, RETITLE_AT_MOST_EVERY],
+    );
+    return rows.map((row) => ({ id: row.id, count: row.verbatim_count }));
+  }
+
+  /** The redacted texts a title is made from: each irritant's most recent verbatims. */
+  async samples(
+    ids: string[],
+    perIrritant: number,
+  ): Promise<Map<string, { text: string; lang: string | null }[]>> {
+    const rows: { irritant_id: string; text: string; lang: string | null }[] = await this.dataSource.query(
+      `SELECT irritant_id, redacted_text AS text, lang FROM (
+          SELECT v.irritant_id, v.redacted_text, v.lang,
+                 row_number() OVER (PARTITION BY v.irritant_id ORDER BY v.received_at DESC, v.id) AS n
+            FROM verbatim v WHERE v.irritant_id = ANY($1::uuid[]) AND v.redacted_text IS NOT NULL) s
+        WHERE n <= $2`,
+      [ids, perIrritant],
+    );
+    const samples = new Map<string, { text: string; lang: string | null }[]>();
+    for (const row of rows) {
+      const list = samples.get(row.irritant_id) ?? [];
+      list.push({ text: row.text, lang: row.lang });
+      samples.set(row.irritant_id, list);
+    }
+    return samples;
+  }
+
+  /** The installation's most recent redacted texts: which words are common here. */
+  async recentTexts(limit: number): Promise<{ text: string; lang: string | null }[]> {
+    return this.dataSource.query(
+      `SELECT redacted_text AS text, lang FROM verbatim
+        WHERE redacted_text IS NOT NULL ORDER BY received_at DESC LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /** Stores computed titles in one statement; an irritant gone meanwhile is skipped. */
+  async store(titles: StoredTitle[]): Promise<void> {
+    if (titles.length === 0) return;
+    const column = <K extends keyof StoredTitle>(key: K) => titles.map((title) => title[key]);
+    await this.dataSource.query(
+      `UPDATE irritant i
+          SET title = t.title, title_lang = t.lang, title_other = t.other, title_other_lang = t.other_lang,
+              title_quote = t.quote, titled_count = t.count, titled_at = now()
+         FROM unnest($1::uuid[], $2::int[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[])
+              AS t(id, count, title, lang, other, other_lang, quote)
+        WHERE i.id = t.id`,
+      [
+        column('id'),
+        column('count'),
+        titles.map((t) => t.title?.slice(0, 200) ?? null),
+        column('lang'),
+        titles.map((t) => t.other?.slice(0, 200) ?? null),
+        column('otherLang'),
+        titles.map((t) => t.quote?.slice(0, 400) ?? null),
+      ],
+    );
+  }
+
+  /**
+   * Gives an irritant a person's name (null gives it back its generated title), under a row lock
+   * so that two renames are audited in the order they happened.
+   * @returns the name it had, or undefined when the irritant does not exist.
+   */
+  rename(
+    id: string,
+    name: string | null,
+    audit: (before: string | null, tx: EntityManager) => Promise<void>,
+  ): Promise<{ before: string | null } | undefined> {
+    return this.dataSource.transaction(async (tx) => {
+      const rows: { name: string | null }[] = await tx.query(
+        'SELECT name FROM irritant WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      if (rows.length === 0) return undefined;
+      await tx.getRepository(Irritant).update({ id }, { name });
+      await audit(rows[0].name, tx);
+      return { before: rows[0].name };
+    });
+  }
+}
