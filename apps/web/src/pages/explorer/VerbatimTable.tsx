@@ -56,7 +56,8 @@ export function VerbatimTable({
   const mayCorrect = mayAct(useRole(), TRIAGERS);
   return (
     <div className="explorer-scroll">
-      <table className="explorer-table">
+      {/* Focusable: on a phone the table scrolls sideways, and a keyboard must reach it. */}
+      <table className="explorer-table" tabIndex={0}>
         <caption className="sr-only">{t('tableCaption')}</caption>
         <thead>
           <tr>

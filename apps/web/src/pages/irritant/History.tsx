@@ -14,7 +14,8 @@ export function OverrideHistory({ irritantId }: { irritantId: string }) {
     <section aria-labelledby="overrides-title" className="panel">
       <h2 id="overrides-title">{t('overrides.title')}</h2>
       <div className="table-scroll">
-        <table className="simple-table">
+        {/* Focusable: on a phone the table scrolls sideways, and a keyboard must reach it. */}
+        <table className="simple-table" tabIndex={0} aria-labelledby="overrides-title">
           <thead>
             <tr>
               <th scope="col">{t('overrides.when')}</th>
@@ -32,7 +33,7 @@ export function OverrideHistory({ irritantId }: { irritantId: string }) {
                 <td>{labels.date(row.at, true)}</td>
                 <td>{labels.axis(row.axis)}</td>
                 <td className="num">{row.score === null ? t('overrides.lifted') : row.score}</td>
-                <td>{row.reason}</td>
+                <td translate="no">{row.reason}</td>
                 <td>{row.byName ?? row.by}</td>
               </tr>
             ))}

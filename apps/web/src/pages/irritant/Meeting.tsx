@@ -27,7 +27,7 @@ export function DecideButton({ read, onDecided }: { read: ItemRead; onDecided: (
       <Dialog
         open={open}
         onClose={() => setOpen(false)}
-        title={t('meeting.decideTitle', { label: item.label, week: read.isoWeek })}
+        title={t('meeting.decideTitle', { week: read.isoWeek })}
         className="decide-dialog"
       >
         <DecisionForm
@@ -100,7 +100,9 @@ export function Quotes({ irritant, read }: { irritant: Irritant; read: ItemRead 
         {quotes.map((quote) => (
           <li key={quote.id}>
             {/* Customer words: React text only, never markup. */}
-            <blockquote className="quote-text">{quote.text}</blockquote>
+            <blockquote className="quote-text" translate="no">
+              {quote.text}
+            </blockquote>
             <p className="verbatim-meta">
               <ChannelTag channel={quote.channel} />
               <time dateTime={quote.receivedAt}>{labels.date(quote.receivedAt, true)}</time>

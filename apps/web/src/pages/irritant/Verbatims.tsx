@@ -192,7 +192,7 @@ function VerbatimRow({
           {pinned && <span className="pinned-badge">{t('verbatims.pinned')}</span>}
         </p>
         {/* Customer words: React text only, never markup. */}
-        <p id={textId} className={`verbatim-text${long && !whole ? ' clamped' : ''}`}>
+        <p id={textId} className={`verbatim-text${long && !whole ? ' clamped' : ''}`} translate="no">
           {verbatim.text}
         </p>
         {long && (
