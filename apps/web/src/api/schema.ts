@@ -565,7 +565,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Move a ticket along (todo, in_progress, fixed, deployed) and set its release */
+        /** Move a ticket along (todo, in_progress, fixed, deployed) and set its release; 403 for a developer when another one claimed it */
         patch: operations["TicketsController_update"];
         trace?: never;
     };
@@ -1118,6 +1118,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/people/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find a person by e-mail or phone (admin, before an erasure): hashed the way authors are, never stored */
+        get: operations["PeopleController_lookup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/people/{authorKey}": {
         parameters: {
             query?: never;
@@ -1631,6 +1648,58 @@ export interface paths {
         patch: operations["UsersController_update"];
         trace?: never;
     };
+    "/api/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every API key with its last use, expiry and revocation (admin); never a key */
+        get: operations["ApiKeysController_list"];
+        put?: never;
+        /** Create an API key (admin): the key is returned this once */
+        post: operations["ApiKeysController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key (admin): refused from now on; 409 if already revoked */
+        delete: operations["ApiKeysController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate an API key (admin): a new key with the same name, role and lifetime, returned this once; the old one revoked */
+        post: operations["ApiKeysController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1682,11 +1751,15 @@ export interface components {
         IngestItemResult: {
             /** @description Position in the request */
             index: number;
-            id: string;
+            /** @description null when suppressed */
+            id: string | null;
             source: string;
             externalId: string;
-            /** @enum {string} */
-            status: "created" | "duplicate";
+            /**
+             * @description suppressed: its author was erased (GDPR), so it was skipped, not stored
+             * @enum {string}
+             */
+            status: "created" | "duplicate" | "suppressed";
         };
         IngestResult: {
             created: number;
@@ -1716,7 +1789,8 @@ export interface components {
         VerbatimView: {
             id: string;
             source: string;
-            externalId: string;
+            /** @description The source's id of the message (a keyed hash when it names a person); null for viewers */
+            externalId: string | null;
             /** @enum {string} */
             channel: "email" | "chat" | "chatbot" | "twitter" | "forum" | "facebook" | "instagram" | "survey" | "phone" | "other";
             receivedAt: string;
@@ -2394,6 +2468,14 @@ export interface components {
             role?: "viewer" | "triager" | "admin";
             /** @description true ends the person’s sessions at once; false lets them sign in again */
             disabled?: boolean;
+        };
+        CreateApiKey: {
+            /** @example zendesk bridge */
+            name: string;
+            /** @enum {string} */
+            role: "viewer" | "triager" | "admin" | "developer";
+            /** @description Days until it expires (1-730); none: valid until revoked */
+            expiresInDays?: number;
         };
     };
     responses: never;
@@ -4037,6 +4119,28 @@ export interface operations {
             };
         };
     };
+    PeopleController_lookup: {
+        parameters: {
+            query?: {
+                /** @description An e-mail address the person wrote from */
+                email?: string;
+                /** @description A phone number the person wrote from (+33 6 12 34 56 78, 0612345678) */
+                phone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     PeopleController_erase: {
         parameters: {
             query?: never;
@@ -4735,6 +4839,82 @@ export interface operations {
             };
         };
     };
+    ApiKeysController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ApiKeysController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKey"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ApiKeysController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ApiKeysController_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
 }
 type FlattenedDeepRequired<T> = {
     [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
@@ -4766,7 +4946,7 @@ export const pathsApiV1ExportsTicketsGetParametersQueryFormatValues: ReadonlyArr
 export const pathsApiV1ExportsVerbatimsGetParametersQueryFormatValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/exports/verbatims"]["get"]["parameters"]["query"]["format"]> = ["csv", "xlsx"];
 export const pathsApiV1ExportsVerbatimsGetParametersQueryChannelValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/exports/verbatims"]["get"]["parameters"]["query"]["channel"]> = ["email", "chat", "chatbot", "twitter", "forum", "facebook", "instagram", "survey", "phone", "other"];
 export const verbatimInputChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["VerbatimInput"]["channel"]> = ["email", "chat", "chatbot", "twitter", "forum", "facebook", "instagram", "survey", "phone", "other"];
-export const ingestItemResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IngestItemResult"]["status"]> = ["created", "duplicate"];
+export const ingestItemResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IngestItemResult"]["status"]> = ["created", "duplicate", "suppressed"];
 export const verbatimViewChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["VerbatimView"]["channel"]> = ["email", "chat", "chatbot", "twitter", "forum", "facebook", "instagram", "survey", "phone", "other"];
 export const verbatimViewSentimentLabelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["VerbatimView"]["sentimentLabel"]> = ["negative", "neutral", "positive"];
 export const verbatimViewIntentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["VerbatimView"]["intent"]> = ["complaint", "bug_report", "question", "idea", "praise"];
@@ -4805,3 +4985,4 @@ export const meRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["sche
 export const userViewRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UserView"]["role"]> = ["viewer", "triager", "admin"];
 export const createUserRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateUser"]["role"]> = ["viewer", "triager", "admin"];
 export const updateUserRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UpdateUser"]["role"]> = ["viewer", "triager", "admin"];
+export const createApiKeyRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateApiKey"]["role"]> = ["viewer", "triager", "admin", "developer"];
