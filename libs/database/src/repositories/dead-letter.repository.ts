@@ -19,7 +19,8 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * any depth. A dead letter keeps the evidence of what was refused; it must never fail to be written.
  */
 export function storable(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\uFFFD').replaceAll('\u0000', '\uFFFD');
+  if (typeof value === 'string')
+    return value.replace(LONE_SURROGATE, '\uFFFD').replaceAll('\u0000', '\uFFFD');
   if (Array.isArray(value)) return value.map(storable);
   if (value !== null && typeof value === 'object') {
     const copy: Record<string, unknown> = {};
