@@ -81,11 +81,12 @@ describe('access matrix (generated from the controllers)', () => {
       (route) => !route.isPublic && (route.roles === undefined || route.roles.length === 0),
     );
     expect(unnamed.map((route) => `${route.method} ${route.path}`)).toEqual([]);
-    // The public ones are health, the signature-verified webhooks and signing in, nothing else.
+    // The public ones are health, the signature-verified webhooks and signing in (with whether this
+    // browser is signed in: it answers nothing else without a credential), nothing else.
     const open = routes.filter((route) => route.isPublic).map((route) => route.path);
     for (const path of open)
       expect(path).toMatch(
-        /^\/(health|api\/v1\/webhooks\/(chat|email|facebook)\/:sourceId|api\/v1\/webhooks\/trackers\/:trackerId|auth\/(providers|local|logout|oidc\/login|oidc\/callback))$/,
+        /^\/(health|api\/v1\/webhooks\/(chat|email|facebook)\/:sourceId|api\/v1\/webhooks\/trackers\/:trackerId|auth\/(providers|session|local|logout|oidc\/login|oidc\/callback))$/,
       );
     expect(open).toEqual(expect.arrayContaining(['/auth/providers', '/auth/local', '/auth/oidc/callback']));
   });

@@ -18,7 +18,7 @@ const OPENAPI = JSON.parse(read('docs/openapi.json')) as {
   paths: Record<string, Record<string, { security?: unknown[] }>>;
 };
 const CLI = read('apps/cli/src/main.ts');
-const CLI_COMMANDS = new Set([...CLI.matchAll(/\.command\('([^']+)'\)/g)].map((match) => match[1]));
+const CLI_COMMANDS = new Set([...CLI.matchAll(/\.command\('([^' ]+)/g)].map((match) => match[1]));
 
 /** The rows of the first markdown table after `heading`, as cells. */
 function table(markdown: string, heading: RegExp): string[][] {

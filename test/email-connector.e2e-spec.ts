@@ -126,7 +126,7 @@ describe('e-mail connector', () => {
     );
     const result = await poll();
     expect(result).toEqual({ stored: 1, skipped: 0, refused: 0 });
-    expect(await stored()).toEqual([...before, 'new-2@example.org'].sort());
+    expect(await stored()).toEqual([...before, storedExternalId('new-2@example.org')].sort());
   });
 
   it('refuses a message over 10 MB from its size, with a dead letter naming it', async () => {

@@ -635,7 +635,8 @@ describe('the Monday loop, week after week', () => {
       override: { score: 80 },
     });
 
-    // A category correction says where the verbatim went.
+    // A category correction says where the verbatim is: still in its irritant, whose category is
+    // its verbatims' majority (the category is the irritant's attribute, not what groups it).
     const [misfiled] = await query<{ id: string }>(
       db.url,
       `SELECT id FROM verbatim WHERE irritant_id = $1 ORDER BY received_at DESC LIMIT 1`,
@@ -647,10 +648,11 @@ describe('the Monday loop, week after week', () => {
     });
     expect(corrected.status).toBe(200);
     expect(corrected.body.placement).toMatchObject({
-      moved: true,
+      moved: false,
       from: { id: ids.eticket, deleted: false },
-      to: { category: 'refund_exchange' },
+      to: { id: ids.eticket, category: 'eticket_delivery' },
     });
+    expect(corrected.body.category).toBe('refund_exchange');
 
     at('2026-11-18T15:00');
     const deployed = await http(api.url, 'PATCH', `/api/v1/tickets/${paymentTicket}`, {

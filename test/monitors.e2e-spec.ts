@@ -373,64 +373,6 @@ describe('monitors', () => {
     expect((await runNow(lyon)).status).toBe('ok');
   });
 
-  it('counts a runner that cannot start as an infrastructure error, not a customer failure', async () => {
-    // No browser from before the monitor exists until every run of it is over: a new monitor is due
-    // at once, so the scheduler's tick runs it too, beside the run asked below.
-    const path = process.env.CHROMIUM_PATH;
-    process.env.CHROMIUM_PATH = '/nonexistent/chromium';
-    try {
-      await noBrowserRun();
-    } finally {
-      if (path === undefined) delete process.env.CHROMIUM_PATH;
-      else process.env.CHROMIUM_PATH = path;
-    }
-  });
-
-  async function noBrowserRun(): Promise<void> {
-    const created = await http(api.url, 'POST', '/api/v1/monitors', {
-      key: admin,
-      body: {
-        name: 'No browser here',
-        kind: 'browser',
-        steps: [{ name: 'home', action: 'goto', url: `${shop.url}/` }],
-        categories: ['eticket_delivery'],
-      },
-    });
-    const id = created.body.id as string;
-    const availability = async () =>
-      (
-        await query<{ n: number }>(
-          db.url,
-          `SELECT count(*)::int AS n FROM kpi_point WHERE kpi_key = 'journey_availability'`,
-        )
-      )[0].n;
-    const pointsBefore = await availability();
-    const proposalsBefore = (await http(api.url, 'GET', '/api/v1/link-proposals', { key: viewer })).body
-      .length;
-    const run = await runNow(id);
-    await api.idle();
-    expect(run.status).toBe('error');
-    expect(run.steps[0].error).toMatch(/^the browser could not start/);
-    // It measured nothing: no availability point, not in the stats, no axis, no proposal.
-    expect(await availability()).toBe(pointsBefore);
-    const stats = await http(api.url, 'GET', `/api/v1/monitors/${id}/stats?by=week&days=7`, { key: viewer });
-    expect(stats.body).toEqual([]);
-    const boards = api.app.get(BoardService);
-    await boards.compute(boards.currentWeek());
-    expect((await http(api.url, 'GET', '/api/v1/link-proposals', { key: viewer })).body).toHaveLength(
-      proposalsBefore,
-    );
-    const items = (await http(api.url, 'GET', '/api/v1/boards/current', { key: viewer })).body.items as {
-      monitors: { id: string; status: string }[];
-      axes: { technical: { reasons: string[] } };
-    }[];
-    for (const item of items) {
-      const mine = item.monitors.find((monitor) => monitor.id === id);
-      if (mine) expect(mine.status).toBe('not measured');
-      expect(item.axes.technical.reasons.join(' ')).not.toContain('No browser here');
-    }
-  }
-
   it('feeds the journey-availability KPI with every run that measured something', async () => {
     // A run the scheduler started is written as failed until it finishes, and its point after.
     await api.idle();
@@ -529,5 +471,68 @@ describe('monitors', () => {
         })
       ).status,
     ).toBe(404);
+  });
+});
+
+/**
+ * A browser monitor where no browser can start (CHROMIUM_PATH names nothing, read at boot): an
+ * infrastructure error, not a customer failure. An API of its own, so that no other suite's browser
+ * and no run of the scheduler's can measure anything meanwhile.
+ */
+describe('monitors without a browser', () => {
+  const { api, db } = useApi({ env: { CHROMIUM_PATH: '/nonexistent/chromium' } });
+  let admin: string;
+  let viewer: string;
+
+  beforeAll(async () => {
+    api.clock.travel(new Date('2026-11-18T09:00:00Z'));
+    [admin, viewer] = await Promise.all([api.key(Role.Admin), api.key(Role.Viewer)]);
+  });
+
+  it('counts a runner that cannot start as an infrastructure error, not a customer failure', async () => {
+    const created = await http(api.url, 'POST', '/api/v1/monitors', {
+      key: admin,
+      body: {
+        name: 'No browser here',
+        kind: 'browser',
+        steps: [{ name: 'home', action: 'goto', url: 'http://127.0.0.1:9/' }],
+        categories: ['eticket_delivery'],
+      },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const availability = async () =>
+      (
+        await query<{ n: number }>(
+          db.url,
+          `SELECT count(*)::int AS n FROM kpi_point WHERE kpi_key = 'journey_availability'`,
+        )
+      )[0].n;
+    const pointsBefore = await availability();
+    const proposalsBefore = (await http(api.url, 'GET', '/api/v1/link-proposals', { key: viewer })).body
+      .length;
+    const run = (await http(api.url, 'POST', `/api/v1/monitors/${id}/run`, { key: admin })).body;
+    // A new monitor is due at once: the scheduler's tick may run it too; both end before reading.
+    await api.idle();
+    expect(run.status).toBe('error');
+    expect(run.steps[0].error).toMatch(/^the browser could not start/);
+    // It measured nothing: no availability point, not in the stats, no axis, no proposal.
+    expect(await availability()).toBe(pointsBefore);
+    const stats = await http(api.url, 'GET', `/api/v1/monitors/${id}/stats?by=week&days=7`, { key: viewer });
+    expect(stats.body).toEqual([]);
+    const boards = api.app.get(BoardService);
+    await boards.compute(boards.currentWeek());
+    expect((await http(api.url, 'GET', '/api/v1/link-proposals', { key: viewer })).body).toHaveLength(
+      proposalsBefore,
+    );
+    const items = (await http(api.url, 'GET', '/api/v1/boards/current', { key: viewer })).body.items as {
+      monitors: { id: string; status: string }[];
+      axes: { technical: { reasons: string[] } };
+    }[];
+    for (const item of items) {
+      const mine = item.monitors.find((monitor) => monitor.id === id);
+      if (mine) expect(mine.status).toBe('not measured');
+      expect(item.axes.technical.reasons.join(' ')).not.toContain('No browser here');
+    }
   });
 });

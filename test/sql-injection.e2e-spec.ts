@@ -139,6 +139,12 @@ describe('SQL injection through every GET parameter', () => {
     return { status: response.status, size: response.status === 200 ? resultSize(body) : 0 };
   }
 
+  /**
+   * Rows the periodic jobs write on their own, whatever the requests do: last week's Monday summary
+   * is marked announced once its board is frozen, on the real clock this suite runs on.
+   */
+  const WRITTEN_BY_SCHEDULES = new Set(['chat_announcement']);
+
   async function tableCounts(): Promise<Record<string, number>> {
     const tables = await query<{ name: string }>(
       db.url,
@@ -147,6 +153,7 @@ describe('SQL injection through every GET parameter', () => {
     );
     const counts: Record<string, number> = {};
     for (const { name } of tables) {
+      if (WRITTEN_BY_SCHEDULES.has(name)) continue;
       const [{ n }] = await query<{ n: string }>(db.url, `SELECT count(*) AS n FROM "${name}"`);
       counts[name] = Number(n);
     }
