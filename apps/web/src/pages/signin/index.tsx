@@ -57,8 +57,9 @@ export default function SigninPage() {
     setFailure(null);
     try {
       await api.post('/auth/local', { email, password });
-      // Whoever was signed in before (or nobody) is no longer who we are.
-      await client.invalidateQueries({ queryKey: ['me'] });
+      // Whoever was signed in before (or nobody) is no longer who we are. Fetched again now, even
+      // with no page showing it: a cached "nobody" would send the page asked for back here.
+      await client.invalidateQueries({ queryKey: ['me'], refetchType: 'all' });
       void navigate(returnTo, { replace: true });
     } catch (error) {
       setFailure(
