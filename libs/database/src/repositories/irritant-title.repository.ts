@@ -81,13 +81,21 @@ export class IrritantTitleRepository {
   async store(titles: StoredTitle[]): Promise<void> {
     if (titles.length === 0) return;
     const column = <K extends keyof StoredTitle>(key: K) => titles.map((title) => title[key]);
+    // Only the rows no one else holds, taken without waiting: the cluster stage and the regrouping
+    // lock irritants in their own order, and a title waiting on them could close a deadlock (seen
+    // in the soak). A row skipped keeps its old count and is titled at the next run.
     await this.dataSource.query(
-      `UPDATE irritant i
+      `WITH t AS (
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[])
+                AS t(id, count, title, lang, other, other_lang, quote)
+       ), free AS (
+         SELECT x.id FROM irritant x JOIN t ON t.id = x.id ORDER BY x.id FOR UPDATE OF x SKIP LOCKED
+       )
+       UPDATE irritant i
           SET title = t.title, title_lang = t.lang, title_other = t.other, title_other_lang = t.other_lang,
               title_quote = t.quote, titled_count = t.count, titled_at = now()
-         FROM unnest($1::uuid[], $2::int[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[])
-              AS t(id, count, title, lang, other, other_lang, quote)
-        WHERE i.id = t.id`,
+         FROM t
+        WHERE i.id = t.id AND i.id IN (SELECT id FROM free)`,
       [
         column('id'),
         column('count'),
