@@ -15,6 +15,7 @@ export type {
 } from './repositories/verbatim.repository';
 export { SourceRepository } from './repositories/source.repository';
 export { DeadLetterRepository } from './repositories/dead-letter.repository';
+export { mapStrings, wellFormed } from './well-formed';
 export type { NewDeadLetter } from './repositories/dead-letter.repository';
 export { AuditRepository } from './repositories/audit.repository';
 export type { NewAuditEvent } from './repositories/audit.repository';

@@ -10,7 +10,7 @@ import {
   Matches,
   validateSync,
 } from 'class-validator';
-import { Channel } from '@app/database';
+import { Channel, mapStrings, wellFormed } from '@app/database';
 import { describeValidationErrors } from '@app/config';
 
 /** Longest verbatim text accepted, in characters (a long e-mail is about 5,000). */
@@ -166,12 +166,4 @@ export function checkVerbatim(item: unknown, now: Date = new Date()): VerbatimCh
   return { ok: true, value };
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-const wellFormed = (text: string): string => text.replace(LONE_SURROGATE, '\ufffd');
-function wellFormedJson(value: unknown): unknown {
-  if (typeof value === 'string') return wellFormed(value);
-  if (Array.isArray(value)) return value.map(wellFormedJson);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [wellFormed(k), wellFormedJson(v)]));
-  return value;
-}
+const wellFormedJson = (value: unknown): unknown => mapStrings(value, wellFormed);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DeadLetter, DeadLetterStatus } from '../entities';
+import { mapStrings, wellFormed } from '../well-formed';
 
 export interface NewDeadLetter {
   jobName: string;
@@ -11,30 +12,13 @@ export interface NewDeadLetter {
   attempts: number;
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
 /**
  * What PostgreSQL can store of a hostile input: lone UTF-16 surrogates (which jsonb refuses as
  * escapes) become U+FFFD, and so does NUL (refused by text and jsonb alike), in keys and values at
  * any depth. A dead letter keeps the evidence of what was refused; it must never fail to be written.
  */
 export function storable(value: unknown): unknown {
-  if (typeof value === 'string')
-    return value.replace(LONE_SURROGATE, '\uFFFD').replaceAll('\u0000', '\uFFFD');
-  if (Array.isArray(value)) return value.map(storable);
-  if (value !== null && typeof value === 'object') {
-    const copy: Record<string, unknown> = {};
-    // Defined, not assigned: a `__proto__` key stays a key (evidence), not the copy's prototype.
-    for (const [key, item] of Object.entries(value))
-      Object.defineProperty(copy, storable(key) as string, {
-        value: storable(item),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    return copy;
-  }
-  return value;
+  return mapStrings(value, (text) => wellFormed(text).replaceAll('\u0000', '\uFFFD'));
 }
 
 @Injectable()
