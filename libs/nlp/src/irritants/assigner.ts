@@ -53,8 +53,8 @@ export class IrritantAssigner {
    * (the others score 0), instead of with every irritant.
    */
   private readonly holders = new Map<string, Set<Slot>>();
-  /** Irritants already met while placing a verbatim, by slot position (reused: no allocation per call). */
-  private seen = new Uint8Array(64);
+  /** Dot products of the verbatim being placed, by slot position (reused: no allocation per call). */
+  private dots = new Float64Array(64);
   private created = 0;
   private order = 0;
 
@@ -130,30 +130,36 @@ export class IrritantAssigner {
     let kept = entries.length;
     let rest = 0;
     while (kept > 0 && rest + entries[kept - 1][1] ** 2 < bound) rest += entries[--kept][1] ** 2;
-    const seen = this.seen;
+    const dots = this.dots;
     const touched: Slot[] = [];
     for (let i = 0; i < kept; i++) {
-      const holders = this.holders.get(entries[i][0]);
+      const [term, weight] = entries[i];
+      const holders = this.holders.get(term);
       if (!holders) continue;
       for (const slot of holders) {
-        if (seen[slot.index] === 1) continue;
-        seen[slot.index] = 1;
-        touched.push(slot);
+        const held = slot.terms.get(term);
+        if (held === undefined) continue;
+        if (dots[slot.index] === 0) touched.push(slot);
+        dots[slot.index] += weight * held;
       }
     }
+    const restNorm = Math.sqrt(rest);
     let best: Slot | null = null;
     let bestScore = 0;
     // In the order first met: on a tie the first met wins, so the same input always places the
     // same way.
     for (const slot of touched) {
-      seen[slot.index] = 0;
+      const partial = dots[slot.index];
+      dots[slot.index] = 0;
       if (slot.normSquared <= 0) continue;
-      let dot = 0;
-      for (const [term, weight] of entries) {
-        const held = slot.terms.get(term);
-        if (held !== undefined) dot += weight * held;
+      const norm = Math.sqrt(slot.normSquared);
+      let score = partial / norm;
+      // The left-out terms add at most their norm: complete only an irritant they could lift.
+      if (score + restNorm < Math.max(this.threshold, bestScore)) continue;
+      for (let i = kept; i < entries.length; i++) {
+        const held = slot.terms.get(entries[i][0]);
+        if (held !== undefined) score += (entries[i][1] * held) / norm;
       }
-      const score = dot / Math.sqrt(slot.normSquared);
       if (score > bestScore && languagesMayMeet(lang, vector.keys(), slot.lang, slot.terms)) {
         best = slot;
         bestScore = score;
@@ -232,10 +238,10 @@ export class IrritantAssigner {
     const index = this.free.pop() ?? this.slots.length;
     const tracked = Object.assign(slot, { index, order: ++this.order });
     this.slots[index] = tracked;
-    if (index >= this.seen.length) {
-      const grown = new Uint8Array(this.seen.length * 2);
-      grown.set(this.seen);
-      this.seen = grown;
+    if (index >= this.dots.length) {
+      const grown = new Float64Array(this.dots.length * 2);
+      grown.set(this.dots);
+      this.dots = grown;
     }
     this.byKey.set(tracked.key, tracked);
     for (const term of tracked.terms.keys()) this.holderSet(term).add(tracked);
