@@ -71,7 +71,7 @@ export class ClusterStage {
           }
           placed.push({ verbatimId: verbatim.id, key });
         }
-        for (const change of assigner.changes()) {
+        for (const change of assigner.changes(true)) {
           const start = started.get(change.key);
           if (!start) continue;
           const label = labelOf(change.centroid) || '(no words)';

@@ -52,7 +52,7 @@ export class IrritantAssigner {
    * Which irritants hold a term: a verbatim is compared only with irritants it shares a word with
    * (the others score 0), instead of with every irritant.
    */
-  private readonly holders = new Map<string, Set<Slot>>();
+  private readonly holders = new Map<string, Map<Slot, number>>();
   /** Dot products of the verbatim being placed, by slot position (reused: no allocation per call). */
   private dots = new Float64Array(64);
   private created = 0;
@@ -136,9 +136,8 @@ export class IrritantAssigner {
       const [term, weight] = entries[i];
       const holders = this.holders.get(term);
       if (!holders) continue;
-      for (const slot of holders) {
-        const held = slot.terms.get(term);
-        if (held === undefined) continue;
+      // Each holder with its weight for the term: no second lookup per holder.
+      for (const [slot, held] of holders) {
         if (dots[slot.index] === 0) touched.push(slot);
         dots[slot.index] += weight * held;
       }
@@ -185,10 +184,14 @@ export class IrritantAssigner {
     return { key: slot.key, created: true, score: 0 };
   }
 
-  /** Irritants started or grown since construction (or the last reset), in order, centroids trimmed. */
-  changes(): { key: string; centroid: Centroid; created: boolean }[] {
+  /**
+   * Irritants started or grown since construction (or the last reset), in order, centroids
+   * trimmed; only those started with `startedOnly` (the cluster stage grows the others from the
+   * table's centroid).
+   */
+  changes(startedOnly = false): { key: string; centroid: Centroid; created: boolean }[] {
     return this.slots
-      .filter((slot): slot is Slot => slot?.changed === true)
+      .filter((slot): slot is Slot => slot?.changed === true && (!startedOnly || slot.created))
       .sort((a, b) => a.order - b.order)
       .map((slot) => ({ key: slot.key, centroid: this.centroidOf(slot), created: slot.created }));
   }
@@ -203,7 +206,7 @@ export class IrritantAssigner {
       const after = (before ?? 0) + weight;
       slot.terms.set(term, after);
       slot.normSquared += after * after - (before ?? 0) * (before ?? 0);
-      if (before === undefined) this.holderSet(term).add(slot);
+      this.holderSet(term).set(slot, after);
     }
     stems.forEach((stem, i) => {
       if (!slot.surfaces.has(stem)) slot.surfaces.set(stem, surfaces[i] ?? stem);
@@ -244,7 +247,7 @@ export class IrritantAssigner {
       this.dots = grown;
     }
     this.byKey.set(tracked.key, tracked);
-    for (const term of tracked.terms.keys()) this.holderSet(term).add(tracked);
+    for (const [term, weight] of tracked.terms) this.holderSet(term).set(tracked, weight);
     return tracked;
   }
 
@@ -259,9 +262,9 @@ export class IrritantAssigner {
     this.free.push(slot.index);
   }
 
-  private holderSet(term: string): Set<Slot> {
+  private holderSet(term: string): Map<Slot, number> {
     let set = this.holders.get(term);
-    if (!set) this.holders.set(term, (set = new Set()));
+    if (!set) this.holders.set(term, (set = new Map()));
     return set;
   }
 }
