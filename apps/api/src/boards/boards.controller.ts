@@ -14,6 +14,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
@@ -112,7 +113,7 @@ class TicketBrief {
   @ApiProperty({ nullable: true, type: String }) deployedAt: string | null;
 }
 
-class DecisionView {
+export class DecisionView {
   @ApiProperty() id: string;
   @ApiProperty({ description: 'The week of the board it was taken on' }) isoWeek: string;
   @ApiProperty() irritantId: string;
@@ -380,6 +381,10 @@ class DecisionBody {
   comment?: string;
 }
 
+class PinnedView {
+  @ApiProperty({ description: 'Always true' }) pinned: boolean;
+}
+
 class PinQuoteBody {
   @ApiProperty({ description: 'A verbatim of this irritant' })
   @IsUUID('all', { message: 'verbatimId must be a verbatim id' })
@@ -500,6 +505,7 @@ export class BoardsController {
     summary:
       'Decide on a board item (fix, small evolution, route, watch, reject): audited, history kept; fix and small evolution open a ticket',
   })
+  @ApiCreatedResponse({ type: DecisionView })
   async decide(
     @Param('isoWeek') isoWeek: string,
     @Param('irritantId', new ParseUUIDPipe()) irritantId: string,
@@ -517,6 +523,7 @@ export class BoardsController {
   @ApiOperation({
     summary: 'Pin one of the irritant’s verbatims as its quote in the week’s digest (triager)',
   })
+  @ApiOkResponse({ type: PinnedView })
   async pinQuote(
     @Param('isoWeek') isoWeek: string,
     @Param('irritantId', new ParseUUIDPipe()) irritantId: string,
@@ -575,6 +582,7 @@ export class BoardsController {
   @Get(':isoWeek/items/:irritantId/decisions')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Every decision on a board item, oldest first' })
+  @ApiOkResponse({ type: [DecisionView] })
   async history(
     @Param('isoWeek') isoWeek: string,
     @Param('irritantId', new ParseUUIDPipe()) irritantId: string,

@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   IsBoolean,
   IsEnum,
@@ -90,6 +98,16 @@ class SourceHealthView {
   @ApiProperty({ nullable: true, type: String }) backoffUntil: string | null;
 }
 
+class PollView {
+  @ApiProperty({ description: 'New verbatims stored' }) stored: number;
+  @ApiProperty({ description: 'Items that are not verbatims (a bounce, an auto-reply…)' }) skipped: number;
+  @ApiProperty({ description: 'Items refused (dead letters, with their cause)' }) refused: number;
+}
+
+class RecountView {
+  @ApiProperty({ description: 'Irritants whose customers were counted again' }) recounted: number;
+}
+
 const view = (source: Source): SourceView => ({
   id: source.id,
   name: source.name,
@@ -121,6 +139,7 @@ export class SourcesController {
   @Post('sources')
   @Roles(...ADMINS)
   @ApiOperation({ summary: 'Configure a source (admin); its secrets are sealed and never returned' })
+  @ApiCreatedResponse({ type: SourceView })
   async create(@Body() body: CreateSourceBody): Promise<SourceView> {
     return view(await this.sources.create(body));
   }
@@ -128,6 +147,7 @@ export class SourcesController {
   @Get('sources')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Sources, without their secrets' })
+  @ApiOkResponse({ type: [SourceView] })
   async list(): Promise<SourceView[]> {
     return (await this.sources.list()).map(view);
   }
@@ -135,6 +155,7 @@ export class SourcesController {
   @Get('sources/:id')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One source, without its secrets' })
+  @ApiOkResponse({ type: SourceView })
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<SourceView> {
     return view(await this.sources.get(id));
   }
@@ -142,6 +163,7 @@ export class SourcesController {
   @Patch('sources/:id')
   @Roles(...ADMINS)
   @ApiOperation({ summary: 'Change a source’s settings, secrets, schedule, or switch it on or off (admin)' })
+  @ApiOkResponse({ type: SourceView })
   async update(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateSourceBody,
@@ -152,6 +174,7 @@ export class SourcesController {
   @Get('sources/:id/health')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Last success, last error, lag, items in the last 24 h' })
+  @ApiOkResponse({ type: SourceHealthView })
   async health(@Param('id', new ParseUUIDPipe()) id: string): Promise<SourceHealthView> {
     return healthView(await this.sources.health(id));
   }
@@ -160,9 +183,10 @@ export class SourcesController {
   @Roles(...ADMINS)
   @HttpCode(200)
   @ApiOperation({ summary: 'Poll a pull source now (admin), whatever its schedule' })
+  @ApiOkResponse({ type: PollView })
   async poll(
     @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<{ stored: number; skipped: number; refused: number }> {
+  ): Promise<PollView> {
     await this.sources.get(id);
     return this.poller.pollNow(id);
   }
@@ -174,10 +198,11 @@ export class SourcesController {
     summary:
       'Declare two identities one customer (admin): counted once across channels from now on, stored verbatims included',
   })
+  @ApiOkResponse({ type: RecountView })
   async link(
     @Body() body: IdentityLinkBody,
     @Req() request: AuthenticatedRequest,
-  ): Promise<{ recounted: number }> {
+  ): Promise<RecountView> {
     return this.sources.link(body.identity, body.sameAs, actorOf(request));
   }
 }

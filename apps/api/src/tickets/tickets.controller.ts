@@ -295,6 +295,7 @@ export class TicketsController {
   @Get('time-to-fix')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Median time-to-fix (first verbatim to deployed) per week, against the target' })
+  @ApiOkResponse({ type: [TimeToFixView] })
   async timeToFix(@Query() query: TimeToFixQuery): Promise<TimeToFixView[]> {
     return this.decisions.timeToFix(query.weeks ?? 12);
   }
@@ -302,6 +303,7 @@ export class TicketsController {
   @Get(':id')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One ticket' })
+  @ApiOkResponse({ type: TicketView })
   @ApiLanguage()
   async get(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -316,6 +318,7 @@ export class TicketsController {
   @Roles(...DEVELOPERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'Take a ticket (developer): in progress and yours; 409 if someone else has it' })
+  @ApiOkResponse({ type: TicketView })
   async claim(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Req() request: AuthenticatedRequest,
@@ -330,6 +333,7 @@ export class TicketsController {
     summary:
       'Move a ticket along (todo, in_progress, fixed, deployed) and set its release; 403 for a developer when another one claimed it',
   })
+  @ApiOkResponse({ type: TicketView })
   async update(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateTicketBody,
