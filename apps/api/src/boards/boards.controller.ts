@@ -173,7 +173,7 @@ class MonitorFailureView {
   @ApiProperty({ type: [String], description: 'The steps that failed' }) steps: string[];
 }
 
-class MonitorLinkItemView {
+export class MonitorLinkItemView {
   @ApiProperty() id: string;
   @ApiProperty() name: string;
   @ApiProperty({
@@ -185,6 +185,13 @@ class MonitorLinkItemView {
   @ApiPropertyOptional({ description: 'Runs that measured the journey' }) runs?: number;
   @ApiPropertyOptional() failedRuns?: number;
   @ApiPropertyOptional({ nullable: true, type: MonitorFailureView }) failure?: MonitorFailureView | null;
+}
+
+export class KpiLinkView {
+  @ApiProperty() key: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'Its value that week' }) value: number | null;
+  @ApiProperty({ nullable: true, type: Number }) target: number | null;
 }
 
 class BoardItemView {
@@ -204,12 +211,8 @@ class BoardItemView {
   @ApiProperty({ type: [QuoteView] }) quotes: QuoteView[];
   @ApiProperty({ type: [MonitorLinkItemView], description: 'Linked monitors and how they did that week' })
   monitors: MonitorLinkView[];
-  @ApiProperty({
-    type: 'array',
-    items: { type: 'object' },
-    description: 'Linked KPIs that week: {key, name, value, target}',
-  })
-  kpis: { key: string; name: string; value: number | null; target: number | null }[];
+  @ApiProperty({ type: [KpiLinkView], description: 'Linked KPIs that week' })
+  kpis: KpiLinkView[];
   @ApiProperty({
     nullable: true,
     type: DecisionInForceView,

@@ -59,7 +59,11 @@ class MonitorBody {
   @IsEnum(MonitorKind, { message: 'kind must be http or browser' })
   kind: MonitorKind;
 
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'The journey (docs/MONITORS.md)' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'The journey (docs/MONITORS.md)',
+  })
   @IsArray()
   @ArrayMaxSize(50)
   steps: Record<string, unknown>[];
@@ -173,7 +177,8 @@ class MonitorView {
   @ApiProperty() id: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: MonitorKind }) kind: string;
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) steps: Record<string, unknown>[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  steps: Record<string, unknown>[];
   @ApiProperty() everySeconds: number;
   @ApiProperty() timeoutMs: number;
   @ApiProperty({ nullable: true, type: Number }) slowMs: number | null;

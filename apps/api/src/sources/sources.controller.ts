@@ -27,12 +27,18 @@ import { ADMINS, READERS, Roles } from '../auth/access.decorators';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
 
 class UpdateSourceBody {
-  @ApiPropertyOptional({ description: 'Connector settings (see docs/CONNECTORS.md for each kind)' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Connector settings (see docs/CONNECTORS.md for each kind)',
+  })
   @IsOptional()
   @IsObject()
   settings?: Record<string, unknown>;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
     description: 'Tokens, passwords, signing secrets: stored sealed, never returned or logged',
     example: { signingSecret: 'a-long-random-secret' },
   })

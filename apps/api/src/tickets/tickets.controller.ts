@@ -31,6 +31,7 @@ import type { Language } from '@app/scoring';
 import { READERS, Roles } from '../auth/access.decorators';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
 import { ApiLanguage, LanguageQuery, ReasonView, answerLanguage, axisView } from '../http/language';
+import { KpiLinkView, MonitorLinkItemView } from '../boards/boards.controller';
 
 class TicketQuery extends LanguageQuery {
   @ApiPropertyOptional({
@@ -147,10 +148,10 @@ class TicketView {
   axes: Record<string, TicketAxis>;
   @ApiProperty({ type: [TicketQuote] }) quotes: TicketQuote[];
   @ApiProperty({ type: [String] }) terminals: string[];
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Linked monitors (issue 6)' })
-  monitors: unknown[];
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Linked KPIs (issue 6)' })
-  kpis: unknown[];
+  @ApiProperty({ type: [MonitorLinkItemView], description: 'Linked monitors and how they did that week' })
+  monitors: MonitorLinkItemView[];
+  @ApiProperty({ type: [KpiLinkView], description: 'Linked KPIs that week' })
+  kpis: KpiLinkView[];
   @ApiProperty() firstSeenAt: string;
   @ApiProperty({ nullable: true, type: String }) deployedAt: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'First verbatim to deployed, in days' })

@@ -135,7 +135,8 @@ export class VerbatimView {
   @ApiProperty({ nullable: true, type: String }) lang: string | null;
   @ApiProperty({ description: 'The text with personal data replaced by placeholders' }) text: string;
   @ApiProperty({ description: 'Pipeline stage reached' }) stage: string;
-  @ApiProperty({ description: 'Source-specific facts, redacted' }) metadata: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Source-specific facts, redacted' })
+  metadata: Record<string, unknown>;
   @ApiProperty({ description: 'Hash of the author: equal for the same customer' }) authorKey: string;
   @ApiProperty({ nullable: true, type: String, description: 'Category key, once analysed' }) category:
     string | null;

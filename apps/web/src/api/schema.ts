@@ -1764,7 +1764,9 @@ export interface components {
              *       "subject": "Remboursement"
              *     }
              */
-            metadata?: Record<string, never>;
+            metadata?: {
+                [key: string]: unknown;
+            };
         };
         IngestItemResult: {
             /** @description Position in the request */
@@ -1818,7 +1820,9 @@ export interface components {
             /** @description Pipeline stage reached */
             stage: string;
             /** @description Source-specific facts, redacted */
-            metadata: Record<string, never>;
+            metadata: {
+                [key: string]: unknown;
+            };
             /** @description Hash of the author: equal for the same customer */
             authorKey: string;
             /** @description Category key, once analysed */
@@ -2130,6 +2134,13 @@ export interface components {
             failedRuns?: number;
             failure?: components["schemas"]["MonitorFailureView"] | null;
         };
+        KpiLinkView: {
+            key: string;
+            name: string;
+            /** @description Its value that week */
+            value: number | null;
+            target: number | null;
+        };
         TicketBrief: {
             id: string;
             /** @enum {string} */
@@ -2194,8 +2205,8 @@ export interface components {
             quotes: components["schemas"]["QuoteView"][];
             /** @description Linked monitors and how they did that week */
             monitors: components["schemas"]["MonitorLinkItemView"][];
-            /** @description Linked KPIs that week: {key, name, value, target} */
-            kpis: Record<string, never>[];
+            /** @description Linked KPIs that week */
+            kpis: components["schemas"]["KpiLinkView"][];
             /** @description The decision in force (taken this week or carried from an earlier one); null: awaiting a call */
             decision: components["schemas"]["DecisionInForceView"] | null;
         };
@@ -2322,10 +2333,10 @@ export interface components {
             };
             quotes: components["schemas"]["TicketQuote"][];
             terminals: string[];
-            /** @description Linked monitors (issue 6) */
-            monitors: Record<string, never>[];
-            /** @description Linked KPIs (issue 6) */
-            kpis: Record<string, never>[];
+            /** @description Linked monitors and how they did that week */
+            monitors: components["schemas"]["MonitorLinkItemView"][];
+            /** @description Linked KPIs that week */
+            kpis: components["schemas"]["KpiLinkView"][];
             firstSeenAt: string;
             deployedAt: string | null;
             /** @description First verbatim to deployed, in days */
@@ -2399,14 +2410,18 @@ export interface components {
         };
         CreateSourceBody: {
             /** @description Connector settings (see docs/CONNECTORS.md for each kind) */
-            settings?: Record<string, never>;
+            settings?: {
+                [key: string]: unknown;
+            };
             /**
              * @description Tokens, passwords, signing secrets: stored sealed, never returned or logged
              * @example {
              *       "signingSecret": "a-long-random-secret"
              *     }
              */
-            secrets?: Record<string, never>;
+            secrets?: {
+                [key: string]: string;
+            };
             /** @default 300 */
             pollEverySeconds: number;
             enabled?: boolean;
@@ -2432,14 +2447,18 @@ export interface components {
         };
         UpdateSourceBody: {
             /** @description Connector settings (see docs/CONNECTORS.md for each kind) */
-            settings?: Record<string, never>;
+            settings?: {
+                [key: string]: unknown;
+            };
             /**
              * @description Tokens, passwords, signing secrets: stored sealed, never returned or logged
              * @example {
              *       "signingSecret": "a-long-random-secret"
              *     }
              */
-            secrets?: Record<string, never>;
+            secrets?: {
+                [key: string]: string;
+            };
             /** @default 300 */
             pollEverySeconds: number;
             enabled?: boolean;
@@ -2610,7 +2629,9 @@ export interface components {
             /** @enum {string} */
             kind: "http" | "browser";
             /** @description The journey (docs/MONITORS.md) */
-            steps: Record<string, never>[];
+            steps: {
+                [key: string]: unknown;
+            }[];
             /** @default 300 */
             everySeconds: number;
             /** @default 60000 */
@@ -2628,7 +2649,9 @@ export interface components {
             name: string;
             /** @enum {string} */
             kind: "http" | "browser";
-            steps: Record<string, never>[];
+            steps: {
+                [key: string]: unknown;
+            }[];
             everySeconds: number;
             timeoutMs: number;
             slowMs: number | null;
@@ -3008,9 +3031,9 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
-            lastSignInAt: Record<string, never> | null;
+            lastSignInAt: string | null;
             /** Format: date-time */
-            disabledAt: Record<string, never> | null;
+            disabledAt: string | null;
         };
         CreateUser: {
             /** @example camille@example.com */
@@ -3023,7 +3046,7 @@ export interface components {
         CreatedUserView: {
             user: components["schemas"]["UserView"];
             /** @description The generated password, shown this once; null when local accounts are off (SSO only) */
-            password: Record<string, never> | null;
+            password: string | null;
         };
         UpdateUser: {
             /** @enum {string} */
