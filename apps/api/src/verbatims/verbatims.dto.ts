@@ -61,7 +61,10 @@ export class ListVerbatimsQuery {
   @IsUUID('all', { message: 'irritant must be an irritant id' })
   irritant?: string;
 
-  @ApiPropertyOptional({ description: 'Only the verbatims whose category the classifier was unsure of' })
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'Only the verbatims whose category the classifier was unsure of',
+  })
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'needsTriage must be true or false' })
   needsTriage?: 'true' | 'false';

@@ -2423,7 +2423,7 @@ export interface components {
                 [key: string]: string;
             };
             /** @default 300 */
-            pollEverySeconds: number;
+            pollEverySeconds?: number;
             enabled?: boolean;
             /** @example support-mailbox */
             name: string;
@@ -2460,7 +2460,7 @@ export interface components {
                 [key: string]: string;
             };
             /** @default 300 */
-            pollEverySeconds: number;
+            pollEverySeconds?: number;
             enabled?: boolean;
         };
         SourceHealthView: {
@@ -2633,9 +2633,9 @@ export interface components {
                 [key: string]: unknown;
             }[];
             /** @default 300 */
-            everySeconds: number;
+            everySeconds?: number;
             /** @default 60000 */
-            timeoutMs: number;
+            timeoutMs?: number;
             /** @description Slower than this is slow (ms) */
             slowMs?: number | null;
             /** @description KPI its journey time feeds (seconds) */
@@ -2881,13 +2881,13 @@ export interface components {
              * @default cloud
              * @enum {string}
              */
-            deployment: "cloud" | "datacenter";
+            deployment?: "cloud" | "datacenter";
             /** @description Jira Cloud: the e-mail of the account the API token belongs to */
             email?: string;
             /** @example PAY */
             projectKey?: string;
             /** @default Bug */
-            issueType: string;
+            issueType?: string;
             /** @description GitHub: the repository owner */
             owner?: string;
             /** @description GitHub: the repository */
@@ -2912,12 +2912,12 @@ export interface components {
              * @description Every new fix or small evolution gets its issue here
              * @default true
              */
-            autoCreate: boolean;
+            autoCreate?: boolean;
             /**
              * @description Read the linked issues’ statuses every 5 minutes
              * @default false
              */
-            poll: boolean;
+            poll?: boolean;
             settings: components["schemas"]["TrackerSettingsBody"];
         };
         TrackerView: {
@@ -3138,7 +3138,7 @@ export interface operations {
                 /** @description Only the verbatims of this irritant */
                 irritant?: string;
                 /** @description Only the verbatims whose category the classifier was unsure of */
-                needsTriage?: string;
+                needsTriage?: "true" | "false";
                 /** @description Opaque cursor from the previous page */
                 cursor?: string;
                 limit?: number;
@@ -5720,6 +5720,7 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiV1VerbatimsGetParametersQueryChannelValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/verbatims"]["get"]["parameters"]["query"]["channel"]> = ["email", "chat", "chatbot", "twitter", "forum", "facebook", "instagram", "survey", "phone", "other"];
+export const pathsApiV1VerbatimsGetParametersQueryNeedsTriageValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/verbatims"]["get"]["parameters"]["query"]["needsTriage"]> = ["true", "false"];
 export const pathsApiV1BoardsCurrentGetParametersQueryLangValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/boards/current"]["get"]["parameters"]["query"]["lang"]> = ["en", "fr"];
 export const pathsApiV1BoardsCurrentGetParametersQueryAxisValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/boards/current"]["get"]["parameters"]["query"]["axis"]> = ["client", "business", "legal", "technical"];
 export const pathsApiV1BoardsCurrentGetParametersQueryTerminalValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/boards/current"]["get"]["parameters"]["query"]["terminal"]> = ["desktop_web", "mobile_web", "ios_app", "android_app"];
