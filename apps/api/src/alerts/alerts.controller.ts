@@ -64,7 +64,8 @@ class AlertThresholdsView implements AlertThresholds {
   minCustomersDay: number;
   @ApiProperty({ description: 'The Poisson upper-tail probability below which a count is a jump' })
   pValue: number;
-  @ApiProperty({ description: 'And the count must be at least this many times the baseline' }) minRatio: number;
+  @ApiProperty({ description: 'And the count must be at least this many times the baseline' })
+  minRatio: number;
   @ApiProperty({ description: 'Days before the window that make the baseline' }) baselineDays: number;
   @ApiProperty({ description: 'The least baseline rate assumed (customers per day)' }) floorPerDay: number;
   @ApiProperty({ description: 'Hours without a jump that end an episode' }) quietHours: number;

@@ -22,7 +22,8 @@ class DatabaseHealth {
 
 class HealthView {
   @ApiProperty({ enum: ['ok', 'degraded'] }) status: 'ok' | 'degraded';
-  @ApiProperty({ enum: ['embedded', 'server'], description: 'server: PostgreSQL and Redis given' }) mode: string;
+  @ApiProperty({ enum: ['embedded', 'server'], description: 'server: PostgreSQL and Redis given' })
+  mode: string;
   @ApiProperty({ type: DatabaseHealth }) database: DatabaseHealth;
   @ApiProperty({ enum: CHECKS }) redis: Check;
 }

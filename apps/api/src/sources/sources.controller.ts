@@ -190,9 +190,7 @@ export class SourcesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Poll a pull source now (admin), whatever its schedule' })
   @ApiOkResponse({ type: PollView })
-  async poll(
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<PollView> {
+  async poll(@Param('id', new ParseUUIDPipe()) id: string): Promise<PollView> {
     await this.sources.get(id);
     return this.poller.pollNow(id);
   }
@@ -205,10 +203,7 @@ export class SourcesController {
       'Declare two identities one customer (admin): counted once across channels from now on, stored verbatims included',
   })
   @ApiOkResponse({ type: RecountView })
-  async link(
-    @Body() body: IdentityLinkBody,
-    @Req() request: AuthenticatedRequest,
-  ): Promise<RecountView> {
+  async link(@Body() body: IdentityLinkBody, @Req() request: AuthenticatedRequest): Promise<RecountView> {
     return this.sources.link(body.identity, body.sameAs, actorOf(request));
   }
 }

@@ -175,7 +175,8 @@ class IrritantIssueView {
 
 class TrackerReceiptView {
   @ApiProperty({ description: 'A ticket changed status' }) moved: boolean;
-  @ApiPropertyOptional({ description: 'Why nothing was done (an event it does not act on)' }) ignored?: string;
+  @ApiPropertyOptional({ description: 'Why nothing was done (an event it does not act on)' })
+  ignored?: string;
 }
 
 const view = (tracker: Tracker): TrackerView => ({
