@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { IrritantRepository, VerbatimRepository, VerbatimStage } from '@app/database';
 import { JobHandler, JobName, JobPayload } from '@app/jobs';
-import { Centroid, IrritantAssigner, addToCentroid, clusteringVector, labelOf } from '@app/nlp';
+import { addAllToCentroid, clusteringVector, labelOf } from '@app/nlp';
 import { ClusteringVocabulary } from './clustering-vocabulary';
 import { ModelStore } from './model-store';
+import { PlacementCache } from './placement-cache';
 
 type Reading = ReturnType<typeof clusteringVector>;
 
@@ -22,7 +23,12 @@ export class ClusterStage {
     private readonly irritants: IrritantRepository,
     private readonly models: ModelStore,
     private readonly vocabulary: ClusteringVocabulary,
-  ) {}
+  ) {
+    this.placements = new PlacementCache(irritants);
+  }
+
+  /** The irritants placements compare against, kept in memory across jobs. */
+  private readonly placements: PlacementCache;
 
   @JobHandler(JobName.ClusterVerbatims)
   async cluster({ verbatimIds }: JobPayload<JobName.ClusterVerbatims>): Promise<void> {
@@ -32,64 +38,72 @@ export class ClusterStage {
     if (ready.length === 0) return;
     const idf = await this.vocabulary.current();
     const { joinThreshold } = await this.models.current();
-    await this.irritants.inClusteringLock(async (tx) => {
-      const waiting = await this.irritants.lockWaiting(
-        ready.map((verbatim) => verbatim.id),
-        tx,
-      );
-      if (waiting.length === 0) return;
-      const assigner = new IrritantAssigner(await this.irritants.candidates(tx), joinThreshold);
-      const placed: { verbatimId: string; key: string }[] = [];
-      const grown = new Map<string, Reading[]>();
-      const started = new Map<string, { category: string; lang: string | null; seenAt: Date }>();
-      waiting.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : 1));
-      for (const verbatim of waiting) {
-        const reading = clusteringVector(verbatim.redactedText ?? '', verbatim.lang, idf);
-        const { key, created } = assigner.place(
-          reading.vector,
-          reading.terms,
-          reading.surfaces,
-          verbatim.lang,
+    await this.placements.use(async (session) => {
+      const stored = await this.irritants.inClusteringLock(async (tx) => {
+        const started = new Map<string, { category: string; lang: string | null; seenAt: Date }>();
+        const ids = new Map<string, string>();
+        const waiting = await this.irritants.lockWaiting(
+          ready.map((verbatim) => verbatim.id),
+          tx,
         );
-        if (created) {
-          started.set(key, {
-            category: verbatim.category as string,
-            lang: verbatim.lang,
-            seenAt: verbatim.receivedAt,
-          });
-        } else if (!key.startsWith('new-')) {
-          grown.set(key, [...(grown.get(key) ?? []), reading]);
-        }
-        placed.push({ verbatimId: verbatim.id, key });
-      }
-      const stored = new Map<string, string>();
-      for (const change of assigner.changes()) {
-        if (!change.created) continue;
-        const start = started.get(change.key) as { category: string; lang: string | null; seenAt: Date };
-        const label = labelOf(change.centroid) || '(no words)';
-        stored.set(
-          change.key,
-          await this.irritants.create({ ...start, label, centroid: change.centroid }, tx),
-        );
-      }
-      // Other workers may have grown the same irritants meanwhile: their centroids are read again
-      // under a row lock (in id order: no deadlock) and this batch's verbatims added to them.
-      if (grown.size > 0) {
-        for (const irritant of await this.irritants.lockIrritants([...grown.keys()], tx)) {
-          let centroid: Centroid = irritant.centroid;
-          for (const reading of grown.get(irritant.id) ?? []) {
-            centroid = addToCentroid(centroid, reading.vector, reading.terms, reading.surfaces);
+        if (waiting.length === 0) return ids;
+        const assigner = await session.assigner(tx, joinThreshold);
+        const placed: { verbatimId: string; key: string }[] = [];
+        const grown = new Map<string, Reading[]>();
+        waiting.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : 1));
+        for (const verbatim of waiting) {
+          const reading = clusteringVector(verbatim.redactedText ?? '', verbatim.lang, idf);
+          const { key, created } = assigner.place(
+            reading.vector,
+            reading.terms,
+            reading.surfaces,
+            verbatim.lang,
+          );
+          session.seen(key, verbatim.receivedAt);
+          if (created) {
+            started.set(key, {
+              category: verbatim.category as string,
+              lang: verbatim.lang,
+              seenAt: verbatim.receivedAt,
+            });
+          } else if (!started.has(key)) {
+            grown.set(key, [...(grown.get(key) ?? []), reading]);
           }
-          await this.irritants.updateCentroid(irritant.id, labelOf(centroid) || irritant.label, centroid, tx);
+          placed.push({ verbatimId: verbatim.id, key });
         }
-      }
-      // An irritant deleted meanwhile (a move emptied it) fails the transaction: the retry places again.
-      const assignments = placed.map(({ verbatimId, key }) => ({
-        verbatimId,
-        irritantId: stored.get(key) ?? key,
-      }));
-      await this.irritants.attach(assignments, tx);
-      await this.irritants.recount([...new Set(assignments.map((a) => a.irritantId))], tx);
+        for (const change of assigner.changes()) {
+          const start = started.get(change.key);
+          if (!start) continue;
+          const label = labelOf(change.centroid) || '(no words)';
+          ids.set(
+            change.key,
+            await this.irritants.create({ ...start, label, centroid: change.centroid }, tx),
+          );
+        }
+        // Other workers may have grown the same irritants meanwhile: their centroids are read again
+        // under a row lock (in id order: no deadlock) and this batch's verbatims added to them.
+        if (grown.size > 0) {
+          for (const irritant of await this.irritants.lockIrritants([...grown.keys()], tx)) {
+            const centroid = addAllToCentroid(irritant.centroid, grown.get(irritant.id) ?? []);
+            await this.irritants.updateCentroid(
+              irritant.id,
+              labelOf(centroid) || irritant.label,
+              centroid,
+              tx,
+            );
+          }
+        }
+        // An irritant deleted meanwhile (a move emptied it) fails the transaction: the retry places
+        // again, from the table (the cache is dropped).
+        const assignments = placed.map(({ verbatimId, key }) => ({
+          verbatimId,
+          irritantId: ids.get(key) ?? key,
+        }));
+        await this.irritants.attach(assignments, tx);
+        await this.irritants.recount([...new Set(assignments.map((a) => a.irritantId))], tx);
+        return ids;
+      });
+      session.stored(stored);
     });
   }
 }

@@ -26,7 +26,7 @@ export { SessionRepository } from './repositories/session.repository';
 export type { NewSession } from './repositories/session.repository';
 export { ImportRepository } from './repositories/import.repository';
 export { ClassifierModelRepository } from './repositories/classifier-model.repository';
-export { IrritantRepository } from './repositories/irritant.repository';
+export { IrritantRepository, MAX_CANDIDATES } from './repositories/irritant.repository';
 export { IrritantTitleRepository } from './repositories/irritant-title.repository';
 export type { StoredTitle } from './repositories/irritant-title.repository';
 export type { IrritantCentroid } from './repositories/irritant.repository';

@@ -30,6 +30,7 @@ export {
   IdfTable,
   termVector,
   similarity,
+  addAllToCentroid,
   addToCentroid,
   mergeCentroids,
   emptyCentroid,

@@ -91,7 +91,8 @@ export class Verbatim {
 
   /**
    * French and English full-text search over the redacted text only, so that nobody finds a
-   * customer by searching for their e-mail address or phone number.
+   * customer by searching for their e-mail address or phone number. Written by a trigger when the
+   * redacted text is (migration SearchVectorOnTextChange): never by the application.
    */
   @Index('ix_verbatim_search', { synchronize: false })
   @Column({
@@ -100,8 +101,6 @@ export class Verbatim {
     select: false,
     insert: false,
     update: false,
-    generatedType: 'STORED',
-    asExpression: SEARCH_VECTOR_SQL,
   })
   searchVector?: string;
 

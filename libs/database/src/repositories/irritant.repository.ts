@@ -8,7 +8,8 @@ export type IrritantCentroid = Irritant['centroid'];
 
 /** Irritants one clustering run compares against: those of the category still alive lately. */
 const CANDIDATE_DAYS = 90;
-const MAX_CANDIDATES = 5_000;
+/** The most recent irritants a placement compares against (exported: the placement cache keeps as many). */
+export const MAX_CANDIDATES = 5_000;
 
 @Injectable()
 export class IrritantRepository {
@@ -162,16 +163,47 @@ export class IrritantRepository {
       .getMany();
   }
 
-  /** Irritants a placement compares against: the recent ones, of every category. */
-  candidates(tx: EntityManager): Promise<Pick<Irritant, 'id' | 'centroid' | 'lang'>[]> {
-    return tx
-      .getRepository(Irritant)
-      .createQueryBuilder('i')
-      .select(['i.id', 'i.centroid', 'i.lang'])
-      .where(`i.last_seen_at > now() - make_interval(days => ${CANDIDATE_DAYS})`)
-      .orderBy('i.last_seen_at', 'DESC')
-      .take(MAX_CANDIDATES)
-      .getMany();
+  /**
+   * What a placement cache needs to stay close to the table: which irritants changed since `since`
+   * (all candidates when null) with their write stamps, which regrouping the table is at (a pass
+   * rewrites every centroid and deletes irritants: the cache starts again), and the database's
+   * clock to ask from next time. Centroids are read apart (`candidateCentroids`), only for the
+   * irritants whose stamp the cache does not already hold.
+   */
+  async candidateStamps(
+    since: Date | null,
+    tx: EntityManager,
+  ): Promise<{ at: Date; regroups: string; stamps: { id: string; stamp: string; lastSeenAt: Date }[] }> {
+    const [state] = await tx.query<{ at: Date; regroups: string }[]>(
+      `SELECT clock_timestamp() AS at,
+              (SELECT count(*) || '/' || coalesce(max(finished_at)::text, '') FROM irritant_regroup) AS regroups`,
+    );
+    const rows = await tx.query<{ id: string; stamp: string; last_seen_at: Date }[]>(
+      since === null
+        ? `SELECT id, updated_at::text AS stamp, last_seen_at FROM irritant
+            WHERE last_seen_at > now() - make_interval(days => ${CANDIDATE_DAYS})
+            ORDER BY last_seen_at DESC LIMIT ${MAX_CANDIDATES}`
+        : `SELECT id, updated_at::text AS stamp, last_seen_at FROM irritant
+            WHERE updated_at > $1 AND last_seen_at > now() - make_interval(days => ${CANDIDATE_DAYS})`,
+      since === null ? [] : [since],
+    );
+    return {
+      at: state.at,
+      regroups: state.regroups,
+      stamps: rows.map((row) => ({ id: row.id, stamp: row.stamp, lastSeenAt: row.last_seen_at })),
+    };
+  }
+
+  /** The centroids of these irritants, with their write stamps. */
+  async candidateCentroids(
+    ids: readonly string[],
+    tx: EntityManager,
+  ): Promise<{ id: string; stamp: string; centroid: IrritantCentroid; lang: string | null }[]> {
+    if (ids.length === 0) return [];
+    return tx.query(
+      `SELECT id, updated_at::text AS stamp, centroid, lang FROM irritant WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
   }
 
   /** Marks irritants as decided on by a person: the regrouping leaves their verbatims where they are. */

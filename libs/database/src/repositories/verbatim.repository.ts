@@ -271,38 +271,16 @@ export class VerbatimRepository {
   }
 
   /**
-   * Moves verbatims from `received` to `ingested` with their redacted text. Rows already past
-   * `received` are left as they are, which is what makes a replayed ingest job harmless.
-   * @returns how many rows moved.
-   */
-  async markIngested(
-    rows: { id: string; redactedText: string }[],
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<string[]> {
-    if (rows.length === 0) return [];
-    const moved = await changedRows<{ id: string }>(
-      manager,
-      `UPDATE verbatim v
-          SET redacted_text = r.redacted_text, stage = $3, ingested_at = now()
-         FROM unnest($1::uuid[], $2::text[]) AS r(id, redacted_text)
-        WHERE v.id = r.id AND v.stage = $4
-    RETURNING v.id`,
-      [
-        rows.map((row) => row.id),
-        rows.map((row) => row.redactedText),
-        VerbatimStage.Ingested,
-        VerbatimStage.Received,
-      ],
-    );
-    return moved.map((row) => row.id);
-  }
-
-  /**
-   * Records the analysis of ingested verbatims and moves them to `analyzed`; rows already past
-   * `ingested` are left alone (a replayed analyze job changes nothing).
+   * Records the analysis of verbatims and moves them to `analyzed`: from `ingested`, or straight
+   * from `received` with their redacted text (the ingest job redacts and analyses in one pass: one
+   * row read and one write instead of two). Rows no longer in `from` are left alone (a replayed
+   * job changes nothing).
    * @returns the ids that moved.
    */
-  async markAnalyzed(rows: AnalyzedVerbatim[]): Promise<string[]> {
+  async markAnalyzed(
+    rows: (AnalyzedVerbatim & { redactedText?: string })[],
+    from: VerbatimStage.Received | VerbatimStage.Ingested = VerbatimStage.Ingested,
+  ): Promise<string[]> {
     if (rows.length === 0) return [];
     const column = <K extends keyof AnalyzedVerbatim>(key: K) => rows.map((row) => row[key]);
     const moved = await changedRows<{ id: string }>(
@@ -311,11 +289,14 @@ export class VerbatimRepository {
           SET lang = coalesce(v.lang, r.lang), category = r.category, category_confidence = r.confidence,
               needs_triage = r.needs_triage, sentiment = r.sentiment, sentiment_label = r.sentiment_label,
               intent = r.intent, terminal = r.terminal, model_version = r.model_version,
-              stage = $11, analyzed_at = now()
+              redacted_text = coalesce(r.redacted_text, v.redacted_text),
+              ingested_at = coalesce(v.ingested_at, now()),
+              stage = $12, analyzed_at = now()
          FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::real[], $5::boolean[], $6::real[],
-                     $7::varchar[], $8::varchar[], $9::varchar[], $10::varchar[])
-              AS r(id, lang, category, confidence, needs_triage, sentiment, sentiment_label, intent, terminal, model_version)
-        WHERE v.id = r.id AND v.stage = $12
+                     $7::varchar[], $8::varchar[], $9::varchar[], $10::varchar[], $11::text[])
+              AS r(id, lang, category, confidence, needs_triage, sentiment, sentiment_label, intent, terminal,
+                   model_version, redacted_text)
+        WHERE v.id = r.id AND v.stage = $13
     RETURNING v.id`,
       [
         column('id'),
@@ -328,8 +309,9 @@ export class VerbatimRepository {
         column('intent'),
         column('terminal'),
         column('modelVersion'),
+        rows.map((row) => row.redactedText ?? null),
         VerbatimStage.Analyzed,
-        VerbatimStage.Ingested,
+        from,
       ],
     );
     return moved.map((row) => row.id);

@@ -65,6 +65,90 @@ describe('IrritantAssigner', () => {
   });
 });
 
+describe('IrritantAssigner kept across batches', () => {
+  /** A deterministic generator: the same cases on every run. */
+  const random = (() => {
+    let state = 12345;
+    return () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  })();
+  const words = Array.from({ length: 60 }, (_, i) => `w${i}`);
+  /** A unit vector over a few words; the low-numbered words are common, as in real text. */
+  const vectorOf = (size: number): Map<string, number> => {
+    const vector = new Map<string, number>();
+    while (vector.size < size) vector.set(words[Math.floor(random() ** 2 * words.length)], 0.2 + random());
+    let norm = 0;
+    for (const weight of vector.values()) norm += weight * weight;
+    for (const [term, weight] of vector) vector.set(term, weight / Math.sqrt(norm));
+    return vector;
+  };
+  const centroidOf = (vector: Map<string, number>, size = 1) => ({
+    terms: Object.fromEntries(vector),
+    surfaces: Object.fromEntries([...vector.keys()].map((term) => [term, term])),
+    size,
+  });
+
+  it('picks the irritant a comparison with every one would pick, whatever it skips', () => {
+    const irritants = Array.from({ length: 300 }, (_, i) => ({
+      id: `i${i}`,
+      centroid: centroidOf(vectorOf(8)),
+    }));
+    for (let probe = 0; probe < 300; probe++) {
+      const vector = vectorOf(2 + (probe % 9));
+      const scores = irritants.map(({ id, centroid }) => [id, similarity(vector, centroid)] as const);
+      const best = scores.reduce((a, b) => (b[1] > a[1] ? b : a));
+      const placed = new IrritantAssigner(irritants, 0.3).place(vector, [], []);
+      if (best[1] >= 0.3) {
+        expect(placed.created).toBe(false);
+        expect(placed.score).toBeCloseTo(best[1], 9);
+      } else {
+        expect(placed.created).toBe(true);
+      }
+    }
+  });
+
+  it("still finds an irritant that shares only the verbatim's lighter words", () => {
+    // A strong word no irritant holds (0.8) and three light ones (0.35 each) an irritant holds all
+    // of: the cosine is 0.6, above the threshold, though the strong word matched nothing.
+    const vector = new Map([
+      ['rare', 0.8],
+      ['a', 0.3464],
+      ['b', 0.3464],
+      ['c', 0.3464],
+    ]);
+    const light = centroidOf(
+      new Map([
+        ['a', 1],
+        ['b', 1],
+        ['c', 1],
+      ]),
+    );
+    const placed = new IrritantAssigner([{ id: 'light', centroid: light }], 0.3).place(vector, [], []);
+    expect(placed).toMatchObject({ key: 'light', created: false });
+    expect(placed.score).toBeCloseTo(0.6, 3);
+  });
+
+  it('follows the irritants it is told of: replaced, removed, started ones stored under their id', () => {
+    const refund = read('remboursement du billet annulé jamais reçu');
+    const access = read('fauteuil roulant introuvable en gare');
+    const assigner = new IrritantAssigner([
+      { id: 'refund-id', centroid: addToCentroid(emptyCentroid(), ...refund) },
+    ]);
+    const started = assigner.place(...access);
+    expect(started.created).toBe(true);
+    assigner.rekey(started.key, 'access-id');
+    assigner.resetChanges();
+    expect(assigner.place(...read('fauteuil roulant introuvable')).key).toBe('access-id');
+    expect(assigner.changes().map((change) => [change.key, change.created])).toEqual([['access-id', false]]);
+    // Another process rewrote the refund irritant as an access one; then it was deleted.
+    assigner.upsert('refund-id', addToCentroid(emptyCentroid(), ...access), 'fr');
+    assigner.remove('access-id');
+    expect(assigner.place(...read('fauteuil roulant introuvable en gare')).key).toBe('refund-id');
+    assigner.remove('refund-id');
+    expect(assigner.size).toBe(0);
+    expect(assigner.place(...read('remboursement du billet annulé')).created).toBe(true);
+  });
+});
+
 describe('removeFromCentroid', () => {
   it('undoes addToCentroid', () => {
     const a = read('Paiement refusé au 3-D Secure');

@@ -15,6 +15,10 @@ interface Slot {
   normSquared: number;
   created: boolean;
   changed: boolean;
+  /** When it was met first: `changes()` reports in that order. */
+  order: number;
+  /** Its position among the slots (set when tracked). */
+  index: number;
 }
 
 export interface Placement {
@@ -36,36 +40,79 @@ const TRIM_AT = CENTROID_TERMS * 2;
  * Places verbatims among the recent irritants, whatever their category: each joins the irritant
  * whose centroid it resembles most when the cosine reaches the threshold (and, across French and
  * English, when they share distinctive concepts), or starts one. Pure and in memory: the cluster
- * stage runs it and stores the result; the NLP benchmark runs it alone.
+ * stage keeps one per process (refreshed from the database, see `upsert`, `remove`, `rekey`) and
+ * stores its placements; the NLP benchmark runs it alone.
  */
 export class IrritantAssigner {
-  private readonly slots: Slot[] = [];
+  /** Slots by position; a removed slot leaves a hole (undefined) that a new one may take. */
+  private readonly slots: (Slot | undefined)[] = [];
+  private readonly free: number[] = [];
+  private readonly byKey = new Map<string, Slot>();
   /**
    * Which irritants hold a term: a verbatim is compared only with irritants it shares a word with
-   * (the others score 0), instead of with every irritant of the category.
+   * (the others score 0), instead of with every irritant.
    */
   private readonly holders = new Map<string, Set<Slot>>();
+  /** Dot products of the verbatim being placed, by slot position (reused: no allocation per call). */
+  private dots = new Float64Array(64);
   private created = 0;
+  private order = 0;
 
   constructor(
     irritants: readonly { id: string; centroid: Centroid; lang?: string | null }[],
-    private readonly threshold = JOIN_THRESHOLD,
+    public threshold = JOIN_THRESHOLD,
   ) {
-    for (const { id, centroid, lang } of irritants) {
-      const terms = new Map(Object.entries(centroid.terms));
-      let normSquared = 0;
-      for (const weight of terms.values()) normSquared += weight * weight;
-      this.track({
-        key: id,
-        lang: lang ?? null,
-        terms,
-        surfaces: new Map(Object.entries(centroid.surfaces)),
-        size: centroid.size,
-        normSquared,
-        created: false,
-        changed: false,
-      });
-    }
+    for (const { id, centroid, lang } of irritants) this.upsert(id, centroid, lang ?? null);
+  }
+
+  /** Adds an irritant as stored, or replaces the one of that id (another process grew it). */
+  upsert(id: string, centroid: Centroid, lang: string | null): void {
+    const known = this.byKey.get(id);
+    if (known) this.untrack(known);
+    const terms = new Map(Object.entries(centroid.terms));
+    let normSquared = 0;
+    for (const weight of terms.values()) normSquared += weight * weight;
+    this.track({
+      key: id,
+      lang,
+      terms,
+      surfaces: new Map(Object.entries(centroid.surfaces)),
+      size: centroid.size,
+      normSquared,
+      created: false,
+      changed: known?.changed ?? false,
+      order: 0,
+      index: -1,
+    });
+  }
+
+  /** Forgets an irritant (gone, or too old to be a candidate). */
+  remove(key: string): void {
+    const known = this.byKey.get(key);
+    if (known) this.untrack(known);
+  }
+
+  /** A started irritant (`new-<n>`) now stored under its id. */
+  rekey(key: string, id: string): void {
+    const slot = this.byKey.get(key);
+    if (!slot) return;
+    this.byKey.delete(key);
+    slot.key = id;
+    slot.created = false;
+    this.byKey.set(id, slot);
+  }
+
+  /** Starts a new batch: `changes()` reports only what is placed from now on. */
+  resetChanges(): void {
+    for (const slot of this.byKey.values()) slot.changed = false;
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.byKey.keys();
   }
 
   place(
@@ -74,20 +121,45 @@ export class IrritantAssigner {
     surfaces: readonly string[],
     lang: string | null = null,
   ): Placement {
-    const dots = new Map<Slot, number>();
-    for (const [term, weight] of vector) {
+    // Only irritants sharing one of the verbatim's strongest terms can reach the threshold: the
+    // terms left out weigh, together, less than it (Cauchy-Schwarz: an irritant sharing none of
+    // the kept terms scores at most their norm). The common words, held by thousands of
+    // irritants, are mostly the ones left out. Exact for the decision, and much cheaper.
+    const entries = [...vector].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const bound = this.threshold * this.threshold;
+    let kept = entries.length;
+    let rest = 0;
+    while (kept > 0 && rest + entries[kept - 1][1] ** 2 < bound) rest += entries[--kept][1] ** 2;
+    const dots = this.dots;
+    const touched: Slot[] = [];
+    for (let i = 0; i < kept; i++) {
+      const [term, weight] = entries[i];
       const holders = this.holders.get(term);
       if (!holders) continue;
       for (const slot of holders) {
         const held = slot.terms.get(term);
-        if (held !== undefined) dots.set(slot, (dots.get(slot) ?? 0) + weight * held);
+        if (held === undefined) continue;
+        if (dots[slot.index] === 0) touched.push(slot);
+        dots[slot.index] += weight * held;
       }
     }
+    const restNorm = Math.sqrt(rest);
     let best: Slot | null = null;
     let bestScore = 0;
-    for (const [slot, dot] of dots) {
-      const score = slot.normSquared > 0 ? dot / Math.sqrt(slot.normSquared) : 0;
-      // Strictly greater: on a tie the first met wins, so the same input always places the same way.
+    // In the order first met: on a tie the first met wins, so the same input always places the
+    // same way.
+    for (const slot of touched) {
+      const partial = dots[slot.index];
+      dots[slot.index] = 0;
+      if (slot.normSquared <= 0) continue;
+      const norm = Math.sqrt(slot.normSquared);
+      let score = partial / norm;
+      // The left-out terms add at most their norm: complete only an irritant they could lift.
+      if (score + restNorm < Math.max(this.threshold, bestScore)) continue;
+      for (let i = kept; i < entries.length; i++) {
+        const held = slot.terms.get(entries[i][0]);
+        if (held !== undefined) score += (entries[i][1] * held) / norm;
+      }
       if (score > bestScore && languagesMayMeet(lang, vector.keys(), slot.lang, slot.terms)) {
         best = slot;
         bestScore = score;
@@ -106,21 +178,23 @@ export class IrritantAssigner {
       normSquared: 0,
       created: true,
       changed: true,
+      order: 0,
+      index: -1,
     };
-    this.track(slot);
-    this.add(slot, vector, stems, surfaces);
+    this.add(this.track(slot), vector, stems, surfaces);
     return { key: slot.key, created: true, score: 0 };
   }
 
-  /** Irritants started or grown since construction, in the order they were met, centroids trimmed. */
+  /** Irritants started or grown since construction (or the last reset), in order, centroids trimmed. */
   changes(): { key: string; centroid: Centroid; created: boolean }[] {
     return this.slots
-      .filter((slot) => slot.changed)
+      .filter((slot): slot is Slot => slot?.changed === true)
+      .sort((a, b) => a.order - b.order)
       .map((slot) => ({ key: slot.key, centroid: this.centroidOf(slot), created: slot.created }));
   }
 
   get size(): number {
-    return this.slots.length;
+    return this.byKey.size;
   }
 
   private add(slot: Slot, vector: TermVector, stems: readonly string[], surfaces: readonly string[]): void {
@@ -160,9 +234,29 @@ export class IrritantAssigner {
     };
   }
 
-  private track(slot: Slot): void {
-    this.slots.push(slot);
-    for (const term of slot.terms.keys()) this.holderSet(term).add(slot);
+  private track(slot: Slot): Slot {
+    const index = this.free.pop() ?? this.slots.length;
+    const tracked = Object.assign(slot, { index, order: ++this.order });
+    this.slots[index] = tracked;
+    if (index >= this.dots.length) {
+      const grown = new Float64Array(this.dots.length * 2);
+      grown.set(this.dots);
+      this.dots = grown;
+    }
+    this.byKey.set(tracked.key, tracked);
+    for (const term of tracked.terms.keys()) this.holderSet(term).add(tracked);
+    return tracked;
+  }
+
+  private untrack(slot: Slot): void {
+    for (const term of slot.terms.keys()) {
+      const set = this.holders.get(term);
+      set?.delete(slot);
+      if (set?.size === 0) this.holders.delete(term);
+    }
+    this.byKey.delete(slot.key);
+    this.slots[slot.index] = undefined;
+    this.free.push(slot.index);
   }
 
   private holderSet(term: string): Set<Slot> {

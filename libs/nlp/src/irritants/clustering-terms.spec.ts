@@ -31,6 +31,20 @@ describe('clustering terms', () => {
     ]);
   });
 
+  it("leaves out closings, signers and device footers: one customer's signature is no topic", () => {
+    expect(words('Ma carte est bloquée depuis hier.\nCordialement,\nJeanne Martin', 'fr')).toEqual(
+      words('Ma carte est bloquée depuis hier.', 'fr'),
+    );
+    const { terms } = clusteringTerms(
+      'My card has not arrived yet.\nBest regards,\nEmily Clarke\nSent from my iPhone',
+      'en',
+    );
+    expect(terms.join(' ')).not.toMatch(/emili|clark|iphon|sent|regard/);
+    expect(terms).toEqual(expect.arrayContaining(['~card', '~arrival']));
+    // A message that is nothing but a closing keeps its words: nothing else would place it.
+    expect(words('Cordialement, Jeanne Martin', 'fr').length).toBeGreaterThan(0);
+  });
+
   it('lets French and English meet on two distinctive concepts, never on generic ones alone', () => {
     const fr = new Set(words('Une heure d’attente à l’hôtel pour récupérer nos bagages', 'fr'));
     const en = new Set(words('Waited an hour for our luggage', 'en'));

@@ -1,4 +1,5 @@
 import { prepareText } from '../language/prepare';
+import { quoteOf } from '../quote';
 import { toConcepts } from './concepts';
 import { IdfTable, TermVector, termVector } from './similarity';
 
@@ -69,7 +70,11 @@ const isStop = (stem: string, concept: string) => STOP_STEMS.has(stem) || STOP_C
 
 /** The terms of a text as clustering reads them (`lang` as stored: anything but fr/en is other). */
 export function clusteringTerms(text: string, lang: string | null): ClusteringTerms {
-  const prepared = prepareText(normaliseForClustering(text), lang === 'fr' || lang === 'en' ? lang : 'other');
+  // Closings, signatures and device footers ("Cordialement, Jeanne Martin", "Sent from my
+  // iPhone") go first: a signer's name is a rare word, which would pull one customer's messages
+  // together whatever they are about, and "sent iphone" is in every topic.
+  const said = quoteOf(text) || text;
+  const prepared = prepareText(normaliseForClustering(said), lang === 'fr' || lang === 'en' ? lang : 'other');
   // French and English words for one thing meet as one concept: one complaint, one irritant.
   const concepts = toConcepts(prepared.stems);
   const terms: string[] = [];

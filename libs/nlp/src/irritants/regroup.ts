@@ -153,10 +153,20 @@ export function regroupWindow(
     // Same words, same place: the id only settles the order between identical texts.
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((one) => one.index);
+  // Each verbatim is compared only with the groups holding one of its strongest terms: the terms
+  // left out weigh less than the threshold together (see IrritantAssigner.place), so no group
+  // sharing only those could reach it; a group they could lift is completed with them.
+  const bound = options.joinThreshold * options.joinThreshold;
   for (const index of free) {
     const vector = vectors[index];
+    const entries = [...vector].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    let kept = entries.length;
+    let rest = 0;
+    while (kept > 0 && rest + entries[kept - 1][1] ** 2 < bound) rest += entries[--kept][1] ** 2;
+    const restNorm = Math.sqrt(rest);
     const dots = new Map<Group, number>();
-    for (const [term, weight] of vector) {
+    for (let i = 0; i < kept; i++) {
+      const [term, weight] = entries[i];
       for (const group of holders.get(term) ?? []) {
         dots.set(group, (dots.get(group) ?? 0) + weight * (group.sum.get(term) ?? 0));
       }
@@ -164,7 +174,11 @@ export function regroupWindow(
     let best: Group | null = null;
     let bestScore = 0;
     for (const [group, product] of dots) {
-      const score = product / Math.sqrt(norms.get(group) ?? 1);
+      const norm = Math.sqrt(norms.get(group) ?? 1);
+      let score = product / norm;
+      if (score + restNorm < Math.max(options.joinThreshold, bestScore)) continue;
+      for (let i = kept; i < entries.length; i++)
+        score += (entries[i][1] * (group.sum.get(entries[i][0]) ?? 0)) / norm;
       if (
         score > bestScore &&
         languagesMayMeet(verbatims[index].lang, vector.keys(), mainLang(group.langs), group.sum)

@@ -123,6 +123,33 @@ export function addToCentroid(
   };
 }
 
+/**
+ * A batch of verbatims added to a centroid at once: their weights summed, then the strongest terms
+ * kept (one sort, not one per verbatim).
+ */
+export function addAllToCentroid(
+  centroid: Centroid,
+  readings: readonly { vector: TermVector; terms: readonly string[]; surfaces: readonly string[] }[],
+): Centroid {
+  if (readings.length === 0) return centroid;
+  const terms: Record<string, number> = { ...centroid.terms };
+  const surfaceOf: Record<string, string> = { ...centroid.surfaces };
+  for (const { vector, terms: stems, surfaces } of readings) {
+    for (const [term, weight] of vector) terms[term] = (terms[term] ?? 0) + weight;
+    stems.forEach((stem, i) => (surfaceOf[stem] ??= surfaces[i] ?? stem));
+  }
+  const kept = Object.fromEntries(
+    Object.entries(terms)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, CENTROID_TERMS),
+  );
+  return {
+    terms: kept,
+    surfaces: Object.fromEntries(Object.keys(kept).map((term) => [term, surfaceOf[term] ?? term])),
+    size: centroid.size + readings.length,
+  };
+}
+
 /** One centroid for two irritants a person decided are the same (exact: centroids are sums). */
 export function mergeCentroids(a: Centroid, b: Centroid): Centroid {
   const terms: Record<string, number> = { ...a.terms };
