@@ -363,6 +363,57 @@ describe('UI pages: explorer, triage, KPIs, monitors, sources', () => {
     expect(await forum.locator('.sources-error-text').textContent()).toBe(error);
   });
 
+  it('offers a category an admin added, in the page’s language, wherever a category is picked', async () => {
+    const added = await http(api.url, 'POST', '/api/v1/categories', {
+      key: admin,
+      body: {
+        key: 'luggage',
+        label: { fr: 'Bagages', en: 'Luggage' },
+        examples: [
+          'Ma valise a été perdue entre Paris et Lyon.',
+          'My suitcase never arrived at the station.',
+          'Le bagage est resté dans le train.',
+          'Nowhere to put my bag on board.',
+          'Valise abîmée à la descente du train.',
+        ],
+      },
+    });
+    expect(added.status).toBe(201);
+    const moved = await http(api.url, 'PATCH', `/api/v1/verbatims/${ids.english}/category`, {
+      key: admin,
+      body: { category: 'luggage' },
+    });
+    expect(moved.status).toBe(200);
+
+    // The explorer: opened on the new category, its filter shows it chosen, and the row names it.
+    const explorer = await open(viewer, '/verbatims?category=luggage');
+    // The row's category cell: the label, then the classifier's confidence.
+    const cell = explorer.locator('tbody tr', { hasText: 'umbrella' }).locator('td').nth(5);
+    await cell.filter({ hasText: /^Luggage/ }).waitFor();
+    const filter = explorer.locator('select[name="category"]');
+    expect(await filter.inputValue()).toBe('luggage');
+    expect(await filter.locator('option:checked').textContent()).toBe('Luggage');
+    const french = await open(viewer, '/verbatims', 'fr-FR');
+    await french
+      .locator('select[name="category"] option', { hasText: 'Bagages' })
+      .waitFor({ state: 'attached' });
+
+    // The board's filter offers it after the shipped ones.
+    const board = await open(admin, '/');
+    const options = board.getByLabel('Category').locator('option');
+    await options.filter({ hasText: 'Luggage' }).waitFor({ state: 'attached' });
+    expect((await options.allTextContents()).slice(-2)).toEqual(['Other / unclear', 'Luggage']);
+
+    // Triage numbers it after the shipped ones: two digits pick it.
+    const triage = await open(admin, '/triage');
+    await triage.getByRole('radio', { name: 'Luggage' }).waitFor();
+    await triage.getByRole('option').first().waitFor();
+    await triage.keyboard.press('1');
+    await triage.keyboard.press('6');
+    await triage.getByText('Luggage chosen. Enter to confirm.').waitFor();
+    expect(await triage.getByRole('radio', { name: 'Luggage' }).isChecked()).toBe(true);
+  });
+
   it('ran every page under the strict content-security policy without a violation', () => {
     expect(policyViolations).toEqual([]);
   });

@@ -74,6 +74,8 @@ export class VerbatimInput {
   lang?: string;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
     description: `Source-specific facts, a JSON object of at most ${MAX_METADATA_BYTES} bytes`,
     example: { subject: 'Remboursement' },
   })

@@ -1,9 +1,16 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { AlertService } from '@app/alerts';
-import { APP_CONFIG, AppConfig, Clock } from '@app/config';
+import { APP_CONFIG, type AlertThresholds, AppConfig, Clock } from '@app/config';
 import { IrritantAlert } from '@app/database';
 import { ADMINS, READERS, Roles } from '../auth/access.decorators';
 
@@ -49,6 +56,22 @@ class AlertView {
   closedAt: string | null;
 }
 
+class AlertThresholdsView implements AlertThresholds {
+  @ApiProperty({ description: 'Off: no scan' }) enabled: boolean;
+  @ApiProperty({ description: 'Distinct customers in the last hour below which nothing alerts' })
+  minCustomersHour: number;
+  @ApiProperty({ description: 'Distinct customers in the last 24 hours below which nothing alerts' })
+  minCustomersDay: number;
+  @ApiProperty({ description: 'The Poisson upper-tail probability below which a count is a jump' })
+  pValue: number;
+  @ApiProperty({ description: 'And the count must be at least this many times the baseline' })
+  minRatio: number;
+  @ApiProperty({ description: 'Days before the window that make the baseline' }) baselineDays: number;
+  @ApiProperty({ description: 'The least baseline rate assumed (customers per day)' }) floorPerDay: number;
+  @ApiProperty({ description: 'Hours without a jump that end an episode' }) quietHours: number;
+  @ApiProperty({ description: 'New alerts announced per 24 hours at most' }) maxPerDay: number;
+}
+
 const view = (alert: IrritantAlert): AlertView => ({
   id: alert.id,
   irritantId: alert.irritantId,
@@ -80,6 +103,7 @@ export class AlertsController {
   @Get()
   @Roles(...READERS)
   @ApiOperation({ summary: 'Mid-week alerts on emerging irritants, newest first, with their evidence' })
+  @ApiOkResponse({ type: [AlertView] })
   async list(@Query() query: AlertsQuery): Promise<AlertView[]> {
     return (await this.alerts.list(query.limit ?? 50)).map(view);
   }
@@ -87,13 +111,15 @@ export class AlertsController {
   @Get('thresholds')
   @Roles(...READERS)
   @ApiOperation({ summary: 'The thresholds in force (ALERT_* settings)' })
-  thresholds(): AppConfig['alerts'] {
+  @ApiOkResponse({ type: AlertThresholdsView })
+  thresholds(): AlertThresholdsView {
     return this.config.alerts;
   }
 
   @Get(':id')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One alert with its evidence' })
+  @ApiOkResponse({ type: AlertView })
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<AlertView> {
     return view(await this.alerts.get(id));
   }
@@ -102,6 +128,7 @@ export class AlertsController {
   @Roles(...ADMINS)
   @HttpCode(200)
   @ApiOperation({ summary: 'Look for jumps now (the scan also runs every 5 minutes); the alerts it opened' })
+  @ApiOkResponse({ type: [AlertView] })
   async scan(): Promise<AlertView[]> {
     return (await this.alerts.scan(this.clock.now())).map(view);
   }

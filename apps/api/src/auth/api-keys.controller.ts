@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsEnum, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { ApiKeyService } from '@app/auth';
 import { ApiKey, Role } from '@app/database';
@@ -72,6 +80,7 @@ export class ApiKeysController {
   @Get()
   @Roles(...ADMINS)
   @ApiOperation({ summary: 'Every API key with its last use, expiry and revocation (admin); never a key' })
+  @ApiOkResponse({ type: [ApiKeyView] })
   async list(): Promise<ApiKeyView[]> {
     return (await this.keys.list()).map((key) => keyView(key));
   }
@@ -79,6 +88,7 @@ export class ApiKeysController {
   @Post()
   @Roles(...ADMINS)
   @ApiOperation({ summary: 'Create an API key (admin): the key is returned this once' })
+  @ApiCreatedResponse({ type: CreatedApiKeyView })
   async create(@Body() body: CreateApiKey, @Req() request: AuthenticatedRequest): Promise<CreatedApiKeyView> {
     const { key, apiKey } = await this.keys.create(body.name, body.role, actorOf(request), {
       expiresAt:
@@ -91,6 +101,7 @@ export class ApiKeysController {
   @Roles(...ADMINS)
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke an API key (admin): refused from now on; 409 if already revoked' })
+  @ApiOkResponse({ type: ApiKeyView })
   async revoke(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Req() request: AuthenticatedRequest,
@@ -104,6 +115,7 @@ export class ApiKeysController {
     summary:
       'Rotate an API key (admin): a new key with the same name, role and lifetime, returned this once; the old one revoked',
   })
+  @ApiCreatedResponse({ type: CreatedApiKeyView })
   async rotate(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Req() request: AuthenticatedRequest,

@@ -67,8 +67,8 @@ export class UserView {
   @ApiProperty({ description: 'Has a local password' }) local: boolean;
   @ApiProperty({ description: 'Linked to an identity of the OpenID provider' }) sso: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
-  @ApiProperty({ format: 'date-time', nullable: true }) lastSignInAt: Date | null;
-  @ApiProperty({ format: 'date-time', nullable: true }) disabledAt: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastSignInAt: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) disabledAt: Date | null;
 }
 
 export class CreatedUserView {
@@ -76,6 +76,7 @@ export class CreatedUserView {
 
   @ApiProperty({
     nullable: true,
+    type: String,
     description: 'The generated password, shown this once; null when local accounts are off (SSO only)',
   })
   password: string | null;

@@ -14,6 +14,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
@@ -112,7 +113,7 @@ class TicketBrief {
   @ApiProperty({ nullable: true, type: String }) deployedAt: string | null;
 }
 
-class DecisionView {
+export class DecisionView {
   @ApiProperty() id: string;
   @ApiProperty({ description: 'The week of the board it was taken on' }) isoWeek: string;
   @ApiProperty() irritantId: string;
@@ -172,7 +173,7 @@ class MonitorFailureView {
   @ApiProperty({ type: [String], description: 'The steps that failed' }) steps: string[];
 }
 
-class MonitorLinkItemView {
+export class MonitorLinkItemView {
   @ApiProperty() id: string;
   @ApiProperty() name: string;
   @ApiProperty({
@@ -184,6 +185,13 @@ class MonitorLinkItemView {
   @ApiPropertyOptional({ description: 'Runs that measured the journey' }) runs?: number;
   @ApiPropertyOptional() failedRuns?: number;
   @ApiPropertyOptional({ nullable: true, type: MonitorFailureView }) failure?: MonitorFailureView | null;
+}
+
+export class KpiLinkView {
+  @ApiProperty() key: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'Its value that week' }) value: number | null;
+  @ApiProperty({ nullable: true, type: Number }) target: number | null;
 }
 
 class BoardItemView {
@@ -203,12 +211,8 @@ class BoardItemView {
   @ApiProperty({ type: [QuoteView] }) quotes: QuoteView[];
   @ApiProperty({ type: [MonitorLinkItemView], description: 'Linked monitors and how they did that week' })
   monitors: MonitorLinkView[];
-  @ApiProperty({
-    type: 'array',
-    items: { type: 'object' },
-    description: 'Linked KPIs that week: {key, name, value, target}',
-  })
-  kpis: { key: string; name: string; value: number | null; target: number | null }[];
+  @ApiProperty({ type: [KpiLinkView], description: 'Linked KPIs that week' })
+  kpis: KpiLinkView[];
   @ApiProperty({
     nullable: true,
     type: DecisionInForceView,
@@ -380,6 +384,10 @@ class DecisionBody {
   comment?: string;
 }
 
+class PinnedView {
+  @ApiProperty({ description: 'Always true' }) pinned: boolean;
+}
+
 class PinQuoteBody {
   @ApiProperty({ description: 'A verbatim of this irritant' })
   @IsUUID('all', { message: 'verbatimId must be a verbatim id' })
@@ -500,6 +508,7 @@ export class BoardsController {
     summary:
       'Decide on a board item (fix, small evolution, route, watch, reject): audited, history kept; fix and small evolution open a ticket',
   })
+  @ApiCreatedResponse({ type: DecisionView })
   async decide(
     @Param('isoWeek') isoWeek: string,
     @Param('irritantId', new ParseUUIDPipe()) irritantId: string,
@@ -517,6 +526,7 @@ export class BoardsController {
   @ApiOperation({
     summary: 'Pin one of the irritant’s verbatims as its quote in the week’s digest (triager)',
   })
+  @ApiOkResponse({ type: PinnedView })
   async pinQuote(
     @Param('isoWeek') isoWeek: string,
     @Param('irritantId', new ParseUUIDPipe()) irritantId: string,
@@ -575,6 +585,7 @@ export class BoardsController {
   @Get(':isoWeek/items/:irritantId/decisions')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Every decision on a board item, oldest first' })
+  @ApiOkResponse({ type: [DecisionView] })
   async history(
     @Param('isoWeek') isoWeek: string,
     @Param('irritantId', new ParseUUIDPipe()) irritantId: string,

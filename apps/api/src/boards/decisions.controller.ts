@@ -12,7 +12,7 @@ import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { DecisionService } from '@app/board';
 import { READERS, Roles, TRIAGERS } from '../auth/access.decorators';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
-import { decisionView } from './boards.controller';
+import { DecisionView, decisionView } from './boards.controller';
 
 class AnswerBody {
   @ApiProperty({ description: 'What the department says it will do' })
@@ -55,13 +55,15 @@ export class DecisionsController {
   @Get('unanswered')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Items routed to a department that has not answered yet, oldest first' })
-  async unanswered(@Query() query: UnansweredQuery): Promise<ReturnType<typeof decisionView>[]> {
+  @ApiOkResponse({ type: [DecisionView] })
+  async unanswered(@Query() query: UnansweredQuery): Promise<DecisionView[]> {
     return (await this.decisions.unanswered(query.limit ?? 100)).map((decision) => decisionView(decision));
   }
 
   @Get(':id/answers')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Every answer of its department to a routed decision, oldest first' })
+  @ApiOkResponse({ type: [AnswerView] })
   async answers(@Param('id', new ParseUUIDPipe()) id: string): Promise<AnswerView[]> {
     return (await this.decisions.answers(id)).map((answer) => ({
       id: answer.id,
@@ -78,11 +80,12 @@ export class DecisionsController {
     summary:
       'Record the department’s answer to a routed item (audited; a second answer is kept beside the first; sent as decision.answered)',
   })
+  @ApiOkResponse({ type: DecisionView })
   async answer(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: AnswerBody,
     @Req() request: AuthenticatedRequest,
-  ): Promise<ReturnType<typeof decisionView>> {
+  ): Promise<DecisionView> {
     return decisionView(await this.decisions.answer(id, body.answer, actorOf(request)));
   }
 }

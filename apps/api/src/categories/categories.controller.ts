@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/commo
 import { AcceptsBody, BATCH_BODY_BYTES } from '../http/body-parser';
 import {
   ApiBearerAuth,
+  ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
@@ -77,6 +78,14 @@ class CategoryView {
   @ApiProperty({ description: 'Examples admins gave it (the shipped ones not counted)' }) examples: number;
 }
 
+class CategoryKeyView {
+  @ApiProperty() key: string;
+}
+
+class ExamplesAddedView {
+  @ApiProperty({ description: 'Distinct examples kept, redacted' }) added: number;
+}
+
 @ApiTags('categories')
 @ApiBearerAuth()
 // Examples come by the thousand (5,000 per request): more than the default megabyte.
@@ -109,7 +118,8 @@ export class CategoriesController {
     summary:
       'Add a category with its examples (admin, audited); the next model learns it (nlp:train, model.retrain), keeping every correction',
   })
-  async add(@Body() body: NewCategoryBody, @Req() request: AuthenticatedRequest): Promise<{ key: string }> {
+  @ApiCreatedResponse({ type: CategoryKeyView })
+  async add(@Body() body: NewCategoryBody, @Req() request: AuthenticatedRequest): Promise<CategoryKeyView> {
     await this.taxonomy.add(body, actorOf(request));
     return { key: body.key };
   }
@@ -118,11 +128,12 @@ export class CategoriesController {
   @Roles(...ADMINS)
   @HttpCode(200)
   @ApiOperation({ summary: 'Give a category (shipped or added) more examples (admin, audited)' })
+  @ApiOkResponse({ type: ExamplesAddedView })
   async examples(
     @Param('key') key: string,
     @Body() body: ExamplesBody,
     @Req() request: AuthenticatedRequest,
-  ): Promise<{ added: number }> {
+  ): Promise<ExamplesAddedView> {
     return { added: await this.taxonomy.addExamples(key, body.examples, actorOf(request)) };
   }
 }

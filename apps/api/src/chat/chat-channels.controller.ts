@@ -1,5 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -98,6 +107,14 @@ class ChatMessageView {
   @ApiProperty() createdAt: string;
 }
 
+class TestMessageView {
+  @ApiProperty({ description: 'The message queued (see its channel’s messages)' }) messageId: string;
+}
+
+class DigestPostedView {
+  @ApiProperty({ description: 'false: it had been posted already this week' }) posted: boolean;
+}
+
 const view = (channel: ChatChannel): ChatChannelView => ({
   id: channel.id,
   kind: channel.kind,
@@ -134,6 +151,7 @@ export class ChatChannelsController {
     summary:
       'Add a Slack (incoming webhook or bot token) or Microsoft Teams (incoming webhook) channel: its language and topics (digest, alert, overdue, unanswered)',
   })
+  @ApiCreatedResponse({ type: ChatChannelView })
   async create(@Body() body: CreateChatChannelBody): Promise<ChatChannelView> {
     return view(await this.chat.create(body));
   }
@@ -141,6 +159,7 @@ export class ChatChannelsController {
   @Get()
   @Roles(...ADMINS)
   @ApiOperation({ summary: 'Chat channels (webhook URLs and tokens are never returned)' })
+  @ApiOkResponse({ type: [ChatChannelView] })
   async list(): Promise<ChatChannelView[]> {
     return (await this.chat.list()).map(view);
   }
@@ -156,6 +175,7 @@ export class ChatChannelsController {
   @Get(':id/messages')
   @Roles(...ADMINS)
   @ApiOperation({ summary: 'The message log of a channel, newest first' })
+  @ApiOkResponse({ type: [ChatMessageView] })
   async messages(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query() query: MessagesQuery,
@@ -167,7 +187,8 @@ export class ChatChannelsController {
   @Roles(...ADMINS)
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a test message to a channel now' })
-  async test(@Param('id', new ParseUUIDPipe()) id: string): Promise<{ messageId: string }> {
+  @ApiAcceptedResponse({ type: TestMessageView })
+  async test(@Param('id', new ParseUUIDPipe()) id: string): Promise<TestMessageView> {
     return { messageId: await this.chat.test(id) };
   }
 
@@ -178,7 +199,8 @@ export class ChatChannelsController {
     summary:
       'Post a week’s summary to the channels that take digests now (once per week: it is also posted by itself on Monday)',
   })
-  async digest(@Param('isoWeek') isoWeek: string): Promise<{ posted: boolean }> {
+  @ApiAcceptedResponse({ type: DigestPostedView })
+  async digest(@Param('isoWeek') isoWeek: string): Promise<DigestPostedView> {
     return { posted: await this.chat.announceDigest(isoWeek) };
   }
 }

@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiOkResponse,
   ApiOperation,
   ApiProduces,
   ApiProperty,
@@ -53,7 +54,7 @@ class SendView {
   @ApiProperty({ description: 'Sent before the board froze' }) forced: boolean;
 }
 
-class DeliveryView {
+class DigestDeliveryView {
   @ApiProperty() recipient: string;
   @ApiProperty() lang: string;
   @ApiProperty({ description: '0: the week’s send; more: resends' }) sequence: number;
@@ -89,6 +90,7 @@ export class DigestsController {
   @Header('cache-control', 'no-store')
   @ApiProduces('text/html', 'text/plain')
   @ApiOperation({ summary: 'The Monday digest of an ISO week, as the CEO receives it (HTML, or text)' })
+  @ApiOkResponse({ schema: { type: 'string' }, description: 'The HTML page, or the text with format=text' })
   async preview(
     @Param('isoWeek') isoWeek: string,
     @Query() query: DigestQuery,
@@ -112,6 +114,7 @@ export class DigestsController {
     summary:
       'Send a week’s digest now to DIGEST_RECIPIENTS who have not had it (admin): 409 while its board is not frozen unless force; resend sends it again',
   })
+  @ApiOkResponse({ type: SendView })
   async send(@Param('isoWeek') isoWeek: string, @Body() body: SendBody): Promise<SendView> {
     checkWeek(isoWeek);
     const sent = await this.digests.send(isoWeek, { force: body.force, resend: body.resend });
@@ -121,7 +124,8 @@ export class DigestsController {
   @Get(':isoWeek/deliveries')
   @Roles(...ADMINS)
   @ApiOperation({ summary: 'Who had a week’s digest, when, and resends (admin)' })
-  async deliveries(@Param('isoWeek') isoWeek: string): Promise<DeliveryView[]> {
+  @ApiOkResponse({ type: [DigestDeliveryView] })
+  async deliveries(@Param('isoWeek') isoWeek: string): Promise<DigestDeliveryView[]> {
     checkWeek(isoWeek);
     return (await this.digests.history(isoWeek)).map((delivery) => ({
       recipient: delivery.recipient,

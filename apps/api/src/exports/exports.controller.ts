@@ -1,5 +1,12 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsEnum,
@@ -100,6 +107,10 @@ class VerbatimExportQueryDto extends FormatQuery {
   limit?: number;
 }
 
+/** A file to download (Content-Disposition: attachment), CSV or XLSX as `format` says. */
+const ApiFileResponse = () =>
+  ApiOkResponse({ schema: { type: 'string', format: 'binary' }, description: 'The file (attachment)' });
+
 /** Sends a table as a file to download. */
 async function send(
   response: Response,
@@ -129,6 +140,7 @@ export class ExportsController {
     summary:
       'A week’s board as CSV or XLSX: ranks, the four axes and their reasons, decisions, tickets, quotes (redacted)',
   })
+  @ApiFileResponse()
   async board(
     @Param('isoWeek') isoWeek: string,
     @Query() query: BoardExportQuery,
@@ -146,6 +158,7 @@ export class ExportsController {
   @Roles(...READERS)
   @ApiProduces(CONTENT_TYPES.csv, CONTENT_TYPES.xlsx)
   @ApiOperation({ summary: 'Tickets as CSV or XLSX, highest priority first (up to 10,000)' })
+  @ApiFileResponse()
   async tickets(@Query() query: TicketExportQuery, @Res() response: Response): Promise<void> {
     const statuses = (query.status ?? 'todo,in_progress,fixed,deployed,dropped').split(',') as TicketStatus[];
     await send(response, await this.exports.tickets(statuses), 'loveboard-tickets', query.format ?? 'xlsx');
@@ -157,6 +170,7 @@ export class ExportsController {
   @ApiOperation({
     summary: `A verbatim search as CSV or XLSX, newest first (redacted texts, up to ${MAX_VERBATIM_ROWS.toLocaleString('en-US')})`,
   })
+  @ApiFileResponse()
   async verbatims(@Query() query: VerbatimExportQueryDto, @Res() response: Response): Promise<void> {
     const table = await this.exports.verbatimSearch({
       q: query.q,

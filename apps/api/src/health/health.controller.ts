@@ -1,5 +1,11 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { Transactions } from '@app/database';
@@ -7,6 +13,20 @@ import { JobQueue } from '@app/jobs';
 import { Public } from '../auth/access.decorators';
 
 type Check = 'up' | 'down' | 'not configured';
+const CHECKS: Check[] = ['up', 'down', 'not configured'];
+
+class DatabaseHealth {
+  @ApiProperty({ enum: ['up', 'down'] }) status: Check;
+  @ApiProperty({ enum: ['embedded (PGlite)', 'postgresql'] }) kind: string;
+}
+
+class HealthView {
+  @ApiProperty({ enum: ['ok', 'degraded'] }) status: 'ok' | 'degraded';
+  @ApiProperty({ enum: ['embedded', 'server'], description: 'server: PostgreSQL and Redis given' })
+  mode: string;
+  @ApiProperty({ type: DatabaseHealth }) database: DatabaseHealth;
+  @ApiProperty({ enum: CHECKS }) redis: Check;
+}
 
 @ApiTags('operations')
 @Controller('health')
@@ -20,7 +40,9 @@ export class HealthController {
   @Get()
   @Public()
   @ApiOperation({ summary: 'Database and Redis reachability; 503 when one is down' })
-  async health(@Res({ passthrough: true }) response: Response) {
+  @ApiOkResponse({ type: HealthView })
+  @ApiServiceUnavailableResponse({ type: HealthView, description: 'The database or Redis is down' })
+  async health(@Res({ passthrough: true }) response: Response): Promise<HealthView> {
     const check = async (probe: () => Promise<void>): Promise<Check> => {
       try {
         await probe();

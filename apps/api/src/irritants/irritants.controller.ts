@@ -19,6 +19,7 @@ import { AcceptsBody, BATCH_BODY_BYTES } from '../http/body-parser';
 import type { Response } from 'express';
 import {
   ApiBearerAuth,
+  ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
@@ -300,6 +301,7 @@ export class IrritantsController {
     summary:
       "Regroup the recent window's irritants now (admin, audited): near-duplicates merged, incoherent ones split; people's decisions kept",
   })
+  @ApiOkResponse({ type: RegroupView })
   async regroup(@Req() request: AuthenticatedRequest): Promise<RegroupView> {
     return this.regrouping.regroup('admin', actorOf(request));
   }
@@ -310,6 +312,7 @@ export class IrritantsController {
     summary:
       "Rename an irritant or set its category (audited): a name wins over the generated title on the board, tickets, the digest and exports and is kept across regroupings; a category set by hand no longer follows its verbatims' majority",
   })
+  @ApiOkResponse({ type: IrritantDetail })
   async update(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateIrritantBody,
@@ -334,6 +337,7 @@ export class IrritantsController {
   @Get()
   @Roles(...READERS)
   @ApiOperation({ summary: 'Irritants, most customers hurt first' })
+  @ApiOkResponse({ type: [IrritantView] })
   async list(@Query() query: ListIrritantsQuery): Promise<IrritantView[]> {
     return (await this.irritants.list({ category: query.category, limit: query.limit ?? 50 })).map(view);
   }
@@ -344,6 +348,7 @@ export class IrritantsController {
   @ApiOperation({
     summary: 'Merge this irritant into another (audited); later verbatims of its topic join the merged one',
   })
+  @ApiOkResponse({ type: IrritantDetail, description: 'The irritant it was merged into' })
   async merge(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: MergeIrritantBody,
@@ -362,6 +367,7 @@ export class IrritantsController {
     summary:
       'Split verbatims off this irritant into a new one (audited); they stay there, and later verbatims like them join it',
   })
+  @ApiCreatedResponse({ type: IrritantDetail, description: 'The new irritant' })
   async split(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: SplitIrritantBody,
@@ -378,6 +384,7 @@ export class IrritantsController {
     summary:
       'Override one axis score of an irritant with a reason (audited); live boards use it from now on, frozen ones keep theirs',
   })
+  @ApiOkResponse({ type: [OverrideView], description: 'Every override of the irritant, oldest first' })
   async overrideAxis(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('axis') axis: string,
@@ -447,6 +454,7 @@ export class IrritantsController {
   @Get(':id')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One irritant with its most recent verbatims (redacted)' })
+  @ApiOkResponse({ type: IrritantDetail })
   @ApiResponse({
     status: 301,
     description:

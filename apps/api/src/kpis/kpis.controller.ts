@@ -13,6 +13,7 @@ import { AcceptsBody, BATCH_BODY_BYTES } from '../http/body-parser';
 import {
   ApiBearerAuth,
   ApiConsumes,
+  ApiOkResponse,
   ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
@@ -187,6 +188,23 @@ class KpiView {
   @ApiProperty({ description: 'Computed from survey answers' }) fromSurveys: boolean;
 }
 
+class StoredView {
+  @ApiProperty() stored: number;
+}
+
+class KpiImportView extends StoredView {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    description: 'Points stored per KPI key',
+  })
+  kpis: Record<string, number>;
+}
+
+class SurveyAnswersView extends StoredView {
+  @ApiProperty({ description: 'Answer ids already stored: nothing changed for them' }) duplicates: number;
+}
+
 const view = (kpi: Kpi): KpiView => ({
   key: kpi.key,
   name: kpi.name,
@@ -212,6 +230,7 @@ export class KpisController {
   @Get('kpis')
   @Roles(...READERS)
   @ApiOperation({ summary: 'KPIs: unit, direction, target, this week’s value, the week before, trend' })
+  @ApiOkResponse({ type: [KpiView] })
   async list(): Promise<KpiView[]> {
     const views: KpiView[] = [];
     for (const kpi of await this.kpis.list()) {
@@ -241,6 +260,7 @@ export class KpisController {
   @Put('kpis/:key')
   @Roles(...ADMINS)
   @ApiOperation({ summary: 'Define a KPI or change its target (admin)' })
+  @ApiOkResponse({ type: KpiView })
   async define(@Param('key') key: string, @Body() body: KpiBody): Promise<KpiView> {
     return view(await this.kpis.define({ key: checkedKey(key), ...body }));
   }
@@ -254,7 +274,8 @@ export class KpisController {
     summary:
       'Import a web-analytics export (text/csv with kpi,at,value): all or nothing, every bad line named',
   })
-  async importCsv(@Body() body: unknown): Promise<{ stored: number; kpis: Record<string, number> }> {
+  @ApiOkResponse({ type: KpiImportView })
+  async importCsv(@Body() body: unknown): Promise<KpiImportView> {
     if (typeof body !== 'string' || body.trim() === '')
       throw new BadRequestException('send the CSV as text/csv');
     return this.kpis.importCsv(body);
@@ -265,6 +286,7 @@ export class KpisController {
   @ApiOperation({
     summary: 'A KPI per ISO week (mean of points; NPS and CSAT from answers, with a 95% interval)',
   })
+  @ApiOkResponse({ type: [KpiWeekView] })
   async weekly(@Param('key') key: string, @Query() query: WeeklyQuery): Promise<KpiWeekView[]> {
     const weeks = await this.kpis.weekly(checkedKey(key), query.weeks ?? 12);
     // The series ends with the week now running: it is not over.
@@ -277,7 +299,8 @@ export class KpisController {
   @ApiOperation({
     summary: 'Push points of a KPI (up to 10,000); a point at an instant already measured replaces it',
   })
-  async points(@Param('key') key: string, @Body() body: PointsBody): Promise<{ stored: number }> {
+  @ApiOkResponse({ type: StoredView })
+  async points(@Param('key') key: string, @Body() body: PointsBody): Promise<StoredView> {
     return { stored: await this.kpis.addPoints(checkedKey(key), body.points) };
   }
 
@@ -287,7 +310,8 @@ export class KpisController {
   @ApiOperation({
     summary: 'NPS (0-10) and CSAT (1-5) answers, once per answer id; comments become verbatims',
   })
-  async answers(@Body() body: SurveyAnswersBody): Promise<{ stored: number; duplicates: number }> {
+  @ApiOkResponse({ type: SurveyAnswersView })
+  async answers(@Body() body: SurveyAnswersBody): Promise<SurveyAnswersView> {
     return this.kpis.answer(body.answers);
   }
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { Transactions } from '@app/database';
@@ -73,6 +73,7 @@ export class MetricsController {
   @Roles(...ADMINS)
   @ApiProduces('text/plain')
   @ApiOperation({ summary: 'Prometheus metrics (admin key as a bearer token)' })
+  @ApiOkResponse({ schema: { type: 'string' }, description: 'Prometheus text exposition format' })
   async metrics(@Res() response: Response): Promise<void> {
     response.type(this.registry.contentType).send(await this.registry.metrics());
   }

@@ -12,7 +12,16 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -31,7 +40,15 @@ import {
   ValidateIf,
 } from 'class-validator';
 import type { Response } from 'express';
-import { LinkProposal, Monitor, MonitorKind, MonitorRun, ProposalStatus, RunStatus } from '@app/database';
+import {
+  LinkProposal,
+  Monitor,
+  MonitorKind,
+  MonitorRun,
+  ProposalStatus,
+  RunStatus,
+  type StepResult,
+} from '@app/database';
 import { MonitorService } from '@app/monitoring';
 import { ADMINS, READERS, Roles, TRIAGERS } from '../auth/access.decorators';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
@@ -42,7 +59,11 @@ class MonitorBody {
   @IsEnum(MonitorKind, { message: 'kind must be http or browser' })
   kind: MonitorKind;
 
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'The journey (docs/MONITORS.md)' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'The journey (docs/MONITORS.md)',
+  })
   @IsArray()
   @ArrayMaxSize(50)
   steps: Record<string, unknown>[];
@@ -156,7 +177,8 @@ class MonitorView {
   @ApiProperty() id: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: MonitorKind }) kind: string;
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) steps: Record<string, unknown>[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  steps: Record<string, unknown>[];
   @ApiProperty() everySeconds: number;
   @ApiProperty() timeoutMs: number;
   @ApiProperty({ nullable: true, type: Number }) slowMs: number | null;
@@ -167,19 +189,34 @@ class MonitorView {
   @ApiProperty({ nullable: true, type: String, enum: ['ok', 'slow', 'failed'] }) lastStatus: string | null;
 }
 
+class StepResultView implements StepResult {
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: ['ok', 'failed', 'skipped'] }) status: 'ok' | 'failed' | 'skipped';
+  @ApiProperty({ description: 'Time taken (ms)' }) ms: number;
+  @ApiPropertyOptional({ description: 'Why it failed' }) error?: string;
+}
+
 class RunView {
   @ApiProperty() id: string;
   @ApiProperty() startedAt: string;
   @ApiProperty() durationMs: number;
   @ApiProperty({ enum: ['ok', 'slow', 'failed'] }) status: string;
-  @ApiProperty({
-    type: 'array',
-    items: { type: 'object' },
-    description: '{name, status, ms, error?} per step',
-  })
-  steps: unknown[];
+  @ApiProperty({ type: [StepResultView] }) steps: StepResultView[];
   @ApiProperty({ nullable: true, type: String, description: 'Where the failed step’s screenshot is' })
   screenshotUrl: string | null;
+}
+
+class MonitorStatView {
+  @ApiProperty({ description: 'The day (YYYY-MM-DD) or ISO week (2026-W48)' }) period: string;
+  @ApiProperty() runs: number;
+  @ApiProperty({ description: 'Runs that passed (ok or slow)' }) ok: number;
+  @ApiProperty({ description: 'ok / runs, in %' }) availability: number;
+  @ApiProperty({ nullable: true, type: Number, description: '95th percentile journey time (ms)' })
+  p95: number | null;
+}
+
+class LinkedView {
+  @ApiProperty({ description: 'Always true' }) linked: boolean;
 }
 
 const view = (monitor: Monitor): MonitorView => ({
@@ -218,6 +255,7 @@ export class MonitorsController {
   @Post('monitors')
   @Roles(...ADMINS)
   @ApiOperation({ summary: 'Define a synthetic journey (admin): HTTP steps or browser steps' })
+  @ApiCreatedResponse({ type: MonitorView })
   async create(@Body() body: MonitorBody): Promise<MonitorView> {
     return view(await this.monitors.save(body));
   }
@@ -225,6 +263,7 @@ export class MonitorsController {
   @Get('monitors')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Monitors with their last status' })
+  @ApiOkResponse({ type: [MonitorView] })
   async list(): Promise<MonitorView[]> {
     return (await this.monitors.list()).map(view);
   }
@@ -232,6 +271,7 @@ export class MonitorsController {
   @Put('monitors/:id')
   @Roles(...ADMINS)
   @ApiOperation({ summary: 'Change a monitor (admin)' })
+  @ApiOkResponse({ type: MonitorView })
   async update(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: MonitorBody,
@@ -243,6 +283,7 @@ export class MonitorsController {
   @Roles(...ADMINS)
   @HttpCode(200)
   @ApiOperation({ summary: 'Run a monitor now (admin)' })
+  @ApiOkResponse({ type: RunView })
   async runNow(@Param('id', new ParseUUIDPipe()) id: string): Promise<RunView> {
     await this.monitors.get(id);
     await this.monitors.run(id);
@@ -253,6 +294,7 @@ export class MonitorsController {
   @Get('monitors/:id/runs')
   @Roles(...READERS)
   @ApiOperation({ summary: 'A monitor’s latest runs, step by step' })
+  @ApiOkResponse({ type: [RunView] })
   async runs(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: RunsQuery): Promise<RunView[]> {
     return (await this.monitors.runs(id, query.limit ?? 50)).map(runView);
   }
@@ -260,16 +302,19 @@ export class MonitorsController {
   @Get('monitors/:id/stats')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Availability (%) and p95 journey time (ms) per day or ISO week' })
+  @ApiOkResponse({ type: [MonitorStatView] })
   async stats(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query() query: StatsQuery,
-  ): Promise<{ period: string; runs: number; ok: number; availability: number; p95: number | null }[]> {
+  ): Promise<MonitorStatView[]> {
     return this.monitors.stats(id, query.by ?? 'day', query.days ?? 30);
   }
 
   @Get('monitors/runs/:runId/screenshot')
   @Roles(...READERS)
   @ApiOperation({ summary: 'The screenshot of a failed browser step (PNG)' })
+  @ApiProduces('image/png')
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
   async screenshot(
     @Param('runId', new ParseUUIDPipe()) runId: string,
     @Res() response: Response,
@@ -285,6 +330,7 @@ export class MonitorsController {
     summary:
       'Links the product proposes: an irritant’s volume jumped while a monitor failed or a KPI left its target',
   })
+  @ApiOkResponse({ type: [ProposalView] })
   async proposals(@Query() query: ProposalsQuery): Promise<ProposalView[]> {
     return (await this.monitors.proposals(query.status ?? ProposalStatus.Proposed, 100)).map(proposalView);
   }
@@ -293,6 +339,7 @@ export class MonitorsController {
   @Roles(...TRIAGERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'Accept a proposed link (triager): it becomes a link' })
+  @ApiOkResponse({ type: ProposalView })
   async accept(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Req() request: AuthenticatedRequest,
@@ -304,6 +351,7 @@ export class MonitorsController {
   @Roles(...TRIAGERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'Dismiss a proposed link (triager)' })
+  @ApiOkResponse({ type: ProposalView })
   async dismiss(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Req() request: AuthenticatedRequest,
@@ -315,11 +363,12 @@ export class MonitorsController {
   @Roles(...TRIAGERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'Link an irritant to a monitor or a KPI by hand (triager)' })
+  @ApiOkResponse({ type: LinkedView })
   async link(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: LinkBody,
     @Req() request: AuthenticatedRequest,
-  ): Promise<{ linked: true }> {
+  ): Promise<LinkedView> {
     await this.monitors.link(id, body, actorOf(request));
     return { linked: true };
   }

@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, Length } from 'class-validator';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { AuthorKeys } from '@app/ingest';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PrivacyService } from '@app/analysis';
 import { ADMINS, Roles } from '../auth/access.decorators';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
@@ -29,6 +29,14 @@ class PersonTraces {
   authorKey: string;
   @ApiProperty() verbatims: number;
   @ApiProperty({ description: 'Erased: their replayed messages are skipped' }) erased: boolean;
+}
+
+class ErasureView {
+  @ApiProperty({ description: 'Verbatims erased' }) verbatims: number;
+  @ApiProperty() surveyAnswers: number;
+  @ApiProperty() identityLinks: number;
+  @ApiProperty({ description: 'Irritants whose counts were taken again without them' })
+  irritantsRecounted: number;
 }
 
 /**
@@ -59,6 +67,7 @@ export class PeopleController {
     summary:
       'Find a person by e-mail or phone (admin, before an erasure): hashed the way authors are, never stored',
   })
+  @ApiOkResponse({ type: [PersonTraces] })
   async lookup(@Query() query: LookupQuery): Promise<PersonTraces[]> {
     if (!query.email && !query.phone) throw new BadRequestException('give email or phone');
     const forms = [...(query.email ? [query.email] : []), ...(query.phone ? phoneForms(query.phone) : [])];
@@ -74,15 +83,11 @@ export class PeopleController {
     summary:
       'Erase a person (GDPR, admin): their verbatims, survey answers, identity links and quotes; their irritants recounted',
   })
+  @ApiOkResponse({ type: ErasureView })
   erase(
     @Param('authorKey', AuthorKeyPipe) authorKey: string,
     @Req() request: AuthenticatedRequest,
-  ): Promise<{
-    verbatims: number;
-    surveyAnswers: number;
-    identityLinks: number;
-    irritantsRecounted: number;
-  }> {
+  ): Promise<ErasureView> {
     return this.privacy.erase(authorKey, actorOf(request));
   }
 }

@@ -3,6 +3,7 @@ import {
   Controller,
   ForbiddenException,
   Get,
+  Header,
   Headers,
   HttpCode,
   HttpException,
@@ -16,7 +17,14 @@ import {
   Req,
   UnauthorizedException,
 } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Clock } from '@app/config';
 import {
   MAX_EMAIL_BYTES,
@@ -55,16 +63,23 @@ function boundedInput(input: unknown): unknown {
   return json.length <= MAX_DEAD_LETTER_INPUT ? input : { truncated: json.slice(0, MAX_DEAD_LETTER_INPUT) };
 }
 
-interface Received {
-  stored: number;
-  duplicates: number;
-  skipped: number;
-  /** Why each skipped item is not a verbatim (a bounce, an auto-reply, the page's own comment…). */
-  skippedReasons?: { id: string; reason: string }[];
-  /** Events that could not be read, each a dead letter with its cause. */
+class SkippedReason {
+  @ApiProperty({ description: 'The item’s id at the sender' }) id: string;
+  @ApiProperty() reason: string;
+}
+
+class ReceivedView {
+  @ApiProperty() stored: number;
+  @ApiProperty() duplicates: number;
+  @ApiProperty() skipped: number;
+  @ApiPropertyOptional({
+    type: [SkippedReason],
+    description: 'Why each skipped item is not a verbatim (a bounce, an auto-reply, the page’s own comment…)',
+  })
+  skippedReasons?: SkippedReason[];
+  @ApiPropertyOptional({ description: 'Events that could not be read, each a dead letter with its cause' })
   deadLettered?: number;
-  /** Conversation verbatims that got new messages. */
-  grown?: number;
+  @ApiPropertyOptional({ description: 'Conversation verbatims that got new messages' }) grown?: number;
 }
 
 /**
@@ -94,12 +109,13 @@ export class InboundWebhooksController {
     summary:
       "A chat conversation: LoveBoard's transcript format (X-LoveBoard-Timestamp, X-LoveBoard-Signature), or the source's platform's own webhook (settings.platform: chatwoot, intercom, crisp, zendesk) with its own signature (docs/CONNECTORS.md)",
   })
+  @ApiOkResponse({ type: ReceivedView })
   async chat(
     @Param('sourceId', new ParseUUIDPipe()) sourceId: string,
     @Req() request: RequestWithRawBody,
     @Headers('x-loveboard-timestamp') timestamp: string | undefined,
     @Headers('x-loveboard-signature') signature: string | undefined,
-  ): Promise<Received> {
+  ): Promise<ReceivedView> {
     const source = await this.source(sourceId, SourceKind.Chat);
     const platform = source.settings.platform ?? 'loveboard';
     if (platform !== 'loveboard' && !(CHAT_PLATFORMS as readonly unknown[]).includes(platform))
@@ -143,7 +159,7 @@ export class InboundWebhooksController {
   }
 
   /** A chat delivery's answer; its refused events as dead letters, its skips logged. */
-  private async received(source: Source, receipt: ChatReceipt): Promise<Received> {
+  private async received(source: Source, receipt: ChatReceipt): Promise<ReceivedView> {
     for (const refusal of receipt.refused) {
       await this.deadLetters.record({
         jobName: 'source.chat',
@@ -173,12 +189,13 @@ export class InboundWebhooksController {
     summary:
       'One raw MIME message pushed by a mail provider, signed like chat transcripts; auto-generated mail is skipped, over 10 MB refused',
   })
+  @ApiOkResponse({ type: ReceivedView })
   async email(
     @Param('sourceId', new ParseUUIDPipe()) sourceId: string,
     @Req() request: RequestWithRawBody,
     @Headers('x-loveboard-timestamp') timestamp: string | undefined,
     @Headers('x-loveboard-signature') signature: string | undefined,
-  ): Promise<Received> {
+  ): Promise<ReceivedView> {
     const source = await this.source(sourceId, SourceKind.Email);
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const secret = this.sources.secretsOf(source).signingSecret;
@@ -216,6 +233,10 @@ export class InboundWebhooksController {
   @ApiOperation({
     summary: 'Meta’s subscription handshake: answers hub.challenge when hub.verify_token matches',
   })
+  // Plain text: the challenge is echoed back, never to be read as a page.
+  @Header('Content-Type', 'text/plain; charset=utf-8')
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ schema: { type: 'string' }, description: 'hub.challenge' })
   async facebookHandshake(
     @Param('sourceId', new ParseUUIDPipe()) sourceId: string,
     @Query('hub.mode') mode: string | undefined,
@@ -238,11 +259,12 @@ export class InboundWebhooksController {
     summary:
       'Meta webhooks (Facebook page feed, Messenger, Instagram comments and messages), signed X-Hub-Signature-256 over the raw body; always 200 once the signature holds',
   })
+  @ApiOkResponse({ type: ReceivedView })
   async facebook(
     @Param('sourceId', new ParseUUIDPipe()) sourceId: string,
     @Req() request: RequestWithRawBody,
     @Headers('x-hub-signature-256') signature: string | undefined,
-  ): Promise<Received> {
+  ): Promise<ReceivedView> {
     const source = await this.source(sourceId, SourceKind.Facebook);
     const secret = this.sources.secretsOf(source).appSecret;
     const refused = secret
@@ -303,7 +325,7 @@ export class InboundWebhooksController {
     return source;
   }
 
-  private async store(source: Source, items: VerbatimInput[], skipped: number): Promise<Received> {
+  private async store(source: Source, items: VerbatimInput[], skipped: number): Promise<ReceivedView> {
     // The connectors build these from hostile input: the same checks as the ingestion API.
     const bad = items.flatMap((item, i) => {
       const check = checkVerbatim(item);

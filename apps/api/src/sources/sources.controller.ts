@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   IsBoolean,
   IsEnum,
@@ -19,12 +27,18 @@ import { ADMINS, READERS, Roles } from '../auth/access.decorators';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
 
 class UpdateSourceBody {
-  @ApiPropertyOptional({ description: 'Connector settings (see docs/CONNECTORS.md for each kind)' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Connector settings (see docs/CONNECTORS.md for each kind)',
+  })
   @IsOptional()
   @IsObject()
   settings?: Record<string, unknown>;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
     description: 'Tokens, passwords, signing secrets: stored sealed, never returned or logged',
     example: { signingSecret: 'a-long-random-secret' },
   })
@@ -90,6 +104,16 @@ class SourceHealthView {
   @ApiProperty({ nullable: true, type: String }) backoffUntil: string | null;
 }
 
+class PollView {
+  @ApiProperty({ description: 'New verbatims stored' }) stored: number;
+  @ApiProperty({ description: 'Items that are not verbatims (a bounce, an auto-reply…)' }) skipped: number;
+  @ApiProperty({ description: 'Items refused (dead letters, with their cause)' }) refused: number;
+}
+
+class RecountView {
+  @ApiProperty({ description: 'Irritants whose customers were counted again' }) recounted: number;
+}
+
 const view = (source: Source): SourceView => ({
   id: source.id,
   name: source.name,
@@ -121,6 +145,7 @@ export class SourcesController {
   @Post('sources')
   @Roles(...ADMINS)
   @ApiOperation({ summary: 'Configure a source (admin); its secrets are sealed and never returned' })
+  @ApiCreatedResponse({ type: SourceView })
   async create(@Body() body: CreateSourceBody): Promise<SourceView> {
     return view(await this.sources.create(body));
   }
@@ -128,6 +153,7 @@ export class SourcesController {
   @Get('sources')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Sources, without their secrets' })
+  @ApiOkResponse({ type: [SourceView] })
   async list(): Promise<SourceView[]> {
     return (await this.sources.list()).map(view);
   }
@@ -135,6 +161,7 @@ export class SourcesController {
   @Get('sources/:id')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One source, without its secrets' })
+  @ApiOkResponse({ type: SourceView })
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<SourceView> {
     return view(await this.sources.get(id));
   }
@@ -142,6 +169,7 @@ export class SourcesController {
   @Patch('sources/:id')
   @Roles(...ADMINS)
   @ApiOperation({ summary: 'Change a source’s settings, secrets, schedule, or switch it on or off (admin)' })
+  @ApiOkResponse({ type: SourceView })
   async update(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateSourceBody,
@@ -152,6 +180,7 @@ export class SourcesController {
   @Get('sources/:id/health')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Last success, last error, lag, items in the last 24 h' })
+  @ApiOkResponse({ type: SourceHealthView })
   async health(@Param('id', new ParseUUIDPipe()) id: string): Promise<SourceHealthView> {
     return healthView(await this.sources.health(id));
   }
@@ -160,9 +189,8 @@ export class SourcesController {
   @Roles(...ADMINS)
   @HttpCode(200)
   @ApiOperation({ summary: 'Poll a pull source now (admin), whatever its schedule' })
-  async poll(
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<{ stored: number; skipped: number; refused: number }> {
+  @ApiOkResponse({ type: PollView })
+  async poll(@Param('id', new ParseUUIDPipe()) id: string): Promise<PollView> {
     await this.sources.get(id);
     return this.poller.pollNow(id);
   }
@@ -174,10 +202,8 @@ export class SourcesController {
     summary:
       'Declare two identities one customer (admin): counted once across channels from now on, stored verbatims included',
   })
-  async link(
-    @Body() body: IdentityLinkBody,
-    @Req() request: AuthenticatedRequest,
-  ): Promise<{ recounted: number }> {
+  @ApiOkResponse({ type: RecountView })
+  async link(@Body() body: IdentityLinkBody, @Req() request: AuthenticatedRequest): Promise<RecountView> {
     return this.sources.link(body.identity, body.sameAs, actorOf(request));
   }
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig, Clock } from '@app/config';
 import { IrritantRepository } from '@app/database';
 import { KpiService, SurveyImpact } from '@app/monitoring';
@@ -42,6 +42,7 @@ export class SurveyImpactController {
     summary:
       'The NPS and CSAT points an irritant costs: the score without the customers whose survey comments mention it, minus the score with them, with its 95% interval (SURVEY_IMPACT_DAYS)',
   })
+  @ApiOkResponse({ type: SurveyImpactView })
   async impact(@Param('id', new ParseUUIDPipe()) id: string): Promise<SurveyImpactView> {
     if (!(await this.irritants.findById(id))) throw new NotFoundException(`irritant ${id} does not exist`);
     const to = this.clock.now();

@@ -31,6 +31,7 @@ import type { Language } from '@app/scoring';
 import { READERS, Roles } from '../auth/access.decorators';
 import { type AuthenticatedRequest, actorOf } from '../auth/api-key.guard';
 import { ApiLanguage, LanguageQuery, ReasonView, answerLanguage, axisView } from '../http/language';
+import { KpiLinkView, MonitorLinkItemView } from '../boards/boards.controller';
 
 class TicketQuery extends LanguageQuery {
   @ApiPropertyOptional({
@@ -147,10 +148,10 @@ class TicketView {
   axes: Record<string, TicketAxis>;
   @ApiProperty({ type: [TicketQuote] }) quotes: TicketQuote[];
   @ApiProperty({ type: [String] }) terminals: string[];
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Linked monitors (issue 6)' })
-  monitors: unknown[];
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Linked KPIs (issue 6)' })
-  kpis: unknown[];
+  @ApiProperty({ type: [MonitorLinkItemView], description: 'Linked monitors and how they did that week' })
+  monitors: MonitorLinkItemView[];
+  @ApiProperty({ type: [KpiLinkView], description: 'Linked KPIs that week' })
+  kpis: KpiLinkView[];
   @ApiProperty() firstSeenAt: string;
   @ApiProperty({ nullable: true, type: String }) deployedAt: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'First verbatim to deployed, in days' })
@@ -295,6 +296,7 @@ export class TicketsController {
   @Get('time-to-fix')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Median time-to-fix (first verbatim to deployed) per week, against the target' })
+  @ApiOkResponse({ type: [TimeToFixView] })
   async timeToFix(@Query() query: TimeToFixQuery): Promise<TimeToFixView[]> {
     return this.decisions.timeToFix(query.weeks ?? 12);
   }
@@ -302,6 +304,7 @@ export class TicketsController {
   @Get(':id')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One ticket' })
+  @ApiOkResponse({ type: TicketView })
   @ApiLanguage()
   async get(
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -316,6 +319,7 @@ export class TicketsController {
   @Roles(...DEVELOPERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'Take a ticket (developer): in progress and yours; 409 if someone else has it' })
+  @ApiOkResponse({ type: TicketView })
   async claim(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Req() request: AuthenticatedRequest,
@@ -330,6 +334,7 @@ export class TicketsController {
     summary:
       'Move a ticket along (todo, in_progress, fixed, deployed) and set its release; 403 for a developer when another one claimed it',
   })
+  @ApiOkResponse({ type: TicketView })
   async update(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateTicketBody,

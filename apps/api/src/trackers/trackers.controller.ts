@@ -1,5 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -12,7 +21,7 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
-import { Role, TicketLink, Tracker, TrackerKind } from '@app/database';
+import { Role, TicketLink, TicketStatus, Tracker, TrackerKind } from '@app/database';
 import { TRACKER_KINDS, TrackerService } from '@app/trackers';
 import { ADMINS, Public, READERS, Roles } from '../auth/access.decorators';
 import { AcceptsBody, type RequestWithRawBody, WEBHOOK_BODY_BYTES } from '../http/body-parser';
@@ -152,6 +161,24 @@ class TicketLinkView {
   @ApiProperty({ nullable: true, type: String }) lastError: string | null;
 }
 
+class IrritantIssueView {
+  @ApiProperty() ticketId: string;
+  @ApiProperty({ enum: TicketStatus }) ticketStatus: string;
+  @ApiProperty({ nullable: true, type: String, example: 'PAY-123' }) key: string | null;
+  @ApiProperty({ nullable: true, type: String }) url: string | null;
+  @ApiProperty({ enum: TRACKER_KINDS, description: 'The tracker it is in' }) kind: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The issue’s status as the tracker names it' })
+  externalStatus: string | null;
+  @ApiProperty({ enum: ['pending', 'created', 'failed'], description: 'Its creation in the tracker' })
+  status: string;
+}
+
+class TrackerReceiptView {
+  @ApiProperty({ description: 'A ticket changed status' }) moved: boolean;
+  @ApiPropertyOptional({ description: 'Why nothing was done (an event it does not act on)' })
+  ignored?: string;
+}
+
 const view = (tracker: Tracker): TrackerView => ({
   id: tracker.id,
   kind: tracker.kind,
@@ -185,6 +212,7 @@ export class TrackersController {
   @Post('trackers')
   @Roles(...ADMINS)
   @ApiOperation({ summary: 'Connect a Jira (Cloud, Data Center), GitHub Issues or Linear project (admin)' })
+  @ApiCreatedResponse({ type: TrackerView })
   async create(@Body() body: CreateTrackerBody): Promise<TrackerView> {
     return view(await this.trackers.create(body));
   }
@@ -192,6 +220,7 @@ export class TrackersController {
   @Get('trackers')
   @Roles(...ADMINS)
   @ApiOperation({ summary: 'Connected trackers (tokens and secrets are never returned)' })
+  @ApiOkResponse({ type: [TrackerView] })
   async list(): Promise<TrackerView[]> {
     return (await this.trackers.list()).map(view);
   }
@@ -208,6 +237,7 @@ export class TrackersController {
   @Roles(Role.Triager, Role.Admin, Role.Developer)
   @HttpCode(202)
   @ApiOperation({ summary: 'Create the ticket’s issue in a tracker (once: asking again answers the same)' })
+  @ApiAcceptedResponse({ type: TicketLinkView })
   async request(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: IssueRequestBody,
@@ -218,7 +248,8 @@ export class TrackersController {
   @Get('irritants/:id/tracker-issues')
   @Roles(...READERS)
   @ApiOperation({ summary: 'The issues of an irritant’s tickets in the trackers, latest ticket first' })
-  async ofIrritant(@Param('id', new ParseUUIDPipe()) id: string) {
+  @ApiOkResponse({ type: [IrritantIssueView] })
+  async ofIrritant(@Param('id', new ParseUUIDPipe()) id: string): Promise<IrritantIssueView[]> {
     return (await this.trackers.linksOfIrritants([id])).get(id) ?? [];
   }
 }
@@ -237,10 +268,11 @@ export class TrackerWebhooksController {
     summary:
       'A tracker’s webhook: GitHub X-Hub-Signature-256, Jira X-Hub-Signature (sha256=HMAC of the body), Linear Linear-Signature (hex HMAC of the body, webhookTimestamp within a minute)',
   })
+  @ApiOkResponse({ type: TrackerReceiptView })
   async receive(
     @Param('trackerId', new ParseUUIDPipe()) trackerId: string,
     @Req() request: RequestWithRawBody,
-  ): Promise<{ moved: boolean; ignored?: string }> {
+  ): Promise<TrackerReceiptView> {
     return this.trackers.receive(
       trackerId,
       request.headers,

@@ -61,7 +61,10 @@ export class ListVerbatimsQuery {
   @IsUUID('all', { message: 'irritant must be an irritant id' })
   irritant?: string;
 
-  @ApiPropertyOptional({ description: 'Only the verbatims whose category the classifier was unsure of' })
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'Only the verbatims whose category the classifier was unsure of',
+  })
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'needsTriage must be true or false' })
   needsTriage?: 'true' | 'false';
@@ -135,7 +138,8 @@ export class VerbatimView {
   @ApiProperty({ nullable: true, type: String }) lang: string | null;
   @ApiProperty({ description: 'The text with personal data replaced by placeholders' }) text: string;
   @ApiProperty({ description: 'Pipeline stage reached' }) stage: string;
-  @ApiProperty({ description: 'Source-specific facts, redacted' }) metadata: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Source-specific facts, redacted' })
+  metadata: Record<string, unknown>;
   @ApiProperty({ description: 'Hash of the author: equal for the same customer' }) authorKey: string;
   @ApiProperty({ nullable: true, type: String, description: 'Category key, once analysed' }) category:
     string | null;

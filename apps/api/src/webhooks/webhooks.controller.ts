@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -77,7 +85,7 @@ class CreatedWebhookView extends WebhookView {
   @ApiProperty({ description: 'The signing secret: shown this once, stored sealed' }) secret: string;
 }
 
-class DeliveryView {
+class WebhookDeliveryView {
   @ApiProperty() id: string;
   @ApiProperty() event: string;
   @ApiProperty({ enum: ['pending', 'delivered', 'failed'] }) status: string;
@@ -100,7 +108,7 @@ const view = (webhook: Webhook): WebhookView => ({
   createdAt: webhook.createdAt.toISOString(),
 });
 
-const deliveryView = (delivery: WebhookDelivery): DeliveryView => ({
+const deliveryView = (delivery: WebhookDelivery): WebhookDeliveryView => ({
   id: delivery.id,
   event: delivery.event,
   status: delivery.status,
@@ -124,6 +132,7 @@ export class WebhooksController {
     summary:
       'Add an outgoing webhook (admin): events POSTed as JSON, signed X-LoveBoard-Signature t=<unix>,v1=<HMAC-SHA256 of "<t>.<body>">',
   })
+  @ApiCreatedResponse({ type: CreatedWebhookView })
   async create(@Body() body: CreateWebhookBody): Promise<CreatedWebhookView> {
     const { webhook, secret } = await this.webhooks.create(body);
     return { ...view(webhook), secret };
@@ -132,6 +141,7 @@ export class WebhooksController {
   @Get()
   @Roles(...ADMINS)
   @ApiOperation({ summary: 'Outgoing webhooks (secrets are never returned)' })
+  @ApiOkResponse({ type: [WebhookView] })
   async list(): Promise<WebhookView[]> {
     return (await this.webhooks.list()).map(view);
   }
@@ -147,10 +157,11 @@ export class WebhooksController {
   @Get(':id/deliveries')
   @Roles(...ADMINS)
   @ApiOperation({ summary: 'The delivery log of a webhook, newest first' })
+  @ApiOkResponse({ type: [WebhookDeliveryView] })
   async deliveries(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query() query: DeliveriesQuery,
-  ): Promise<DeliveryView[]> {
+  ): Promise<WebhookDeliveryView[]> {
     return (await this.webhooks.deliveries(id, query.limit ?? 100)).map(deliveryView);
   }
 }

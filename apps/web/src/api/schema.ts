@@ -1704,6 +1704,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        DatabaseHealth: {
+            /** @enum {string} */
+            status: "up" | "down";
+            /** @enum {string} */
+            kind: "embedded (PGlite)" | "postgresql";
+        };
+        HealthView: {
+            /** @enum {string} */
+            status: "ok" | "degraded";
+            /**
+             * @description server: PostgreSQL and Redis given
+             * @enum {string}
+             */
+            mode: "embedded" | "server";
+            database: components["schemas"]["DatabaseHealth"];
+            /** @enum {string} */
+            redis: "up" | "down" | "not configured";
+        };
         VerbatimInput: {
             /**
              * @description Name of the source (lower case, digits, `.`, `_`, `-`; created on first use)
@@ -1746,7 +1764,9 @@ export interface components {
              *       "subject": "Remboursement"
              *     }
              */
-            metadata?: Record<string, never>;
+            metadata?: {
+                [key: string]: unknown;
+            };
         };
         IngestItemResult: {
             /** @description Position in the request */
@@ -1800,7 +1820,9 @@ export interface components {
             /** @description Pipeline stage reached */
             stage: string;
             /** @description Source-specific facts, redacted */
-            metadata: Record<string, never>;
+            metadata: {
+                [key: string]: unknown;
+            };
             /** @description Hash of the author: equal for the same customer */
             authorKey: string;
             /** @description Category key, once analysed */
@@ -1882,8 +1904,28 @@ export interface components {
             /** @description At least 5 customer messages of the category, French and English; redacted before they are kept */
             examples: string[];
         };
+        CategoryKeyView: {
+            key: string;
+        };
         ExamplesBody: {
             examples: string[];
+        };
+        ExamplesAddedView: {
+            /** @description Distinct examples kept, redacted */
+            added: number;
+        };
+        RegroupView: {
+            /** @description Verbatims of the recent window regrouped */
+            windowVerbatims: number;
+            irritantsBefore: number;
+            irritantsAfter: number;
+            /** @description Irritants merged into another (their ids redirect to it) */
+            merged: number;
+            /** @description Irritants started for topics split off others */
+            created: number;
+            /** @description Verbatims that changed irritant */
+            moved: number;
+            seconds: number;
         };
         UpdateIrritantBody: {
             /** @description What the team calls it: shown instead of the generated title everywhere, kept across regroupings; null gives it back its generated title */
@@ -1893,6 +1935,77 @@ export interface components {
              * @example payment
              */
             category?: string;
+        };
+        OtherLanguageTitle: {
+            /** @enum {string} */
+            lang: "fr" | "en";
+            title: string;
+        };
+        IrritantQuote: {
+            id: string;
+            source: string;
+            channel: string;
+            receivedAt: string;
+            /** @description Redacted text */
+            text: string;
+        };
+        IrritantDetail: {
+            id: string;
+            /** @description The majority category of its verbatims, or the one a person set (categorySetBy) */
+            category: string;
+            /** @description Who set the category by hand */
+            categorySetBy: string | null;
+            /** @description The main language of its verbatims */
+            lang: string | null;
+            /** @description A person decided on it (merge, split, move): the regrouping leaves its verbatims where they are */
+            held: boolean;
+            /** @description What it is called: the name a triager gave it, else its generated title (the other language beside it), else its distinctive words until first titled */
+            label: string;
+            /** @description The name a triager gave it (null: none) */
+            name: string | null;
+            /** @description A short phrase in its customers’ own words, in its main language (null: not yet titled) */
+            title: string | null;
+            /** @description The language of `title` */
+            titleLang: string | null;
+            /** @description The title in the other language, when some of its verbatims are in it */
+            otherTitle: components["schemas"]["OtherLanguageTitle"] | null;
+            /** @description Its most representative verbatim (redacted, closing and signature off) */
+            quote: string | null;
+            verbatimCount: number;
+            /** @description Distinct customers (hashed authors) across channels */
+            distinctCustomers: number;
+            firstSeenAt: string;
+            lastSeenAt: string;
+            /** @description Its most recent verbatims, redacted */
+            quotes: components["schemas"]["IrritantQuote"][];
+        };
+        IrritantView: {
+            id: string;
+            /** @description The majority category of its verbatims, or the one a person set (categorySetBy) */
+            category: string;
+            /** @description Who set the category by hand */
+            categorySetBy: string | null;
+            /** @description The main language of its verbatims */
+            lang: string | null;
+            /** @description A person decided on it (merge, split, move): the regrouping leaves its verbatims where they are */
+            held: boolean;
+            /** @description What it is called: the name a triager gave it, else its generated title (the other language beside it), else its distinctive words until first titled */
+            label: string;
+            /** @description The name a triager gave it (null: none) */
+            name: string | null;
+            /** @description A short phrase in its customers’ own words, in its main language (null: not yet titled) */
+            title: string | null;
+            /** @description The language of `title` */
+            titleLang: string | null;
+            /** @description The title in the other language, when some of its verbatims are in it */
+            otherTitle: components["schemas"]["OtherLanguageTitle"] | null;
+            /** @description Its most representative verbatim (redacted, closing and signature off) */
+            quote: string | null;
+            verbatimCount: number;
+            /** @description Distinct customers (hashed authors) across channels */
+            distinctCustomers: number;
+            firstSeenAt: string;
+            lastSeenAt: string;
         };
         MergeIrritantBody: {
             /** @description The irritant this one is merged into (it keeps its id) */
@@ -2021,6 +2134,13 @@ export interface components {
             failedRuns?: number;
             failure?: components["schemas"]["MonitorFailureView"] | null;
         };
+        KpiLinkView: {
+            key: string;
+            name: string;
+            /** @description Its value that week */
+            value: number | null;
+            target: number | null;
+        };
         TicketBrief: {
             id: string;
             /** @enum {string} */
@@ -2085,8 +2205,8 @@ export interface components {
             quotes: components["schemas"]["QuoteView"][];
             /** @description Linked monitors and how they did that week */
             monitors: components["schemas"]["MonitorLinkItemView"][];
-            /** @description Linked KPIs that week: {key, name, value, target} */
-            kpis: Record<string, never>[];
+            /** @description Linked KPIs that week */
+            kpis: components["schemas"]["KpiLinkView"][];
             /** @description The decision in force (taken this week or carried from an earlier one); null: awaiting a call */
             decision: components["schemas"]["DecisionInForceView"] | null;
         };
@@ -2116,9 +2236,36 @@ export interface components {
             targetRelease?: string;
             comment?: string;
         };
+        DecisionView: {
+            id: string;
+            /** @description The week of the board it was taken on */
+            isoWeek: string;
+            irritantId: string;
+            /** @enum {string} */
+            kind: "fix" | "small_evolution" | "route" | "watch" | "reject";
+            department: string | null;
+            owner: string | null;
+            targetRelease: string | null;
+            comment: string | null;
+            /** @description Who: `user:<id>` or `apikey:<id>` */
+            by: string;
+            /** @description Who, as people read it (decision history): the display name or the key’s name */
+            byName?: string;
+            at: string;
+            /** @description When the department last answered (route) */
+            answeredAt: string | null;
+            /** @description Its latest answer */
+            answer: string | null;
+            /** @description The ticket it opened or updated */
+            ticketId?: string | null;
+        };
         PinQuoteBody: {
             /** @description A verbatim of this irritant */
             verbatimId: string;
+        };
+        PinnedView: {
+            /** @description Always true */
+            pinned: boolean;
         };
         BoardItemRead: {
             /** @example 2026-W48 */
@@ -2128,6 +2275,12 @@ export interface components {
             item: components["schemas"]["BoardItemView"];
             /** @description The verbatim pinned as its quote for the digest */
             pinnedVerbatimId: string | null;
+        };
+        AnswerView: {
+            id: string;
+            answer: string;
+            by: string;
+            at: string;
         };
         AnswerBody: {
             /** @description What the department says it will do */
@@ -2180,10 +2333,10 @@ export interface components {
             };
             quotes: components["schemas"]["TicketQuote"][];
             terminals: string[];
-            /** @description Linked monitors (issue 6) */
-            monitors: Record<string, never>[];
-            /** @description Linked KPIs (issue 6) */
-            kpis: Record<string, never>[];
+            /** @description Linked monitors and how they did that week */
+            monitors: components["schemas"]["MonitorLinkItemView"][];
+            /** @description Linked KPIs that week */
+            kpis: components["schemas"]["KpiLinkView"][];
             firstSeenAt: string;
             deployedAt: string | null;
             /** @description First verbatim to deployed, in days */
@@ -2195,6 +2348,13 @@ export interface components {
             items: components["schemas"]["TicketView"][];
             /** @description Pass as `cursor` for the next page */
             next: string | null;
+        };
+        TimeToFixView: {
+            isoWeek: string;
+            deployed: number;
+            medianDays: number | null;
+            targetDays: number;
+            onTarget: boolean | null;
         };
         UpdateTicketBody: {
             /** @enum {string} */
@@ -2215,37 +2375,111 @@ export interface components {
             department?: string;
             description?: string;
         };
+        CreatedWebhookView: {
+            id: string;
+            url: string;
+            events: string[];
+            department: string | null;
+            active: boolean;
+            description: string | null;
+            createdAt: string;
+            /** @description The signing secret: shown this once, stored sealed */
+            secret: string;
+        };
+        WebhookView: {
+            id: string;
+            url: string;
+            events: string[];
+            department: string | null;
+            active: boolean;
+            description: string | null;
+            createdAt: string;
+        };
+        WebhookDeliveryView: {
+            id: string;
+            event: string;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            attempts: number;
+            /** @description HTTP status of the last attempt */
+            lastStatus: number | null;
+            lastError: string | null;
+            lastAttemptAt: string | null;
+            deliveredAt: string | null;
+            createdAt: string;
+        };
         CreateSourceBody: {
             /** @description Connector settings (see docs/CONNECTORS.md for each kind) */
-            settings?: Record<string, never>;
+            settings?: {
+                [key: string]: unknown;
+            };
             /**
              * @description Tokens, passwords, signing secrets: stored sealed, never returned or logged
              * @example {
              *       "signingSecret": "a-long-random-secret"
              *     }
              */
-            secrets?: Record<string, never>;
+            secrets?: {
+                [key: string]: string;
+            };
             /** @default 300 */
-            pollEverySeconds: number;
+            pollEverySeconds?: number;
             enabled?: boolean;
             /** @example support-mailbox */
             name: string;
             /** @enum {string} */
             kind: "api" | "import" | "email" | "chat" | "twitter" | "forum" | "facebook";
         };
+        SourceView: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            kind: "api" | "import" | "email" | "chat" | "twitter" | "forum" | "facebook";
+            enabled: boolean;
+            settings: {
+                [key: string]: unknown;
+            };
+            /** @description Whether secrets are set (they are never returned) */
+            hasSecrets: boolean;
+            pollEverySeconds: number;
+            lastSuccessAt: string | null;
+            lastErrorAt: string | null;
+        };
         UpdateSourceBody: {
             /** @description Connector settings (see docs/CONNECTORS.md for each kind) */
-            settings?: Record<string, never>;
+            settings?: {
+                [key: string]: unknown;
+            };
             /**
              * @description Tokens, passwords, signing secrets: stored sealed, never returned or logged
              * @example {
              *       "signingSecret": "a-long-random-secret"
              *     }
              */
-            secrets?: Record<string, never>;
+            secrets?: {
+                [key: string]: string;
+            };
             /** @default 300 */
-            pollEverySeconds: number;
+            pollEverySeconds?: number;
             enabled?: boolean;
+        };
+        SourceHealthView: {
+            lastSuccessAt: string | null;
+            lastErrorAt: string | null;
+            lastError: string | null;
+            /** @description Seconds since its newest verbatim */
+            lagSeconds: number | null;
+            itemsLast24h: number;
+            consecutiveFailures: number;
+            backoffUntil: string | null;
+        };
+        PollView: {
+            /** @description New verbatims stored */
+            stored: number;
+            /** @description Items that are not verbatims (a bounce, an auto-reply…) */
+            skipped: number;
+            /** @description Items refused (dead letters, with their cause) */
+            refused: number;
         };
         IdentityLinkBody: {
             /**
@@ -2259,11 +2493,84 @@ export interface components {
              */
             sameAs: string;
         };
+        RecountView: {
+            /** @description Irritants whose customers were counted again */
+            recounted: number;
+        };
+        SkippedReason: {
+            /** @description The item’s id at the sender */
+            id: string;
+            reason: string;
+        };
+        ReceivedView: {
+            stored: number;
+            duplicates: number;
+            skipped: number;
+            /** @description Why each skipped item is not a verbatim (a bounce, an auto-reply, the page’s own comment…) */
+            skippedReasons?: components["schemas"]["SkippedReason"][];
+            /** @description Events that could not be read, each a dead letter with its cause */
+            deadLettered?: number;
+            /** @description Conversation verbatims that got new messages */
+            grown?: number;
+        };
         SendBody: {
             /** @description Send a week whose board is not frozen yet (it says so) */
             force?: boolean;
             /** @description Send again to recipients who had it */
             resend?: boolean;
+        };
+        SendView: {
+            sent: string[];
+            /** @description Sent before the board froze */
+            forced: boolean;
+        };
+        DigestDeliveryView: {
+            recipient: string;
+            lang: string;
+            /** @description 0: the week’s send; more: resends */
+            sequence: number;
+            /** @enum {string} */
+            status: "sending" | "sent" | "failed";
+            attempts: number;
+            forced: boolean;
+            sentAt: string | null;
+            lastError: string | null;
+        };
+        KpiWeekView: {
+            isoWeek: string;
+            value: number | null;
+            /** @description Points or answers behind it */
+            n: number;
+            /** @description 95% interval half-width (NPS, CSAT) */
+            ci95: number | null;
+            /** @description The week is not over yet (the current week): its figure will move */
+            partial?: boolean;
+        };
+        KpiView: {
+            key: string;
+            /** @description This week so far */
+            current?: components["schemas"]["KpiWeekView"];
+            /** @description The week before */
+            previous?: components["schemas"]["KpiWeekView"];
+            /**
+             * @description This week against the week before
+             * @enum {string|null}
+             */
+            trend?: "up" | "down" | "flat" | null;
+            /** @description true or false only when the 95% interval says so (see `standing`); null otherwise */
+            onTarget?: boolean | null;
+            /**
+             * @description This week against the target, interval included: `uncertain` means not enough answers
+             * @enum {string}
+             */
+            standing?: "on_target" | "off_target" | "uncertain" | "no_target" | "no_value";
+            name: string;
+            unit: string;
+            /** @enum {string} */
+            direction: "higher" | "lower";
+            target: number | null;
+            /** @description Computed from survey answers */
+            fromSurveys: boolean;
         };
         KpiBody: {
             /** @example Error-page rate */
@@ -2274,6 +2581,13 @@ export interface components {
             direction: "higher" | "lower";
             target: number | null;
         };
+        KpiImportView: {
+            stored: number;
+            /** @description Points stored per KPI key */
+            kpis: {
+                [key: string]: number;
+            };
+        };
         PointInput: {
             /** @example 2026-11-23T09:00:00Z */
             at: string;
@@ -2281,6 +2595,9 @@ export interface components {
         };
         PointsBody: {
             points: components["schemas"]["PointInput"][];
+        };
+        StoredView: {
+            stored: number;
         };
         SurveyAnswerBody: {
             /** @description The survey tool’s own id: posting it again stores nothing */
@@ -2301,17 +2618,24 @@ export interface components {
         SurveyAnswersBody: {
             answers: components["schemas"]["SurveyAnswerBody"][];
         };
+        SurveyAnswersView: {
+            stored: number;
+            /** @description Answer ids already stored: nothing changed for them */
+            duplicates: number;
+        };
         MonitorBody: {
             /** @example Paris → Lille booking */
             name: string;
             /** @enum {string} */
             kind: "http" | "browser";
             /** @description The journey (docs/MONITORS.md) */
-            steps: Record<string, never>[];
+            steps: {
+                [key: string]: unknown;
+            }[];
             /** @default 300 */
-            everySeconds: number;
+            everySeconds?: number;
             /** @default 60000 */
-            timeoutMs: number;
+            timeoutMs?: number;
             /** @description Slower than this is slow (ms) */
             slowMs?: number | null;
             /** @description KPI its journey time feeds (seconds) */
@@ -2320,9 +2644,180 @@ export interface components {
             categories?: string[];
             enabled?: boolean;
         };
+        MonitorView: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            kind: "http" | "browser";
+            steps: {
+                [key: string]: unknown;
+            }[];
+            everySeconds: number;
+            timeoutMs: number;
+            slowMs: number | null;
+            kpiKey: string | null;
+            categories: string[];
+            enabled: boolean;
+            lastRunAt: string | null;
+            /** @enum {string|null} */
+            lastStatus: "ok" | "slow" | "failed" | null;
+        };
+        StepResultView: {
+            name: string;
+            /** @enum {string} */
+            status: "ok" | "failed" | "skipped";
+            /** @description Time taken (ms) */
+            ms: number;
+            /** @description Why it failed */
+            error?: string;
+        };
+        RunView: {
+            id: string;
+            startedAt: string;
+            durationMs: number;
+            /** @enum {string} */
+            status: "ok" | "slow" | "failed";
+            steps: components["schemas"]["StepResultView"][];
+            /** @description Where the failed step’s screenshot is */
+            screenshotUrl: string | null;
+        };
+        MonitorStatView: {
+            /** @description The day (YYYY-MM-DD) or ISO week (2026-W48) */
+            period: string;
+            runs: number;
+            /** @description Runs that passed (ok or slow) */
+            ok: number;
+            /** @description ok / runs, in % */
+            availability: number;
+            /** @description 95th percentile journey time (ms) */
+            p95: number | null;
+        };
+        ProposalView: {
+            id: string;
+            irritantId: string;
+            isoWeek: string;
+            monitorId: string | null;
+            kpiKey: string | null;
+            /** @description Times and values that make the case */
+            evidence: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "proposed" | "accepted" | "dismissed";
+        };
         LinkBody: {
             monitorId?: string;
             kpiKey?: string;
+        };
+        LinkedView: {
+            /** @description Always true */
+            linked: boolean;
+        };
+        PersonTraces: {
+            /** @description The keyed hash the API shows for their verbatims; erase with DELETE */
+            authorKey: string;
+            verbatims: number;
+            /** @description Erased: their replayed messages are skipped */
+            erased: boolean;
+        };
+        ErasureView: {
+            /** @description Verbatims erased */
+            verbatims: number;
+            surveyAnswers: number;
+            identityLinks: number;
+            /** @description Irritants whose counts were taken again without them */
+            irritantsRecounted: number;
+        };
+        DeadLetterView: {
+            id: string;
+            /** @example verbatim.analyse */
+            jobName: string;
+            jobId: string | null;
+            payload: {
+                [key: string]: unknown;
+            };
+            /** @description The poison input itself when the job carried one (a raw row, an event), any JSON */
+            input: ({
+                [key: string]: unknown;
+            } | unknown[] | string | number | boolean) | null;
+            cause: string;
+            attempts: number;
+            /** @enum {string} */
+            status: "open" | "retried";
+            createdAt: string;
+            retriedAt: string | null;
+        };
+        SurveyImpactFigure: {
+            /** @description Points the score would gain without the customers who mention it */
+            points: number;
+            /** @description Half-width of the 95% interval of points */
+            ci95: number | null;
+            /** @description The score over every answer of the window */
+            overall: number;
+            /** @description The score without the mentioning customers’ answers */
+            without: number;
+            /** @description Answers in the window */
+            answers: number;
+            /** @description Answers of the customers who mention the irritant */
+            mentioning: number;
+        };
+        SurveyImpactView: {
+            irritantId: string;
+            /** @description SURVEY_IMPACT_DAYS */
+            windowDays: number;
+            from: string;
+            to: string;
+            nps: components["schemas"]["SurveyImpactFigure"] | null;
+            csat: components["schemas"]["SurveyImpactFigure"] | null;
+        };
+        AlertView: {
+            id: string;
+            irritantId: string;
+            label: string;
+            category: string;
+            /** @enum {string} */
+            window: "hour" | "day";
+            windowStart: string;
+            windowEnd: string;
+            /** @description Distinct customers in the window */
+            observed: number;
+            /** @description What the irritant’s own baseline expected */
+            expected: number;
+            /** @description Poisson P(X >= observed | expected) */
+            pValue: number;
+            /**
+             * @description suppressed: over ALERT_MAX_PER_DAY, not announced
+             * @enum {string}
+             */
+            status: "raised" | "suppressed";
+            /** @description Counts, baseline, thresholds, quotes */
+            evidence: {
+                [key: string]: unknown;
+            };
+            openedAt: string;
+            lastJumpAt: string;
+            /** @description The episode ended (ALERT_QUIET_HOURS without a jump) */
+            closedAt: string | null;
+        };
+        AlertThresholdsView: {
+            /** @description Off: no scan */
+            enabled: boolean;
+            /** @description Distinct customers in the last hour below which nothing alerts */
+            minCustomersHour: number;
+            /** @description Distinct customers in the last 24 hours below which nothing alerts */
+            minCustomersDay: number;
+            /** @description The Poisson upper-tail probability below which a count is a jump */
+            pValue: number;
+            /** @description And the count must be at least this many times the baseline */
+            minRatio: number;
+            /** @description Days before the window that make the baseline */
+            baselineDays: number;
+            /** @description The least baseline rate assumed (customers per day) */
+            floorPerDay: number;
+            /** @description Hours without a jump that end an episode */
+            quietHours: number;
+            /** @description New alerts announced per 24 hours at most */
+            maxPerDay: number;
         };
         CreateChatChannelBody: {
             /** @enum {string} */
@@ -2344,6 +2839,41 @@ export interface components {
             /** @description Slack bot: another Web API base (default https://slack.com/api/) */
             apiUrl?: string;
         };
+        ChatChannelView: {
+            id: string;
+            /** @enum {string} */
+            kind: "slack_webhook" | "slack_bot" | "teams_webhook";
+            name: string;
+            /** @enum {string} */
+            lang: "fr" | "en";
+            topics: ("digest" | "alert" | "overdue" | "unanswered")[];
+            /** @description Where it posts, without the secret (a host, a channel) */
+            target: string;
+            active: boolean;
+            createdAt: string;
+        };
+        ChatMessageView: {
+            id: string;
+            topic: string;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            attempts: number;
+            lastStatus: number | null;
+            lastError: string | null;
+            lastAttemptAt: string | null;
+            deliveredAt: string | null;
+            /** @description The chat’s id of the message (Slack ts) */
+            remoteId: string | null;
+            createdAt: string;
+        };
+        TestMessageView: {
+            /** @description The message queued (see its channel’s messages) */
+            messageId: string;
+        };
+        DigestPostedView: {
+            /** @description false: it had been posted already this week */
+            posted: boolean;
+        };
         TrackerSettingsBody: {
             /** @description Jira: https://acme.atlassian.net or a Data Center base URL */
             baseUrl?: string;
@@ -2351,13 +2881,13 @@ export interface components {
              * @default cloud
              * @enum {string}
              */
-            deployment: "cloud" | "datacenter";
+            deployment?: "cloud" | "datacenter";
             /** @description Jira Cloud: the e-mail of the account the API token belongs to */
             email?: string;
             /** @example PAY */
             projectKey?: string;
             /** @default Bug */
-            issueType: string;
+            issueType?: string;
             /** @description GitHub: the repository owner */
             owner?: string;
             /** @description GitHub: the repository */
@@ -2382,16 +2912,71 @@ export interface components {
              * @description Every new fix or small evolution gets its issue here
              * @default true
              */
-            autoCreate: boolean;
+            autoCreate?: boolean;
             /**
              * @description Read the linked issues’ statuses every 5 minutes
              * @default false
              */
-            poll: boolean;
+            poll?: boolean;
             settings: components["schemas"]["TrackerSettingsBody"];
+        };
+        TrackerView: {
+            id: string;
+            /** @enum {string} */
+            kind: "jira" | "github" | "linear";
+            name: string;
+            /** @description Where it is (no secret) */
+            settings: {
+                [key: string]: unknown;
+            };
+            autoCreate: boolean;
+            poll: boolean;
+            /** @description Its webhooks are verified (a secret is set) */
+            signedWebhooks: boolean;
+            /** @description Where the tracker posts its webhooks */
+            webhookPath: string;
+            active: boolean;
+            createdAt: string;
         };
         IssueRequestBody: {
             trackerId: string;
+        };
+        TicketLinkView: {
+            id: string;
+            ticketId: string;
+            trackerId: string;
+            /** @enum {string} */
+            status: "pending" | "created" | "failed";
+            key: string | null;
+            url: string | null;
+            externalStatus: string | null;
+            lastError: string | null;
+        };
+        IrritantIssueView: {
+            ticketId: string;
+            /** @enum {string} */
+            ticketStatus: "todo" | "in_progress" | "fixed" | "deployed" | "dropped";
+            /** @example PAY-123 */
+            key: string | null;
+            url: string | null;
+            /**
+             * @description The tracker it is in
+             * @enum {string}
+             */
+            kind: "jira" | "github" | "linear";
+            /** @description The issue’s status as the tracker names it */
+            externalStatus: string | null;
+            /**
+             * @description Its creation in the tracker
+             * @enum {string}
+             */
+            status: "pending" | "created" | "failed";
+        };
+        TrackerReceiptView: {
+            /** @description A ticket changed status */
+            moved: boolean;
+            /** @description Why nothing was done (an event it does not act on) */
+            ignored?: string;
         };
         OidcProvider: {
             /**
@@ -2446,9 +3031,9 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
-            lastSignInAt: Record<string, never> | null;
+            lastSignInAt: string | null;
             /** Format: date-time */
-            disabledAt: Record<string, never> | null;
+            disabledAt: string | null;
         };
         CreateUser: {
             /** @example camille@example.com */
@@ -2461,13 +3046,28 @@ export interface components {
         CreatedUserView: {
             user: components["schemas"]["UserView"];
             /** @description The generated password, shown this once; null when local accounts are off (SSO only) */
-            password: Record<string, never> | null;
+            password: string | null;
         };
         UpdateUser: {
             /** @enum {string} */
             role?: "viewer" | "triager" | "admin";
             /** @description true ends the person’s sessions at once; false lets them sign in again */
             disabled?: boolean;
+        };
+        ApiKeyView: {
+            id: string;
+            name: string;
+            /** @description The public start of the key (lb_<prefix>_…), to tell keys apart */
+            prefix: string;
+            /** @enum {string} */
+            role: "viewer" | "triager" | "admin" | "developer";
+            createdAt: string;
+            /** @description Last use, to the minute */
+            lastUsedAt: string | null;
+            expiresAt: string | null;
+            revokedAt: string | null;
+            /** @enum {string} */
+            status: "active" | "expired" | "revoked";
         };
         CreateApiKey: {
             /** @example zendesk bridge */
@@ -2476,6 +3076,11 @@ export interface components {
             role: "viewer" | "triager" | "admin" | "developer";
             /** @description Days until it expires (1-730); none: valid until revoked */
             expiresInDays?: number;
+        };
+        CreatedApiKeyView: {
+            /** @description The key itself: shown this once, never stored */
+            key: string;
+            apiKey: components["schemas"]["ApiKeyView"];
         };
     };
     responses: never;
@@ -2499,7 +3104,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["HealthView"];
+                };
+            };
+            /** @description The database or Redis is down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthView"];
+                };
             };
         };
     };
@@ -2522,7 +3138,7 @@ export interface operations {
                 /** @description Only the verbatims of this irritant */
                 irritant?: string;
                 /** @description Only the verbatims whose category the classifier was unsure of */
-                needsTriage?: string;
+                needsTriage?: "true" | "false";
                 /** @description Opaque cursor from the previous page */
                 cursor?: string;
                 limit?: number;
@@ -2722,7 +3338,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CategoryKeyView"];
+                };
             };
         };
     };
@@ -2745,7 +3363,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ExamplesAddedView"];
+                };
             };
         };
     };
@@ -2762,7 +3382,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RegroupView"];
+                };
             };
         };
     };
@@ -2777,6 +3399,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IrritantDetail"];
+                };
+            };
             /** @description It was merged into another (or emptied by moves): Location names the irritant it lives on as */
             301: {
                 headers: {
@@ -2805,7 +3435,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IrritantDetail"];
+                };
             };
         };
     };
@@ -2826,7 +3458,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IrritantView"][];
+                };
             };
         };
     };
@@ -2845,11 +3479,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The irritant it was merged into */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IrritantDetail"];
+                };
             };
         };
     };
@@ -2868,11 +3505,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The new irritant */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IrritantDetail"];
+                };
             };
         };
     };
@@ -2892,11 +3532,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Every override of the irritant, oldest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OverrideView"][];
+                };
             };
         };
     };
@@ -3095,7 +3738,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DecisionView"];
+                };
             };
         };
     };
@@ -3119,7 +3764,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PinnedView"];
+                };
             };
         };
     };
@@ -3195,7 +3842,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DecisionView"][];
+                };
             };
         };
     };
@@ -3234,7 +3883,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DecisionView"][];
+                };
             };
         };
     };
@@ -3253,7 +3904,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AnswerView"][];
+                };
             };
         };
     };
@@ -3276,7 +3929,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DecisionView"];
+                };
             };
         };
     };
@@ -3330,7 +3985,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TimeToFixView"][];
+                };
             };
         };
     };
@@ -3355,7 +4012,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TicketView"];
+                };
             };
         };
     };
@@ -3378,7 +4037,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TicketView"];
+                };
             };
         };
     };
@@ -3397,7 +4058,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TicketView"];
+                };
             };
         };
     };
@@ -3414,7 +4077,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookView"][];
+                };
             };
         };
     };
@@ -3435,7 +4100,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookView"];
+                };
             };
         };
     };
@@ -3475,7 +4142,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryView"][];
+                };
             };
         };
     };
@@ -3492,7 +4161,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SourceView"][];
+                };
             };
         };
     };
@@ -3513,7 +4184,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SourceView"];
+                };
             };
         };
     };
@@ -3532,7 +4205,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SourceView"];
+                };
             };
         };
     };
@@ -3555,7 +4230,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SourceView"];
+                };
             };
         };
     };
@@ -3574,7 +4251,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SourceHealthView"];
+                };
             };
         };
     };
@@ -3593,7 +4272,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PollView"];
+                };
             };
         };
     };
@@ -3614,7 +4295,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RecountView"];
+                };
             };
         };
     };
@@ -3633,7 +4316,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReceivedView"];
+                };
             };
         };
     };
@@ -3652,7 +4337,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReceivedView"];
+                };
             };
         };
     };
@@ -3667,11 +4354,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description hub.challenge */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
         };
     };
@@ -3690,7 +4380,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReceivedView"];
+                };
             };
         };
     };
@@ -3708,11 +4400,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The HTML page, or the text with format=text */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                    "text/plain": string;
+                };
             };
         };
     };
@@ -3735,7 +4431,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SendView"];
+                };
             };
         };
     };
@@ -3754,7 +4452,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DigestDeliveryView"][];
+                };
             };
         };
     };
@@ -3771,7 +4471,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["KpiView"][];
+                };
             };
         };
     };
@@ -3794,7 +4496,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["KpiView"];
+                };
             };
         };
     };
@@ -3811,7 +4515,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["KpiImportView"];
+                };
             };
         };
     };
@@ -3832,7 +4538,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["KpiWeekView"][];
+                };
             };
         };
     };
@@ -3855,7 +4563,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StoredView"];
+                };
             };
         };
     };
@@ -3876,7 +4586,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SurveyAnswersView"];
+                };
             };
         };
     };
@@ -3893,7 +4605,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MonitorView"][];
+                };
             };
         };
     };
@@ -3914,7 +4628,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MonitorView"];
+                };
             };
         };
     };
@@ -3937,7 +4653,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MonitorView"];
+                };
             };
         };
     };
@@ -3956,7 +4674,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RunView"];
+                };
             };
         };
     };
@@ -3977,7 +4697,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RunView"][];
+                };
             };
         };
     };
@@ -3999,7 +4721,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MonitorStatView"][];
+                };
             };
         };
     };
@@ -4018,7 +4742,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "image/png": string;
+                };
             };
         };
     };
@@ -4037,7 +4763,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ProposalView"][];
+                };
             };
         };
     };
@@ -4056,7 +4784,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ProposalView"];
+                };
             };
         };
     };
@@ -4075,7 +4805,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ProposalView"];
+                };
             };
         };
     };
@@ -4098,7 +4830,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LinkedView"];
+                };
             };
         };
     };
@@ -4111,11 +4845,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Prometheus text exposition format */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
         };
     };
@@ -4137,7 +4874,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PersonTraces"][];
+                };
             };
         };
     };
@@ -4156,7 +4895,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErasureView"];
+                };
             };
         };
     };
@@ -4176,7 +4917,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeadLetterView"][];
+                };
             };
         };
     };
@@ -4195,7 +4938,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeadLetterView"];
+                };
             };
         };
     };
@@ -4214,7 +4959,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SurveyImpactView"];
+                };
             };
         };
     };
@@ -4233,11 +4980,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The file (attachment) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv; charset=utf-8": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
             };
         };
     };
@@ -4254,11 +5005,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The file (attachment) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv; charset=utf-8": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
             };
         };
     };
@@ -4287,11 +5042,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The file (attachment) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/csv; charset=utf-8": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
             };
         };
     };
@@ -4310,7 +5069,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertView"][];
+                };
             };
         };
     };
@@ -4327,7 +5088,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertThresholdsView"];
+                };
             };
         };
     };
@@ -4346,7 +5109,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertView"];
+                };
             };
         };
     };
@@ -4363,7 +5128,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AlertView"][];
+                };
             };
         };
     };
@@ -4380,7 +5147,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ChatChannelView"][];
+                };
             };
         };
     };
@@ -4401,7 +5170,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ChatChannelView"];
+                };
             };
         };
     };
@@ -4441,7 +5212,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ChatMessageView"][];
+                };
             };
         };
     };
@@ -4460,7 +5233,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TestMessageView"];
+                };
             };
         };
     };
@@ -4479,7 +5254,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DigestPostedView"];
+                };
             };
         };
     };
@@ -4496,7 +5273,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TrackerView"][];
+                };
             };
         };
     };
@@ -4517,7 +5296,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TrackerView"];
+                };
             };
         };
     };
@@ -4559,7 +5340,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TicketLinkView"];
+                };
             };
         };
     };
@@ -4578,7 +5361,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IrritantIssueView"][];
+                };
             };
         };
     };
@@ -4597,7 +5382,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TrackerReceiptView"];
+                };
             };
         };
     };
@@ -4852,7 +5639,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiKeyView"][];
+                };
             };
         };
     };
@@ -4873,7 +5662,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKeyView"];
+                };
             };
         };
     };
@@ -4892,7 +5683,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiKeyView"];
+                };
             };
         };
     };
@@ -4911,7 +5704,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKeyView"];
+                };
             };
         };
     };
@@ -4925,6 +5720,7 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiV1VerbatimsGetParametersQueryChannelValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/verbatims"]["get"]["parameters"]["query"]["channel"]> = ["email", "chat", "chatbot", "twitter", "forum", "facebook", "instagram", "survey", "phone", "other"];
+export const pathsApiV1VerbatimsGetParametersQueryNeedsTriageValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/verbatims"]["get"]["parameters"]["query"]["needsTriage"]> = ["true", "false"];
 export const pathsApiV1BoardsCurrentGetParametersQueryLangValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/boards/current"]["get"]["parameters"]["query"]["lang"]> = ["en", "fr"];
 export const pathsApiV1BoardsCurrentGetParametersQueryAxisValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/boards/current"]["get"]["parameters"]["query"]["axis"]> = ["client", "business", "legal", "technical"];
 export const pathsApiV1BoardsCurrentGetParametersQueryTerminalValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/boards/current"]["get"]["parameters"]["query"]["terminal"]> = ["desktop_web", "mobile_web", "ios_app", "android_app"];
@@ -4945,6 +5741,11 @@ export const pathsApiV1ExportsBoardsIsoWeekGetParametersQueryLangValues: Readonl
 export const pathsApiV1ExportsTicketsGetParametersQueryFormatValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/exports/tickets"]["get"]["parameters"]["query"]["format"]> = ["csv", "xlsx"];
 export const pathsApiV1ExportsVerbatimsGetParametersQueryFormatValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/exports/verbatims"]["get"]["parameters"]["query"]["format"]> = ["csv", "xlsx"];
 export const pathsApiV1ExportsVerbatimsGetParametersQueryChannelValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/exports/verbatims"]["get"]["parameters"]["query"]["channel"]> = ["email", "chat", "chatbot", "twitter", "forum", "facebook", "instagram", "survey", "phone", "other"];
+export const databaseHealthStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DatabaseHealth"]["status"]> = ["up", "down"];
+export const databaseHealthKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DatabaseHealth"]["kind"]> = ["embedded (PGlite)", "postgresql"];
+export const healthViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthView"]["status"]> = ["ok", "degraded"];
+export const healthViewModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthView"]["mode"]> = ["embedded", "server"];
+export const healthViewRedisValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HealthView"]["redis"]> = ["up", "down", "not configured"];
 export const verbatimInputChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["VerbatimInput"]["channel"]> = ["email", "chat", "chatbot", "twitter", "forum", "facebook", "instagram", "survey", "phone", "other"];
 export const ingestItemResultStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IngestItemResult"]["status"]> = ["created", "duplicate", "suppressed"];
 export const verbatimViewChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["VerbatimView"]["channel"]> = ["email", "chat", "chatbot", "twitter", "forum", "facebook", "instagram", "survey", "phone", "other"];
@@ -4952,6 +5753,7 @@ export const verbatimViewSentimentLabelValues: ReadonlyArray<FlattenedDeepRequir
 export const verbatimViewIntentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["VerbatimView"]["intent"]> = ["complaint", "bug_report", "question", "idea", "praise"];
 export const verbatimViewTerminalValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["VerbatimView"]["terminal"]> = ["desktop_web", "mobile_web", "ios_app", "android_app", "unknown"];
 export const correctSentimentBodyLabelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CorrectSentimentBody"]["label"]> = ["negative", "neutral", "positive"];
+export const otherLanguageTitleLangValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OtherLanguageTitle"]["lang"]> = ["fr", "en"];
 export const overrideViewAxisValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OverrideView"]["axis"]> = ["client", "business", "legal", "technical"];
 export const boardWeekViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BoardWeekView"]["status"]> = ["live", "frozen"];
 export const meetingViewReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MeetingView"]["reason"]> = ["monday", "current_empty"];
@@ -4963,6 +5765,7 @@ export const decisionInForceViewKindValues: ReadonlyArray<FlattenedDeepRequired<
 export const boardItemViewMovementValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BoardItemView"]["movement"]> = ["new", "up", "down", "unchanged"];
 export const boardViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BoardView"]["status"]> = ["live", "frozen"];
 export const decisionBodyKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DecisionBody"]["kind"]> = ["fix", "small_evolution", "route", "watch", "reject"];
+export const decisionViewKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DecisionView"]["kind"]> = ["fix", "small_evolution", "route", "watch", "reject"];
 export const boardItemReadStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BoardItemRead"]["status"]> = ["live", "frozen"];
 export const ticketIssueViewTrackerValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TicketIssueView"]["tracker"]> = ["jira", "github", "linear"];
 export const ticketIssueViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TicketIssueView"]["status"]> = ["pending", "created", "failed"];
@@ -4970,19 +5773,44 @@ export const ticketViewKindValues: ReadonlyArray<FlattenedDeepRequired<component
 export const ticketViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TicketView"]["status"]> = ["todo", "in_progress", "fixed", "deployed", "dropped"];
 export const updateTicketBodyStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UpdateTicketBody"]["status"]> = ["todo", "in_progress", "fixed", "deployed"];
 export const createWebhookBodyEventsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateWebhookBody"]["events"]> = ["decision.made", "decision.answered", "decision.unanswered", "ticket.claimed", "ticket.status_changed", "ticket.overdue", "board.frozen", "alert.raised"];
+export const webhookDeliveryViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookDeliveryView"]["status"]> = ["pending", "delivered", "failed"];
 export const createSourceBodyKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateSourceBody"]["kind"]> = ["api", "import", "email", "chat", "twitter", "forum", "facebook"];
+export const sourceViewKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SourceView"]["kind"]> = ["api", "import", "email", "chat", "twitter", "forum", "facebook"];
+export const digestDeliveryViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DigestDeliveryView"]["status"]> = ["sending", "sent", "failed"];
+export const kpiViewTrendValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["KpiView"]["trend"]> = ["up", "down", "flat"];
+export const kpiViewStandingValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["KpiView"]["standing"]> = ["on_target", "off_target", "uncertain", "no_target", "no_value"];
+export const kpiViewDirectionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["KpiView"]["direction"]> = ["higher", "lower"];
 export const kpiBodyDirectionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["KpiBody"]["direction"]> = ["higher", "lower"];
 export const surveyAnswerBodyKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SurveyAnswerBody"]["kind"]> = ["nps", "csat"];
 export const surveyAnswerBodyLangValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SurveyAnswerBody"]["lang"]> = ["fr", "en"];
 export const monitorBodyKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MonitorBody"]["kind"]> = ["http", "browser"];
+export const monitorViewKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MonitorView"]["kind"]> = ["http", "browser"];
+export const monitorViewLastStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MonitorView"]["lastStatus"]> = ["ok", "slow", "failed"];
+export const stepResultViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["StepResultView"]["status"]> = ["ok", "failed", "skipped"];
+export const runViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RunView"]["status"]> = ["ok", "slow", "failed"];
+export const proposalViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProposalView"]["status"]> = ["proposed", "accepted", "dismissed"];
+export const deadLetterViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeadLetterView"]["status"]> = ["open", "retried"];
+export const alertViewWindowValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AlertView"]["window"]> = ["hour", "day"];
+export const alertViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AlertView"]["status"]> = ["raised", "suppressed"];
 export const createChatChannelBodyKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateChatChannelBody"]["kind"]> = ["slack_webhook", "slack_bot", "teams_webhook"];
 export const createChatChannelBodyLangValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateChatChannelBody"]["lang"]> = ["fr", "en"];
 export const createChatChannelBodyTopicsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateChatChannelBody"]["topics"]> = ["digest", "alert", "overdue", "unanswered"];
+export const chatChannelViewKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChatChannelView"]["kind"]> = ["slack_webhook", "slack_bot", "teams_webhook"];
+export const chatChannelViewLangValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChatChannelView"]["lang"]> = ["fr", "en"];
+export const chatChannelViewTopicsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChatChannelView"]["topics"]> = ["digest", "alert", "overdue", "unanswered"];
+export const chatMessageViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ChatMessageView"]["status"]> = ["pending", "delivered", "failed"];
 export const trackerSettingsBodyDeploymentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TrackerSettingsBody"]["deployment"]> = ["cloud", "datacenter"];
 export const createTrackerBodyKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateTrackerBody"]["kind"]> = ["jira", "github", "linear"];
+export const trackerViewKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TrackerView"]["kind"]> = ["jira", "github", "linear"];
+export const ticketLinkViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TicketLinkView"]["status"]> = ["pending", "created", "failed"];
+export const irritantIssueViewTicketStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IrritantIssueView"]["ticketStatus"]> = ["todo", "in_progress", "fixed", "deployed", "dropped"];
+export const irritantIssueViewKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IrritantIssueView"]["kind"]> = ["jira", "github", "linear"];
+export const irritantIssueViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["IrritantIssueView"]["status"]> = ["pending", "created", "failed"];
 export const meKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["kind"]> = ["user", "apikey"];
 export const meRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["role"]> = ["viewer", "triager", "admin", "developer"];
 export const userViewRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UserView"]["role"]> = ["viewer", "triager", "admin"];
 export const createUserRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateUser"]["role"]> = ["viewer", "triager", "admin"];
 export const updateUserRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UpdateUser"]["role"]> = ["viewer", "triager", "admin"];
+export const apiKeyViewRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiKeyView"]["role"]> = ["viewer", "triager", "admin", "developer"];
+export const apiKeyViewStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiKeyView"]["status"]> = ["active", "expired", "revoked"];
 export const createApiKeyRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateApiKey"]["role"]> = ["viewer", "triager", "admin", "developer"];

@@ -3,7 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Navigate, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { ErrorNote, PageSkeleton } from './ui';
-import { type Schemas, api, apiClient, data, setCsrfToken } from '../api';
+import { type Schemas, apiClient, data, setCsrfToken } from '../api';
 
 /** The signed-in person (or, in development, the proxy's API key): GET /auth/session's `me`. */
 export type Me = Schemas['Me'];
@@ -63,7 +63,7 @@ export function RequireAuth({ children }: { children: ReactNode }) {
     me: me.data,
     mayTriage: me.data.role === 'triager' || me.data.role === 'admin',
     signOut: async () => {
-      await api.post('/auth/logout');
+      await data(apiClient.POST('/auth/logout'));
       setCsrfToken(null);
       client.clear();
     },

@@ -2,6 +2,7 @@ import { cloneElement, type ReactElement, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import i18n from '../i18n';
 import { ApiError, type Schemas } from '../api';
+import { useKnownCategories } from './categories';
 import {
   decisionBodyKindValues,
   pathsApiV1BoardsIsoWeekGetParametersQueryAxisValues,
@@ -17,25 +18,6 @@ import {
 export const AXES = pathsApiV1BoardsIsoWeekGetParametersQueryAxisValues;
 export type Axis = (typeof AXES)[number];
 
-/** The shipped categories; an installation may add its own (GET /api/v1/categories, `useCategories`). */
-export const CATEGORIES = [
-  'search_booking',
-  'payment',
-  'refund_exchange',
-  'account_login',
-  'eticket_delivery',
-  'mobile_app',
-  'site_performance',
-  'prices_fares',
-  'customer_service',
-  'legal_privacy',
-  'accessibility',
-  'idea_feature',
-  'praise',
-  'off_site',
-  'other',
-] as const;
-
 export const CHANNELS = verbatimViewChannelValues;
 export const TERMINALS = pathsApiV1BoardsIsoWeekGetParametersQueryTerminalValues;
 export const DECISION_KINDS = decisionBodyKindValues;
@@ -45,30 +27,23 @@ export type AxisScore = Schemas['AxisScoreView'];
 export type BoardItem = Schemas['BoardItemView'];
 /** A decision in force on a week's board (GET /boards/{w}: items[].decision). */
 export type DecisionInForce = Schemas['DecisionInForceView'];
-/** A decision as recorded (POST …/decision answers one). */
-export type Decision = Pick<
-  DecisionInForce,
-  | 'id'
-  | 'isoWeek'
-  | 'irritantId'
-  | 'kind'
-  | 'department'
-  | 'owner'
-  | 'targetRelease'
-  | 'comment'
-  | 'by'
-  | 'at'
-  | 'answeredAt'
-  | 'answer'
->;
+/** A decision as recorded (POST …/decision answers one; an item's history lists them). */
+export type Decision = Schemas['DecisionView'];
 
 /** A name the API gave (category, channel…) in the UI's words, or as it is when unknown. */
 export function useLabels() {
   const { t, i18n } = useTranslation();
+  const categories = useKnownCategories();
+  const language = i18n.resolvedLanguage ?? 'en';
   const label = (group: string, key: string) => t(`${group}.${key}`, { defaultValue: key });
   return {
-    language: i18n.resolvedLanguage ?? 'en',
-    category: (key: string) => label('category', key),
+    language,
+    // The taxonomy's own words once read (an admin may have added the category); the UI's
+    // dictionary until then.
+    category: (key: string) => {
+      const found = categories.find((category) => category.key === key)?.label;
+      return found ? (language === 'fr' ? found.fr : found.en) : label('category', key);
+    },
     channel: (key: string) => label('channel', key),
     terminal: (key: string) => label('terminal', key),
     axis: (key: string) => label('axis', key),

@@ -2,19 +2,12 @@ import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../../api';
-import { Field } from '../../components/ui';
+import { apiClient, data } from '../../api';
+import { useCategories, withCurrent } from '../../components/categories';
+import { Field, useLabels } from '../../components/ui';
 import { Dialog } from '../irritant/Dialog';
 import { highlight } from './highlight';
-import {
-  CATEGORY_KEYS,
-  TRIAGERS,
-  errorMessage,
-  formatDateTime,
-  formatNumber,
-  mayAct,
-  useRole,
-} from './shared';
+import { TRIAGERS, errorMessage, formatDateTime, formatNumber, mayAct, useRole } from './shared';
 import type { Verbatim } from './index';
 
 const KIND_ICONS: Record<string, string> = {
@@ -53,6 +46,7 @@ export function VerbatimTable({
   kindOf: Map<string, string>;
 }) {
   const { t, i18n } = useTranslation('explorer');
+  const labels = useLabels();
   const mayCorrect = mayAct(useRole(), TRIAGERS);
   return (
     <div className="explorer-scroll">
@@ -107,7 +101,7 @@ export function VerbatimTable({
               <td>
                 {verbatim.category ? (
                   <>
-                    {t(`categories.${verbatim.category}`, { defaultValue: verbatim.category })}
+                    {labels.category(verbatim.category)}
                     <br />
                     <small>
                       {t('confidence', {
@@ -141,12 +135,20 @@ export function VerbatimTable({
 /** A triager files a verbatim under the right category: a dialog, Enter saves, Escape cancels. */
 function CategoryCorrection({ verbatim }: { verbatim: Verbatim }) {
   const { t, i18n } = useTranslation('explorer');
+  const labels = useLabels();
+  const { keys } = useCategories();
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
   const [category, setCategory] = useState(verbatim.category ?? '');
   const date = formatDateTime(verbatim.receivedAt, i18n.language);
   const save = useMutation({
-    mutationFn: () => api.patch<Verbatim>(`/api/v1/verbatims/${verbatim.id}/category`, { category }),
+    mutationFn: () =>
+      data(
+        apiClient.PATCH('/api/v1/verbatims/{id}/category', {
+          params: { path: { id: verbatim.id } },
+          body: { category },
+        }),
+      ),
     onSuccess: async () => {
       setOpen(false);
       await client.invalidateQueries({ queryKey: ['verbatims'] });
@@ -175,9 +177,9 @@ function CategoryCorrection({ verbatim }: { verbatim: Verbatim }) {
         >
           <Field label={t('correct.category')}>
             <select value={category} data-autofocus onChange={(event) => setCategory(event.target.value)}>
-              {CATEGORY_KEYS.map((key) => (
+              {withCurrent(keys, verbatim.category).map((key) => (
                 <option key={key} value={key}>
-                  {t(`categories.${key}`, { defaultValue: key })}
+                  {labels.category(key)}
                 </option>
               ))}
             </select>

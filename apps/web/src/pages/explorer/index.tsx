@@ -2,42 +2,16 @@ import { type FormEvent, useId, useMemo } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { api } from '../../api';
-import { CATEGORY_KEYS, CHANNELS, errorMessage } from './shared';
+import { type Schemas, apiClient, data } from '../../api';
+import type { paths } from '../../api/schema';
+import { useCategories, withCurrent } from '../../components/categories';
+import { useLabels } from '../../components/ui';
+import { CHANNELS, errorMessage } from './shared';
 import { VerbatimTable } from './VerbatimTable';
 import './explorer.css';
 
-export interface Verbatim {
-  id: string;
-  source: string;
-  externalId: string | null;
-  channel: string;
-  receivedAt: string;
-  lang: string | null;
-  text: string;
-  stage: string;
-  category: string | null;
-  categoryConfidence: number | null;
-  needsTriage: boolean;
-  sentiment: number | null;
-  sentimentLabel: string | null;
-  intent: string | null;
-  terminal: string | null;
-  irritantId: string | null;
-  /** Its irritant's name (lists). */
-  irritantLabel?: string | null;
-}
-
-export interface VerbatimPage {
-  items: Verbatim[];
-  nextCursor: string | null;
-}
-
-interface SourceSummary {
-  id: string;
-  name: string;
-  kind: string;
-}
+export type Verbatim = Schemas['VerbatimView'];
+type VerbatimQuery = NonNullable<paths['/api/v1/verbatims']['get']['parameters']['query']>;
 
 /** The filters the URL keeps, by their query-string names. */
 const FILTERS = ['q', 'source', 'channel', 'category', 'lang', 'from', 'to', 'needsTriage'] as const;
@@ -67,8 +41,10 @@ export default function ExplorerPage() {
 
   const sources = useQuery({
     queryKey: ['sources'],
-    queryFn: () => api.get<SourceSummary[]>('/api/v1/sources'),
+    queryFn: () => data(apiClient.GET('/api/v1/sources')),
   });
+  const categories = useCategories();
+  const labels = useLabels();
   // One keyed list, the URL's source included before the list arrives: the option chosen stays the
   // same DOM node when the others come, so the uncontrolled select keeps its value.
   const sourceNames = useMemo(
@@ -83,12 +59,13 @@ export default function ExplorerPage() {
     [sources.data],
   );
 
-  const query = {
-    q: filters.q,
-    source: filters.source,
-    channel: filters.channel,
-    category: filters.category,
-    lang: filters.lang,
+  // Empty filters are left out: the API reads `?q=` as a search for nothing.
+  const query: VerbatimQuery = {
+    q: filters.q || undefined,
+    source: filters.source || undefined,
+    channel: (filters.channel || undefined) as VerbatimQuery['channel'],
+    category: filters.category || undefined,
+    lang: filters.lang || undefined,
     needsTriage: filters.needsTriage === 'true' ? 'true' : undefined,
     from: dayStart(filters.from),
     to: dayStart(filters.to, 1),
@@ -96,7 +73,8 @@ export default function ExplorerPage() {
   };
   const verbatims = useInfiniteQuery({
     queryKey: ['verbatims', query],
-    queryFn: ({ pageParam }) => api.get<VerbatimPage>('/api/v1/verbatims', { ...query, cursor: pageParam }),
+    queryFn: ({ pageParam }) =>
+      data(apiClient.GET('/api/v1/verbatims', { params: { query: { ...query, cursor: pageParam } } })),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
@@ -167,9 +145,9 @@ export default function ExplorerPage() {
           <label htmlFor={field('category')}>{t('category')}</label>
           <select id={field('category')} name="category" defaultValue={filters.category}>
             <option value="">{t('any')}</option>
-            {CATEGORY_KEYS.map((key) => (
+            {withCurrent(categories.keys, filters.category).map((key) => (
               <option key={key} value={key}>
-                {t(`categories.${key}`)}
+                {labels.category(key)}
               </option>
             ))}
           </select>

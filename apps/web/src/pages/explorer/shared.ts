@@ -1,13 +1,12 @@
 import { type Role, useAuth } from '../../components/auth';
-import { CATEGORIES, CHANNELS, errorText } from '../../components/ui';
+import { CHANNELS, errorText } from '../../components/ui';
 
 /**
  * What the pages explorer, triage, kpis, monitors and sources share beyond the shell's
  * (components/): who may act, and how numbers, dates and durations are shown.
  */
 
-/** The default taxonomy's keys, in its order (PATCH /verbatims/{id}/category accepts these). */
-export { CATEGORIES as CATEGORY_KEYS, CHANNELS };
+export { CHANNELS };
 export type { Role };
 
 /** The signed-in principal's role: these pages render inside the shell's <RequireAuth>. */

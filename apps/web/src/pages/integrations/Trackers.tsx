@@ -1,30 +1,26 @@
 import { type FormEvent, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api';
+import { type Schemas, apiClient, data } from '../../api';
+import { type components, createTrackerBodyKindValues } from '../../api/schema';
 import { ErrorNote, Field } from '../../components/ui';
 
-interface Tracker {
-  id: string;
-  kind: 'jira' | 'github' | 'linear';
-  name: string;
-  settings: Record<string, string>;
-  autoCreate: boolean;
-  poll: boolean;
-  signedWebhooks: boolean;
-  webhookPath: string;
-  active: boolean;
-}
-
-const KINDS = ['jira', 'github', 'linear'] as const;
+const KINDS = createTrackerBodyKindValues;
+type Settings = components['schemas']['TrackerSettingsBody'];
 
 /** Where a tracker is, in a word: the Jira project, the GitHub repository, the Linear team. */
-const whereOf = (tracker: Tracker) =>
-  tracker.kind === 'jira'
-    ? `${tracker.settings.baseUrl ?? ''} · ${tracker.settings.projectKey ?? ''}`
-    : tracker.kind === 'github'
-      ? `${tracker.settings.owner ?? ''}/${tracker.settings.repo ?? ''}`
-      : (tracker.settings.teamId ?? '');
+const whereOf = ({ kind, settings }: Schemas['TrackerView']) => {
+  // Settings are the tracker's own (strings); anything else reads as nothing.
+  const setting = (name: keyof Settings) => {
+    const value = settings[name];
+    return typeof value === 'string' ? value : '';
+  };
+  return kind === 'jira'
+    ? `${setting('baseUrl')} · ${setting('projectKey')}`
+    : kind === 'github'
+      ? `${setting('owner')}/${setting('repo')}`
+      : setting('teamId');
+};
 
 /** Jira, GitHub and Linear (admins): connected, listed without their secrets, disconnected. */
 export function Trackers() {
@@ -32,10 +28,10 @@ export function Trackers() {
   const queryClient = useQueryClient();
   const trackers = useQuery({
     queryKey: ['trackers'],
-    queryFn: () => api.get<Tracker[]>('/api/v1/trackers'),
+    queryFn: () => data(apiClient.GET('/api/v1/trackers')),
   });
   const remove = useMutation({
-    mutationFn: (id: string) => api.delete(`/api/v1/trackers/${id}`),
+    mutationFn: (id: string) => data(apiClient.DELETE('/api/v1/trackers/{id}', { params: { path: { id } } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['trackers'] }),
   });
   return (
@@ -105,14 +101,19 @@ function AddTracker() {
     setSettings({ ...settings, [key]: event.target.value });
   const add = useMutation({
     mutationFn: () =>
-      api.post('/api/v1/trackers', {
-        kind,
-        name,
-        token,
-        poll,
-        ...(secret ? { webhookSecret: secret } : {}),
-        settings: Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== '')),
-      }),
+      data(
+        apiClient.POST('/api/v1/trackers', {
+          body: {
+            kind,
+            name,
+            token,
+            poll,
+            ...(secret ? { webhookSecret: secret } : {}),
+            // Left empty, a setting is not sent: the API checks the ones given.
+            settings: Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== '')),
+          },
+        }),
+      ),
     onSuccess: () => {
       setToken('');
       setSecret('');

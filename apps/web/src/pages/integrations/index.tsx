@@ -1,25 +1,16 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api';
+import { apiClient, data } from '../../api';
+import { createChatChannelBodyKindValues, createChatChannelBodyTopicsValues } from '../../api/schema';
 import { useAuth } from '../../components/auth';
 import { ErrorNote, Field } from '../../components/ui';
 import { Trackers } from './Trackers';
 import './integrations.css';
 
-interface ChatChannel {
-  id: string;
-  kind: 'slack_webhook' | 'slack_bot' | 'teams_webhook';
-  name: string;
-  lang: 'fr' | 'en';
-  topics: string[];
-  target: string;
-  active: boolean;
-  createdAt: string;
-}
-
-const KINDS = ['slack_webhook', 'slack_bot', 'teams_webhook'] as const;
-const TOPICS = ['digest', 'alert', 'overdue', 'unanswered'] as const;
+const KINDS = createChatChannelBodyKindValues;
+const TOPICS = createChatChannelBodyTopicsValues;
+type Topic = (typeof TOPICS)[number];
 
 /** Where people already work: chat channels (admins). Secrets are sent once and never shown again. */
 export default function IntegrationsPage() {
@@ -42,15 +33,16 @@ function ChatChannels() {
   const queryClient = useQueryClient();
   const channels = useQuery({
     queryKey: ['chat-channels'],
-    queryFn: () => api.get<ChatChannel[]>('/api/v1/chat-channels'),
+    queryFn: () => data(apiClient.GET('/api/v1/chat-channels')),
   });
   const remove = useMutation({
-    mutationFn: (channelId: string) => api.delete(`/api/v1/chat-channels/${channelId}`),
+    mutationFn: (channelId: string) =>
+      data(apiClient.DELETE('/api/v1/chat-channels/{id}', { params: { path: { id: channelId } } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['chat-channels'] }),
   });
   const test = useMutation({
     mutationFn: (channelId: string) =>
-      api.post<{ messageId: string }>(`/api/v1/chat-channels/${channelId}/test`),
+      data(apiClient.POST('/api/v1/chat-channels/{id}/test', { params: { path: { id: channelId } } })),
   });
   return (
     <section className="panel" aria-labelledby="chat-title">
@@ -117,19 +109,17 @@ function AddChatChannel() {
   const [kind, setKind] = useState<(typeof KINDS)[number]>('slack_webhook');
   const [name, setName] = useState('');
   const [lang, setLang] = useState<'fr' | 'en'>('fr');
-  const [topics, setTopics] = useState<string[]>([...TOPICS]);
+  const [topics, setTopics] = useState<Topic[]>([...TOPICS]);
   const [url, setUrl] = useState('');
   const [token, setToken] = useState('');
   const [channel, setChannel] = useState('');
   const add = useMutation({
     mutationFn: () =>
-      api.post('/api/v1/chat-channels', {
-        kind,
-        name,
-        lang,
-        topics,
-        ...(kind === 'slack_bot' ? { token, channel } : { url }),
-      }),
+      data(
+        apiClient.POST('/api/v1/chat-channels', {
+          body: { kind, name, lang, topics, ...(kind === 'slack_bot' ? { token, channel } : { url }) },
+        }),
+      ),
     onSuccess: () => {
       setUrl('');
       setToken('');

@@ -1,14 +1,13 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api';
+import { type Schemas, apiClient, data } from '../../api';
 import { useAuth } from '../../components/auth';
 import { AXES, type Axis, ScoreBar, errorText, useLabels } from '../../components/ui';
 import { useOverrides } from './hooks';
-import type { ItemRead } from './types';
 
 /** Why it ranks here: each axis's score, its reasons, who overrode it and why. */
-export function AxesSection({ irritantId, read }: { irritantId: string; read: ItemRead }) {
+export function AxesSection({ irritantId, read }: { irritantId: string; read: Schemas['BoardItemRead'] }) {
   const { t } = useTranslation('irritant');
   const labels = useLabels();
   const { mayTriage } = useAuth();
@@ -84,10 +83,12 @@ function OverrideForm({
   };
   const save = useMutation({
     mutationFn: (lift: boolean) =>
-      api.put(`/api/v1/irritants/${irritantId}/axes/${axis}`, {
-        score: lift ? null : Number(score),
-        reason: reason.trim(),
-      }),
+      data(
+        apiClient.PUT('/api/v1/irritants/{id}/axes/{axis}', {
+          params: { path: { id: irritantId, axis } },
+          body: { score: lift ? null : Number(score), reason: reason.trim() },
+        }),
+      ),
     onSuccess: async () => {
       setScore('');
       setReason('');

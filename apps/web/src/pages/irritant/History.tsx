@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api';
-import { type Decision, useLabels } from '../../components/ui';
+import { apiClient, data } from '../../api';
+import { useLabels } from '../../components/ui';
 import { useOverrides } from './hooks';
 
 /** Every override of the irritant's axes, newest first, with who made it (by name). */
@@ -51,7 +51,11 @@ export function DecisionHistory({ irritantId, week }: { irritantId: string; week
   const history = useQuery({
     queryKey: ['decision-history', week, irritantId],
     queryFn: () =>
-      api.get<(Decision & { byName?: string })[]>(`/api/v1/boards/${week}/items/${irritantId}/decisions`),
+      data(
+        apiClient.GET('/api/v1/boards/{isoWeek}/items/{irritantId}/decisions', {
+          params: { path: { isoWeek: week, irritantId } },
+        }),
+      ),
   });
   return (
     <section aria-labelledby="decisions-title" className="panel">

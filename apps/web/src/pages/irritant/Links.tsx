@@ -1,30 +1,21 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api';
+import { apiClient, data } from '../../api';
 import { useAuth } from '../../components/auth';
 import { WeeklyChart } from '../../components/charts/WeeklyChart';
 import { type BoardItem, ErrorNote, StatusDot, useLabels } from '../../components/ui';
-import type { Proposal } from './types';
-
-interface MonitorStat {
-  period: string;
-  runs: number;
-  ok: number;
-  availability: number;
-  p95: number | null;
-}
-
-interface KpiWeek {
-  isoWeek: string;
-  value: number | null;
-}
 
 function MonitorChart({ monitor }: { monitor: BoardItem['monitors'][number] }) {
   const { t } = useTranslation('irritant');
   const labels = useLabels();
   const stats = useQuery({
     queryKey: ['monitor-stats', monitor.id],
-    queryFn: () => api.get<MonitorStat[]>(`/api/v1/monitors/${monitor.id}/stats`, { by: 'week', days: 84 }),
+    queryFn: () =>
+      data(
+        apiClient.GET('/api/v1/monitors/{id}/stats', {
+          params: { path: { id: monitor.id }, query: { by: 'week', days: 84 } },
+        }),
+      ),
   });
   const format = (value: number) =>
     new Intl.NumberFormat(labels.language, { maximumFractionDigits: 1 }).format(value) + ' %';
@@ -63,7 +54,12 @@ function KpiChart({ kpi }: { kpi: BoardItem['kpis'][number] }) {
   const labels = useLabels();
   const weekly = useQuery({
     queryKey: ['kpi-weekly', kpi.key],
-    queryFn: () => api.get<KpiWeek[]>(`/api/v1/kpis/${encodeURIComponent(kpi.key)}/weekly`, { weeks: 12 }),
+    queryFn: () =>
+      data(
+        apiClient.GET('/api/v1/kpis/{key}/weekly', {
+          params: { path: { key: kpi.key }, query: { weeks: 12 } },
+        }),
+      ),
   });
   const format = (value: number) =>
     new Intl.NumberFormat(labels.language, { maximumFractionDigits: 2 }).format(value);
@@ -92,11 +88,15 @@ export function Links({ irritantId, item }: { irritantId: string; item: BoardIte
   const client = useQueryClient();
   const proposals = useQuery({
     queryKey: ['link-proposals'],
-    queryFn: () => api.get<Proposal[]>('/api/v1/link-proposals'),
+    queryFn: () => data(apiClient.GET('/api/v1/link-proposals')),
   });
   const settle = useMutation({
     mutationFn: ({ id, accept }: { id: string; accept: boolean }) =>
-      api.post(`/api/v1/link-proposals/${id}/${accept ? 'accept' : 'dismiss'}`),
+      data(
+        accept
+          ? apiClient.POST('/api/v1/link-proposals/{id}/accept', { params: { path: { id } } })
+          : apiClient.POST('/api/v1/link-proposals/{id}/dismiss', { params: { path: { id } } }),
+      ),
     onSuccess: () => client.invalidateQueries({ queryKey: ['link-proposals'] }),
   });
   const mine = (proposals.data ?? []).filter((proposal) => proposal.irritantId === irritantId);

@@ -4,15 +4,21 @@ import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../components/auth';
 import { WeeklyChart } from '../../components/charts/WeeklyChart';
 import { ChannelTag, ErrorNote, useLabels } from '../../components/ui';
-import { DecisionForm } from '../board';
+import { DecisionForm } from '../board/DecisionForm';
 import { Dialog } from './Dialog';
 import { useWeeklyReach } from './hooks';
-import type { Irritant, ItemRead } from './types';
+import type { Schemas } from '../../api';
 
 const WEEKS = 12;
 
 /** Decide on this irritant from its page: the board's decision form, in a dialog. */
-export function DecideButton({ read, onDecided }: { read: ItemRead; onDecided: (kind: string) => void }) {
+export function DecideButton({
+  read,
+  onDecided,
+}: {
+  read: Schemas['BoardItemRead'];
+  onDecided: (kind: string) => void;
+}) {
   const { t } = useTranslation('irritant');
   const { mayTriage } = useAuth();
   const [open, setOpen] = useState(false);
@@ -87,7 +93,13 @@ export function CustomersPerWeek({ irritantId }: { irritantId: string }) {
  * What customers say, first: the quotes the board shows for the week (the pinned one first), else
  * the irritant's latest verbatims.
  */
-export function Quotes({ irritant, read }: { irritant: Irritant; read: ItemRead | undefined }) {
+export function Quotes({
+  irritant,
+  read,
+}: {
+  irritant: Schemas['IrritantDetail'];
+  read: Schemas['BoardItemRead'] | undefined;
+}) {
   const { t } = useTranslation('irritant');
   const labels = useLabels();
   const fromBoard = read?.item.quotes.map((quote) => ({ ...quote, id: quote.verbatimId })) ?? [];

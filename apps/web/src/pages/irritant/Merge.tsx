@@ -2,14 +2,15 @@ import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api';
+import { apiClient, data } from '../../api';
 import { useAuth } from '../../components/auth';
 import { errorText } from '../../components/ui';
 import { IrritantPicker } from './Picker';
-import { type Irritant, irritantPath } from './types';
+import type { Schemas } from '../../api';
+import { irritantPath } from './paths';
 
 /** Merge this irritant into another, picked by search; a second button confirms (Escape cancels). */
-export function MergeSection({ irritant }: { irritant: Irritant }) {
+export function MergeSection({ irritant }: { irritant: Schemas['IrritantDetail'] }) {
   const { t } = useTranslation('irritant');
   const { mayTriage } = useAuth();
   const client = useQueryClient();
@@ -31,7 +32,13 @@ export function MergeSection({ irritant }: { irritant: Irritant }) {
     setConfirming(false);
   };
   const merge = useMutation({
-    mutationFn: () => api.post<Irritant>(`/api/v1/irritants/${irritant.id}/merge`, { into }),
+    mutationFn: () =>
+      data(
+        apiClient.POST('/api/v1/irritants/{id}/merge', {
+          params: { path: { id: irritant.id } },
+          body: { into },
+        }),
+      ),
     onSuccess: async (merged) => {
       setConfirming(false);
       const week = params.get('week');

@@ -1,29 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api';
+import { apiClient, data } from '../../api';
 import { ErrorNote } from '../../components/ui';
-
-interface Figure {
-  points: number;
-  ci95: number | null;
-  overall: number;
-  without: number;
-  answers: number;
-  mentioning: number;
-}
-
-interface Impact {
-  windowDays: number;
-  nps: Figure | null;
-  csat: Figure | null;
-}
 
 /** What the irritant costs the NPS and the CSAT: the score without the customers who mention it. */
 export function SurveyImpact({ irritantId }: { irritantId: string }) {
   const { t, i18n } = useTranslation('irritant');
   const impact = useQuery({
     queryKey: ['survey-impact', irritantId],
-    queryFn: () => api.get<Impact>(`/api/v1/irritants/${irritantId}/survey-impact`),
+    queryFn: () =>
+      data(apiClient.GET('/api/v1/irritants/{id}/survey-impact', { params: { path: { id: irritantId } } })),
   });
   const number = (value: number) =>
     value.toLocaleString(i18n.resolvedLanguage, { minimumFractionDigits: 1, maximumFractionDigits: 1 });

@@ -1,19 +1,18 @@
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api';
+import { type Schemas, apiClient, data } from '../../api';
 import { useAuth } from '../../components/auth';
 import { Field, errorText } from '../../components/ui';
 import { Dialog } from './Dialog';
 import { useRefreshAfterTriage } from './hooks';
-import type { Irritant } from './types';
 
 /**
  * The irritant's title; a triager renames it (PATCH /irritants/{id} {name}) or gives it back its
  * generated title. The control shows once the API says what the team named it (`name` in the
  * irritant's read): an API without renaming shows the title alone.
  */
-export function Title({ irritant }: { irritant: Irritant }) {
+export function Title({ irritant }: { irritant: Schemas['IrritantDetail'] }) {
   const { t } = useTranslation('irritant');
   const { mayTriage } = useAuth();
   const refresh = useRefreshAfterTriage(irritant.id);
@@ -21,7 +20,10 @@ export function Title({ irritant }: { irritant: Irritant }) {
   const [draft, setDraft] = useState('');
   const renamable = mayTriage && irritant.name !== undefined;
   const rename = useMutation({
-    mutationFn: (name: string | null) => api.patch<Irritant>(`/api/v1/irritants/${irritant.id}`, { name }),
+    mutationFn: (name: string | null) =>
+      data(
+        apiClient.PATCH('/api/v1/irritants/{id}', { params: { path: { id: irritant.id } }, body: { name } }),
+      ),
     onSuccess: async () => {
       setOpen(false);
       await refresh();

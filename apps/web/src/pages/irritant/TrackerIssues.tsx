@@ -1,23 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api';
-
-interface Issue {
-  ticketId: string;
-  ticketStatus: string;
-  key: string | null;
-  url: string | null;
-  kind: string;
-  externalStatus: string | null;
-  status: string;
-}
+import { apiClient, data } from '../../api';
 
 /** The irritant's tickets in the team's trackers (Jira, GitHub, Linear): key, link and status there. */
 export function TrackerIssues({ irritantId }: { irritantId: string }) {
   const { t } = useTranslation('irritant');
   const issues = useQuery({
     queryKey: ['tracker-issues', irritantId],
-    queryFn: () => api.get<Issue[]>(`/api/v1/irritants/${irritantId}/tracker-issues`),
+    queryFn: () =>
+      data(apiClient.GET('/api/v1/irritants/{id}/tracker-issues', { params: { path: { id: irritantId } } })),
   });
   if (!issues.data || issues.data.length === 0) return null;
   return (

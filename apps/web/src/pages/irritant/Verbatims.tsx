@@ -5,7 +5,8 @@ import { useAuth } from '../../components/auth';
 import { ChannelTag, ErrorNote, useLabels } from '../../components/ui';
 import { BulkActions } from './BulkActions';
 import { useIrritantVerbatims } from './hooks';
-import { type Irritant, type Placement, type Verbatim, irritantPath } from './types';
+import type { Schemas } from '../../api';
+import { irritantPath } from './paths';
 
 /** Longer than this, a verbatim shows its first lines and a button to read it whole. */
 const LONG = 280;
@@ -19,7 +20,7 @@ export function Verbatims({
   week,
   pinned,
 }: {
-  irritant: Irritant;
+  irritant: Schemas['IrritantDetail'];
   week: string | undefined;
   pinned: string | null;
 }) {
@@ -30,7 +31,7 @@ export function Verbatims({
   const [q, setQ] = useState('');
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [message, setMessage] = useState('');
-  const [went, setWent] = useState<{ placement: Placement; count: number } | null>(null);
+  const [went, setWent] = useState<{ placement: Schemas['Placement']; count: number } | null>(null);
   const searchId = useId();
   const verbatims = useIrritantVerbatims(irritant.id, q);
   const items = verbatims.data?.pages.flatMap((page) => page.items) ?? [];
@@ -153,7 +154,7 @@ function VerbatimRow({
   selected,
   onToggle,
 }: {
-  verbatim: Verbatim;
+  verbatim: Schemas['VerbatimView'];
   pinned: boolean;
   selectable: boolean;
   selected: boolean;

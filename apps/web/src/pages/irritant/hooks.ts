@@ -1,23 +1,28 @@
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, api, apiClient, data } from '../../api';
-import type { Irritant, IrritantOption, ItemRead, Verbatim } from './types';
+import { ApiError, apiClient, data } from '../../api';
 
 /** The irritant, the week it is read in (the URL's or the current one) and its item on that board. */
 export function useIrritantPage(id: string, weekParam: string | null) {
   const irritant = useQuery({
     queryKey: ['irritant', id],
-    queryFn: () => api.get<Irritant>(`/api/v1/irritants/${encodeURIComponent(id)}`),
+    // An old id (merged, emptied by moves) answers 301: fetch follows it to the irritant it lives on.
+    queryFn: () => data(apiClient.GET('/api/v1/irritants/{id}', { params: { path: { id } } })),
     retry: false,
   });
   const current = useQuery({
     queryKey: ['board-current-week'],
-    queryFn: () => api.get<{ isoWeek: string }>('/api/v1/boards/current', { limit: 1 }),
+    queryFn: () => data(apiClient.GET('/api/v1/boards/current', { params: { query: { limit: 1 } } })),
     enabled: weekParam === null,
   });
   const week = weekParam ?? current.data?.isoWeek;
   const item = useQuery({
     queryKey: ['board-item', week, id],
-    queryFn: () => api.get<ItemRead>(`/api/v1/boards/${week}/items/${encodeURIComponent(id)}`),
+    queryFn: () =>
+      data(
+        apiClient.GET('/api/v1/boards/{isoWeek}/items/{irritantId}', {
+          params: { path: { isoWeek: week ?? '', irritantId: id } },
+        }),
+      ),
     // Not for an old id: the page moves to the irritant it lives on first.
     enabled: week !== undefined && irritant.data?.id === id,
     retry: false,
@@ -49,7 +54,7 @@ export function useOverrides(irritantId: string) {
 export function useIrritantOptions() {
   return useQuery({
     queryKey: ['irritant-options'],
-    queryFn: () => api.get<IrritantOption[]>('/api/v1/irritants', { limit: 500 }),
+    queryFn: () => data(apiClient.GET('/api/v1/irritants', { params: { query: { limit: 500 } } })),
   });
 }
 
@@ -57,12 +62,14 @@ export function useIrritantVerbatims(irritantId: string, q: string) {
   return useInfiniteQuery({
     queryKey: ['irritant-verbatims', irritantId, q],
     queryFn: ({ pageParam }) =>
-      api.get<{ items: Verbatim[]; nextCursor: string | null }>('/api/v1/verbatims', {
-        irritant: irritantId,
-        q,
-        limit: 100,
-        cursor: pageParam,
-      }),
+      data(
+        apiClient.GET('/api/v1/verbatims', {
+          // An empty search is no search: the API reads `?q=` as a search for nothing.
+          params: {
+            query: { irritant: irritantId, q: q || undefined, limit: 100, cursor: pageParam ?? undefined },
+          },
+        }),
+      ),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });

@@ -1,25 +1,10 @@
 import { useId, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api';
+import { type Schemas, apiClient, data } from '../../api';
 import { ADMINS, errorMessage, formatDateTime, mayAct, useRole } from '../explorer/shared';
 
-interface ApiKeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  role: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  status: 'active' | 'expired' | 'revoked';
-}
-
-interface Created {
-  key: string;
-  apiKey: ApiKeyView;
-}
+type Created = Schemas['CreatedApiKeyView'];
 
 /** Admins see every API key with its last use, revoke and rotate them; a new key is shown once. */
 export default function KeysPage() {
@@ -30,16 +15,18 @@ export default function KeysPage() {
   const [shown, setShown] = useState<Created | null>(null);
   const keys = useQuery({
     queryKey: ['api-keys'],
-    queryFn: () => api.get<ApiKeyView[]>('/api/v1/api-keys'),
+    queryFn: () => data(apiClient.GET('/api/v1/api-keys')),
     enabled: mayAct(role, ADMINS),
   });
   const refresh = () => client.invalidateQueries({ queryKey: ['api-keys'] });
   const revoke = useMutation({
-    mutationFn: (keyId: string) => api.delete<ApiKeyView>(`/api/v1/api-keys/${keyId}`),
+    mutationFn: (keyId: string) =>
+      data(apiClient.DELETE('/api/v1/api-keys/{id}', { params: { path: { id: keyId } } })),
     onSuccess: refresh,
   });
   const rotate = useMutation({
-    mutationFn: (keyId: string) => api.post<Created>(`/api/v1/api-keys/${keyId}/rotate`),
+    mutationFn: (keyId: string) =>
+      data(apiClient.POST('/api/v1/api-keys/{id}/rotate', { params: { path: { id: keyId } } })),
     onSuccess: (created) => {
       setShown(created);
       void refresh();

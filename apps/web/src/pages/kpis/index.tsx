@@ -1,43 +1,20 @@
 import { useId } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api';
+import { type Schemas, apiClient, data } from '../../api';
 import { WeeklyChart } from '../../components/charts/WeeklyChart';
 import { errorMessage, formatNumber } from '../explorer/shared';
 import './kpis.css';
 
-interface KpiWeek {
-  isoWeek: string;
-  value: number | null;
-  n: number;
-  ci95: number | null;
-  /** The week is not over (the current one). */
-  partial?: boolean;
-}
-
-/** Where it stands against the target, the interval taken into account (GET /kpis). */
-type Standing = 'on_target' | 'off_target' | 'uncertain' | 'no_target' | 'no_value';
-
-interface Kpi {
-  key: string;
-  name: string;
-  unit: string;
-  direction: 'higher' | 'lower';
-  target: number | null;
-  fromSurveys: boolean;
-  current?: KpiWeek;
-  previous?: KpiWeek;
-  trend?: 'up' | 'down' | 'flat' | null;
-  onTarget?: boolean | null;
-  standing?: Standing;
-}
+type Kpi = Schemas['KpiView'];
+type KpiWeek = Schemas['KpiWeekView'];
 
 const WEEKS = 12;
 
 export default function KpisPage() {
   const { t } = useTranslation('kpis');
   const id = useId();
-  const kpis = useQuery({ queryKey: ['kpis'], queryFn: () => api.get<Kpi[]>('/api/v1/kpis') });
+  const kpis = useQuery({ queryKey: ['kpis'], queryFn: () => data(apiClient.GET('/api/v1/kpis')) });
 
   return (
     <section className="kpis" aria-labelledby={`${id}-title`}>
@@ -66,7 +43,12 @@ function KpiCard({ kpi }: { kpi: Kpi }) {
   const id = useId();
   const weekly = useQuery({
     queryKey: ['kpis', kpi.key, 'weekly', WEEKS],
-    queryFn: () => api.get<KpiWeek[]>(`/api/v1/kpis/${encodeURIComponent(kpi.key)}/weekly`, { weeks: WEEKS }),
+    queryFn: () =>
+      data(
+        apiClient.GET('/api/v1/kpis/{key}/weekly', {
+          params: { path: { key: kpi.key }, query: { weeks: WEEKS } },
+        }),
+      ),
   });
   const name = t(`names.${kpi.key}`, { defaultValue: kpi.name });
   const format = (value: number) => `${formatNumber(value, i18n.language, 2)} ${kpi.unit}`.trim();

@@ -3,45 +3,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { StepBars } from '../../components/charts/StepBars';
 import { ADMINS, errorMessage, formatDateTime, formatNumber, mayAct, useRole } from '../explorer/shared';
-import { api } from '../../api';
+import { type Schemas, apiClient, data } from '../../api';
 import './monitors.css';
 
-interface Monitor {
-  id: string;
-  name: string;
-  kind: 'http' | 'browser';
-  everySeconds: number;
-  slowMs: number | null;
-  kpiKey: string | null;
-  categories: string[];
-  enabled: boolean;
-  lastRunAt: string | null;
-  lastStatus: 'ok' | 'slow' | 'failed' | null;
-}
-
-interface Step {
-  name: string;
-  status: string;
-  ms: number;
-  error?: string;
-}
-
-interface Run {
-  id: string;
-  startedAt: string;
-  durationMs: number;
-  status: 'ok' | 'slow' | 'failed';
-  steps: Step[];
-  screenshotUrl: string | null;
-}
-
-interface Stat {
-  period: string;
-  runs: number;
-  ok: number;
-  availability: number;
-  p95: number | null;
-}
+type Monitor = Schemas['MonitorView'];
 
 const RUNS = 10;
 const STATS_DAYS = 7;
@@ -51,7 +16,7 @@ export default function MonitorsPage() {
   const id = useId();
   const monitors = useQuery({
     queryKey: ['monitors'],
-    queryFn: () => api.get<Monitor[]>('/api/v1/monitors'),
+    queryFn: () => data(apiClient.GET('/api/v1/monitors')),
   });
   return (
     <section className="monitors" aria-labelledby={`${id}-title`}>
@@ -77,14 +42,25 @@ function MonitorCard({ monitor }: { monitor: Monitor }) {
   const queryClient = useQueryClient();
   const runs = useQuery({
     queryKey: ['monitors', monitor.id, 'runs', RUNS],
-    queryFn: () => api.get<Run[]>(`/api/v1/monitors/${monitor.id}/runs`, { limit: RUNS }),
+    queryFn: () =>
+      data(
+        apiClient.GET('/api/v1/monitors/{id}/runs', {
+          params: { path: { id: monitor.id }, query: { limit: RUNS } },
+        }),
+      ),
   });
   const stats = useQuery({
     queryKey: ['monitors', monitor.id, 'stats', STATS_DAYS],
-    queryFn: () => api.get<Stat[]>(`/api/v1/monitors/${monitor.id}/stats`, { by: 'day', days: STATS_DAYS }),
+    queryFn: () =>
+      data(
+        apiClient.GET('/api/v1/monitors/{id}/stats', {
+          params: { path: { id: monitor.id }, query: { by: 'day', days: STATS_DAYS } },
+        }),
+      ),
   });
   const runNow = useMutation({
-    mutationFn: () => api.post<Run>(`/api/v1/monitors/${monitor.id}/run`),
+    mutationFn: () =>
+      data(apiClient.POST('/api/v1/monitors/{id}/run', { params: { path: { id: monitor.id } } })),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['monitors'] }),
   });
 

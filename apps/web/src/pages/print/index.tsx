@@ -1,15 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api';
-import { AXES, type BoardItem, type Decision, ErrorNote, useLabels } from '../../components/ui';
+import { apiClient, data } from '../../api';
+import { AXES, ErrorNote, useLabels } from '../../components/ui';
 import './print.css';
-
-interface Board {
-  isoWeek: string;
-  status: 'live' | 'frozen';
-  items: BoardItem[];
-}
 
 /**
  * The board printed for the Monday meeting: a cover with the ranking, then one page per top
@@ -23,11 +17,15 @@ export default function PrintPage() {
   const top = Math.min(50, Math.max(1, Number(params.get('top') ?? 10) || 10));
   const board = useQuery({
     queryKey: ['board', isoWeek, 'print', top],
-    queryFn: () => api.get<Board>(`/api/v1/boards/${encodeURIComponent(isoWeek)}`, { limit: top }),
+    queryFn: () =>
+      data(
+        apiClient.GET('/api/v1/boards/{isoWeek}', { params: { path: { isoWeek }, query: { limit: top } } }),
+      ),
   });
   const decisions = useQuery({
     queryKey: ['board-decisions', isoWeek],
-    queryFn: () => api.get<Decision[]>(`/api/v1/boards/${encodeURIComponent(isoWeek)}/decisions`),
+    queryFn: () =>
+      data(apiClient.GET('/api/v1/boards/{isoWeek}/decisions', { params: { path: { isoWeek } } })),
   });
   if (board.isError) return <ErrorNote error={board.error} />;
   if (!board.data) return <p role="status">{t('common:loading')}</p>;

@@ -2,15 +2,10 @@ import { type FormEvent, useId, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api } from '../../api';
+import { ApiError, apiClient, data } from '../../api';
 import { LANGUAGES, setLanguage } from '../../i18n';
 import { ErrorNote } from '../../components/ui';
 import './signin.css';
-
-interface Providers {
-  local: boolean;
-  oidc: { label: string } | null;
-}
 
 /** A path of this site only (the API checks it again): never an absolute or protocol-relative URL. */
 function safeReturnTo(value: string | null): string {
@@ -43,7 +38,7 @@ export default function SigninPage() {
   const errorCode = params.get('error');
   const providers = useQuery({
     queryKey: ['auth-providers'],
-    queryFn: () => api.get<Providers>('/auth/providers'),
+    queryFn: () => data(apiClient.GET('/auth/providers')),
   });
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -56,7 +51,7 @@ export default function SigninPage() {
     setBusy(true);
     setFailure(null);
     try {
-      await api.post('/auth/local', { email, password });
+      await data(apiClient.POST('/auth/local', { body: { email, password } }));
       // Whoever was signed in before (or nobody) is no longer who we are. Fetched again now, even
       // with no page showing it: a cached "nobody" would send the page asked for back here.
       await client.invalidateQueries({ queryKey: ['me'], refetchType: 'all' });

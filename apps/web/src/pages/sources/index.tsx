@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api';
+import { type Schemas, apiClient, data } from '../../api';
 import {
   ADMINS,
   errorMessage,
@@ -13,39 +13,15 @@ import {
 } from '../explorer/shared';
 import './sources.css';
 
-interface Source {
-  id: string;
-  name: string;
-  kind: string;
-  enabled: boolean;
-  pollEverySeconds: number;
-  lastSuccessAt: string | null;
-  lastErrorAt: string | null;
-}
-
-interface Health {
-  lastSuccessAt: string | null;
-  lastErrorAt: string | null;
-  lastError: string | null;
-  lagSeconds: number | null;
-  itemsLast24h: number;
-  consecutiveFailures: number;
-  backoffUntil: string | null;
-}
-
-interface PollResult {
-  stored: number;
-  skipped: number;
-  refused: number;
-}
+type Source = Schemas['SourceView'];
 
 /** Sources whose verbatims are pushed to us (API clients, file imports): nothing to poll. */
-const NOT_POLLED = new Set(['api', 'import']);
+const NOT_POLLED = new Set<Source['kind']>(['api', 'import']);
 
 export default function SourcesPage() {
   const { t } = useTranslation('sources');
   const id = useId();
-  const sources = useQuery({ queryKey: ['sources'], queryFn: () => api.get<Source[]>('/api/v1/sources') });
+  const sources = useQuery({ queryKey: ['sources'], queryFn: () => data(apiClient.GET('/api/v1/sources')) });
   return (
     <section className="sources" aria-labelledby={`${id}-title`}>
       <h1 id={`${id}-title`}>{t('title')}</h1>
@@ -73,18 +49,18 @@ function SourceCard({ source }: { source: Source }) {
   const id = useId();
   const role = useRole();
   const queryClient = useQueryClient();
-  const healthPath = `/api/v1/sources/${source.id}/health`;
-  const health = useQuery({
-    queryKey: ['sources', source.id, 'health'],
-    queryFn: () => api.get<Health>(healthPath),
-  });
+  const readHealth = () =>
+    data(apiClient.GET('/api/v1/sources/{id}/health', { params: { path: { id: source.id } } }));
+  const health = useQuery({ queryKey: ['sources', source.id, 'health'], queryFn: readHealth });
   const poll = useMutation({
     // The poll answers its counts even when the connector failed (the failure is recorded on the
     // source): a new last error after the poll is how a failed poll is told from an empty one.
     mutationFn: async () => {
-      const before = await api.get<Health>(healthPath);
-      const result = await api.post<PollResult>(`/api/v1/sources/${source.id}/poll`);
-      const after = await api.get<Health>(healthPath);
+      const before = await readHealth();
+      const result = await data(
+        apiClient.POST('/api/v1/sources/{id}/poll', { params: { path: { id: source.id } } }),
+      );
+      const after = await readHealth();
       const failed = after.lastErrorAt !== null && after.lastErrorAt !== before.lastErrorAt;
       return { result, after, error: failed ? (after.lastError ?? '') : null };
     },

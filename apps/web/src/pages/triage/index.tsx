@@ -1,18 +1,12 @@
 import { useEffect, useEffectEvent, useId, useMemo, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
-import { api } from '../../api';
-import type { Verbatim, VerbatimPage } from '../explorer';
-import {
-  CATEGORY_KEYS,
-  TRIAGERS,
-  errorMessage,
-  formatDateTime,
-  formatNumber,
-  mayAct,
-  useRole,
-} from '../explorer/shared';
+import { apiClient, data } from '../../api';
+import { useCategories } from '../../components/categories';
+import { useLabels } from '../../components/ui';
+import type { Verbatim } from '../explorer';
+import { TRIAGERS, errorMessage, formatNumber, mayAct, useRole } from '../explorer/shared';
+import { Detail, Shortcuts } from './Detail';
 import './triage.css';
 
 const BATCH = 100;
@@ -36,6 +30,10 @@ const DIGIT_WINDOW_MS = 900;
  */
 export default function TriagePage() {
   const { t, i18n } = useTranslation(['triage', 'explorer']);
+  const labels = useLabels();
+  // The taxonomy in force (an admin may have added categories): digits pick in its order.
+  const categories = useCategories();
+  const keys = categories.keys;
   const ids = useId();
   const role = useRole();
   const allowed = mayAct(role, TRIAGERS);
@@ -46,7 +44,8 @@ export default function TriagePage() {
 
   const pending = useQuery({
     queryKey: ['triage', 'queue'],
-    queryFn: () => api.get<VerbatimPage>('/api/v1/verbatims', { needsTriage: 'true', limit: BATCH }),
+    queryFn: () =>
+      data(apiClient.GET('/api/v1/verbatims', { params: { query: { needsTriage: 'true', limit: BATCH } } })),
     // The queue must not reorder under the person's hands: refreshed on demand only.
     refetchOnWindowFocus: false,
     staleTime: Infinity,
@@ -66,21 +65,23 @@ export default function TriagePage() {
   const index = Math.min(position, Math.max(queue.length - 1, 0));
   const current: Verbatim | undefined = queue[index];
   const optionId = (id: string) => `${ids}-item-${id}`;
-  const label = (key: string) => t(`explorer:categories.${key}`, { defaultValue: key });
-  const chosen = current ? (choices[current.id] ?? current.category ?? CATEGORY_KEYS[0]) : null;
+  const label = (key: string) => (key ? labels.category(key) : '—');
+  const chosen = current ? (choices[current.id] ?? current.category ?? keys[0] ?? null) : null;
 
   const matches = useMemo(() => {
     const wanted = typeahead.trim().toLocaleLowerCase(i18n.language);
     if (!wanted) return [];
-    return CATEGORY_KEYS.filter((key) => {
-      const text = `${t(`explorer:categories.${key}`)} ${key.replace(/_/g, ' ')}`;
+    return keys.filter((key) => {
+      const text = `${labels.category(key)} ${key.replace(/_/g, ' ')}`;
       return text.toLocaleLowerCase(i18n.language).includes(wanted);
     });
-  }, [typeahead, t, i18n.language]);
+  }, [typeahead, keys, labels, i18n.language]);
 
   const correct = useMutation({
     mutationFn: ({ id, category }: { id: string; category: string }) =>
-      api.patch<Verbatim>(`/api/v1/verbatims/${id}/category`, { category }),
+      data(
+        apiClient.PATCH('/api/v1/verbatims/{id}/category', { params: { path: { id } }, body: { category } }),
+      ),
     onSuccess: (saved, { category }) => {
       setDone((before) => new Set(before).add(saved.id));
       setFailure(null);
@@ -141,17 +142,16 @@ export default function TriagePage() {
     const now = Date.now();
     const typed = now - digits.current.at < DIGIT_WINDOW_MS ? digits.current.text + key : key;
     const number = Number(typed);
-    const pick =
-      number >= 1 && number <= CATEGORY_KEYS.length ? number : Number(key) >= 1 ? Number(key) : null;
+    const pick = number >= 1 && number <= keys.length ? number : Number(key) >= 1 ? Number(key) : null;
     digits.current = { text: pick === number ? typed : key, at: now };
-    if (pick !== null) choose(CATEGORY_KEYS[pick - 1]);
+    if (pick !== null && pick <= keys.length) choose(keys[pick - 1]);
   };
 
   const onTypeahead = (text: string) => {
     setTypeahead(text);
     const wanted = text.trim().toLocaleLowerCase(i18n.language);
     if (!wanted) return;
-    const first = CATEGORY_KEYS.find((key) =>
+    const first = keys.find((key) =>
       `${label(key)} ${key.replace(/_/g, ' ')}`.toLocaleLowerCase(i18n.language).includes(wanted),
     );
     if (first) choose(first, false);
@@ -171,7 +171,7 @@ export default function TriagePage() {
         queueRef.current?.focus();
       } else if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && matches.length > 0) {
         event.preventDefault();
-        const at = chosen ? matches.indexOf(chosen as (typeof CATEGORY_KEYS)[number]) : -1;
+        const at = chosen ? matches.indexOf(chosen) : -1;
         const step = event.key === 'ArrowDown' ? 1 : -1;
         choose(matches[(at + step + matches.length) % matches.length]);
       } else return false;
@@ -191,8 +191,9 @@ export default function TriagePage() {
     return true;
   };
 
-  // The queue takes the focus as soon as it shows, so that the keys work without a click first.
-  const ready = queue.length > 0;
+  // The queue takes the focus as soon as it shows (with the categories its keys pick among), so
+  // that the keys work without a click first.
+  const ready = queue.length > 0 && keys.length > 0;
   useEffect(() => {
     if (ready) queueRef.current?.focus();
   }, [ready]);
@@ -218,33 +219,12 @@ export default function TriagePage() {
     return () => document.removeEventListener('keydown', onBodyKey);
   }, []);
 
+  const loadError = pending.error ?? categories.query.error;
   return (
     <section className="triage" aria-labelledby={`${ids}-title`}>
       <h1 id={`${ids}-title`}>{t('title')}</h1>
       <p>{t('intro')}</p>
-      <div id={`${ids}-keys`} className="triage-keys">
-        <h2>{t('shortcuts')}</h2>
-        <ul>
-          <li>
-            <kbd>j</kbd> / <kbd>↓</kbd> {t('keys.next')}
-          </li>
-          <li>
-            <kbd>k</kbd> / <kbd>↑</kbd> {t('keys.previous')}
-          </li>
-          <li>
-            <kbd>1</kbd>…<kbd>{CATEGORY_KEYS.length}</kbd> {t('keys.digits')}
-          </li>
-          <li>
-            <kbd>/</kbd> {t('keys.typeahead')}
-          </li>
-          <li>
-            <kbd>Enter</kbd> {t('keys.confirm')}
-          </li>
-          <li>
-            <kbd>s</kbd> {t('keys.skip')}
-          </li>
-        </ul>
-      </div>
+      <Shortcuts id={`${ids}-keys`} categories={keys.length} />
       {!allowed && (
         <p className="triage-warning" role="note">
           {t('readOnly', { role })}
@@ -258,10 +238,10 @@ export default function TriagePage() {
           {t('failed', { message: failure })}
         </p>
       )}
-      {pending.isPending && <p role="status">{t('loading')}</p>}
-      {pending.isError && (
+      {(pending.isPending || categories.query.isPending) && !loadError && <p role="status">{t('loading')}</p>}
+      {loadError && (
         <p className="triage-error" role="alert">
-          {t('loadFailed', { message: errorMessage(pending.error) })}
+          {t('loadFailed', { message: errorMessage(loadError) })}
         </p>
       )}
       {pending.isSuccess && queue.length === 0 && (
@@ -272,7 +252,7 @@ export default function TriagePage() {
           </button>
         </div>
       )}
-      {queue.length > 0 && current && chosen && (
+      {ready && current && chosen && (
         <div className="triage-workspace" onKeyDown={(event) => void onKeyDown(event)}>
           <ul
             ref={queueRef}
@@ -303,75 +283,23 @@ export default function TriagePage() {
               </li>
             ))}
           </ul>
-
-          <div className="triage-detail" aria-labelledby={`${ids}-current`}>
-            <h2 id={`${ids}-current`}>{t('current', { n: index + 1, total: queue.length })}</h2>
-            <blockquote className="triage-text" lang={current.lang ?? undefined} translate="no">
-              {current.text}
-            </blockquote>
-            <p className="triage-facts">
-              {current.source} ·{' '}
-              {t(`explorer:channels.${current.channel}`, { defaultValue: current.channel })} ·{' '}
-              <time dateTime={current.receivedAt}>{formatDateTime(current.receivedAt, i18n.language)}</time>
-              {current.lang &&
-                ` · ${t(`explorer:languages.${current.lang}`, { defaultValue: current.lang })}`}
-              {current.irritantId && (
-                <>
-                  {' · '}
-                  <Link to={`/irritants/${current.irritantId}`}>{t('explorer:openIrritant')}</Link>
-                </>
-              )}
-            </p>
-            <p>
-              {t('guess', {
-                category: label(current.category ?? ''),
-                confidence: formatNumber((current.categoryConfidence ?? 0) * 100, i18n.language),
-              })}
-            </p>
-            <div className="triage-typeahead">
-              <label htmlFor={`${ids}-typeahead`}>{t('typeahead')}</label>
-              <input
-                ref={typeaheadRef}
-                id={`${ids}-typeahead`}
-                type="text"
-                autoComplete="off"
-                value={typeahead}
-                onChange={(event) => onTypeahead(event.target.value)}
-                aria-describedby={`${ids}-matches`}
-              />
-              <small id={`${ids}-matches`}>
-                {typeahead.trim() ? t('matches', { count: matches.length }) : t('typeaheadHint')}
-              </small>
-            </div>
-            <fieldset className="triage-categories">
-              <legend>{t('category')}</legend>
-              {CATEGORY_KEYS.map((key, at) => (
-                <label
-                  key={key}
-                  className={`triage-category${key === chosen ? ' triage-category-chosen' : ''}${
-                    typeahead.trim() && !matches.includes(key) ? ' triage-category-dimmed' : ''
-                  }`}
-                >
-                  <input
-                    type="radio"
-                    name={`${ids}-category`}
-                    value={key}
-                    checked={key === chosen}
-                    onChange={() => choose(key)}
-                  />
-                  <kbd aria-hidden="true">{at + 1}</kbd> {label(key)}
-                </label>
-              ))}
-            </fieldset>
-            <div className="triage-buttons">
-              <button type="button" onClick={confirm} disabled={!allowed || correct.isPending}>
-                {correct.isPending ? t('saving') : t('confirm', { category: label(chosen) })}
-              </button>
-              <button type="button" onClick={skip}>
-                {t('skip')}
-              </button>
-            </div>
-          </div>
+          <Detail
+            id={ids}
+            verbatim={current}
+            position={{ n: index + 1, total: queue.length }}
+            keys={keys}
+            chosen={chosen}
+            matches={matches}
+            typeahead={typeahead}
+            typeaheadRef={typeaheadRef}
+            onTypeahead={onTypeahead}
+            label={label}
+            onChoose={choose}
+            onConfirm={confirm}
+            onSkip={skip}
+            confirmDisabled={!allowed || correct.isPending}
+            saving={correct.isPending}
+          />
         </div>
       )}
     </section>
