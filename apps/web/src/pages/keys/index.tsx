@@ -90,7 +90,7 @@ export default function KeysPage() {
       {keys.isSuccess && keys.data.length === 0 && <p className="subtle">{t('none')}</p>}
       {keys.isSuccess && keys.data.length > 0 && (
         <div className="table-wrap">
-          <table className="simple-table" aria-labelledby={`${id}-list`}>
+          <table className="simple-table keys-table" aria-labelledby={`${id}-list`}>
             <thead>
               <tr>
                 <th scope="col">{t('name')}</th>
@@ -109,13 +109,17 @@ export default function KeysPage() {
                   <th scope="row" translate="no" id={`${id}-${key.id}`}>
                     {key.name}
                   </th>
-                  <td>
+                  <td data-label={t('prefix')}>
                     <code>lb_{key.prefix}_…</code>
                   </td>
-                  <td>{t(`common:role.${key.role}`, { defaultValue: key.role })}</td>
-                  <td>{key.lastUsedAt ? formatDateTime(key.lastUsedAt, i18n.language) : t('never')}</td>
-                  <td>{key.expiresAt ? formatDateTime(key.expiresAt, i18n.language) : t('noExpiry')}</td>
-                  <td>{t(`statuses.${key.status}`)}</td>
+                  <td data-label={t('role')}>{t(`common:role.${key.role}`, { defaultValue: key.role })}</td>
+                  <td data-label={t('lastUsed')}>
+                    {key.lastUsedAt ? formatDateTime(key.lastUsedAt, i18n.language) : t('never')}
+                  </td>
+                  <td data-label={t('expires')}>
+                    {key.expiresAt ? formatDateTime(key.expiresAt, i18n.language) : t('noExpiry')}
+                  </td>
+                  <td data-label={t('status')}>{t(`statuses.${key.status}`)}</td>
                   <td className="keys-actions">
                     {key.status !== 'revoked' && (
                       <>
