@@ -53,6 +53,8 @@ interface DomLike {
 interface Visit {
   name: string;
   path: string;
+  /** What to do on the page before checking it: a state worth checking besides the first one. */
+  prepare?: (page: Page) => Promise<void>;
 }
 
 interface Finding {
@@ -260,6 +262,21 @@ describe('UI acceptance: every page, both languages, laptop and phone', () => {
       { name: 'sources', path: '/sources' },
       { name: 'integrations', path: '/integrations' },
       { name: 'print', path: `/boards/${week}/print` },
+      {
+        name: 'api keys',
+        path: '/api-keys',
+        // Checked with a key just made: the form, the list and the key shown once, all at once.
+        prepare: async (page) => {
+          const form = page.locator('form.keys-form');
+          await form.locator('input').fill('acceptance');
+          await form.locator('input').press('Enter');
+          await page.locator('.keys-shown input[readonly]').waitFor();
+          await page
+            .locator('table.simple-table th[scope="row"]', { hasText: 'acceptance' })
+            .first()
+            .waitFor();
+        },
+      },
       { name: 'not found', path: '/nowhere' },
     );
   });
@@ -273,9 +290,10 @@ describe('UI acceptance: every page, both languages, laptop and phone', () => {
     for (const width of WIDTHS)
       it(`reads well in ${language} at ${width} px: every page`, async () => {
         const context = await contextFor(language, width);
-        for (const { name, path } of visits) {
+        for (const { name, path, prepare } of visits) {
           const problems: string[] = [];
           const page = await visit(context, path, problems);
+          await prepare?.(page);
           await check(page, name, language, width, problems);
           await page.close();
         }
@@ -384,6 +402,9 @@ describe('UI acceptance: every page, both languages, laptop and phone', () => {
     const phone = await contextFor('en', 390);
     const phoneBoard = await visit(phone, '/', problems);
     await screenshot(phoneBoard, 'board-phone.png');
+    const signedOut = await contextFor('en', 1280, false);
+    const signIn = await visit(signedOut, '/sign-in', problems);
+    await screenshot(signIn, 'sign-in.png');
     expect(problems).toEqual([]);
   });
 });

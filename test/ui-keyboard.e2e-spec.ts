@@ -31,7 +31,7 @@ describe('UI for the meeting: decide, override, correct, split, merge by keyboar
 
   const get = async (path: string) => (await http(api.url, 'GET', path, { key: viewer })).body;
 
-  /** Presses `key` (Tab, Shift+Tab) until `target` has the focus. */
+  /** Presses `key` (Tab, Shift+Tab) until `target` has the focus (in the target's own page). */
   async function focus(target: Locator, key = 'Tab', max = 250): Promise<void> {
     await target.waitFor();
     for (let presses = 0; presses < max; presses++) {
@@ -43,7 +43,7 @@ describe('UI for the meeting: decide, override, correct, split, merge by keyboar
         )
       )
         return;
-      await page.keyboard.press(key);
+      await target.page().keyboard.press(key);
     }
     throw new Error(`${key} never reached ${target.toString()}`);
   }
@@ -302,6 +302,121 @@ describe('UI for the meeting: decide, override, correct, split, merge by keyboar
     expect(await card.locator('dd').first().textContent()).toMatch(
       /^33[.\d]* points ± [\d.]+ \(3 answers\)$/,
     );
+  });
+
+  it('creates an API key by keyboard alone: signed in, the key shown once, focused, copied, and it works', async () => {
+    const created = await http(api.url, 'POST', '/api/v1/users', {
+      key: admin,
+      body: { email: 'ada@keyboard.test', role: 'admin', displayName: 'Ada Admin' },
+    });
+    expect(created.status).toBe(201);
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(60_000);
+    // The copy button writes to the clipboard; reading it back here checks what it wrote.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api.url });
+    const adminPage = await context.newPage();
+    adminPage.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    const keyboard = adminPage.keyboard;
+
+    // Signing in: Tab to each field, type, Enter.
+    await adminPage.goto(`${api.url}/sign-in`);
+    await focus(adminPage.getByLabel('E-mail address'));
+    await keyboard.type('ada@keyboard.test');
+    await focus(adminPage.getByLabel('Password'));
+    await keyboard.type(created.body.password as string);
+    await keyboard.press('Enter');
+    await adminPage.waitForURL((url) => url.pathname === '/');
+
+    // From the board to the keys by the navigation, then to the form.
+    await focus(adminPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }));
+    await keyboard.press('Enter');
+    await adminPage.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+    const form = adminPage.getByRole('form', { name: 'Create a key' });
+    await focus(form.getByRole('textbox', { name: 'Name' }));
+    await keyboard.type('keyboard bridge');
+    await keyboard.press('Tab');
+    const role = form.getByLabel('Role (what the key may do)');
+    expect(await focused(role)).toBe(true);
+    // A closed list picks the option its first letters name.
+    await keyboard.type('Dev');
+    expect(await role.inputValue()).toBe('developer');
+    expect(await form.getByText('Reads, and pulls and updates the tickets of decided fixes.').count()).toBe(
+      1,
+    );
+    await keyboard.press('Tab');
+    const lifetime = form.getByLabel('Expires after');
+    expect(await focused(lifetime)).toBe(true);
+    await keyboard.type('30');
+    expect(await lifetime.inputValue()).toBe('30');
+    await keyboard.press('Tab');
+    expect(await focused(form.getByRole('button', { name: 'Create the key' }))).toBe(true);
+    await keyboard.press('Enter');
+
+    // Shown once, with the focus on it and the whole key selected: Ctrl+C would copy it as well.
+    const shown = adminPage.getByRole('region', { name: 'New key for keyboard bridge' });
+    const secret = shown.getByRole('textbox', { name: 'The new key' });
+    await secret.waitFor();
+    expect(await focused(secret)).toBe(true);
+    const key = await secret.inputValue();
+    expect(key).toMatch(/^lb_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
+    expect(
+      await secret.evaluate((element) => {
+        const input = element as unknown as { selectionStart: number; selectionEnd: number; value: string };
+        return input.selectionStart === 0 && input.selectionEnd === input.value.length;
+      }),
+    ).toBe(true);
+    await keyboard.press('Tab');
+    expect(await focused(shown.getByRole('button', { name: 'Copy the key' }))).toBe(true);
+    await keyboard.press('Enter');
+    await shown.getByText('Copied to the clipboard.').waitFor();
+    expect(
+      await adminPage.evaluate(() =>
+        (
+          globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+        ).navigator.clipboard.readText(),
+      ),
+    ).toBe(key);
+
+    // The list has it: its name, role and lifetime, and only the key's public start.
+    const row = adminPage.getByRole('row', { name: /^keyboard bridge/ });
+    await row.waitFor();
+    expect(await row.getByRole('cell').allTextContents()).toEqual([
+      `lb_${key.split('_')[1]}_…`,
+      'Developer',
+      'never',
+      expect.stringMatching(/2\d{3}/),
+      'active',
+      'RotateRevoke',
+    ]);
+    const listed = (await http(api.url, 'GET', '/api/v1/api-keys', { key: admin })).body as {
+      name: string;
+      role: string;
+      createdAt: string;
+      expiresAt: string | null;
+    }[];
+    const stored = listed.find((one) => one.name === 'keyboard bridge');
+    expect(stored).toMatchObject({ role: 'developer' });
+    // 30 days from its creation (the database's instant and the API's may differ by a few ms).
+    const days = Date.parse(stored?.expiresAt ?? '') - Date.parse(stored?.createdAt ?? '');
+    expect(Math.abs(days - 30 * 86_400_000)).toBeLessThan(60_000);
+    expect(JSON.stringify(listed)).not.toContain(key);
+
+    // The key works, with the role chosen and no more: tickets yes, the keys no.
+    expect((await http(api.url, 'GET', '/api/v1/tickets', { key })).status).toBe(200);
+    expect((await http(api.url, 'GET', '/api/v1/api-keys', { key })).status).toBe(403);
+
+    // Done: the key is gone from the page for good, the focus back on the form to make another.
+    await focus(shown.getByRole('button', { name: 'Done, hide the key' }));
+    await keyboard.press('Enter');
+    await shown.waitFor({ state: 'detached' });
+    expect(await focused(form.getByRole('textbox', { name: 'Name' }))).toBe(true);
+    expect(await adminPage.content()).not.toContain(key);
+    await adminPage.reload();
+    await row.waitFor();
+    expect(await adminPage.content()).not.toContain(key);
+    await context.close();
   });
 
   it('logged no error in the console', () => {

@@ -205,6 +205,91 @@ describe('UI pages: explorer, triage, KPIs, monitors, sources', () => {
     expect(new URL(page.url()).searchParams.get('source')).toBe('ui-filler');
   });
 
+  it('writes the date filters in the UI’s language, not the browser’s, and filters by them', async () => {
+    // An English Chromium (its own language and its locale), a person who chose French in the UI.
+    const englishBrowser = await chromium.launch({
+      executablePath: CHROMIUM,
+      env: CHROMIUM_ENV,
+      headless: true,
+      args: [...CHROMIUM_ARGS, '--lang=en-US'],
+    });
+    try {
+      const context = await englishBrowser.newContext({
+        locale: 'en-US',
+        timezoneId: ZONE,
+        viewport: { width: 1280, height: 900 },
+      });
+      context.setDefaultTimeout(60_000);
+      const signedIn = await context.request.post(`${api.url}/auth/local`, { data: accounts.get(viewer) });
+      expect(signedIn.status()).toBe(204);
+      const page = await context.newPage();
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) policyViolations.push(message.text());
+      });
+      await page.goto(`${api.url}/verbatims?from=2026-11-02&to=2026-11-02`);
+      expect(
+        await page.evaluate(
+          () => (globalThis as unknown as { navigator: { language: string } }).navigator.language,
+        ),
+      ).toBe('en-US');
+      // First visit: the UI follows the browser, in English, and writes days the English way.
+      const from = page.getByRole('textbox', { name: 'Received from (mm/dd/yyyy)' });
+      expect(await from.inputValue()).toBe('11/02/2026');
+      await page.getByRole('button', { name: 'FR', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: 'Verbatims' }).waitFor();
+      expect(await page.getAttribute('html', 'lang')).toBe('fr');
+
+      // French chosen: day first, the placeholder in French letters, the browser still English.
+      const depuis = page.getByRole('textbox', { name: 'Reçus depuis le (jj/mm/aaaa)' });
+      const jusque = page.getByRole('textbox', { name: 'Reçus jusqu’au (jj/mm/aaaa)' });
+      expect(await depuis.inputValue()).toBe('02/11/2026');
+      expect(await jusque.inputValue()).toBe('02/11/2026');
+      expect(await depuis.getAttribute('placeholder')).toBe('jj/mm/aaaa');
+
+      // Typed the French way, a day filters the list: the five of 20 November, not the fillers of the 2nd.
+      await depuis.fill('20/11/2026');
+      await jusque.fill('20/11/2026');
+      await jusque.press('Enter');
+      await page.waitForURL((url) => url.searchParams.get('from') === '2026-11-20');
+      expect(new URL(page.url()).searchParams.get('to')).toBe('2026-11-20');
+      const rows = page.locator('tbody tr');
+      const texts = await until(
+        () => rows.locator('td:first-child').allTextContents(),
+        (found) => found.length > 0 && found.every((text) => !text.includes('commande')),
+        { what: 'the verbatims of 20 November' },
+      );
+      expect(texts.sort()).toEqual([french, english, markup, ...vague].sort());
+      expect(await depuis.inputValue()).toBe('20/11/2026');
+
+      // No such day: said in French, the field marked and focused, the search left as it was.
+      await depuis.fill('31/02/2026');
+      await depuis.press('Enter');
+      await page
+        .getByRole('alert')
+        .filter({ hasText: 'Date non reconnue : écrivez-la sous la forme jj/mm/aaaa.' })
+        .waitFor();
+      expect(await depuis.getAttribute('aria-invalid')).toBe('true');
+      expect(
+        await depuis.evaluate(
+          (element) =>
+            element ===
+            (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement,
+        ),
+      ).toBe(true);
+      expect(new URL(page.url()).searchParams.get('from')).toBe('2026-11-20');
+      expect(await rows.count()).toBe(5);
+
+      // Back to English: the same filter, written month first.
+      await page.getByRole('button', { name: 'EN', exact: true }).click();
+      expect(await page.getByRole('textbox', { name: 'Received until (mm/dd/yyyy)' }).inputValue()).toBe(
+        '11/20/2026',
+      );
+      await context.close();
+    } finally {
+      await englishBrowser.close();
+    }
+  });
+
   it('corrects a category in the needs-triage view with the keyboard only', async () => {
     const queue = (
       await http(api.url, 'GET', '/api/v1/verbatims?needsTriage=true&source=ui-tests', { key: viewer })

@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useMemo } from 'react';
+import { type FormEvent, useId, useMemo, useRef, useState } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
@@ -6,6 +6,7 @@ import { type Schemas, apiClient, data } from '../../api';
 import type { paths } from '../../api/schema';
 import { useCategories, withCurrent } from '../../components/categories';
 import { useLabels } from '../../components/ui';
+import { type DayPart, dayPlaceholder, formatDay, parseDay } from './dates';
 import { CHANNELS, errorMessage } from './shared';
 import { VerbatimTable } from './VerbatimTable';
 import './explorer.css';
@@ -18,6 +19,9 @@ const FILTERS = ['q', 'source', 'channel', 'category', 'lang', 'from', 'to', 'ne
 /** The languages the analysis reads (the language filter's choices). */
 const LANGUAGES = ['fr', 'en'] as const;
 type Filter = (typeof FILTERS)[number];
+/** The filters typed as days, in the UI language's order; the URL keeps them as ISO days. */
+const DAYS = ['from', 'to'] as const;
+type DayFilter = (typeof DAYS)[number];
 const PAGE_SIZE = 50;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -30,9 +34,15 @@ function dayStart(day: string, offsetDays = 0): string | undefined {
 }
 
 export default function ExplorerPage() {
-  const { t } = useTranslation('explorer');
+  const { t, i18n } = useTranslation('explorer');
+  const language = i18n.resolvedLanguage ?? 'en';
   const [params, setParams] = useSearchParams();
   const formId = useId();
+  // A day filter that is no day: the search waits, the field says so and has the focus.
+  const [badDay, setBadDay] = useState<DayFilter | null>(null);
+  const dayFields = useRef<Partial<Record<DayFilter, HTMLInputElement | null>>>({});
+  const letters = t('dayLetters', { returnObjects: true }) as Record<DayPart, string>;
+  const dayFormat = dayPlaceholder(language, letters);
   const filters = useMemo(() => {
     const values = {} as Record<Filter, string>;
     for (const name of FILTERS) values[name] = params.get(name) ?? '';
@@ -87,9 +97,19 @@ export default function ExplorerPage() {
     const next = new URLSearchParams();
     for (const name of FILTERS) {
       const entry = data.get(name);
-      const value = typeof entry === 'string' ? entry : '';
-      if (value.trim() !== '') next.set(name, value.trim());
+      let value = typeof entry === 'string' ? entry.trim() : '';
+      if (value !== '' && (name === 'from' || name === 'to')) {
+        const day = parseDay(value, language);
+        if (day === null) {
+          setBadDay(name);
+          dayFields.current[name]?.focus();
+          return;
+        }
+        value = day;
+      }
+      if (value !== '') next.set(name, value);
     }
+    setBadDay(null);
     setParams(next);
   };
 
@@ -103,8 +123,9 @@ export default function ExplorerPage() {
         role="search"
         aria-label={t('filters')}
         onSubmit={onSubmit}
-        // The URL is the truth: a new URL (back button, shared link) resets the inputs to it.
-        key={params.toString()}
+        // The URL is the truth: a new URL (back button, shared link) resets the inputs to it, and
+        // another language writes its days again in its own order.
+        key={`${params.toString()} ${language}`}
       >
         <div className="explorer-field explorer-field-wide">
           <label htmlFor={field('q')}>{t('search')}</label>
@@ -163,14 +184,38 @@ export default function ExplorerPage() {
             ))}
           </select>
         </div>
-        <div className="explorer-field">
-          <label htmlFor={field('from')}>{t('from')}</label>
-          <input id={field('from')} name="from" type="date" defaultValue={filters.from} />
-        </div>
-        <div className="explorer-field">
-          <label htmlFor={field('to')}>{t('to')}</label>
-          <input id={field('to')} name="to" type="date" defaultValue={filters.to} />
-        </div>
+        {DAYS.map((name) => (
+          <div className="explorer-field" key={name}>
+            <label htmlFor={field(name)}>
+              {t(name)} <span className="explorer-format">({dayFormat})</span>
+            </label>
+            {/* Text, not type="date": the browser would write the day in its own locale's order. */}
+            <input
+              id={field(name)}
+              ref={(element) => {
+                dayFields.current[name] = element;
+              }}
+              name={name}
+              type="text"
+              className="explorer-day"
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={10}
+              placeholder={dayFormat}
+              defaultValue={formatDay(filters[name], language)}
+              aria-invalid={badDay === name || undefined}
+              aria-describedby={badDay === name ? `${field(name)}-error` : undefined}
+              onChange={() => {
+                if (badDay === name) setBadDay(null);
+              }}
+            />
+            {badDay === name && (
+              <small id={`${field(name)}-error`} className="explorer-error" role="alert">
+                {t('badDay', { format: dayFormat })}
+              </small>
+            )}
+          </div>
+        ))}
         <div className="explorer-field explorer-check">
           <input
             id={field('needsTriage')}
@@ -183,7 +228,13 @@ export default function ExplorerPage() {
         </div>
         <div className="explorer-actions">
           <button type="submit">{t('apply')}</button>
-          <button type="button" onClick={() => setParams(new URLSearchParams())}>
+          <button
+            type="button"
+            onClick={() => {
+              setBadDay(null);
+              setParams(new URLSearchParams());
+            }}
+          >
             {t('clear')}
           </button>
         </div>
