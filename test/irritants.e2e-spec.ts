@@ -210,4 +210,57 @@ describe('irritants', () => {
     ).toBe(400);
     expect((await http(api.url, 'GET', '/api/v1/irritants')).status).toBe(401);
   });
+
+  it('keeps exact counts on a large irritant grown batch after batch', async () => {
+    // Past a few hundred verbatims an irritant's counts are added to, not counted again: the
+    // figures must stay those of its verbatims, whoever repeats and in whichever batch.
+    const texts = [
+      'my card payment was declined at the 3-D Secure step again',
+      'card payment declined at 3-D Secure, the bank says all is fine',
+      'again my card payment declined during the 3-D Secure check',
+    ];
+    // One large batch, then small ones: most of those grow it by less than a tenth.
+    const sizes = [300, ...Array.from({ length: 12 }, () => 10)];
+    const ids: string[] = [];
+    for (const [batch, size] of sizes.entries()) {
+      const posted = await http(api.url, 'POST', '/api/v1/verbatims', {
+        key: triager,
+        body: Array.from({ length: size }, (_, i) =>
+          verbatim({
+            source: 'irritants-large',
+            externalId: `large-${batch}-${i}`,
+            // 150 customers over 420 verbatims: most write several times, across batches, and
+            // the small batches bring a few new ones.
+            author: `customer-${batch === 0 ? i % 150 : 140 + ((batch * 7 + i) % 30)}@example.com`,
+            channel: 'email',
+            text: texts[(batch + i) % texts.length],
+            lang: 'en',
+          }),
+        ),
+      });
+      expect(posted.status).toBe(201);
+      const batchIds = posted.body.items.map((item: { id: string }) => item.id);
+      ids.push(...batchIds);
+      await waitClustered(batchIds);
+    }
+    const truth = await query<{ irritant_id: string; verbatims: number; customers: number }>(
+      db.url,
+      `SELECT irritant_id, count(*)::int AS verbatims, count(DISTINCT author_key)::int AS customers
+         FROM verbatim WHERE irritant_id IN (SELECT irritant_id FROM verbatim WHERE id = ANY($1))
+        GROUP BY irritant_id ORDER BY verbatims DESC`,
+      [ids],
+    );
+    expect(truth[0].verbatims).toBeGreaterThan(300);
+    const stored = await query<{ id: string; verbatim_count: number; distinct_customers: number }>(
+      db.url,
+      'SELECT id, verbatim_count, distinct_customers FROM irritant WHERE id = ANY($1)',
+      [truth.map((row) => row.irritant_id)],
+    );
+    for (const row of truth) {
+      expect(stored.find((irritant) => irritant.id === row.irritant_id)).toMatchObject({
+        verbatim_count: row.verbatims,
+        distinct_customers: row.customers,
+      });
+    }
+  });
 });

@@ -100,7 +100,10 @@ export class ClusterStage {
           irritantId: ids.get(key) ?? key,
         }));
         await this.irritants.attach(assignments, tx);
-        await this.irritants.recount([...new Set(assignments.map((a) => a.irritantId))], tx);
+        await this.irritants.recountJoined(
+          assignments.map((a) => a.verbatimId),
+          tx,
+        );
         return ids;
       });
       session.stored(stored);

@@ -10,6 +10,8 @@ export type IrritantCentroid = Irritant['centroid'];
 const CANDIDATE_DAYS = 90;
 /** The most recent irritants a placement compares against (exported: the placement cache keeps as many). */
 export const MAX_CANDIDATES = 5_000;
+/** Irritants smaller than this are counted again from their verbatims whenever they grow. */
+const RECOUNT_FULLY_BELOW = 200;
 
 @Injectable()
 export class IrritantRepository {
@@ -301,6 +303,56 @@ export class IrritantRepository {
                 ON l.irritant_id = c.irritant_id
         WHERE i.id = c.irritant_id`,
       [ids],
+    );
+  }
+
+  /**
+   * Counts after the cluster stage attached `verbatimIds` (and locked their irritants): small
+   * irritants are counted again from their verbatims (`recount`), large ones by adding what
+   * joined: recounting a 20,000-verbatim irritant for every batch that grows it made the database
+   * the ingestion's bottleneck (each batch read every verbatim of the biggest topics again).
+   * Verbatims and distinct customers stay exact (a customer counts when none of their other
+   * verbatims is in the irritant; the row locks taken before the attach serialise two batches
+   * growing one irritant); the majority category and language of a large irritant are counted
+   * again each time it grows by a tenth (and whenever a regrouping or a person changes it), not at
+   * every batch.
+   */
+  async recountJoined(verbatimIds: string[], tx: EntityManager): Promise<void> {
+    if (verbatimIds.length === 0) return;
+    const joined = await tx.query<{ id: string; count: number; joined: number }[]>(
+      `SELECT i.id, i.verbatim_count AS count, count(*)::int AS joined
+         FROM verbatim v JOIN irritant i ON i.id = v.irritant_id
+        WHERE v.id = ANY($1::uuid[]) GROUP BY i.id`,
+      [verbatimIds],
+    );
+    const growthStep = (n: number) => Math.floor(Math.log(Math.max(n, 1)) / Math.log(1.1));
+    const full = joined.filter(
+      (row) =>
+        row.count < RECOUNT_FULLY_BELOW || growthStep(row.count) !== growthStep(row.count + row.joined),
+    );
+    const added = joined.filter((row) => !full.includes(row));
+    await this.recount(
+      full.map((row) => row.id),
+      tx,
+    );
+    if (added.length === 0) return;
+    await tx.query(
+      `UPDATE irritant i
+          SET verbatim_count = i.verbatim_count + p.verbatims,
+              distinct_customers = i.distinct_customers + p.new_customers,
+              first_seen_at = least(i.first_seen_at, p.first_seen), last_seen_at = greatest(i.last_seen_at, p.last_seen),
+              updated_at = clock_timestamp()
+         FROM (SELECT j.irritant_id, count(*)::int AS verbatims, min(j.received_at) AS first_seen,
+                      max(j.received_at) AS last_seen,
+                      count(DISTINCT j.author_key) FILTER (WHERE NOT EXISTS (
+                        SELECT 1 FROM verbatim o
+                         WHERE o.author_key = j.author_key AND o.irritant_id = j.irritant_id
+                           AND NOT (o.id = ANY($1::uuid[]))))::int AS new_customers
+                 FROM verbatim j
+                WHERE j.id = ANY($1::uuid[]) AND j.irritant_id = ANY($2::uuid[])
+                GROUP BY j.irritant_id) p
+        WHERE i.id = p.irritant_id`,
+      [verbatimIds, added.map((row) => row.id)],
     );
   }
 
