@@ -71,27 +71,27 @@ export class ClusterStage {
           }
           placed.push({ verbatimId: verbatim.id, key });
         }
-        for (const change of assigner.changes(true)) {
-          const start = started.get(change.key);
-          if (!start) continue;
-          const label = labelOf(change.centroid) || '(no words)';
-          ids.set(
-            change.key,
-            await this.irritants.create({ ...start, label, centroid: change.centroid }, tx),
-          );
-        }
+        const startedNow = assigner.changes(true).filter((change) => started.has(change.key));
+        const createdIds = await this.irritants.createMany(
+          startedNow.map((change) => {
+            const start = started.get(change.key) as { category: string; lang: string | null; seenAt: Date };
+            return { ...start, label: labelOf(change.centroid) || '(no words)', centroid: change.centroid };
+          }),
+          tx,
+        );
+        startedNow.forEach((change, i) => ids.set(change.key, createdIds[i]));
         // Other workers may have grown the same irritants meanwhile: their centroids are read again
         // under a row lock (in id order: no deadlock) and this batch's verbatims added to them.
         if (grown.size > 0) {
-          for (const irritant of await this.irritants.lockIrritants([...grown.keys()], tx)) {
-            const centroid = addAllToCentroid(irritant.centroid, grown.get(irritant.id) ?? []);
-            await this.irritants.updateCentroid(
-              irritant.id,
-              labelOf(centroid) || irritant.label,
-              centroid,
-              tx,
-            );
-          }
+          const locked = await this.irritants.lockIrritants([...grown.keys()], tx);
+          // One statement for the batch, not one per irritant.
+          await this.irritants.updateCentroids(
+            locked.map((irritant) => {
+              const centroid = addAllToCentroid(irritant.centroid, grown.get(irritant.id) ?? []);
+              return { id: irritant.id, label: labelOf(centroid) || irritant.label, centroid };
+            }),
+            tx,
+          );
         }
         // An irritant deleted meanwhile (a move emptied it) fails the transaction: the retry places
         // again, from the table (the cache is dropped).

@@ -284,23 +284,24 @@ export class IrritantRepository {
    */
   async recount(ids: string[], tx: EntityManager): Promise<void> {
     if (ids.length === 0) return;
+    // The irritants' verbatims are read once (a CTE used three times is materialised), then
+    // counted, and their majority category and language taken.
     await tx.query(
-      `UPDATE irritant i
+      `WITH v AS (SELECT irritant_id, author_key, received_at, category, lang
+                    FROM verbatim WHERE irritant_id = ANY($1::uuid[])),
+            c AS (SELECT irritant_id, count(*)::int AS verbatims, count(DISTINCT author_key)::int AS customers,
+                         min(received_at) AS first_seen, max(received_at) AS last_seen
+                    FROM v GROUP BY irritant_id),
+            m AS (SELECT DISTINCT ON (irritant_id) irritant_id, category FROM v WHERE category IS NOT NULL
+                   GROUP BY irritant_id, category ORDER BY irritant_id, count(*) DESC, category),
+            l AS (SELECT DISTINCT ON (irritant_id) irritant_id, lang FROM v WHERE lang IS NOT NULL
+                   GROUP BY irritant_id, lang ORDER BY irritant_id, count(*) DESC, lang)
+       UPDATE irritant i
           SET verbatim_count = c.verbatims, distinct_customers = c.customers,
               first_seen_at = c.first_seen, last_seen_at = c.last_seen, updated_at = clock_timestamp(),
               category = CASE WHEN i.category_set_by IS NULL THEN coalesce(m.category, i.category) ELSE i.category END,
               lang = coalesce(l.lang, i.lang)
-         FROM (SELECT irritant_id, count(*)::int AS verbatims, count(DISTINCT author_key)::int AS customers,
-                      min(received_at) AS first_seen, max(received_at) AS last_seen
-                 FROM verbatim WHERE irritant_id = ANY($1::uuid[]) GROUP BY irritant_id) c
-         LEFT JOIN (SELECT DISTINCT ON (irritant_id) irritant_id, category FROM verbatim
-                     WHERE irritant_id = ANY($1::uuid[]) AND category IS NOT NULL
-                     GROUP BY irritant_id, category ORDER BY irritant_id, count(*) DESC, category) m
-                ON m.irritant_id = c.irritant_id
-         LEFT JOIN (SELECT DISTINCT ON (irritant_id) irritant_id, lang FROM verbatim
-                     WHERE irritant_id = ANY($1::uuid[]) AND lang IS NOT NULL
-                     GROUP BY irritant_id, lang ORDER BY irritant_id, count(*) DESC, lang) l
-                ON l.irritant_id = c.irritant_id
+         FROM c LEFT JOIN m ON m.irritant_id = c.irritant_id LEFT JOIN l ON l.irritant_id = c.irritant_id
         WHERE i.id = c.irritant_id`,
       [ids],
     );
