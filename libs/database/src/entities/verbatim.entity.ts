@@ -93,7 +93,7 @@ export class Verbatim {
    * French and English full-text search over the redacted text only, so that nobody finds a
    * customer by searching for their e-mail address or phone number. Written by a trigger when the
    * redacted text or the language is, in the verbatim's language (migration
-   * SearchVectorOnTextChange): never by the application.
+   * SearchIndexTrigger): never by the application.
    */
   @Index('ix_verbatim_search', { synchronize: false })
   @Column({

@@ -23,7 +23,7 @@ import { CrossCategoryIrritants1796630000000 } from './1796630000000-CrossCatego
 import { IrritantTitles1796633492287 } from './1796633492287-IrritantTitles';
 import { PersonalDataHardening1796640000000 } from './1796640000000-PersonalDataHardening';
 import { ApiKeyExpiry1796640100000 } from './1796640100000-ApiKeyExpiry';
-import { SearchVectorOnTextChange1796650000000 } from './1796650000000-SearchVectorOnTextChange';
+import { SearchIndexTrigger1796650000000 } from './1796650000000-SearchIndexTrigger';
 
 /** Every migration, oldest first. `npm run migration:generate` writes a new file: add it here. */
 export const MIGRATIONS = [
@@ -52,5 +52,5 @@ export const MIGRATIONS = [
   IrritantTitles1796633492287,
   PersonalDataHardening1796640000000,
   ApiKeyExpiry1796640100000,
-  SearchVectorOnTextChange1796650000000,
+  SearchIndexTrigger1796650000000,
 ];
