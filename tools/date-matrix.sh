@@ -53,6 +53,10 @@ monday=${DATE_MATRIX_MONDAY:-$(TZ=$zone date -d 'monday' +%F)}
 sunday=$(date -d "$monday -1 day" +%F)
 instants=("$monday 03:00" "$monday 09:00" "$sunday 23:30")
 
+# A browser the apps start themselves (a browser monitor) must not inherit libfaketime either.
+export DATE_MATRIX_CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
+export CHROMIUM_PATH="$PWD/tools/chromium-real-time.sh"
+
 failed=()
 for instant in "${instants[@]}"; do
   # The instant in the zone, written in this machine's local time (what faketime reads).

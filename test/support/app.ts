@@ -34,6 +34,9 @@ export function testConfig(env: TestEnv): AppConfig {
     // for secrets and customer data at the end of the run (test/global-teardown.ts).
     LOG_DIR: process.env.LOG_DIR,
     LOG_DIR_LEVEL: process.env.LOG_DIR === undefined ? undefined : 'debug',
+    // The browser the suites drive is the API's too (tools/date-matrix.sh points it at a wrapper
+    // that keeps the real clock).
+    CHROMIUM_PATH: process.env.CHROMIUM_PATH,
     ...env,
   });
 }
