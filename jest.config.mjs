@@ -20,7 +20,7 @@ const swc = {
 
 /** Suites of the slow tier: generated input by the thousand, the soak, a browser or Dovecot. */
 const SLOW =
-  '/test/(properties/[^/]+|redaction-scale|soak|ui|ui-pages|ui-keyboard|ui-acceptance|integrations-ui|monitors|monday-loop|imap-server|email-connector|email-restart)\\.e2e-spec\\.ts$';
+  '/test/(properties/[^/]+|redaction-scale|soak|ui|ui-pages|ui-keyboard|ui-acceptance|ui-acceptance-fr|integrations-ui|monitors|monday-loop|imap-server|email-connector|email-restart)\\.e2e-spec\\.ts$';
 
 const shared = {
   rootDir: import.meta.dirname,
