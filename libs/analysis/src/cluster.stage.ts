@@ -108,5 +108,11 @@ export class ClusterStage {
       });
       session.stored(stored);
     });
+    // A verbatim another transaction held at that moment (a chat delivery replayed while its
+    // conversation is read again, a person's decision) was skipped, not waited for: the job fails
+    // so that its retry, a second later, places what is left; nothing else would hand it on.
+    const left = await this.irritants.stillWaiting(ready.map((verbatim) => verbatim.id));
+    if (left.length > 0)
+      throw new Error(`${left.length} verbatim(s) held by another transaction: placed on the retry`);
   }
 }

@@ -166,6 +166,20 @@ export class IrritantRepository {
   }
 
   /**
+   * Those of `ids` still waiting for the cluster stage (analysed, not pinned): after a batch, the
+   * ones another transaction held (`lockWaiting` skips locked rows) are still here.
+   */
+  async stillWaiting(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM verbatim
+        WHERE id = ANY($1::uuid[]) AND stage = $2 AND category IS NOT NULL AND irritant_pinned_at IS NULL`,
+      [ids, VerbatimStage.Analyzed],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
    * What a placement cache needs to stay close to the table: which irritants changed since `since`
    * (all candidates when null) with their write stamps, which regrouping the table is at (a pass
    * rewrites every centroid and deletes irritants: the cache starts again), and the database's
