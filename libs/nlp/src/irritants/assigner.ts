@@ -1,4 +1,11 @@
-import { CENTROID_TERMS, Centroid, JOIN_THRESHOLD, TermVector, languagesMayMeet } from './similarity';
+import {
+  CENTROID_TERMS,
+  Centroid,
+  JOIN_THRESHOLD,
+  TermVector,
+  languagesMayMeet,
+  strongestTerms,
+} from './similarity';
 
 /**
  * An irritant while the assigner works on it: its centroid as mutable maps with its norm kept up
@@ -121,15 +128,9 @@ export class IrritantAssigner {
     surfaces: readonly string[],
     lang: string | null = null,
   ): Placement {
-    // Only irritants sharing one of the verbatim's strongest terms can reach the threshold: the
-    // terms left out weigh, together, less than it (Cauchy-Schwarz: an irritant sharing none of
-    // the kept terms scores at most their norm). The common words, held by thousands of
-    // irritants, are mostly the ones left out. Exact for the decision, and much cheaper.
-    const entries = [...vector].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    const bound = this.threshold * this.threshold;
-    let kept = entries.length;
-    let rest = 0;
-    while (kept > 0 && rest + entries[kept - 1][1] ** 2 < bound) rest += entries[--kept][1] ** 2;
+    // Only irritants holding one of the verbatim's strongest terms can reach the threshold
+    // (`strongestTerms`): exact for the decision, and much cheaper.
+    const { entries, kept, restNorm } = strongestTerms(vector, this.threshold);
     const dots = this.dots;
     const touched: Slot[] = [];
     for (let i = 0; i < kept; i++) {
@@ -142,7 +143,6 @@ export class IrritantAssigner {
         dots[slot.index] += weight * held;
       }
     }
-    const restNorm = Math.sqrt(rest);
     let best: Slot | null = null;
     let bestScore = 0;
     // In the order first met: on a tie the first met wins, so the same input always places the

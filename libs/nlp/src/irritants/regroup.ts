@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { IdfTable, JOIN_THRESHOLD, TermVector, languagesMayMeet, termVector } from './similarity';
+import {
+  IdfTable,
+  JOIN_THRESHOLD,
+  TermVector,
+  languagesMayMeet,
+  strongestTerms,
+  termVector,
+} from './similarity';
 
 /** A verbatim of the recent window as the regrouping reads it. */
 export interface RegroupVerbatim {
@@ -153,17 +160,11 @@ export function regroupWindow(
     // Same words, same place: the id only settles the order between identical texts.
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((one) => one.index);
-  // Each verbatim is compared only with the groups holding one of its strongest terms: the terms
-  // left out weigh less than the threshold together (see IrritantAssigner.place), so no group
-  // sharing only those could reach it; a group they could lift is completed with them.
-  const bound = options.joinThreshold * options.joinThreshold;
+  // Each verbatim is compared only with the groups holding one of its strongest terms
+  // (`strongestTerms`, as placement does); a group the other terms could lift is completed.
   for (const index of free) {
     const vector = vectors[index];
-    const entries = [...vector].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    let kept = entries.length;
-    let rest = 0;
-    while (kept > 0 && rest + entries[kept - 1][1] ** 2 < bound) rest += entries[--kept][1] ** 2;
-    const restNorm = Math.sqrt(rest);
+    const { entries, kept, restNorm } = strongestTerms(vector, options.joinThreshold);
     const dots = new Map<Group, number>();
     for (let i = 0; i < kept; i++) {
       const [term, weight] = entries[i];

@@ -107,20 +107,7 @@ export function addToCentroid(
   stems: readonly string[],
   surfaces: readonly string[],
 ): Centroid {
-  const terms: Record<string, number> = { ...centroid.terms };
-  for (const [term, weight] of vector) terms[term] = (terms[term] ?? 0) + weight;
-  const kept = Object.fromEntries(
-    Object.entries(terms)
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-      .slice(0, CENTROID_TERMS),
-  );
-  const surfaceOf: Record<string, string> = { ...centroid.surfaces };
-  stems.forEach((stem, i) => (surfaceOf[stem] ??= surfaces[i] ?? stem));
-  return {
-    terms: kept,
-    surfaces: Object.fromEntries(Object.keys(kept).map((term) => [term, surfaceOf[term] ?? term])),
-    size: centroid.size + 1,
-  };
+  return addAllToCentroid(centroid, [{ vector, terms: stems, surfaces }]);
 }
 
 /**
@@ -148,6 +135,25 @@ export function addAllToCentroid(
     surfaces: Object.fromEntries(Object.keys(kept).map((term) => [term, surfaceOf[term] ?? term])),
     size: centroid.size + readings.length,
   };
+}
+
+/**
+ * A verbatim's terms, strongest first, and how many of them a comparison must look up: the terms
+ * after `kept` weigh less than `threshold` together (their norm, `restNorm`), so an irritant
+ * sharing only those cannot reach it (Cauchy-Schwarz), and they can lift a partial score by
+ * `restNorm` at most. Placement and the regrouping look irritants up by the kept terms only
+ * (the common words, held by thousands of irritants, are mostly the ones left out).
+ */
+export function strongestTerms(
+  vector: TermVector,
+  threshold: number,
+): { entries: [string, number][]; kept: number; restNorm: number } {
+  const entries = [...vector].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const bound = threshold * threshold;
+  let kept = entries.length;
+  let rest = 0;
+  while (kept > 0 && rest + entries[kept - 1][1] ** 2 < bound) rest += entries[--kept][1] ** 2;
+  return { entries, kept, restNorm: Math.sqrt(rest) };
 }
 
 /** One centroid for two irritants a person decided are the same (exact: centroids are sums). */
