@@ -67,6 +67,9 @@ describe('the log scanner', () => {
         jobId: 'ingest-3f786850e387550fdab836ed7e6dc881de23001b',
         verbatimIds: ['1795927600000', '42'],
       }),
+      // Ids whose digits read like numbers: a phone's (found in a real run) and a card's.
+      line({ req: { path: '/api/v1/chat-channels/00756083-0227-4e8c-8474-0877225cdad3/messages' } }),
+      line({ msg: 'moved', irritantId: '49701012-3456-7893-8000-000000000000' }),
       line({ msg: 'Migration SignIn1795927600000 has been executed successfully.' }),
       line({ msg: 'applied migrations: CategoryCorrections1795915634933, LinkProposals1795926885511' }),
       line({

@@ -121,6 +121,7 @@ const SECRET_NAME = /secret|passw|token|authorization|cookie|api_?key|credential
 const CENSORED = new Set(['[redacted]', '***', '[TOKEN]', '[API_KEY]', '']);
 // Internationalised local parts; the last domain label has a letter (not `pkg@1.2.3`).
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}[\p{L}\p{N}-]*/u;
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 const PHONE_FR = /(?<![\w+])(?:\+33[\s.-]?|0033[\s.-]?|0)[1-9](?:[\s.-]?\d{2}){4}(?![\w])/;
 const PHONE_INTL = /(?<![\w+])(?:\+|00)[1-9](?:[\s.-]?\d){8,14}(?![\w])/;
 const CARD = /(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])/g;
@@ -186,8 +187,11 @@ export function leaksIn(value: string, verbatims: VerbatimIndex, secrets: readon
   if (secrets.some((secret) => value.includes(secret))) kinds.add('known secret');
   if (URL_CREDENTIALS.test(value)) kinds.add('url credentials');
   if (EMAIL.test(value)) kinds.add('e-mail address');
-  if (PHONE_FR.test(value) || PHONE_INTL.test(value)) kinds.add('phone number');
-  for (const match of value.matchAll(CARD)) {
+  // A random id's digits can read as a phone number ("00756083-0227-…" as 00 7 56 08 30 22 7):
+  // ids are what the product logs to point at records, so they are left out of the number checks.
+  const numbers = value.replace(UUID, ' ');
+  if (PHONE_FR.test(numbers) || PHONE_INTL.test(numbers)) kinds.add('phone number');
+  for (const match of numbers.matchAll(CARD)) {
     const digits = match[0].replace(/[ -]/g, '');
     // Card numbers start with 2-6 (Mastercard, Amex, Visa, Discover...); timestamps in ms start with 1.
     if (digits.length >= 13 && /^[2-6]/.test(digits) && luhnValid(digits)) kinds.add('card number');
