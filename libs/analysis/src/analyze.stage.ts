@@ -1,16 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { Verbatim, VerbatimRepository, VerbatimStage } from '@app/database';
+import type { EntityManager } from 'typeorm';
+import {
+  AnalyzedVerbatim,
+  IrritantRepository,
+  Verbatim,
+  VerbatimRepository,
+  VerbatimStage,
+} from '@app/database';
 import { JobHandler, JobName, JobPayload, JobQueue } from '@app/jobs';
 import { Redactor, analyzeVerbatim } from '@app/nlp';
+import { ClusterStage, Placeable } from './cluster.stage';
 import { LoadedModel, ModelStore } from './model-store';
 
+type Analysis = AnalyzedVerbatim & { redactedText?: string };
+
 /**
- * The ingest and analyze stages, in one pass: personal data redacted from freshly stored
+ * The ingest, analyze and cluster stages, in one pass: personal data redacted from freshly stored
  * verbatims (everything shown, searched, exported or analysed from here on works on the redacted
  * text), then language, category (with the model version that chose it), sentiment, intent and
- * terminal, from the redacted text and the connector's metadata. One read and one write of each
- * row instead of two (measured on the ingestion benchmark); a verbatim left in `ingested` (by a
- * release that ran the stages apart) is analysed by either job.
+ * terminal, from the redacted text and the connector's metadata, then the placement in an
+ * irritant, written with the analysis in one statement. One read and one write of each row instead
+ * of three reads and three writes (each write of a row rewrites its eight index entries, the
+ * full-text one included): measured on the ingestion benchmark, docs/ARCHITECTURE.md. The stages
+ * stay distinct in the row (`analyzed` is where a verbatim waits when it is not placed here: a
+ * pinned one, one left by an older release, or one whose placement failed and is swept).
  */
 @Injectable()
 export class AnalyzeStage {
@@ -18,7 +31,9 @@ export class AnalyzeStage {
 
   constructor(
     private readonly verbatims: VerbatimRepository,
+    private readonly irritants: IrritantRepository,
     private readonly models: ModelStore,
+    private readonly cluster: ClusterStage,
     private readonly jobs: JobQueue,
   ) {}
 
@@ -33,32 +48,83 @@ export class AnalyzeStage {
   }
 
   private async readAndHandOn(verbatimIds: string[]): Promise<void> {
-    const rows = await this.verbatims.findByIds(verbatimIds);
-    const received = rows.filter((v) => v.stage === VerbatimStage.Received);
-    const ingested = rows.filter((v) => v.stage === VerbatimStage.Ingested);
-    if (received.length + ingested.length > 0) {
+    const fresh = (await this.verbatims.findByIds(verbatimIds)).filter(isFresh);
+    if (fresh.length > 0) {
       const model = await this.models.current();
-      await this.verbatims.markAnalyzed(
-        received.map((verbatim) => {
-          const redactedText = this.redactor.redact(verbatim.rawText);
-          return { ...this.analysisOf(verbatim, redactedText, model), redactedText };
-        }),
-        VerbatimStage.Received,
+      // Redaction and the models run before the transaction (they are most of the CPU), on the
+      // rows as read; a row whose text changed before it was locked is analysed again there.
+      const read = new Map(
+        fresh.map((verbatim) => [verbatim.id, { verbatim, analysis: this.analysisOf(verbatim, model) }]),
       );
-      await this.verbatims.markAnalyzed(
-        ingested.map((verbatim) => this.analysisOf(verbatim, verbatim.redactedText ?? '', model)),
-        VerbatimStage.Ingested,
+      await this.cluster.place(
+        (tx) => this.lockAndAnalyse(read, model, tx),
+        (assignments, tx) =>
+          this.verbatims
+            .markAnalyzed(
+              assignments.map(({ verbatim, irritantId }) => ({ ...verbatim.analysis, irritantId })),
+              tx,
+            )
+            .then(() => undefined),
       );
     }
-    // Every verbatim of the payload now analysed, not only those this run moved: a replay after a
-    // crash between the commit and this enqueue must finish the hand-on.
-    const ready = await this.verbatims.findInStage(verbatimIds, VerbatimStage.Analyzed);
+    // A verbatim another transaction held (a conversation growing at that moment) was skipped, not
+    // waited for: the job fails after committing the rest, and its retry a second later takes it.
+    const left = await this.verbatims.findInStage(verbatimIds, [
+      VerbatimStage.Received,
+      VerbatimStage.Ingested,
+    ]);
+    if (left.length > 0)
+      throw new Error(`${left.length} verbatim(s) held by another transaction: analysed on the retry`);
+    // Verbatims analysed but not placed (pinned by a person, or analysed by an older release) go
+    // on to the cluster stage, which knows what to do with each; a replay after a crash between
+    // that commit and this enqueue finishes the hand-on.
+    const ready = await this.verbatims.findInStage(verbatimIds, [VerbatimStage.Analyzed]);
     if (ready.length > 0) await this.jobs.add(JobName.ClusterVerbatims, { verbatimIds: ready });
   }
 
-  private analysisOf(verbatim: Verbatim, text: string, model: LoadedModel) {
+  /**
+   * In the placement's transaction: the verbatims still waiting, locked, with their analysis. A
+   * pinned one (a person's decision) gets its analysis here and is not placed.
+   */
+  private async lockAndAnalyse(
+    read: Map<string, { verbatim: Verbatim; analysis: Analysis }>,
+    model: LoadedModel,
+    tx: EntityManager,
+  ): Promise<(Placeable & { analysis: Analysis })[]> {
+    const locked = await this.irritants.lockFresh([...read.keys()], tx);
+    const placeable: (Placeable & { analysis: Analysis })[] = [];
+    const pinned: Analysis[] = [];
+    for (const row of locked) {
+      const before = read.get(row.id) as { verbatim: Verbatim; analysis: Analysis };
+      const analysis =
+        row.rawText === before.verbatim.rawText && row.redactedText === before.verbatim.redactedText
+          ? before.analysis
+          : this.analysisOf(
+              { ...before.verbatim, rawText: row.rawText, redactedText: row.redactedText },
+              model,
+            );
+      if (row.pinned) {
+        pinned.push(analysis);
+        continue;
+      }
+      placeable.push({
+        id: row.id,
+        redactedText: analysis.redactedText ?? row.redactedText,
+        lang: analysis.lang,
+        category: analysis.category,
+        receivedAt: before.verbatim.receivedAt,
+        analysis,
+      });
+    }
+    await this.verbatims.markAnalyzed(pinned, tx);
+    return placeable;
+  }
+
+  /** Redacted (when not yet) and analysed; `redactedText` is set only when this redacted it. */
+  private analysisOf(verbatim: Verbatim, model: LoadedModel): Analysis {
+    const redactedText = verbatim.redactedText === null ? this.redactor.redact(verbatim.rawText) : undefined;
     const analysis = analyzeVerbatim(
-      { text, lang: verbatim.lang, metadata: verbatim.metadata },
+      { text: redactedText ?? verbatim.redactedText ?? '', lang: verbatim.lang, metadata: verbatim.metadata },
       model.classifier,
       undefined,
       model.sentiment,
@@ -74,6 +140,10 @@ export class AnalyzeStage {
       intent: analysis.intent,
       terminal: analysis.terminal,
       modelVersion: model.version,
+      redactedText,
     };
   }
 }
+
+const isFresh = (verbatim: Verbatim) =>
+  verbatim.stage === VerbatimStage.Received || verbatim.stage === VerbatimStage.Ingested;

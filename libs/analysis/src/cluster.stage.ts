@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { IrritantRepository, VerbatimRepository, VerbatimStage } from '@app/database';
 import { JobHandler, JobName, JobPayload } from '@app/jobs';
 import { addAllToCentroid, clusteringVector, labelOf } from '@app/nlp';
@@ -7,6 +8,15 @@ import { ModelStore } from './model-store';
 import { PlacementCache } from './placement-cache';
 
 type Reading = ReturnType<typeof clusteringVector>;
+
+/** What placing a verbatim reads of it. */
+export interface Placeable {
+  id: string;
+  redactedText: string | null;
+  lang: string | null;
+  category: string;
+  receivedAt: Date;
+}
 
 /**
  * The cluster stage: each analysed verbatim joins the recent irritant, of any category, whose
@@ -36,19 +46,47 @@ export class ClusterStage {
       (verbatim) => verbatim.stage === VerbatimStage.Analyzed && verbatim.category !== null,
     );
     if (ready.length === 0) return;
+    await this.place(
+      async (tx) =>
+        (
+          await this.irritants.lockWaiting(
+            ready.map((verbatim) => verbatim.id),
+            tx,
+          )
+        ).map((verbatim) => ({ ...verbatim, category: verbatim.category as string })),
+      (assignments, tx) =>
+        this.irritants.attach(
+          assignments.map(({ verbatim, irritantId }) => ({ verbatimId: verbatim.id, irritantId })),
+          tx,
+        ),
+    );
+    // A verbatim another transaction held at that moment (a chat delivery replayed while its
+    // conversation is read again, a person's decision) was skipped, not waited for: the job fails
+    // so that its retry, a second later, places what is left; nothing else would hand it on.
+    const left = await this.irritants.stillWaiting(ready.map((verbatim) => verbatim.id));
+    if (left.length > 0)
+      throw new Error(`${left.length} verbatim(s) held by another transaction: placed on the retry`);
+  }
+
+  /**
+   * Places verbatims as they are analysed and writes analysis and placement in one statement (the
+   * ingest job's path: no row is written twice). `lock` runs in the placement's transaction and
+   * gives the verbatims to place, locked; those it leaves out are the caller's to write.
+   */
+  async place<T extends Placeable>(
+    lock: (tx: EntityManager) => Promise<T[]>,
+    write: (assignments: { verbatim: T; irritantId: string }[], tx: EntityManager) => Promise<void>,
+  ): Promise<void> {
     const idf = await this.vocabulary.current();
     const { joinThreshold } = await this.models.current();
     await this.placements.use(async (session) => {
       const stored = await this.irritants.inClusteringLock(async (tx) => {
         const started = new Map<string, { category: string; lang: string | null; seenAt: Date }>();
         const ids = new Map<string, string>();
-        const waiting = await this.irritants.lockWaiting(
-          ready.map((verbatim) => verbatim.id),
-          tx,
-        );
+        const waiting = await lock(tx);
         if (waiting.length === 0) return ids;
         const assigner = await session.assigner(tx, joinThreshold);
-        const placed: { verbatimId: string; key: string }[] = [];
+        const placed: { verbatim: T; key: string }[] = [];
         const grown = new Map<string, Reading[]>();
         waiting.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : 1));
         for (const verbatim of waiting) {
@@ -62,14 +100,14 @@ export class ClusterStage {
           session.seen(key, verbatim.receivedAt);
           if (created) {
             started.set(key, {
-              category: verbatim.category as string,
+              category: verbatim.category,
               lang: verbatim.lang,
               seenAt: verbatim.receivedAt,
             });
           } else if (!started.has(key)) {
             grown.set(key, [...(grown.get(key) ?? []), reading]);
           }
-          placed.push({ verbatimId: verbatim.id, key });
+          placed.push({ verbatim, key });
         }
         const startedNow = assigner.changes(true).filter((change) => started.has(change.key));
         const createdIds = await this.irritants.createMany(
@@ -95,24 +133,17 @@ export class ClusterStage {
         }
         // An irritant deleted meanwhile (a move emptied it) fails the transaction: the retry places
         // again, from the table (the cache is dropped).
-        const assignments = placed.map(({ verbatimId, key }) => ({
-          verbatimId,
-          irritantId: ids.get(key) ?? key,
-        }));
-        await this.irritants.attach(assignments, tx);
+        await write(
+          placed.map(({ verbatim, key }) => ({ verbatim, irritantId: ids.get(key) ?? key })),
+          tx,
+        );
         await this.irritants.recountJoined(
-          assignments.map((a) => a.verbatimId),
+          placed.map(({ verbatim }) => verbatim.id),
           tx,
         );
         return ids;
       });
       session.stored(stored);
     });
-    // A verbatim another transaction held at that moment (a chat delivery replayed while its
-    // conversation is read again, a person's decision) was skipped, not waited for: the job fails
-    // so that its retry, a second later, places what is left; nothing else would hand it on.
-    const left = await this.irritants.stillWaiting(ready.map((verbatim) => verbatim.id));
-    if (left.length > 0)
-      throw new Error(`${left.length} verbatim(s) held by another transaction: placed on the retry`);
   }
 }

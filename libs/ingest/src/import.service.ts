@@ -148,7 +148,7 @@ export class ImportService {
   private async resumeHandOn(chunkId: string): Promise<void> {
     const chunk = await this.imports.findChunk(chunkId);
     await this.ingest.enqueueIngest(
-      await this.verbatims.findInStage(chunk?.verbatimIds ?? [], VerbatimStage.Received),
+      await this.verbatims.findInStage(chunk?.verbatimIds ?? [], [VerbatimStage.Received]),
     );
   }
 }

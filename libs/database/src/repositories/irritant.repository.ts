@@ -166,6 +166,32 @@ export class IrritantRepository {
   }
 
   /**
+   * Of the given verbatims, those still waiting for analysis (`received`, or `ingested` by an older
+   * release), locked for this transaction; rows another transaction holds are skipped, not waited
+   * for. With their text as it is now: a conversation that grew since it was read is read again.
+   */
+  async lockFresh(
+    ids: string[],
+    tx: EntityManager,
+  ): Promise<{ id: string; rawText: string; redactedText: string | null; pinned: boolean }[]> {
+    if (ids.length === 0) return [];
+    const rows = await tx.query<
+      { id: string; raw_text: string; redacted_text: string | null; pinned: boolean }[]
+    >(
+      `SELECT id, raw_text, redacted_text, irritant_pinned_at IS NOT NULL AS pinned FROM verbatim
+        WHERE id = ANY($1::uuid[]) AND stage = ANY($2::varchar[])
+        ORDER BY id FOR UPDATE SKIP LOCKED`,
+      [ids, [VerbatimStage.Received, VerbatimStage.Ingested]],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      rawText: row.raw_text,
+      redactedText: row.redacted_text,
+      pinned: row.pinned,
+    }));
+  }
+
+  /**
    * Those of `ids` still waiting for the cluster stage (analysed, not pinned): after a batch, the
    * ones another transaction held (`lockWaiting` skips locked rows) are still here.
    */

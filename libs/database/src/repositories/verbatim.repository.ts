@@ -271,32 +271,34 @@ export class VerbatimRepository {
   }
 
   /**
-   * Records the analysis of verbatims and moves them to `analyzed`: from `ingested`, or straight
-   * from `received` with their redacted text (the ingest job redacts and analyses in one pass: one
-   * row read and one write instead of two). Rows no longer in `from` are left alone (a replayed
-   * job changes nothing).
+   * Records the analysis of verbatims and moves them on: to `analyzed`, or straight to `clustered`
+   * for the rows given an irritant (the ingest job redacts, analyses and places in one pass: one
+   * row read and one write instead of three; measured on the ingestion benchmark). From `received`
+   * with their redacted text, or from `ingested` (redacted by an older release). Rows that have
+   * moved on are left alone (a replayed job changes nothing).
    * @returns the ids that moved.
    */
   async markAnalyzed(
-    rows: (AnalyzedVerbatim & { redactedText?: string })[],
-    from: VerbatimStage.Received | VerbatimStage.Ingested = VerbatimStage.Ingested,
+    rows: (AnalyzedVerbatim & { redactedText?: string; irritantId?: string })[],
+    manager: EntityManager = this.dataSource.manager,
   ): Promise<string[]> {
     if (rows.length === 0) return [];
     const column = <K extends keyof AnalyzedVerbatim>(key: K) => rows.map((row) => row[key]);
     const moved = await changedRows<{ id: string }>(
-      this.dataSource.manager,
+      manager,
       `UPDATE verbatim v
           SET lang = coalesce(v.lang, r.lang), category = r.category, category_confidence = r.confidence,
               needs_triage = r.needs_triage, sentiment = r.sentiment, sentiment_label = r.sentiment_label,
               intent = r.intent, terminal = r.terminal, model_version = r.model_version,
               redacted_text = coalesce(r.redacted_text, v.redacted_text),
               ingested_at = coalesce(v.ingested_at, now()),
-              stage = $12, analyzed_at = now()
+              irritant_id = coalesce(r.irritant_id, v.irritant_id),
+              stage = CASE WHEN r.irritant_id IS NULL THEN $12 ELSE $14 END, analyzed_at = now()
          FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::real[], $5::boolean[], $6::real[],
-                     $7::varchar[], $8::varchar[], $9::varchar[], $10::varchar[], $11::text[])
+                     $7::varchar[], $8::varchar[], $9::varchar[], $10::varchar[], $11::text[], $15::uuid[])
               AS r(id, lang, category, confidence, needs_triage, sentiment, sentiment_label, intent, terminal,
-                   model_version, redacted_text)
-        WHERE v.id = r.id AND v.stage = $13
+                   model_version, redacted_text, irritant_id)
+        WHERE v.id = r.id AND v.stage = ANY($13::varchar[])
     RETURNING v.id`,
       [
         column('id'),
@@ -311,7 +313,9 @@ export class VerbatimRepository {
         column('modelVersion'),
         rows.map((row) => row.redactedText ?? null),
         VerbatimStage.Analyzed,
-        from,
+        [VerbatimStage.Received, VerbatimStage.Ingested],
+        VerbatimStage.Clustered,
+        rows.map((row) => row.irritantId ?? null),
       ],
     );
     return moved.map((row) => row.id);
@@ -424,12 +428,12 @@ export class VerbatimRepository {
     );
   }
 
-  /** Those of the given verbatims that stand in the given stage (waiting for the next one). */
-  async findInStage(ids: string[], stage: VerbatimStage): Promise<string[]> {
+  /** Those of the given verbatims that stand in one of the given stages (waiting for the next one). */
+  async findInStage(ids: string[], stages: VerbatimStage[]): Promise<string[]> {
     if (ids.length === 0) return [];
     const rows: { id: string }[] = await this.dataSource.query(
-      'SELECT id FROM verbatim WHERE id = ANY($1::uuid[]) AND stage = $2',
-      [ids, stage],
+      'SELECT id FROM verbatim WHERE id = ANY($1::uuid[]) AND stage = ANY($2::varchar[])',
+      [ids, stages],
     );
     return rows.map((row) => row.id);
   }
