@@ -30,11 +30,11 @@ const TEMPLATE_TAGS = new Set([
 function assertInert(html: string): void {
   const tags = [...html.matchAll(/<\/?\s*([a-zA-Z][a-zA-Z0-9-]*)/g)].map((match) => match[1].toLowerCase());
   expect([...new Set(tags)].filter((tag) => !TEMPLATE_TAGS.has(tag))).toEqual([]);
-  // No handler attribute and no script URL inside any tag.
-  for (const tag of html.match(/<[^>]*>/g) ?? []) {
-    expect(tag).not.toMatch(/\son\w+\s*=/i);
-    expect(tag).not.toMatch(/javascript:/i);
-  }
+  // No handler attribute and no script URL inside any tag (one expectation for the page: tens of
+  // thousands of tags, one `expect` each was most of this suite's time).
+  expect(
+    (html.match(/<[^>]*>/g) ?? []).filter((tag) => /\son\w+\s*=/i.test(tag) || /javascript:/i.test(tag)),
+  ).toEqual([]);
 }
 
 /** An XSS corpus of 1,000 payloads posted as verbatims stays data: in the API's JSON and the digest. */

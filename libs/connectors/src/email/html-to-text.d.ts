@@ -20,4 +20,6 @@ declare module 'html-to-text' {
   }
 
   export function convert(html: string, options?: HtmlToTextOptions): string;
+  /** The converter for these options, built once: `convert` builds it again at every call. */
+  export function compile(options?: HtmlToTextOptions): (html: string) => string;
 }
