@@ -70,8 +70,8 @@ export default function IrritantPage() {
           <p className="page-sub">
             <span className="category-chip">{labels.category(data.category)}</span>{' '}
             {t('facts', {
-              verbatims: data.verbatimCount,
-              customers: data.distinctCustomers,
+              verbatims: t('factsVerbatims', { count: data.verbatimCount }),
+              customers: t('factsCustomers', { count: data.distinctCustomers }),
               first: labels.date(data.firstSeenAt),
               last: labels.date(data.lastSeenAt),
             })}
