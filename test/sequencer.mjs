@@ -35,7 +35,8 @@ export default class LongestFirst extends Sequencer {
     const seconds = new Map(tests.map((test) => [test, estimate(test)]));
     return [...tests].sort(
       (a, b) =>
-        Number(this.hasFailed(b)) - Number(this.hasFailed(a)) || (seconds.get(b) ?? 0) - (seconds.get(a) ?? 0),
+        Number(this.hasFailed(b)) - Number(this.hasFailed(a)) ||
+        (seconds.get(b) ?? 0) - (seconds.get(a) ?? 0),
     );
   }
 }
