@@ -70,8 +70,9 @@ export default {
   testTimeout: 180_000,
   // Suites are independent (own database, own queue prefix, free ports): they run side by side.
   // Much of a suite's time is waiting (processes booting, timers, a periodic job), so two more
-  // workers than cores (on 2 cores: 4 workers 12.0 min on a fresh clone, 3 workers 13.0 min);
-  // TEST_WORKERS overrides it (1: in band, for a suite's timings alone).
+  // workers than cores (on 2 cores, fresh clone: 4 workers 12.0 and 13.8 min, 3 workers 13.0 and
+  // 14.0 min; the runs are CPU-bound and vary by about 10%); TEST_WORKERS overrides it (1: in
+  // band, for a suite's timings alone).
   maxWorkers: Number(process.env.TEST_WORKERS ?? availableParallelism() + 2),
   // Server processes, pools and Redis connections are closed by each suite; this is the net under it.
   forceExit: true,

@@ -5,7 +5,8 @@ import { runSoak, SoakResult } from '../bench/soak/runner';
  * `npm run test:soak` (bench/soak), shortened. Server mode with its own PostgreSQL and Redis, one API
  * and three worker processes from dist/, verbatims through the ingest API, the signed chat webhook
  * and a polled RSS feed, while a worker is SIGKILLed every 20 s, Redis restarts empty once and the
- * postmaster gets `kill -9` once (at 20, 27, 40 and 48 s: faults close together, the harder case). Every id sent is then reconciled against the database.
+ * postmaster gets `kill -9` once (at 20, 27, 40 and 48 s: faults close together, the harder case).
+ * Every id sent is then reconciled against the database.
  */
 describe('the soak with faults (1 minute)', () => {
   const lines: string[] = [];
