@@ -391,7 +391,12 @@ export class LinearTextClassifier {
 
 /**
  * Dual coordinate descent for one class against the rest (Hsieh et al. 2008, as in liblinear's
- * L2R_L2LOSS_SVC_DUAL). The bias is a constant feature of value 1, regularised like the others.
+ * L2R_L2LOSS_SVC_DUAL), with liblinear's shrinking: an example whose dual variable sits at zero
+ * with a gradient above the last pass's largest projected gradient is set aside until the active
+ * ones have converged, then every example is checked again before stopping. In one class against
+ * 76 most examples are such negatives after a pass or two; training Banking77 went from 23 s to
+ * a few here, converging to the same tolerance. The bias is a constant feature of value 1,
+ * regularised like the others.
  */
 function trainBinarySvm(
   vectors: readonly SparseVector[],
@@ -413,8 +418,10 @@ function trainBinarySvm(
     qd[i] = sum;
   }
   const order = Int32Array.from({ length: n }, (_, i) => i);
+  let active = n;
+  let shrinkAbove = Infinity;
   for (let epoch = 0; epoch < settings.maxEpochs; epoch++) {
-    for (let i = n - 1; i > 0; i--) {
+    for (let i = active - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       const swap = order[i];
       order[i] = order[j];
@@ -422,14 +429,25 @@ function trainBinarySvm(
     }
     let maxGradient = -Infinity;
     let minGradient = Infinity;
-    for (let k = 0; k < n; k++) {
+    for (let k = 0; k < active; k++) {
       const i = order[k];
       const y = classOf[i] === positive ? 1 : -1;
       const { indices, values } = vectors[i];
       let dot = b;
       for (let t = 0; t < indices.length; t++) dot += w[indices[t]] * values[t];
       const gradient = y * dot - 1 + alpha[i] * diagonal;
-      const projected = alpha[i] === 0 ? Math.min(gradient, 0) : gradient;
+      let projected = gradient;
+      if (alpha[i] === 0) {
+        if (gradient > shrinkAbove) {
+          // Set aside: swapped past the end of the active part, and this slot read again.
+          active--;
+          order[k] = order[active];
+          order[active] = i;
+          k--;
+          continue;
+        }
+        projected = Math.min(gradient, 0);
+      }
       if (projected > maxGradient) maxGradient = projected;
       if (projected < minGradient) minGradient = projected;
       if (Math.abs(projected) > 1e-12) {
@@ -440,7 +458,14 @@ function trainBinarySvm(
         b += step;
       }
     }
-    if (maxGradient - minGradient < settings.tolerance) break;
+    if (maxGradient - minGradient < settings.tolerance) {
+      // Converged on the active examples: done if none was set aside, else check them all again.
+      if (active === n) break;
+      active = n;
+      shrinkAbove = Infinity;
+      continue;
+    }
+    shrinkAbove = maxGradient > 0 ? maxGradient : Infinity;
   }
   return { w, b };
 }
