@@ -109,14 +109,17 @@ export function describeUiAcceptance(language: Language): void {
       return context;
     };
 
-    /** Opens a page and waits until it has drawn what it loads (no skeleton, no "Loading…" left). */
-    const visit = async (context: BrowserContext, path: string, problems: string[]): Promise<Page> => {
-      const page = await context.newPage();
+    /** Collects the page's console errors and warnings and its uncaught errors into `problems()`. */
+    const watch = (page: Page, problems: () => string[]) => {
       page.on('console', (message) => {
         if (message.type() === 'error' || message.type() === 'warning')
-          problems.push(`console ${message.type()}: ${message.text()}`);
+          problems().push(`console ${message.type()}: ${message.text()}`);
       });
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      page.on('pageerror', (error) => problems().push(`page error: ${error.message}`));
+    };
+
+    /** Goes to a path and waits until the page has drawn what it loads (no skeleton, no "Loading…"). */
+    const open = async (page: Page, path: string): Promise<void> => {
       await page.goto(`${api.url}${path}`);
       await page.locator('h1').first().waitFor();
       await page.waitForLoadState('networkidle', { timeout: 20_000 }).catch(() => undefined);
@@ -130,6 +133,13 @@ export function describeUiAcceptance(language: Language): void {
           )
         );
       });
+    };
+
+    /** A new page at `path`, its problems collected into `problems`. */
+    const visit = async (context: BrowserContext, path: string, problems: string[]): Promise<Page> => {
+      const page = await context.newPage();
+      watch(page, () => problems);
+      await open(page, path);
       return page;
     };
 
@@ -305,17 +315,23 @@ export function describeUiAcceptance(language: Language): void {
     for (const width of WIDTHS)
       it(`reads well in ${language} at ${width} px: every page`, async () => {
         const context = await contextFor(language, width);
+        // One tab goes from page to page, as a person would: each visit is a full navigation (a
+        // new document), and the tab's renderer and compiled scripts serve them all (a new tab per
+        // page was a third of the browser's work).
+        const page = await context.newPage();
+        let problems: string[] = [];
+        watch(page, () => problems);
         for (const { name, path, prepare } of visits) {
-          const problems: string[] = [];
-          const page = await visit(context, path, problems);
+          problems = [];
+          await open(page, path);
           await prepare?.(page);
           await check(page, name, language, width, problems);
-          await page.close();
         }
+        await page.close();
         const signedOut = await contextFor(language, width, false);
-        const problems: string[] = [];
-        const page = await visit(signedOut, '/sign-in', problems);
-        await check(page, 'sign-in', language, width, problems);
+        const signInProblems: string[] = [];
+        const signIn = await visit(signedOut, '/sign-in', signInProblems);
+        await check(signIn, 'sign-in', language, width, signInProblems);
         expect(
           findings.filter((finding) => finding.language === language && finding.width === width),
         ).toEqual([]);
