@@ -70,9 +70,10 @@ export default {
   testTimeout: 180_000,
   // Suites are independent (own database, own queue prefix, free ports): they run side by side.
   // Much of a suite's time is waiting (processes booting, timers, a periodic job), so two more
-  // workers than cores (on 2 cores, fresh clone: 4 workers 12.0 and 13.8 min, 3 workers 13.0 and
-  // 14.0 min; the runs are CPU-bound and vary by about 10%); TEST_WORKERS overrides it (1: in
-  // band, for a suite's timings alone).
+  // workers than cores (on 2 cores, fresh clone, when a run took 12-14 min: 4 workers 12.0 and
+  // 13.8 min, 3 workers 13.0 and 14.0 min; the runs are CPU-bound and vary by about 10%; with 4,
+  // the machine's CPU was 98% busy over a whole run); TEST_WORKERS overrides it (1: in band, for a
+  // suite's timings alone).
   maxWorkers: Number(process.env.TEST_WORKERS ?? availableParallelism() + 2),
   // Server processes, pools and Redis connections are closed by each suite; this is the net under it.
   forceExit: true,
