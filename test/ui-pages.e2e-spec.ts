@@ -400,7 +400,10 @@ describe('UI pages: explorer, triage, KPIs, monitors, sources', () => {
     // A new monitor is due at once: the scheduler may run it (every 30 s) before the page shows.
     await card.getByRole('button', { name: 'Run now' }).click();
     await card.getByText('Run finished: failed.').waitFor({ timeout: 90_000 });
+    // The run's steps come with the runs, read again once the run has finished: waited for, not
+    // counted at once (under load they were not drawn yet when the message showed).
     const stepRows = card.locator('.charts-step');
+    await stepRows.nth(steps.length - 1).waitFor();
     expect(await stepRows.count()).toBe(steps.length);
     // The pay step broken: the run fails on the pay step itself.
     expect(await card.locator('.charts-step-failed .charts-step-name').textContent()).toBe('pay');
