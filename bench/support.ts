@@ -8,13 +8,20 @@ export const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROOT = join(__dirname, '..', '..');
 
+/**
+ * The V8 flags the apps run with in production (package.json's start scripts, the Dockerfile's
+ * NODE_OPTIONS): the benchmarks measure what ships.
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
+
 /** Starts a built app (api, worker) with the given environment, collecting what it prints. */
 export function start(
   app: string,
   env: Record<string, string>,
   nodeArgs: string[] = [],
 ): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
+  const script = join(ROOT, 'dist', 'apps', app, 'src', 'main.js');
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

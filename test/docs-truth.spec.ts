@@ -210,3 +210,18 @@ describe('"not yet" notes in README and docs', () => {
     expect(unprobed).toEqual([]);
   });
 });
+
+describe('the V8 flags the apps run with', () => {
+  // bench/support.ts's SERVER_NODE_FLAGS, read as text: bench/ is outside the unit tier's modules.
+  const flags = [...read('bench/support.ts').matchAll(/SERVER_NODE_FLAGS = \[([^\]]*)\]/g)].flatMap(
+    ([, list]) => [...list.matchAll(/'([^']+)'/g)].map(([, flag]) => flag),
+  );
+
+  it('are the ones the benchmarks measure: in the start scripts and the image', () => {
+    expect(flags.length).toBeGreaterThan(0);
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    for (const name of ['start', 'start:api', 'start:worker'])
+      expect(scripts[name]).toBe(`node ${flags.join(' ')} ${scripts[name].split(' ').pop()}`);
+    expect(read('docker/Dockerfile')).toContain(`NODE_OPTIONS=${flags.join(' ')}`);
+  });
+});
