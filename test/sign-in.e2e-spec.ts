@@ -1,12 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { ApiKeyService } from '@app/auth';
 import { SecretBox } from '@app/config';
 import { Role } from '@app/database';
 import { createApi } from '../apps/api/src/app';
+import { freePort } from '../bench/soak/services';
 import { testConfig } from './support/app';
 import { verbatim } from './support/builders';
 import { TestDatabase, createTestDatabase, query, waitForLastStage } from './support/database';
@@ -62,17 +62,6 @@ class Browser {
   session(): string | undefined {
     return this.cookies.get('lb_session')?.value;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function startProvider(

@@ -11,16 +11,40 @@ import Redis from 'ioredis';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A TCP port nobody listens on right now (the kernel picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Whether a server could listen on this loopback port now. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/** The first port of the kernel's ephemeral range (where `listen(0)` and outgoing connections draw). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 0 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/**
+ * A TCP port nobody listens on now, for a server the caller starts on it later (and may restart on
+ * it). Drawn at random below the kernel's ephemeral range and checked: a port the kernel picked
+ * with `listen(0)` lies in that range, where an outgoing connection of another suite running
+ * alongside may take it before the server binds (the soak's API once failed with EADDRINUSE on
+ * 33589). Below it, only another explicit choice can collide.
+ */
+export async function freePort(): Promise<number> {
+  const low = ephemeralLow();
+  const from = low > 11_024 ? 10_000 : 1_024;
+  for (let attempt = 0; attempt < 100 && low - from > 100; attempt++) {
+    const port = from + Math.floor(Math.random() * (low - from));
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port found between ${from} and ${low}`);
 }
 
 function isAlive(pid: number): boolean {

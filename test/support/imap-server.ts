@@ -15,11 +15,12 @@ import {
   utimes,
   writeFile,
 } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
+import { freePort } from '../../bench/soak/services';
 
 const run = promisify(execFile);
 
@@ -68,18 +69,6 @@ async function ensureDovecot(): Promise<string> {
     'dovecot is missing (Debian package dovecot-imapd): run tools/ensure-test-services.sh, which installs it ' +
       'without starting the system service',
   );
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function portOpen(port: number): Promise<boolean> {
