@@ -70,6 +70,7 @@ export async function waitFor<T>(
   }
 }
 
+/** A fresh database for `work`, dropped after it (kept, and named on stderr, with BENCH_KEEP_DATABASE=1). */
 export async function withDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
   const name = `lb_bench_${Date.now()}`;
   const admin = new Client({ connectionString: PG_URL });
@@ -80,7 +81,8 @@ export async function withDatabase<T>(work: (url: string) => Promise<T>): Promis
   try {
     return await work(url.toString());
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (process.env.BENCH_KEEP_DATABASE === '1') process.stderr.write(`\nkept database ${name}\n`);
+    else await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
 }

@@ -48,16 +48,25 @@ export class AnalyzeStage {
   }
 
   private async readAndHandOn(verbatimIds: string[]): Promise<void> {
-    const fresh = (await this.verbatims.findByIds(verbatimIds)).filter(isFresh);
+    const read = await this.verbatims.findByIds(verbatimIds);
+    const fresh = read.filter(isFresh);
+    /** Of the fresh ones, those the placement's transaction locked and wrote (pinned included). */
+    let written = new Set<string>();
+    let pinned: string[] = [];
     if (fresh.length > 0) {
       const model = await this.models.current();
       // Redaction and the models run before the transaction (they are most of the CPU), on the
       // rows as read; a row whose text changed before it was locked is analysed again there.
-      const read = new Map(
+      const analysed = new Map(
         fresh.map((verbatim) => [verbatim.id, { verbatim, analysis: this.analysisOf(verbatim, model) }]),
       );
       await this.cluster.place(
-        (tx) => this.lockAndAnalyse(read, model, tx),
+        async (tx) => {
+          const locked = await this.lockAndAnalyse(analysed, model, tx);
+          written = new Set(locked.ids);
+          pinned = locked.pinned;
+          return locked.placeable;
+        },
         (assignments, tx) =>
           this.verbatims
             .markAnalyzed(
@@ -69,16 +78,22 @@ export class AnalyzeStage {
     }
     // A verbatim another transaction held (a conversation growing at that moment) was skipped, not
     // waited for: the job fails after committing the rest, and its retry a second later takes it.
-    const left = await this.verbatims.findInStage(verbatimIds, [
-      VerbatimStage.Received,
-      VerbatimStage.Ingested,
-    ]);
-    if (left.length > 0)
-      throw new Error(`${left.length} verbatim(s) held by another transaction: analysed on the retry`);
+    // Asked of the table only when one was skipped: every row locked was written.
+    if (fresh.some((verbatim) => !written.has(verbatim.id))) {
+      const left = await this.verbatims.findInStage(verbatimIds, [
+        VerbatimStage.Received,
+        VerbatimStage.Ingested,
+      ]);
+      if (left.length > 0)
+        throw new Error(`${left.length} verbatim(s) held by another transaction: analysed on the retry`);
+    }
     // Verbatims analysed but not placed (pinned by a person, or analysed by an older release) go
     // on to the cluster stage, which knows what to do with each; a replay after a crash between
     // that commit and this enqueue finishes the hand-on.
-    const ready = await this.verbatims.findInStage(verbatimIds, [VerbatimStage.Analyzed]);
+    const ready = [
+      ...read.filter((verbatim) => verbatim.stage === VerbatimStage.Analyzed).map((verbatim) => verbatim.id),
+      ...pinned,
+    ];
     if (ready.length > 0) await this.jobs.add(JobName.ClusterVerbatims, { verbatimIds: ready });
   }
 
@@ -90,7 +105,7 @@ export class AnalyzeStage {
     read: Map<string, { verbatim: Verbatim; analysis: Analysis }>,
     model: LoadedModel,
     tx: EntityManager,
-  ): Promise<(Placeable & { analysis: Analysis })[]> {
+  ): Promise<{ placeable: (Placeable & { analysis: Analysis })[]; ids: string[]; pinned: string[] }> {
     const locked = await this.irritants.lockFresh([...read.keys()], tx);
     const placeable: (Placeable & { analysis: Analysis })[] = [];
     const pinned: Analysis[] = [];
@@ -117,7 +132,7 @@ export class AnalyzeStage {
       });
     }
     await this.verbatims.markAnalyzed(pinned, tx);
-    return placeable;
+    return { placeable, ids: locked.map((row) => row.id), pinned: pinned.map((analysis) => analysis.id) };
   }
 
   /** Redacted (when not yet) and analysed; `redactedText` is set only when this redacted it. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { IrritantRepository, VerbatimRepository, VerbatimStage } from '@app/database';
 import { JobHandler, JobName, JobPayload } from '@app/jobs';
-import { addAllToCentroid, clusteringVector, labelOf } from '@app/nlp';
+import { Centroid, addAllToCentroid, clusteringVector, labelOf } from '@app/nlp';
 import { ClusteringVocabulary } from './clustering-vocabulary';
 import { ModelStore } from './model-store';
 import { PlacementCache } from './placement-cache';
@@ -84,7 +84,7 @@ export class ClusterStage {
         const started = new Map<string, { category: string; lang: string | null; seenAt: Date }>();
         const ids = new Map<string, string>();
         const waiting = await lock(tx);
-        if (waiting.length === 0) return ids;
+        if (waiting.length === 0) return { ids, kept: [] };
         const assigner = await session.assigner(tx, joinThreshold);
         const placed: { verbatim: T; key: string }[] = [];
         const grown = new Map<string, Reading[]>();
@@ -118,18 +118,29 @@ export class ClusterStage {
           tx,
         );
         startedNow.forEach((change, i) => ids.set(change.key, createdIds[i]));
-        // Other workers may have grown the same irritants meanwhile: their centroids are read again
-        // under a row lock (in id order: no deadlock) and this batch's verbatims added to them.
+        // Other workers may have grown the same irritants meanwhile: each is locked (in id order:
+        // no deadlock) and this batch's verbatims added to its centroid as stored now, read again
+        // only when its stamp is not the one the cache holds.
+        const written: { key: string; centroid: Centroid }[] = startedNow.map(({ key, centroid }) => ({
+          key,
+          centroid,
+        }));
         if (grown.size > 0) {
-          const locked = await this.irritants.lockIrritants([...grown.keys()], tx);
-          // One statement for the batch, not one per irritant.
-          await this.irritants.updateCentroids(
-            locked.map((irritant) => {
-              const centroid = addAllToCentroid(irritant.centroid, grown.get(irritant.id) ?? []);
-              return { id: irritant.id, label: labelOf(centroid) || irritant.label, centroid };
-            }),
-            tx,
+          const locked = await this.irritants.lockForGrowth([...grown.keys()], tx);
+          const stale = locked.filter(({ id, stamp }) => !session.centroidAt(id, stamp)).map(({ id }) => id);
+          const reread = new Map(
+            (await this.irritants.candidateCentroids(stale, tx)).map((row) => [row.id, row.centroid]),
           );
+          const updates = locked.map(({ id, stamp }) => {
+            const stored = session.centroidAt(id, stamp) ?? reread.get(id);
+            if (!stored) throw new Error(`irritant ${id} locked but not read`);
+            const centroid = addAllToCentroid(stored, grown.get(id) ?? []);
+            written.push({ key: id, centroid });
+            // An empty label keeps the stored one.
+            return { id, label: labelOf(centroid), centroid };
+          });
+          // One statement for the batch, not one per irritant.
+          await this.irritants.updateCentroids(updates, tx);
         }
         // An irritant deleted meanwhile (a move emptied it) fails the transaction: the retry places
         // again, from the table (the cache is dropped).
@@ -141,9 +152,22 @@ export class ClusterStage {
           placed.map(({ verbatim }) => verbatim.id),
           tx,
         );
-        return ids;
+        // The stamps the commit leaves (the rows are locked or new: nobody else writes them).
+        const stamps = new Map(
+          (
+            await this.irritants.stamps(
+              written.map(({ key }) => ids.get(key) ?? key),
+              tx,
+            )
+          ).map((row) => [row.id, row]),
+        );
+        const kept = written.flatMap(({ key, centroid }) => {
+          const row = stamps.get(ids.get(key) ?? key);
+          return row ? [{ key, centroid, stamp: row.stamp, lang: row.lang }] : [];
+        });
+        return { ids, kept };
       });
-      session.stored(stored);
+      session.stored(stored.ids, stored.kept);
     });
   }
 }

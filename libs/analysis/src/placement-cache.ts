@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { IrritantRepository, MAX_CANDIDATES } from '@app/database';
-import { IrritantAssigner } from '@app/nlp';
+import { Centroid, IrritantAssigner } from '@app/nlp';
 
 /**
  * Changes committed with a write stamp a little older than the moment we last asked (a
@@ -28,8 +28,17 @@ export interface PlacementSession {
   assigner(tx: EntityManager, threshold: number): Promise<IrritantAssigner>;
   /** A verbatim received at `at` joined `key` (the cache forgets irritants not seen for 90 days). */
   seen(key: string, at: Date): void;
-  /** The job committed: its started irritants (`new-<n>`) now live under these ids. */
-  stored(keys: ReadonlyMap<string, string>): void;
+  /** The centroid of an irritant as stored at this write stamp, when the cache holds it. */
+  centroidAt(id: string, stamp: string): Centroid | undefined;
+  /**
+   * The job committed: its started irritants (`new-<n>`) now live under these ids, and `written`
+   * is what it stored (by key or id): the cache takes it as the table has it, instead of reading
+   * its own writes again at the next job.
+   */
+  stored(
+    keys: ReadonlyMap<string, string>,
+    written: readonly { key: string; stamp: string; centroid: Centroid; lang: string | null }[],
+  ): void;
 }
 
 export class PlacementCache {
@@ -37,6 +46,8 @@ export class PlacementCache {
   private lastSeen = new Map<string, number>();
   /** The write stamp of each irritant as last read: an unchanged one is not read again. */
   private stamps = new Map<string, string>();
+  /** Each irritant's centroid as stored at that stamp (the assigner's slots grow as it places). */
+  private centroids = new Map<string, Centroid>();
   private askedAt: Date | null = null;
   private loadedAt = 0;
   private regroups = '';
@@ -56,7 +67,8 @@ export class PlacementCache {
             return assigner;
           },
           seen: (key, at) => this.seen(key, at),
-          stored: (keys) => this.stored(keys),
+          centroidAt: (id, stamp) => (this.stamps.get(id) === stamp ? this.centroids.get(id) : undefined),
+          stored: (keys, written) => this.stored(keys, written),
         });
       } catch (error) {
         this.drop();
@@ -68,13 +80,23 @@ export class PlacementCache {
   }
 
   /** After the job's transaction committed: the stored ids of the irritants it started. */
-  private stored(keys: ReadonlyMap<string, string>): void {
+  private stored(
+    keys: ReadonlyMap<string, string>,
+    written: readonly { key: string; stamp: string; centroid: Centroid; lang: string | null }[],
+  ): void {
     if (!this.assigner) return;
     for (const [key, id] of keys) {
       this.assigner.rekey(key, id);
       const at = this.lastSeen.get(key);
       this.lastSeen.delete(key);
       if (at !== undefined) this.lastSeen.set(id, at);
+    }
+    for (const { key, stamp, centroid, lang } of written) {
+      const id = keys.get(key) ?? key;
+      if (!this.assigner.has(id)) continue;
+      this.assigner.upsert(id, centroid, lang);
+      this.stamps.set(id, stamp);
+      this.centroids.set(id, centroid);
     }
   }
 
@@ -83,6 +105,7 @@ export class PlacementCache {
     this.assigner = null;
     this.lastSeen = new Map();
     this.stamps = new Map();
+    this.centroids = new Map();
     this.askedAt = null;
   }
 
@@ -102,6 +125,7 @@ export class PlacementCache {
       this.assigner = new IrritantAssigner([]);
       this.lastSeen = new Map();
       this.stamps = new Map();
+      this.centroids = new Map();
       this.loadedAt = Date.now();
     }
     const assigner = this.assigner;
@@ -112,6 +136,7 @@ export class PlacementCache {
     )) {
       assigner.upsert(row.id, row.centroid, row.lang);
       this.stamps.set(row.id, row.stamp);
+      this.centroids.set(row.id, row.centroid);
     }
     for (const { id, lastSeenAt } of stamps) {
       if (assigner.has(id)) this.lastSeen.set(id, Math.max(this.lastSeen.get(id) ?? 0, lastSeenAt.getTime()));
@@ -131,6 +156,7 @@ export class PlacementCache {
         assigner.remove(key);
         this.lastSeen.delete(key);
         this.stamps.delete(key);
+        this.centroids.delete(key);
       }
     }
     if (this.lastSeen.size <= MAX_CANDIDATES) return;
@@ -139,6 +165,7 @@ export class PlacementCache {
       assigner.remove(key);
       this.lastSeen.delete(key);
       this.stamps.delete(key);
+      this.centroids.delete(key);
     }
   }
 }
