@@ -59,7 +59,7 @@ export class IrritantAssigner {
    * Which irritants hold a term: a verbatim is compared only with irritants it shares a word with
    * (the others score 0), instead of with every irritant.
    */
-  private readonly holders = new Map<string, Map<Slot, number>>();
+  private readonly holders = new Map<string, Holders>();
   /** Dot products of the verbatim being placed, by slot position (reused: no allocation per call). */
   private dots = new Float64Array(64);
   private created = 0;
@@ -132,24 +132,25 @@ export class IrritantAssigner {
     // (`strongestTerms`): exact for the decision, and much cheaper.
     const { entries, kept, restNorm } = strongestTerms(vector, this.threshold);
     const dots = this.dots;
-    const touched: Slot[] = [];
+    const touched: number[] = [];
     for (let i = 0; i < kept; i++) {
       const [term, weight] = entries[i];
       const holders = this.holders.get(term);
       if (!holders) continue;
-      // Each holder with its weight for the term: no second lookup per holder.
-      for (const [slot, held] of holders) {
-        if (dots[slot.index] === 0) touched.push(slot);
-        dots[slot.index] += weight * held;
+      // Each holder's position and weight for the term, from two arrays: no lookup, no entry object.
+      const { indices, weights } = holders;
+      for (let j = 0; j < indices.length; j++) {
+        const index = indices[j];
+        if (dots[index] === 0) touched.push(index);
+        dots[index] += weight * weights[j];
       }
     }
     let best: Slot | null = null;
     let bestScore = 0;
-    // In the order first met: on a tie the first met wins, so the same input always places the
-    // same way.
-    for (const slot of touched) {
-      const partial = dots[slot.index];
-      dots[slot.index] = 0;
+    for (const index of touched) {
+      const slot = this.slots[index] as Slot;
+      const partial = dots[index];
+      dots[index] = 0;
       if (slot.normSquared <= 0) continue;
       const norm = Math.sqrt(slot.normSquared);
       let score = partial / norm;
@@ -159,7 +160,9 @@ export class IrritantAssigner {
         const held = slot.terms.get(entries[i][0]);
         if (held !== undefined) score += (entries[i][1] * held) / norm;
       }
-      if (score > bestScore && languagesMayMeet(lang, vector.keys(), slot.lang, slot.terms)) {
+      // On a tie the irritant tracked first wins, so the same input always places the same way.
+      const better = score > bestScore || (score === bestScore && best !== null && slot.order < best.order);
+      if (better && languagesMayMeet(lang, vector.keys(), slot.lang, slot.terms)) {
         best = slot;
         bestScore = score;
       }
@@ -262,10 +265,58 @@ export class IrritantAssigner {
     this.free.push(slot.index);
   }
 
-  private holderSet(term: string): Map<Slot, number> {
+  private holderSet(term: string): Holders {
     let set = this.holders.get(term);
-    if (!set) this.holders.set(term, (set = new Map()));
+    if (!set) this.holders.set(term, (set = new Holders()));
     return set;
+  }
+}
+
+/**
+ * The irritants holding a term and their weights for it, as two parallel arrays: placing a
+ * verbatim walks them for each of its strongest terms (a Map of thousands of entries per common
+ * term was most of the placement's cost), and a position per irritant keeps updates and removals
+ * constant-time (a removal moves the last entry into the hole).
+ */
+class Holders {
+  /** The holding slots' positions (a slot keeps its position while it is tracked). */
+  readonly indices: number[] = [];
+  readonly weights: number[] = [];
+  /** The slots, in the same order as `indices` (to move the last one into a hole). */
+  private readonly holding: Slot[] = [];
+  private readonly positions = new Map<Slot, number>();
+
+  get size(): number {
+    return this.indices.length;
+  }
+
+  set(slot: Slot, weight: number): void {
+    const position = this.positions.get(slot);
+    if (position !== undefined) {
+      this.weights[position] = weight;
+      return;
+    }
+    this.positions.set(slot, this.indices.length);
+    this.indices.push(slot.index);
+    this.weights.push(weight);
+    this.holding.push(slot);
+  }
+
+  delete(slot: Slot): void {
+    const position = this.positions.get(slot);
+    if (position === undefined) return;
+    const last = this.indices.length - 1;
+    if (position !== last) {
+      const moved = this.holding[last];
+      this.indices[position] = this.indices[last];
+      this.weights[position] = this.weights[last];
+      this.holding[position] = moved;
+      this.positions.set(moved, position);
+    }
+    this.indices.pop();
+    this.weights.pop();
+    this.holding.pop();
+    this.positions.delete(slot);
   }
 }
 
