@@ -105,7 +105,9 @@ export class ClusterStage {
               seenAt: verbatim.receivedAt,
             });
           } else if (!started.has(key)) {
-            grown.set(key, [...(grown.get(key) ?? []), reading]);
+            const readings = grown.get(key);
+            if (readings) readings.push(reading);
+            else grown.set(key, [reading]);
           }
           placed.push({ verbatim, key });
         }
@@ -119,12 +121,12 @@ export class ClusterStage {
         );
         startedNow.forEach((change, i) => ids.set(change.key, createdIds[i]));
         // Other workers may have grown the same irritants meanwhile: each is locked (in id order:
-        // no deadlock) and this batch's verbatims added to its centroid as stored now, read again
-        // only when its stamp is not the one the cache holds.
-        const written: { key: string; centroid: Centroid }[] = startedNow.map(({ key, centroid }) => ({
-          key,
-          centroid,
-        }));
+        // no deadlock) and this batch's verbatims added to its centroid as stored now. Where the
+        // stamp is the one the cache holds, the assigner's slot is that centroid plus this
+        // batch's verbatims already; otherwise the centroid is read again, and the slot replaced.
+        const written: { key: string; centroid: Centroid; replace: boolean }[] = startedNow.map(
+          ({ key, centroid }) => ({ key, centroid, replace: false }),
+        );
         if (grown.size > 0) {
           const locked = await this.irritants.lockForGrowth([...grown.keys()], tx);
           const stale = locked.filter(({ id, stamp }) => !session.centroidAt(id, stamp)).map(({ id }) => id);
@@ -132,10 +134,11 @@ export class ClusterStage {
             (await this.irritants.candidateCentroids(stale, tx)).map((row) => [row.id, row.centroid]),
           );
           const updates = locked.map(({ id, stamp }) => {
-            const stored = session.centroidAt(id, stamp) ?? reread.get(id);
-            if (!stored) throw new Error(`irritant ${id} locked but not read`);
-            const centroid = addAllToCentroid(stored, grown.get(id) ?? []);
-            written.push({ key: id, centroid });
+            const settled = session.centroidAt(id, stamp) ? assigner.settle(id) : undefined;
+            const stored = settled ? undefined : reread.get(id);
+            if (!settled && !stored) throw new Error(`irritant ${id} locked but not read`);
+            const centroid = settled ?? addAllToCentroid(stored as Centroid, grown.get(id) ?? []);
+            written.push({ key: id, centroid, replace: !settled });
             // An empty label keeps the stored one.
             return { id, label: labelOf(centroid), centroid };
           });
@@ -161,9 +164,9 @@ export class ClusterStage {
             )
           ).map((row) => [row.id, row]),
         );
-        const kept = written.flatMap(({ key, centroid }) => {
+        const kept = written.flatMap(({ key, centroid, replace }) => {
           const row = stamps.get(ids.get(key) ?? key);
-          return row ? [{ key, centroid, stamp: row.stamp, lang: row.lang }] : [];
+          return row ? [{ key, centroid, replace, stamp: row.stamp, lang: row.lang }] : [];
         });
         return { ids, kept };
       });

@@ -33,12 +33,18 @@ export interface PlacementSession {
   /**
    * The job committed: its started irritants (`new-<n>`) now live under these ids, and `written`
    * is what it stored (by key or id): the cache takes it as the table has it, instead of reading
-   * its own writes again at the next job.
+   * its own writes again at the next job. `replace`: the assigner's slot is not that centroid
+   * already (it was read again from the table, grown by another process), so it is replaced.
    */
-  stored(
-    keys: ReadonlyMap<string, string>,
-    written: readonly { key: string; stamp: string; centroid: Centroid; lang: string | null }[],
-  ): void;
+  stored(keys: ReadonlyMap<string, string>, written: readonly WrittenCentroid[]): void;
+}
+
+export interface WrittenCentroid {
+  key: string;
+  stamp: string;
+  centroid: Centroid;
+  lang: string | null;
+  replace: boolean;
 }
 
 export class PlacementCache {
@@ -80,10 +86,7 @@ export class PlacementCache {
   }
 
   /** After the job's transaction committed: the stored ids of the irritants it started. */
-  private stored(
-    keys: ReadonlyMap<string, string>,
-    written: readonly { key: string; stamp: string; centroid: Centroid; lang: string | null }[],
-  ): void {
+  private stored(keys: ReadonlyMap<string, string>, written: readonly WrittenCentroid[]): void {
     if (!this.assigner) return;
     for (const [key, id] of keys) {
       this.assigner.rekey(key, id);
@@ -91,10 +94,14 @@ export class PlacementCache {
       this.lastSeen.delete(key);
       if (at !== undefined) this.lastSeen.set(id, at);
     }
-    for (const { key, stamp, centroid, lang } of written) {
+    for (const { key, stamp, centroid, lang, replace } of written) {
       const id = keys.get(key) ?? key;
       if (!this.assigner.has(id)) continue;
-      this.assigner.upsert(id, centroid, lang);
+      if (replace) this.assigner.upsert(id, centroid, lang);
+      else {
+        this.assigner.settle(id);
+        this.assigner.setLang(id, lang);
+      }
       this.stamps.set(id, stamp);
       this.centroids.set(id, centroid);
     }

@@ -109,6 +109,25 @@ export class IrritantAssigner {
     this.byKey.set(id, slot);
   }
 
+  /**
+   * The irritant's centroid as it is to be stored, its slot trimmed to it: a slot that held the
+   * stored centroid when the batch began holds it plus the batch's verbatims, summed in the order
+   * they were placed, as `addAllToCentroid` would sum them (without copying and sorting the stored
+   * one again, then indexing the result again). Undefined for an unknown key.
+   */
+  settle(key: string): Centroid | undefined {
+    const slot = this.byKey.get(key);
+    if (!slot) return undefined;
+    if (slot.terms.size > CENTROID_TERMS) this.trim(slot);
+    return this.centroidOf(slot);
+  }
+
+  /** The irritant's main language as stored (its verbatims' majority, counted with them). */
+  setLang(key: string, lang: string | null): void {
+    const slot = this.byKey.get(key);
+    if (slot) slot.lang = lang;
+  }
+
   /** Starts a new batch: `changes()` reports only what is placed from now on. */
   resetChanges(): void {
     for (const slot of this.byKey.values()) slot.changed = false;
