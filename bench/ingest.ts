@@ -18,6 +18,8 @@
  * references measured in the same run: raw COPY into PostgreSQL, and BullMQ moving empty jobs
  * through one worker (concurrency 50). `--profile DIR` writes each process's CPU profile there.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { Queue, Worker } from 'bullmq';
@@ -80,12 +82,14 @@ async function benchPipeline(databaseUrl: string): Promise<PipelineFigures> {
   };
   const api = start('api', env, nodeArgs);
   const children = [api.child];
+  const outputs = [api.output];
   try {
     const url = (await waitFor(() => /running at (http:\/\/\S+)/.exec(api.output()), 60_000, 'the API'))[1];
     const key = (await waitFor(() => /^\s+(lb_\S+)$/m.exec(api.output()), 10_000, 'the admin key'))[1];
     for (let w = 0; w < WORKERS; w++) {
       const worker = start('worker', env, nodeArgs);
       children.push(worker.child);
+      outputs.push(worker.output);
       await waitFor(() => (/consuming/.test(worker.output()) ? true : null), 60_000, 'a worker');
     }
     const db = new Client({ connectionString: databaseUrl });
@@ -170,6 +174,14 @@ async function benchPipeline(databaseUrl: string): Promise<PipelineFigures> {
     return { seconds, cpu, peakRss, titled, regroup, warmup };
   } finally {
     for (const child of children) child.kill('SIGTERM');
+    // `BENCH_LOGS=DIR`: what the API and each worker printed (warnings and errors), one file each.
+    if (process.env.BENCH_LOGS)
+      outputs.forEach((output, i) =>
+        writeFileSync(
+          join(process.env.BENCH_LOGS as string, i === 0 ? 'api.log' : `worker-${i}.log`),
+          output(),
+        ),
+      );
     // Gone before the database is dropped (and their CPU profiles written).
     await Promise.race([
       Promise.all(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { IrritantRepository, VerbatimRepository, VerbatimStage } from '@app/database';
+import { IrritantRepository, NewCentroid, VerbatimRepository, VerbatimStage } from '@app/database';
 import { JobHandler, JobName, JobPayload } from '@app/jobs';
 import { Centroid, addAllToCentroid, clusteringVector, labelOf } from '@app/nlp';
 import { ClusteringVocabulary } from './clustering-vocabulary';
@@ -124,6 +124,7 @@ export class ClusterStage {
         // no deadlock) and this batch's verbatims added to its centroid as stored now. Where the
         // stamp is the one the cache holds, the assigner's slot is that centroid plus this
         // batch's verbatims already; otherwise the centroid is read again, and the slot replaced.
+        const grownCentroids: NewCentroid[] = [];
         const written: { key: string; centroid: Centroid; replace: boolean }[] = startedNow.map(
           ({ key, centroid }) => ({ key, centroid, replace: false }),
         );
@@ -133,17 +134,15 @@ export class ClusterStage {
           const reread = new Map(
             (await this.irritants.candidateCentroids(stale, tx)).map((row) => [row.id, row.centroid]),
           );
-          const updates = locked.map(({ id, stamp }) => {
+          for (const { id, stamp } of locked) {
             const settled = session.centroidAt(id, stamp) ? assigner.settle(id) : undefined;
             const stored = settled ? undefined : reread.get(id);
             if (!settled && !stored) throw new Error(`irritant ${id} locked but not read`);
             const centroid = settled ?? addAllToCentroid(stored as Centroid, grown.get(id) ?? []);
             written.push({ key: id, centroid, replace: !settled });
             // An empty label keeps the stored one.
-            return { id, label: labelOf(centroid), centroid };
-          });
-          // One statement for the batch, not one per irritant.
-          await this.irritants.updateCentroids(updates, tx);
+            grownCentroids.push({ id, label: labelOf(centroid), centroid });
+          }
         }
         // An irritant deleted meanwhile (a move emptied it) fails the transaction: the retry places
         // again, from the table (the cache is dropped).
@@ -151,9 +150,11 @@ export class ClusterStage {
           placed.map(({ verbatim, key }) => ({ verbatim, irritantId: ids.get(key) ?? key })),
           tx,
         );
+        // Counts and grown centroids in the same statements: one new version of each irritant.
         await this.irritants.recountJoined(
           placed.map(({ verbatim }) => verbatim.id),
           tx,
+          grownCentroids,
         );
         // The stamps the commit leaves (the rows are locked or new: nobody else writes them).
         const stamps = new Map(

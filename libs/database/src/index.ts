@@ -29,7 +29,7 @@ export { ClassifierModelRepository } from './repositories/classifier-model.repos
 export { IrritantRepository, MAX_CANDIDATES } from './repositories/irritant.repository';
 export { IrritantTitleRepository } from './repositories/irritant-title.repository';
 export type { StoredTitle } from './repositories/irritant-title.repository';
-export type { IrritantCentroid } from './repositories/irritant.repository';
+export type { IrritantCentroid, NewCentroid } from './repositories/irritant.repository';
 export { BoardRepository } from './repositories/board.repository';
 export { TicketRepository, OPEN_TICKET_STATUSES } from './repositories/ticket.repository';
 export type { DecisionInForceRow, TicketRow, TicketFilter } from './repositories/ticket.repository';

@@ -354,8 +354,12 @@ export async function scheduleRecurringJobs(
 /** Keeps a job's payload and its database round trip small enough to stay fast. */
 export const MAX_IDS_PER_JOB = 1_000;
 
-/** Verbatims handed to a stage per job: one database round trip each, small payloads. */
-export const VERBATIMS_PER_JOB = 500;
+/**
+ * Verbatims handed to a stage per job: one database round trip each, small payloads. 1,000 (was
+ * 500): a placement's fixed costs (its transaction, the irritants others grew meanwhile read
+ * again, the locks) are paid half as often.
+ */
+export const VERBATIMS_PER_JOB = 1_000;
 
 /** The payloads of a stage's jobs for these verbatims. */
 export function verbatimBatches(ids: readonly string[]): { verbatimIds: string[] }[] {

@@ -18,6 +18,22 @@ export const MAX_CANDIDATES = 5_000;
  */
 const RECOUNT_FULLY_BELOW = 20;
 
+/** A centroid and label to store (an empty label keeps the one stored). */
+export interface NewCentroid {
+  id: string;
+  label: string;
+  centroid: IrritantCentroid;
+}
+
+/** New centroids as rows `r` of a statement, from one jsonb parameter (`centroidRows`). */
+const CENTROID_ROWS = (parameter: string) =>
+  `jsonb_to_recordset(${parameter}::jsonb) AS r(id uuid, label varchar, centroid jsonb)`;
+/** Sets an irritant's centroid and label from `r` when it has a row there, else keeps them. */
+const CENTROID_SET = `centroid = coalesce(r.centroid, i.centroid),
+              label = CASE WHEN r.label IS NULL OR r.label = '' THEN i.label ELSE r.label END`;
+const centroidRows = (rows: readonly NewCentroid[]) =>
+  JSON.stringify(rows.map((row) => ({ id: row.id, label: row.label.slice(0, 200), centroid: row.centroid })));
+
 @Injectable()
 export class IrritantRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -353,8 +369,9 @@ export class IrritantRepository {
    * moment of the write (not of the transaction's start): the regrouping looks for work done
    * since it last finished.
    */
-  async recount(ids: string[], tx: EntityManager): Promise<void> {
+  async recount(ids: string[], tx: EntityManager, centroids: readonly NewCentroid[] = []): Promise<void> {
     if (ids.length === 0) return;
+    const wanted = new Set(ids);
     // The irritants' verbatims are read once (a CTE used three times is materialised), then
     // counted, and their majority category and language taken.
     await tx.query(
@@ -371,10 +388,11 @@ export class IrritantRepository {
           SET verbatim_count = c.verbatims, distinct_customers = c.customers,
               first_seen_at = c.first_seen, last_seen_at = c.last_seen, updated_at = clock_timestamp(),
               category = CASE WHEN i.category_set_by IS NULL THEN coalesce(m.category, i.category) ELSE i.category END,
-              lang = coalesce(l.lang, i.lang)
+              lang = coalesce(l.lang, i.lang), ${CENTROID_SET}
          FROM c LEFT JOIN m ON m.irritant_id = c.irritant_id LEFT JOIN l ON l.irritant_id = c.irritant_id
+              LEFT JOIN ${CENTROID_ROWS('$2')} ON r.id = c.irritant_id
         WHERE i.id = c.irritant_id`,
-      [ids],
+      [ids, centroidRows(centroids.length === 0 ? [] : centroids.filter((row) => wanted.has(row.id)))],
     );
   }
 
@@ -389,8 +407,12 @@ export class IrritantRepository {
    * again each time it grows by a tenth (and whenever a regrouping or a person changes it), not at
    * every batch.
    */
-  async recountJoined(verbatimIds: string[], tx: EntityManager): Promise<void> {
-    if (verbatimIds.length === 0) return;
+  async recountJoined(
+    verbatimIds: string[],
+    tx: EntityManager,
+    centroids: readonly NewCentroid[] = [],
+  ): Promise<void> {
+    if (verbatimIds.length === 0) return this.updateCentroids(centroids, tx);
     const joined = await tx.query<{ id: string; count: number; joined: number }[]>(
       `SELECT i.id, i.verbatim_count AS count, count(*)::int AS joined
          FROM verbatim v JOIN irritant i ON i.id = v.irritant_id
@@ -403,17 +425,27 @@ export class IrritantRepository {
         row.count < RECOUNT_FULLY_BELOW || growthStep(row.count) !== growthStep(row.count + row.joined),
     );
     const added = joined.filter((row) => !full.includes(row));
+    // The new centroids go with the counts: one new version of each irritant row, not two (the
+    // table is rewritten at every batch that grows an irritant; each version is one more for
+    // every later lookup to step over until a vacuum).
+    const counted = new Set(joined.map((row) => row.id));
+    await this.updateCentroids(
+      centroids.filter((row) => !counted.has(row.id)),
+      tx,
+    );
     await this.recount(
       full.map((row) => row.id),
       tx,
+      centroids,
     );
     if (added.length === 0) return;
+    const addedIds = new Set(added.map((row) => row.id));
     await tx.query(
       `UPDATE irritant i
           SET verbatim_count = i.verbatim_count + p.verbatims,
               distinct_customers = i.distinct_customers + p.new_customers,
               first_seen_at = least(i.first_seen_at, p.first_seen), last_seen_at = greatest(i.last_seen_at, p.last_seen),
-              updated_at = clock_timestamp()
+              updated_at = clock_timestamp(), ${CENTROID_SET}
          FROM (SELECT j.irritant_id, count(*)::int AS verbatims, min(j.received_at) AS first_seen,
                       max(j.received_at) AS last_seen,
                       count(DISTINCT j.author_key) FILTER (WHERE NOT EXISTS (
@@ -423,8 +455,9 @@ export class IrritantRepository {
                  FROM verbatim j
                 WHERE j.id = ANY($1::uuid[]) AND j.irritant_id = ANY($2::uuid[])
                 GROUP BY j.irritant_id) p
+              LEFT JOIN ${CENTROID_ROWS('$3')} ON r.id = p.irritant_id
         WHERE i.id = p.irritant_id`,
-      [verbatimIds, added.map((row) => row.id)],
+      [verbatimIds, [...addedIds], centroidRows(centroids.filter((row) => addedIds.has(row.id)))],
     );
   }
 
@@ -526,22 +559,12 @@ export class IrritantRepository {
   }
 
   /** New centroids and labels for many irritants at once (an empty label keeps the one stored). */
-  async updateCentroids(
-    rows: { id: string; label: string; centroid: IrritantCentroid }[],
-    tx: EntityManager,
-  ): Promise<void> {
+  async updateCentroids(rows: readonly NewCentroid[], tx: EntityManager): Promise<void> {
     for (let start = 0; start < rows.length; start += 500) {
-      const slice = rows.slice(start, start + 500);
       await tx.query(
-        `UPDATE irritant i SET label = CASE WHEN r.label = '' THEN i.label ELSE r.label END, centroid = r.centroid,
-                updated_at = clock_timestamp()
-           FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, label varchar, centroid jsonb)
-          WHERE i.id = r.id`,
-        [
-          JSON.stringify(
-            slice.map((row) => ({ id: row.id, label: row.label.slice(0, 200), centroid: row.centroid })),
-          ),
-        ],
+        `UPDATE irritant i SET ${CENTROID_SET}, updated_at = clock_timestamp()
+           FROM ${CENTROID_ROWS('$1')} WHERE i.id = r.id`,
+        [centroidRows(rows.slice(start, start + 500))],
       );
     }
   }

@@ -251,7 +251,8 @@ export class IrritantAssigner {
   }
 
   private centroidOf(slot: Slot): Centroid {
-    const kept = strongest(slot.terms);
+    // A stored centroid's terms are a set (their order means nothing): a trimmed slot is not sorted again.
+    const kept = slot.terms.size > CENTROID_TERMS ? strongest(slot.terms) : slot.terms;
     return {
       terms: Object.fromEntries(kept),
       surfaces: Object.fromEntries([...kept.keys()].map((term) => [term, slot.surfaces.get(term) ?? term])),
