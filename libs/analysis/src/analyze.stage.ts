@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
@@ -107,24 +108,31 @@ export class AnalyzeStage {
     tx: EntityManager,
   ): Promise<{ placeable: (Placeable & { analysis: Analysis })[]; ids: string[]; pinned: string[] }> {
     const locked = await this.irritants.lockFresh([...read.keys()], tx);
+    const unchanged = (row: (typeof locked)[number]) => {
+      const { rawText, redactedText } = (read.get(row.id) as { verbatim: Verbatim }).verbatim;
+      return (
+        md5(rawText) === row.rawHash &&
+        (redactedText === null ? row.redactedHash === null : md5(redactedText) === row.redactedHash)
+      );
+    };
+    // A text that changed since it was read (a conversation that grew) is read again, and analysed again.
+    const current = await this.irritants.textsOf(
+      locked.filter((row) => !unchanged(row)).map((row) => row.id),
+      tx,
+    );
     const placeable: (Placeable & { analysis: Analysis })[] = [];
     const pinned: Analysis[] = [];
     for (const row of locked) {
       const before = read.get(row.id) as { verbatim: Verbatim; analysis: Analysis };
-      const analysis =
-        row.rawText === before.verbatim.rawText && row.redactedText === before.verbatim.redactedText
-          ? before.analysis
-          : this.analysisOf(
-              { ...before.verbatim, rawText: row.rawText, redactedText: row.redactedText },
-              model,
-            );
+      const now = current.get(row.id);
+      const analysis = now ? this.analysisOf({ ...before.verbatim, ...now }, model) : before.analysis;
       if (row.pinned) {
         pinned.push(analysis);
         continue;
       }
       placeable.push({
         id: row.id,
-        redactedText: analysis.redactedText ?? row.redactedText,
+        redactedText: analysis.redactedText ?? (now ?? before.verbatim).redactedText,
         lang: analysis.lang,
         category: analysis.category,
         receivedAt: before.verbatim.receivedAt,
@@ -162,3 +170,6 @@ export class AnalyzeStage {
 
 const isFresh = (verbatim: Verbatim) =>
   verbatim.stage === VerbatimStage.Received || verbatim.stage === VerbatimStage.Ingested;
+
+/** As PostgreSQL's md5() of a text (its UTF-8 bytes). */
+const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');

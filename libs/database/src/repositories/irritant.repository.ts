@@ -189,27 +189,43 @@ export class IrritantRepository {
   /**
    * Of the given verbatims, those still waiting for analysis (`received`, or `ingested` by an older
    * release), locked for this transaction; rows another transaction holds are skipped, not waited
-   * for. With their text as it is now: a conversation that grew since it was read is read again.
+   * for. With an MD5 of their texts as they are now, not the texts (the caller read them just
+   * before: sending every text a second time was a fifth of the statement's cost): a conversation
+   * that grew since it was read shows as a different hash, and `textsOf` reads it again.
    */
   async lockFresh(
     ids: string[],
     tx: EntityManager,
-  ): Promise<{ id: string; rawText: string; redactedText: string | null; pinned: boolean }[]> {
+  ): Promise<{ id: string; rawHash: string; redactedHash: string | null; pinned: boolean }[]> {
     if (ids.length === 0) return [];
     const rows = await tx.query<
-      { id: string; raw_text: string; redacted_text: string | null; pinned: boolean }[]
+      { id: string; raw_hash: string; redacted_hash: string | null; pinned: boolean }[]
     >(
-      `SELECT id, raw_text, redacted_text, irritant_pinned_at IS NOT NULL AS pinned FROM verbatim
+      `SELECT id, md5(raw_text) AS raw_hash, md5(redacted_text) AS redacted_hash,
+              irritant_pinned_at IS NOT NULL AS pinned FROM verbatim
         WHERE id = ANY($1::uuid[]) AND stage = ANY($2::varchar[])
         ORDER BY id FOR UPDATE SKIP LOCKED`,
       [ids, [VerbatimStage.Received, VerbatimStage.Ingested]],
     );
     return rows.map((row) => ({
       id: row.id,
-      rawText: row.raw_text,
-      redactedText: row.redacted_text,
+      rawHash: row.raw_hash,
+      redactedHash: row.redacted_hash,
       pinned: row.pinned,
     }));
+  }
+
+  /** The texts of these verbatims as they are now (rows this transaction has locked). */
+  async textsOf(
+    ids: string[],
+    tx: EntityManager,
+  ): Promise<Map<string, { rawText: string; redactedText: string | null }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await tx.query<{ id: string; raw_text: string; redacted_text: string | null }[]>(
+      `SELECT id, raw_text, redacted_text FROM verbatim WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, { rawText: row.raw_text, redactedText: row.redacted_text }]));
   }
 
   /**
