@@ -52,11 +52,16 @@ export class IrritantTitleRepository {
     perIrritant: number,
   ): Promise<Map<string, { text: string; lang: string | null }[]>> {
     const rows: { irritant_id: string; text: string; lang: string | null }[] = await this.dataSource.query(
-      `SELECT irritant_id, redacted_text AS text, lang FROM (
-          SELECT v.irritant_id, v.redacted_text, v.lang,
-                 row_number() OVER (PARTITION BY v.irritant_id ORDER BY v.received_at DESC, v.id) AS n
-            FROM verbatim v WHERE v.irritant_id = ANY($1::uuid[]) AND v.redacted_text IS NOT NULL) s
-        WHERE n <= $2`,
+      // Each irritant's most recent verbatims read from the end of its index range (irritant,
+      // received): numbering all the verbatims of 200 irritants to keep 100 of each read every
+      // verbatim of the largest topics at every retitling (its cost grew with the topics).
+      `SELECT i.id AS irritant_id, s.redacted_text AS text, s.lang
+         FROM unnest($1::uuid[]) WITH ORDINALITY AS i(id, k)
+         CROSS JOIN LATERAL (
+           SELECT v.redacted_text, v.lang, v.received_at, v.id FROM verbatim v
+            WHERE v.irritant_id = i.id AND v.redacted_text IS NOT NULL
+            ORDER BY v.received_at DESC, v.id LIMIT $2) s
+        ORDER BY i.k, s.received_at DESC, s.id`,
       [ids, perIrritant],
     );
     const samples = new Map<string, { text: string; lang: string | null }[]>();
