@@ -2,6 +2,7 @@ import { prepareText } from '../language/prepare';
 import { IrritantAssigner } from './assigner';
 import {
   IdfTable,
+  addAllToCentroid,
   addToCentroid,
   emptyCentroid,
   removeFromCentroid,
@@ -62,6 +63,66 @@ describe('IrritantAssigner', () => {
     };
     expect(count(0.9)).toBe(texts.length);
     expect(count(0.05)).toBeLessThan(count(0.9));
+  });
+
+  it('settles a slot into the centroid the table gets: the stored one plus the batch, as addAllToCentroid sums it', () => {
+    const texts = ['remboursement du billet annulé jamais reçu', 'billet annulé toujours pas remboursé'];
+    const stored = texts
+      .map((text) => read(text))
+      .reduce(
+        (centroid, [vector, stems, surfaces]) => addToCentroid(centroid, vector, stems, surfaces),
+        emptyCentroid(),
+      );
+    const assigner = new IrritantAssigner([{ id: 'refund-id', centroid: stored }]);
+    const batch = ['mon remboursement du billet annulé', 'billet annulé, remboursement refusé'].map(
+      (text) => {
+        const [vector, stems, surfaces] = read(text);
+        expect(assigner.place(vector, stems, surfaces).key).toBe('refund-id');
+        return { vector, terms: stems, surfaces };
+      },
+    );
+    const expected = addAllToCentroid(stored, batch);
+    const settled = assigner.settle('refund-id');
+    expect(settled?.size).toBe(expected.size);
+    expect(settled?.surfaces).toEqual(expected.surfaces);
+    expect(Object.keys(settled?.terms ?? {}).sort()).toEqual(Object.keys(expected.terms).sort());
+    for (const [term, weight] of Object.entries(expected.terms))
+      expect(settled?.terms[term]).toBeCloseTo(weight, 12);
+    expect(assigner.settle('unknown')).toBeUndefined();
+  });
+
+  it('places after an irritant is replaced in place exactly as an assigner built with the new centroid', () => {
+    const centroidOf = (...texts: string[]) =>
+      texts
+        .map((text) => read(text))
+        .reduce(
+          (centroid, [vector, stems, surfaces]) => addToCentroid(centroid, vector, stems, surfaces),
+          emptyCentroid(),
+        );
+    const refund = centroidOf('remboursement du billet annulé');
+    const grown = centroidOf('remboursement du billet annulé', 'fauteuil roulant pour le remboursement');
+    const access = centroidOf('fauteuil roulant introuvable en gare');
+    const replaced = new IrritantAssigner([
+      { id: 'refund-id', centroid: refund },
+      { id: 'access-id', centroid: access },
+    ]);
+    replaced.upsert('refund-id', grown, null);
+    replaced.upsert('access-id', access, null);
+    const fresh = new IrritantAssigner([
+      { id: 'refund-id', centroid: grown },
+      { id: 'access-id', centroid: access },
+    ]);
+    for (const text of [
+      'fauteuil roulant',
+      'remboursement',
+      'le fauteuil roulant du remboursement',
+      'billet annulé',
+      'gare introuvable',
+    ]) {
+      const a = replaced.place(...read(text));
+      const b = fresh.place(...read(text));
+      expect([a.key, a.created, a.score]).toEqual([b.key, b.created, b.score]);
+    }
   });
 });
 

@@ -78,40 +78,24 @@ export class IrritantAssigner {
     const terms = new Map(Object.entries(centroid.terms));
     let normSquared = 0;
     for (const weight of terms.values()) normSquared += weight * weight;
-    if (known) {
-      // In place: a grown centroid keeps most of its terms, whose weights are updated where they
-      // are held, instead of every term being unindexed and indexed again (the cache replaces
-      // every centroid another process grew: 30,000 times a worker at 100,000 verbatims).
-      for (const term of known.terms.keys()) {
-        if (terms.has(term)) continue;
-        const set = this.holders.get(term);
-        set?.delete(known);
-        if (set?.size === 0) this.holders.delete(term);
-      }
-      for (const [term, weight] of terms) this.holderSet(term).set(known, weight);
-      Object.assign(known, {
-        lang,
-        terms,
-        surfaces: new Map(Object.entries(centroid.surfaces)),
-        size: centroid.size,
-        normSquared,
-        created: false,
-        order: ++this.order,
-      });
-      return;
-    }
-    this.track({
-      key: id,
+    const stored = {
       lang,
       terms,
       surfaces: new Map(Object.entries(centroid.surfaces)),
       size: centroid.size,
       normSquared,
       created: false,
-      changed: false,
-      order: 0,
-      index: -1,
-    });
+    };
+    if (!known) {
+      this.track({ key: id, ...stored, changed: false, order: 0, index: -1 });
+      return;
+    }
+    // In place: a grown centroid keeps most of its terms, whose weights are updated where they
+    // are held, instead of every term being unindexed and indexed again (the cache replaces
+    // every centroid another process grew: 30,000 times a worker at 100,000 verbatims).
+    for (const term of known.terms.keys()) if (!terms.has(term)) this.unhold(term, known);
+    for (const [term, weight] of terms) this.holderSet(term).set(known, weight);
+    Object.assign(known, stored, { order: ++this.order });
   }
 
   /** Forgets an irritant (gone, or too old to be a candidate). */
@@ -296,14 +280,17 @@ export class IrritantAssigner {
   }
 
   private untrack(slot: Slot): void {
-    for (const term of slot.terms.keys()) {
-      const set = this.holders.get(term);
-      set?.delete(slot);
-      if (set?.size === 0) this.holders.delete(term);
-    }
+    for (const term of slot.terms.keys()) this.unhold(term, slot);
     this.byKey.delete(slot.key);
     this.slots[slot.index] = undefined;
     this.free.push(slot.index);
+  }
+
+  /** The slot no longer holds the term (a term no slot holds is forgotten). */
+  private unhold(term: string, slot: Slot): void {
+    const set = this.holders.get(term);
+    set?.delete(slot);
+    if (set?.size === 0) this.holders.delete(term);
   }
 
   private holderSet(term: string): Holders {
