@@ -137,18 +137,15 @@ async function benchPipeline(databaseUrl: string): Promise<PipelineFigures> {
     // the clustered ones ten times a second read up to 100,000 index entries each time and was a
     // fifth of PostgreSQL's CPU in the run it measured (22 s of 85 s, pg_stat_statements). The
     // count shown as progress is asked once every 2 s.
+    const waiting = `FROM verbatim WHERE stage IN ('received', 'ingested', 'analyzed')`;
     let polls = 0;
     await waitFor(
       async () => {
         if (++polls % 20 === 0) {
-          const rows = await db.query(
-            `SELECT count(*)::int AS n FROM verbatim WHERE stage IN ('received', 'ingested', 'analyzed')`,
-          );
+          const rows = await db.query(`SELECT count(*)::int AS n ${waiting}`);
           process.stderr.write(`\rclustered ${N - (rows.rows[0].n as number)}/${N}`);
         }
-        const rows = await db.query(
-          `SELECT EXISTS (SELECT 1 FROM verbatim WHERE stage IN ('received', 'ingested', 'analyzed')) AS waiting`,
-        );
+        const rows = await db.query(`SELECT EXISTS (SELECT 1 ${waiting}) AS waiting`);
         return rows.rows[0].waiting ? null : true;
       },
       30 * 60_000,

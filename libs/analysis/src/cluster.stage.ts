@@ -130,15 +130,23 @@ export class ClusterStage {
         );
         if (grown.size > 0) {
           const locked = await this.irritants.lockForGrowth([...grown.keys()], tx);
-          const stale = locked.filter(({ id, stamp }) => !session.centroidAt(id, stamp)).map(({ id }) => id);
-          const reread = new Map(
-            (await this.irritants.candidateCentroids(stale, tx)).map((row) => [row.id, row.centroid]),
+          // In sync: the cache holds the centroid at the stamp the lock read.
+          const inSync = new Set(
+            locked.filter(({ id, stamp }) => session.centroidAt(id, stamp)).map(({ id }) => id),
           );
-          for (const { id, stamp } of locked) {
-            const settled = session.centroidAt(id, stamp) ? assigner.settle(id) : undefined;
-            const stored = settled ? undefined : reread.get(id);
-            if (!settled && !stored) throw new Error(`irritant ${id} locked but not read`);
-            const centroid = settled ?? addAllToCentroid(stored as Centroid, grown.get(id) ?? []);
+          const reread = new Map(
+            (
+              await this.irritants.candidateCentroids(
+                locked.filter(({ id }) => !inSync.has(id)).map(({ id }) => id),
+                tx,
+              )
+            ).map((row) => [row.id, row.centroid]),
+          );
+          for (const { id } of locked) {
+            const stored = reread.get(id);
+            const settled = inSync.has(id) ? assigner.settle(id) : undefined;
+            const centroid = settled ?? (stored && addAllToCentroid(stored, grown.get(id) ?? []));
+            if (!centroid) throw new Error(`irritant ${id} locked but not read`);
             written.push({ key: id, centroid, replace: !settled });
             // An empty label keeps the stored one.
             grownCentroids.push({ id, label: labelOf(centroid), centroid });

@@ -408,7 +408,7 @@ export class IrritantRepository {
          FROM c LEFT JOIN m ON m.irritant_id = c.irritant_id LEFT JOIN l ON l.irritant_id = c.irritant_id
               LEFT JOIN ${CENTROID_ROWS('$2')} ON r.id = c.irritant_id
         WHERE i.id = c.irritant_id`,
-      [ids, centroidRows(centroids.length === 0 ? [] : centroids.filter((row) => wanted.has(row.id)))],
+      [ids, centroidRows(centroids.filter((row) => wanted.has(row.id)))],
     );
   }
 
@@ -436,11 +436,10 @@ export class IrritantRepository {
       [verbatimIds],
     );
     const growthStep = (n: number) => Math.floor(Math.log(Math.max(n, 1)) / Math.log(1.1));
-    const full = joined.filter(
-      (row) =>
-        row.count < RECOUNT_FULLY_BELOW || growthStep(row.count) !== growthStep(row.count + row.joined),
-    );
-    const added = joined.filter((row) => !full.includes(row));
+    const recountFully = (row: (typeof joined)[number]) =>
+      row.count < RECOUNT_FULLY_BELOW || growthStep(row.count) !== growthStep(row.count + row.joined);
+    const full = joined.filter(recountFully);
+    const added = joined.filter((row) => !recountFully(row));
     // The new centroids go with the counts: one new version of each irritant row, not two (the
     // table is rewritten at every batch that grows an irritant; each version is one more for
     // every later lookup to step over until a vacuum).
