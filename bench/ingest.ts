@@ -7,11 +7,13 @@
  * data; see bench/customer-texts.ts) in batches of 1,000, waits until every one has passed the last
  * stage (clustered), and prints as its last line (the clock starts after one warm-up verbatim has
  * gone through every stage: the first model's training, once per installation, is warmup_s):
- *   verbatims=N workers=W seconds=S per_s=R cpu_s=C peak_rss_mb=M titled_s=T [regroup_runs=G
- *   regroup_s=X settled_s=Y] warmup_s=U pg_copy_rows_per_s=P bullmq_empty_jobs_per_s=B
+ *   verbatims=N workers=W seconds=S per_s=R cpu_s=C api_cpu_s=A [pg_cpu_s=D] peak_rss_mb=M
+ *   titled_s=T [regroup_runs=G regroup_s=X settled_s=Y] warmup_s=U pg_copy_rows_per_s=P
+ *   bullmq_empty_jobs_per_s=B
  * cpu_s is the CPU time the API and workers used (user + system): under a loaded machine it says
- * what the work costs when `seconds` says how long it waited. titled_s is when every irritant had
- * its generated title. With the regrouping pass in the build (table irritant_regroup), the passes
+ * what the work costs when `seconds` says how long it waited; api_cpu_s is the API's part of it,
+ * and pg_cpu_s PostgreSQL's CPU meanwhile when the server runs on this machine. titled_s is when
+ * every irritant had its generated title. With the regrouping pass in the build (table irritant_regroup), the passes
  * that ran during the run are counted (regroup_runs, regroup_s: their summed duration, inside
  * `seconds` as they hold the clustering lock); with `--regroup` the benchmark also waits for the
  * pass after the last verbatim was clustered (settled_s: until then). The last two figures are
@@ -26,7 +28,15 @@ import { Queue, Worker } from 'bullmq';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { redisConnection } from '@app/jobs';
-import { REDIS_URL, cpuSeconds, peakRssMb, start, waitFor, withDatabase } from './support';
+import {
+  REDIS_URL,
+  cpuSeconds,
+  peakRssMb,
+  postgresCpuSeconds,
+  start,
+  waitFor,
+  withDatabase,
+} from './support';
 import { realisticText, textPools } from './customer-texts';
 
 const args = process.argv.slice(2);
@@ -62,6 +72,8 @@ function syntheticVerbatim(i: number) {
 interface PipelineFigures {
   seconds: number;
   cpu: number;
+  apiCpu: number;
+  postgresCpu: number | null;
   peakRss: number;
   titled: number;
   warmup: number;
@@ -113,6 +125,8 @@ async function benchPipeline(databaseUrl: string): Promise<PipelineFigures> {
     );
     const warmup = (Date.now() - warming) / 1000;
     const cpuBefore = children.reduce((sum, child) => sum + cpuSeconds(child.pid), 0);
+    const apiCpuBefore = cpuSeconds(api.child.pid);
+    const postgresBefore = postgresCpuSeconds();
     const started = Date.now();
     let next = 0;
     const post = async () => {
@@ -154,6 +168,10 @@ async function benchPipeline(databaseUrl: string): Promise<PipelineFigures> {
     const clusteredAt = Date.now();
     const seconds = (clusteredAt - started) / 1000;
     const cpu = children.reduce((sum, child) => sum + cpuSeconds(child.pid), 0) - cpuBefore;
+    const apiCpu = cpuSeconds(api.child.pid) - apiCpuBefore;
+    const postgresAfter = postgresCpuSeconds();
+    const postgresCpu =
+      postgresBefore === null || postgresAfter === null ? null : postgresAfter - postgresBefore;
     process.stderr.write('\n');
     // Titles trail clustering (a periodic job): every irritant titled once.
     await waitFor(
@@ -168,7 +186,7 @@ async function benchPipeline(databaseUrl: string): Promise<PipelineFigures> {
     const regroup = await regroupFigures(db, started, clusteredAt);
     await db.end();
     const peakRss = children.reduce((sum, child) => sum + peakRssMb(child.pid), 0);
-    return { seconds, cpu, peakRss, titled, regroup, warmup };
+    return { seconds, cpu, apiCpu, postgresCpu, peakRss, titled, regroup, warmup };
   } finally {
     for (const child of children) child.kill('SIGTERM');
     // `BENCH_LOGS=DIR`: what the API and each worker printed (warnings and errors), one file each.
@@ -279,7 +297,8 @@ async function main(): Promise<void> {
       .map(([origin, count]) => `${origin} ${count}`)
       .join(', ')} (fr ${POOLS.fr.length}, en ${POOLS.en.length} base texts)\n`,
   );
-  const { seconds, cpu, peakRss, titled, regroup, warmup } = await withDatabase(benchPipeline);
+  const { seconds, cpu, apiCpu, postgresCpu, peakRss, titled, regroup, warmup } =
+    await withDatabase(benchPipeline);
   const copyRate = await withDatabase(benchCopy);
   const bullRate = await benchBullmq();
   const regroupPart = regroup
@@ -288,6 +307,7 @@ async function main(): Promise<void> {
     : '';
   process.stdout.write(
     `verbatims=${N} workers=${WORKERS} seconds=${seconds.toFixed(1)} per_s=${Math.round(N / seconds)} cpu_s=${cpu.toFixed(1)} ` +
+      `api_cpu_s=${apiCpu.toFixed(1)}${postgresCpu === null ? '' : ` pg_cpu_s=${postgresCpu.toFixed(1)}`} ` +
       `peak_rss_mb=${Math.round(peakRss)} titled_s=${titled.toFixed(1)}${regroupPart} warmup_s=${warmup.toFixed(1)} ` +
       `pg_copy_rows_per_s=${Math.round(copyRate)} bullmq_empty_jobs_per_s=${Math.round(bullRate)}\n`,
   );

@@ -1,6 +1,6 @@
 /** What the benchmarks share: built processes to start, a fresh database, waiting, memory. */
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
@@ -54,6 +54,29 @@ export function cpuSeconds(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * CPU time of the PostgreSQL server's processes on this machine (user + system, with the
+ * backends that exited, which the postmaster waited for): null when none runs here (a remote
+ * server). Backends of other databases count too: a quiet server is assumed.
+ */
+export function postgresCpuSeconds(): number | null {
+  let total = 0;
+  let found = false;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      found = true;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return found ? total / 100 : null;
 }
 
 export async function waitFor<T>(
