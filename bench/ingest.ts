@@ -13,10 +13,10 @@
  * cpu_s is the CPU time the API and workers used (user + system): under a loaded machine it says
  * what the work costs when `seconds` says how long it waited; api_cpu_s is the API's part of it,
  * and pg_cpu_s PostgreSQL's CPU meanwhile when the server runs on this machine. titled_s is when
- * every irritant had its generated title. With the regrouping pass in the build (table irritant_regroup), the passes
- * that ran during the run are counted (regroup_runs, regroup_s: their summed duration, inside
- * `seconds` as they hold the clustering lock); with `--regroup` the benchmark also waits for the
- * pass after the last verbatim was clustered (settled_s: until then). The last two figures are
+ * every irritant had its generated title. With the regrouping pass in the build (table
+ * irritant_regroup), the passes that ran during the run are counted (regroup_runs, regroup_s: their
+ * summed duration, inside `seconds` as they hold the clustering lock); with `--regroup` the
+ * benchmark also waits for the pass after the last verbatim was clustered (settled_s: until then). The last two figures are
  * references measured in the same run: raw COPY into PostgreSQL, and BullMQ moving empty jobs
  * through one worker (concurrency 50). `--profile DIR` writes each process's CPU profile there.
  */
