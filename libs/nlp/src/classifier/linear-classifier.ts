@@ -116,17 +116,17 @@ function mulberry32(seed: number): () => number {
  */
 export class LinearTextClassifier {
   private readonly hashes: number[] = [];
-  /** Term counts of the text being classified, by feature index; reset after each use. */
-  private readonly counts: Float64Array;
-  private readonly touched: Int32Array;
   private readonly table: FeatureTable;
   /**
-   * For classifying: each feature's idf, a term count and its weights for every class, side by
-   * side (`ROW_HEAD + labels` floats per feature), built on first use. Reading them from three
-   * arrays cost three cache misses per n-gram of the text.
+   * Each feature's idf, the count of it in the text being weighed (reset after each use) and its
+   * weight for every class, side by side (`stride` floats per feature), built on first use: one
+   * cache line per n-gram of the text instead of one in each of four arrays. The training's model
+   * without weights has the first two only.
    */
   private rows: Float32Array | null = null;
-  /** The TF-IDF values of the text being scored (scratch, as `touched`). */
+  private readonly stride: number;
+  /** The rows of the text's features (as offsets into `rows`) and their TF-IDF, `weigh`'s output. */
+  private readonly touched: Int32Array;
   private readonly values: Float32Array;
 
   private constructor(
@@ -141,7 +141,7 @@ export class LinearTextClassifier {
     /** Softmax scale of the margins: calibrated at training, or the fixed one of format 1. */
     readonly temperature: number = CONFIDENCE_SCALE,
   ) {
-    this.counts = new Float64Array(idf.length);
+    this.stride = ROW_HEAD + (weights.length > 0 ? labels.length : 0);
     this.touched = new Int32Array(idf.length);
     this.values = new Float32Array(idf.length);
     this.table = new FeatureTable(vocabulary, vocabulary.size);
@@ -245,47 +245,14 @@ export class LinearTextClassifier {
 
   /**
    * TF-IDF of a text's hashed n-grams, sublinear term frequency (the tenth "refund" says less than
-   * the first), L2-normalised. Indices come out in first-seen order: the dot products don't care.
+   * the first), L2-normalised, into `touched` and `values` in first-seen order (the dot products
+   * don't care). @returns how many distinct features the text has.
    */
-  private vectorizeHashes(hashes: readonly number[]): SparseVector {
-    const counts = this.counts;
+  private weigh(hashes: readonly number[]): number {
+    const rows = (this.rows ??= this.buildRows());
+    const { stride, table, touched, values } = this;
     let distinct = 0;
     for (const hash of hashes) {
-      const index = this.table.get(hash);
-      if (index < 0) continue;
-      if (counts[index] === 0) this.touched[distinct++] = index;
-      counts[index]++;
-    }
-    const indices = this.touched.slice(0, distinct);
-    const values = new Float32Array(distinct);
-    let norm = 0;
-    for (let k = 0; k < distinct; k++) {
-      const index = indices[k];
-      const value = (1 + Math.log(counts[index])) * this.idf[index];
-      counts[index] = 0;
-      values[k] = value;
-      norm += value * value;
-    }
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let k = 0; k < distinct; k++) values[k] *= scale;
-    return { indices, values };
-  }
-
-  /**
-   * Raw SVM margin of every label, in `labels` order: the TF-IDF of the text's n-grams (as
-   * `vectorizeHashes`, same operations in the same order) times the weights, over `rows`.
-   */
-  scores(text: string): Float32Array {
-    const count = this.labels.length;
-    const stride = ROW_HEAD + count;
-    const rows = (this.rows ??= this.buildRows());
-    const table = this.table;
-    const touched = this.touched;
-    const values = this.values;
-    this.hashes.length = 0;
-    extractFeatures(text, this.features, this.hashes);
-    let distinct = 0;
-    for (const hash of this.hashes) {
       const index = table.get(hash);
       if (index < 0) continue;
       const row = index * stride;
@@ -301,22 +268,44 @@ export class LinearTextClassifier {
       norm += value * value;
     }
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let k = 0; k < distinct; k++) values[k] *= scale;
+    return distinct;
+  }
+
+  /** The text's TF-IDF as a sparse vector over feature indices (training). */
+  private vectorizeHashes(hashes: readonly number[]): SparseVector {
+    const distinct = this.weigh(hashes);
+    return {
+      indices: Int32Array.from(this.touched.subarray(0, distinct), (row) => row / this.stride),
+      values: this.values.slice(0, distinct),
+    };
+  }
+
+  /** Raw SVM margin of every label, in `labels` order. */
+  scores(text: string): Float32Array {
+    this.hashes.length = 0;
+    extractFeatures(text, this.features, this.hashes);
+    const distinct = this.weigh(this.hashes);
+    const rows = this.rows as Float32Array;
+    const { touched, values } = this;
+    const count = this.labels.length;
     const scores = Float32Array.from(this.bias);
     for (let k = 0; k < distinct; k++) {
       const weights = touched[k] + ROW_HEAD;
-      const value = Math.fround(values[k] * scale);
+      const value = values[k];
       for (let label = 0; label < count; label++) scores[label] += value * rows[weights + label];
     }
     return scores;
   }
 
   private buildRows(): Float32Array {
-    const count = this.labels.length;
-    const stride = ROW_HEAD + count;
+    const { stride } = this;
+    const count = stride - ROW_HEAD;
     const rows = new Float32Array(this.idf.length * stride);
     for (let feature = 0; feature < this.idf.length; feature++) {
       rows[feature * stride] = this.idf[feature];
-      rows.set(this.weights.subarray(feature * count, (feature + 1) * count), feature * stride + ROW_HEAD);
+      if (count > 0)
+        rows.set(this.weights.subarray(feature * count, (feature + 1) * count), feature * stride + ROW_HEAD);
     }
     return rows;
   }
